@@ -1,0 +1,111 @@
+"""Immutable models of a loaded pack: manifest, blueprint, lessons, decks and lab folders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lambdalearn.content.anchors import Heading
+from lambdalearn.content.problems import Problem
+from lambdalearn.content.questions import Question
+
+
+@dataclass(frozen=True)
+class Domain:
+    id: str
+    title: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class ExamBlueprint:
+    questions: int
+    minutes: int
+    pass_mark: float  # percent
+    domains: tuple[Domain, ...]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    id: str
+    title: str
+    version: str
+    authors: tuple[str, ...]
+    license: str
+    description: str
+    exam: ExamBlueprint | None = None
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    title: str
+    order: int
+    difficulty: str
+    xp: int
+    minutes: int
+    tags: tuple[str, ...]
+    summary: str
+    body: str
+    headings: tuple[Heading, ...]
+    source: str
+    body_line: int  # 1-based file line where the body starts
+
+    @property
+    def anchors(self) -> frozenset[str]:
+        return frozenset(h.anchor for h in self.headings)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.body.split())
+
+
+@dataclass(frozen=True)
+class Deck:
+    id: str
+    title: str
+    lesson: str | None
+    domain: str | None
+    questions: tuple[Question, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class LabFolder:
+    """A lab folder; its contents are read by the labs package."""
+
+    id: str
+    path: Path
+    title: str
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A loaded pack. `problems` lists everything wrong; broken items are skipped, the rest is usable."""
+
+    root: Path
+    manifest: Manifest
+    lessons: tuple[Lesson, ...]
+    decks: tuple[Deck, ...]
+    labs: tuple[LabFolder, ...]
+    problems: tuple[Problem, ...] = field(default=())
+
+    @property
+    def id(self) -> str:
+        return self.manifest.id
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def lesson(self, lesson_id: str) -> Lesson | None:
+        return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
+
+    def questions(self) -> list[Question]:
+        return [q for deck in self.decks for q in deck.questions]
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions() if q.id == question_id), None)
+
+    def decks_for_lesson(self, lesson_id: str) -> list[Deck]:
+        return [deck for deck in self.decks if deck.lesson == lesson_id]

@@ -1,0 +1,185 @@
+"""Question models, one class per type, each able to grade a learner's response.
+
+Responses are plain values so that the plain-text quiz, the TUI widgets and the tests share one grader:
+single → choice number (1-based); multi → set of choice numbers; truefalse → bool; numeric → float;
+text → str; cloze → one string per blank; order → the item numbers (1-based, as authored) in the order the
+learner put them; flashcard → the learner's own rating 1-4.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+DIFFICULTIES = ("beginner", "intermediate", "advanced")
+CLOZE_BLANK = re.compile(r"\{\{(.+?)\}\}")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of grading: right or wrong, and what the right answer was, in words."""
+
+    correct: bool
+    expected: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str
+    why: str | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    """Fields every question type shares."""
+
+    id: str
+    type: ClassVar[str] = ""
+    deck_id: str = ""
+    prompt: str = ""
+    explanation: str | None = None
+    lesson_section: str | None = None
+    tags: tuple[str, ...] = ()
+    difficulty: str = "beginner"
+    domain: str | None = None
+    source: str = ""
+    line: int = 0
+
+    @property
+    def gradable(self) -> bool:
+        """Whether the app can grade it (flashcards are self-graded, so they stay out of mock exams)."""
+        return True
+
+    def grade(self, response: Any) -> Verdict:  # pragma: no cover - every subclass overrides it
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class SingleChoice(Question):
+    type: ClassVar[str] = "single"
+    choices: tuple[Choice, ...] = ()
+    answer: int = 1
+
+    def grade(self, response: int) -> Verdict:
+        return Verdict(response == self.answer, f"{self.answer}. {self.choices[self.answer - 1].text}")
+
+
+@dataclass(frozen=True)
+class MultiChoice(Question):
+    type: ClassVar[str] = "multi"
+    choices: tuple[Choice, ...] = ()
+    answer: frozenset[int] = frozenset()
+
+    def grade(self, response: set[int] | frozenset[int]) -> Verdict:
+        expected = "; ".join(f"{n}. {self.choices[n - 1].text}" for n in sorted(self.answer))
+        return Verdict(frozenset(response) == self.answer, expected)
+
+
+@dataclass(frozen=True)
+class TrueFalse(Question):
+    type: ClassVar[str] = "truefalse"
+    answer: bool = True
+
+    def grade(self, response: bool) -> Verdict:
+        return Verdict(response is self.answer, "true" if self.answer else "false")
+
+
+@dataclass(frozen=True)
+class Numeric(Question):
+    type: ClassVar[str] = "numeric"
+    answer: float = 0.0
+    tolerance: float = 0.0
+    unit: str | None = None
+
+    def grade(self, response: float) -> Verdict:
+        expected = f"{_number(self.answer)}" + (f" {self.unit}" if self.unit else "")
+        if self.tolerance:
+            expected += f" (± {_number(self.tolerance)})"
+        return Verdict(abs(response - self.answer) <= self.tolerance + 1e-9, expected)
+
+
+@dataclass(frozen=True)
+class TextAnswer(Question):
+    type: ClassVar[str] = "text"
+    accepted: tuple[str, ...] = ()
+    case_sensitive: bool = False
+
+    def grade(self, response: str) -> Verdict:
+        given = _normalise(response, self.case_sensitive)
+        ok = any(given == _normalise(answer, self.case_sensitive) for answer in self.accepted)
+        return Verdict(ok, " or ".join(self.accepted))
+
+
+@dataclass(frozen=True)
+class Cloze(Question):
+    type: ClassVar[str] = "cloze"
+    text: str = ""
+    blanks: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def masked(self) -> str:
+        """The sentence with numbered gaps, as the learner sees it."""
+        counter = iter(range(1, len(self.blanks) + 1))
+        return CLOZE_BLANK.sub(lambda _m: f"[{next(counter)}] ____", self.text)
+
+    @property
+    def filled(self) -> str:
+        """The sentence with each blank's first accepted answer."""
+        answers = iter(self.blanks)
+        return CLOZE_BLANK.sub(lambda _m: next(answers)[0], self.text)
+
+    def grade(self, response: list[str] | tuple[str, ...]) -> Verdict:
+        ok = len(response) == len(self.blanks) and all(
+            _normalise(given, False) in {_normalise(a, False) for a in accepted}
+            for given, accepted in zip(response, self.blanks)
+        )
+        return Verdict(ok, self.filled)
+
+
+@dataclass(frozen=True)
+class Ordering(Question):
+    type: ClassVar[str] = "order"
+    items: tuple[str, ...] = ()
+
+    def grade(self, response: list[int] | tuple[int, ...]) -> Verdict:
+        expected = " → ".join(self.items)
+        return Verdict(tuple(response) == tuple(range(1, len(self.items) + 1)), expected)
+
+
+@dataclass(frozen=True)
+class Flashcard(Question):
+    type: ClassVar[str] = "flashcard"
+    front: str = ""
+    back: str = ""
+
+    @property
+    def gradable(self) -> bool:
+        return False
+
+    def grade(self, response: int) -> Verdict:
+        """A self-grade of 2 (hard) or better means the learner recalled it, as FSRS counts a pass."""
+        return Verdict(response >= 2, self.back)
+
+
+QUESTION_TYPES: dict[str, type[Question]] = {
+    cls.type: cls for cls in (SingleChoice, MultiChoice, TrueFalse, Numeric, TextAnswer, Cloze, Ordering, Flashcard)
+}
+
+
+def display_prompt(question: Question) -> str:
+    """The text to show as the question."""
+    if isinstance(question, Cloze):
+        return question.masked
+    if isinstance(question, Flashcard):
+        return question.front
+    return question.prompt
+
+
+def _normalise(text: str, case_sensitive: bool) -> str:
+    text = " ".join(str(text).split())
+    return text if case_sensitive else text.casefold()
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"

@@ -1,0 +1,111 @@
+"""YAML loading that remembers where every value came from.
+
+`yaml.safe_load` forgets line numbers and silently keeps the last of two duplicate keys. Authors need both:
+"quizzes/x.yaml:14: questions[ff-03].answer: ..." is only possible if each value knows its line. We compose
+the node tree with the safe loader (so the semantics stay exactly those of `safe_load`) and walk it once,
+recording the line of each path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from lambdalearn.content.problems import Problem
+
+PathKey = tuple[Any, ...]
+
+
+@dataclass
+class YamlSource:
+    """A parsed YAML document plus the 1-based line of every mapping key and sequence item in it."""
+
+    path: str
+    data: Any
+    lines: dict[PathKey, int] = field(default_factory=dict)
+
+    def line(self, *path: Any) -> int:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        key: PathKey = tuple(path)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return self.lines.get((), 1)
+
+
+class YamlError(Exception):
+    """The text is not valid YAML; carries the located problem."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlSource, list[Problem]]:
+    """Parse `text` with safe_load semantics; returns the source and any duplicate-key problems.
+
+    Raises YamlError for a syntax error, located by line and column. `line_offset` shifts reported lines
+    (front matter starts below the opening `---`).
+    """
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        problems: list[Problem] = []
+        lines: dict[PathKey, int] = {}
+        if node is not None:
+            _walk(loader, node, (), lines, problems, path, line_offset)
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
+        column = (mark.column + 1) if mark else 1
+        reason = exc.problem or exc.context or "invalid YAML"
+        raise YamlError(Problem(path, line, "", f"YAML syntax error at column {column}: {reason}")) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(Problem(path, 1 + line_offset, "", f"YAML error: {exc}")) from None
+    finally:
+        loader.dispose()
+    return YamlSource(path, data, lines), problems
+
+
+def _walk(
+    loader: yaml.SafeLoader,
+    node: yaml.Node,
+    path: PathKey,
+    lines: dict[PathKey, int],
+    problems: list[Problem],
+    file: str,
+    offset: int,
+) -> None:
+    lines[path] = node.start_mark.line + 1 + offset
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key = loader.construct_object(key_node)
+            key_line = key_node.start_mark.line + 1 + offset
+            if key in seen and key != "<<":
+                problems.append(
+                    Problem(file, key_line, format_field((*path, key)), f"duplicate key (first at line {seen[key]})")
+                )
+            seen.setdefault(key, key_line)
+            _walk(loader, value_node, (*path, key), lines, problems, file, offset)
+            lines[(*path, key)] = key_line
+    elif isinstance(node, yaml.SequenceNode):
+        for index, child in enumerate(node.value):
+            _walk(loader, child, (*path, index), lines, problems, file, offset)
+
+
+def format_field(path: PathKey) -> str:
+    """`("questions", 2, "answer")` -> `questions[2].answer`."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
