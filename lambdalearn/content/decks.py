@@ -45,10 +45,13 @@ _COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 _SELECT_N = re.compile(r"\b(?:select|choose|pick)\s+(\d+|one|two|three|four|five|six|seven|eight|nine)\b", re.I)
 
 
-def load_deck(path: Path, rel: str, problems: list[Problem], default_difficulty: dict[str, str]) -> Deck | None:
+def load_deck(
+    path: Path, rel: str, problems: list[Problem], lessons: dict[str, str], domains: frozenset[str] | None
+) -> Deck | None:
     """The deck in `path`, or None (with problems recorded) when its header is unusable.
 
-    `default_difficulty` maps lesson ids to their difficulty, the default for the deck's questions.
+    `lessons` maps the pack's lesson ids to their difficulty (the default for the deck's questions);
+    `domains` holds the blueprint's domain ids, or None when the pack has no exam.
     """
     try:
         source, found = parse_yaml(path.read_text(encoding="utf-8"), rel)
@@ -67,10 +70,14 @@ def load_deck(path: Path, rel: str, problems: list[Problem], default_difficulty:
     deck_id, title = deck.ident("id"), deck.text("title")
     lesson = deck.ident("lesson", required=False)
     domain = deck.ident("domain", required=False)
+    if lesson and lesson not in lessons:
+        deck.problem("lesson", f"no lesson with id '{lesson}' in this pack")
+    if domain and domains is not None and domain not in domains:
+        deck.problem("domain", f"'{domain}' is not a domain of the exam blueprint")
     indexes = deck.mapping_list("questions")
     if deck_id is None or title is None:
         return None
-    difficulty = default_difficulty.get(lesson or "", "beginner")
+    difficulty = lessons.get(lesson or "", "beginner")
     questions = []
     for index in indexes:
         question = _load_question(source, index, deck_id, difficulty, problems)

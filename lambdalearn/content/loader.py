@@ -34,8 +34,13 @@ def load_pack(root: Path) -> Pack:
     ]
     lessons = unique_lessons(lessons, problems)
     difficulty = {lesson.id: lesson.difficulty for lesson in lessons}
+    domains = frozenset(d.id for d in manifest.exam.domains) if manifest.exam else None
     deck_files = sorted([*(root / "quizzes").glob("*.yaml"), *(root / "quizzes").glob("*.yml")])
-    decks = [deck for path in deck_files if (deck := load_deck(path, _rel(root, path), problems, difficulty)) is not None]
+    decks = [
+        deck
+        for path in deck_files
+        if (deck := load_deck(path, _rel(root, path), problems, difficulty, domains)) is not None
+    ]
     decks = unique_decks(decks, problems)
     check_links(manifest, lessons, decks, problems)
     labs = _lab_folders(root, problems)

@@ -1,0 +1,76 @@
+"""Each question type grades right and wrong answers as a learner would expect."""
+
+from pathlib import Path
+
+import pytest
+
+from lambdalearn.content.loader import load_pack
+
+MINI = Path(__file__).parent.parent / "fixtures" / "packs" / "mini"
+
+
+@pytest.fixture(scope="module")
+def questions():
+    pack = load_pack(MINI)
+    assert pack.ok, pack.problems
+    return {q.id: q for q in pack.questions()}
+
+
+@pytest.mark.parametrize(
+    "qid, right, wrong",
+    [
+        ("h-single", 2, 1),
+        ("h-multi", {1, 3}, {1}),
+        ("h-multi", {3, 1}, {1, 2, 3}),
+        ("h-tf", True, False),
+        ("h-text", "  Context ", "event"),
+        ("h-text", "CTX", "contexts"),
+        ("h-order", [1, 2, 3, 4], [2, 1, 3, 4]),
+        ("l-num", 900.0, 899.0),
+        ("l-cloze", ["128", "10,240"], ["128", "1024"]),
+        ("l-cloze", [" 128", "10240"], ["128"]),
+        ("h-card", 3, 1),
+    ],
+)
+def test_grading_right_and_wrong(questions, qid, right, wrong):
+    question = questions[qid]
+    assert question.grade(right).correct
+    assert not question.grade(wrong).correct
+
+
+def test_verdict_names_the_right_answer(questions):
+    assert questions["h-single"].grade(1).expected == "2. event"
+    assert questions["l-num"].grade(1).expected == "900 seconds"
+    assert questions["l-cloze"].grade([]).expected == "Memory goes from 128 MB to 10240 MB."
+    assert questions["h-order"].grade([]).expected.startswith("Download the code → Start the runtime")
+
+
+def test_numeric_tolerance(mini_pack):
+    deck = mini_pack / "quizzes" / "limits.yaml"
+    deck.write_text(deck.read_text().replace("    answer: 900\n", "    answer: 900\n    tolerance: 5\n"))
+    question = load_pack(mini_pack).question("l-num")
+    assert question.grade(895).correct and question.grade(905).correct
+    assert not question.grade(906).correct
+
+
+def test_text_case_sensitive_when_asked(mini_pack):
+    deck = mini_pack / "quizzes" / "handlers.yaml"
+    deck.write_text(deck.read_text().replace("    answer: [context, ctx]\n", "    answer: Context\n    case_sensitive: true\n"))
+    question = load_pack(mini_pack).question("h-text")
+    assert question.grade("Context").correct
+    assert not question.grade("context").correct
+
+
+def test_cloze_masks_blanks_for_the_learner(questions):
+    assert questions["l-cloze"].masked == "Memory goes from [1] ____ MB to [2] ____ MB."
+
+
+def test_flashcards_are_not_gradable_for_exams(questions):
+    assert not questions["h-card"].gradable
+    assert all(q.gradable for q in questions.values() if q.type != "flashcard")
+
+
+def test_question_difficulty_defaults_to_the_lessons(questions):
+    assert questions["h-single"].difficulty == "beginner"
+    assert questions["l-num"].difficulty == "intermediate"
+    assert questions["l-cloze"].difficulty == "advanced"
