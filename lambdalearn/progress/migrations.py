@@ -1,0 +1,151 @@
+"""The schema of the progress database, as an ordered list of forward migrations.
+
+Migration N (1-based) takes a database from version N-1 to N. A migration is frozen once released: to change
+the schema, append a new function, never edit an old one (databases in the wild were built by it).
+`schema_version` holds one row per applied migration; the database's version is the highest.
+All pending migrations run in one transaction, so a failed upgrade leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+from lambdalearn.progress.clock import utc_now, utc_text
+
+
+def _v1_core(db: sqlite_utils.Database) -> None:
+    """Cards with their FSRS state, the review log, XP, lessons, notes and settings."""
+    statements = [
+        # One FSRS card per question, keyed by (pack_id, item_id) so that progress survives a pack update.
+        # card_json is fsrs.Card.to_json(); due_ms/state/lapses are copies for indexed queries.
+        # active=0: the item no longer exists in its pack (kept, not scheduled). leech=1: 8+ lapses.
+        """CREATE TABLE cards (
+            id INTEGER PRIMARY KEY,
+            pack_id TEXT NOT NULL,
+            item_id TEXT NOT NULL,
+            question_type TEXT NOT NULL,
+            card_json TEXT NOT NULL,
+            due_ms INTEGER NOT NULL,
+            state INTEGER NOT NULL,
+            reps INTEGER NOT NULL DEFAULT 0,
+            lapses INTEGER NOT NULL DEFAULT 0,
+            leech INTEGER NOT NULL DEFAULT 0,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            last_review_at TEXT,
+            UNIQUE (pack_id, item_id)
+        )""",
+        "CREATE INDEX cards_due ON cards (active, due_ms)",
+        "CREATE INDEX cards_pack_due ON cards (pack_id, active, due_ms)",
+        "CREATE INDEX cards_leeches ON cards (leech) WHERE leech = 1",
+        # Every answer. kind: 'new' (first answer of a card), 'review', 'cram' (did not touch the card).
+        """CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            card_id INTEGER REFERENCES cards (id),
+            pack_id TEXT NOT NULL,
+            item_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('new', 'review', 'cram')),
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+            correct INTEGER NOT NULL CHECK (correct IN (0, 1)),
+            duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0),
+            reviewed_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX reviews_time ON reviews (reviewed_at, kind, correct)",
+        "CREATE INDEX reviews_card ON reviews (card_id)",
+        # The XP ledger, and its running total (kept in the same transaction as each award).
+        """CREATE TABLE xp_events (
+            id INTEGER PRIMARY KEY,
+            amount INTEGER NOT NULL CHECK (amount > 0),
+            reason TEXT NOT NULL,
+            pack_id TEXT,
+            item_id TEXT,
+            awarded_at TEXT NOT NULL
+        )""",
+        "CREATE TABLE totals (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+        "INSERT INTO totals (name, value) VALUES ('xp', 0)",
+        """CREATE TABLE lessons (
+            pack_id TEXT NOT NULL,
+            lesson_id TEXT NOT NULL,
+            opened_at TEXT,
+            completed_at TEXT,
+            xp_awarded INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (pack_id, lesson_id)
+        )""",
+        "CREATE INDEX lessons_completed ON lessons (completed_at)",
+        """CREATE TABLE notes (
+            pack_id TEXT NOT NULL,
+            lesson_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (pack_id, lesson_id)
+        )""",
+        # One row per setting; value is JSON.
+        "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ]
+    for statement in statements:
+        db.execute(statement)
+
+
+def _v2_lab_and_exam_results(db: sqlite_utils.Database) -> None:
+    """Results of lab check runs and of mock exams (one row per attempt)."""
+    statements = [
+        # report_json: the runner's structured report (status per check, message, output).
+        """CREATE TABLE lab_results (
+            id INTEGER PRIMARY KEY,
+            pack_id TEXT NOT NULL,
+            lab_id TEXT NOT NULL,
+            passed INTEGER NOT NULL CHECK (passed IN (0, 1)),
+            checks_passed INTEGER NOT NULL,
+            checks_total INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            report_json TEXT NOT NULL,
+            finished_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX lab_results_lab ON lab_results (pack_id, lab_id, finished_at)",
+        # domains_json: {domain: {"questions": n, "correct": n}} following the pack's exam blueprint.
+        """CREATE TABLE exam_results (
+            id INTEGER PRIMARY KEY,
+            pack_id TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL,
+            questions INTEGER NOT NULL,
+            correct INTEGER NOT NULL,
+            score REAL NOT NULL,
+            passed INTEGER NOT NULL CHECK (passed IN (0, 1)),
+            domains_json TEXT NOT NULL
+        )""",
+        "CREATE INDEX exam_results_pack ON exam_results (pack_id, finished_at)",
+    ]
+    for statement in statements:
+        db.execute(statement)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1_core,
+    _v2_lab_and_exam_results,
+]
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    """The version of this database: 0 when it has no `schema_version` table (new or pre-versioning)."""
+    if not db["schema_version"].exists():
+        return 0
+    return db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
+
+
+def apply_pending(db: sqlite_utils.Database, current: int) -> list[int]:
+    """Run the migrations after version `current` (inside the caller's transaction); return their numbers."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    applied = []
+    for number, migration in enumerate(MIGRATIONS[current:], start=current + 1):
+        migration(db)
+        db.execute(
+            "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", [number, utc_text(utc_now())]
+        )
+        applied.append(number)
+    return applied

@@ -1,0 +1,116 @@
+"""What to study now: due cards first (most overdue first), then new items, within the daily limits.
+
+The daily limits come from `Settings`: new cards introduced today and reviews done today (in the learner's
+local day) count against `daily_new_limit` and `daily_review_limit`. Cram answers count against neither.
+Items that left their pack keep their cards with `active = 0` and are not scheduled (see `sync_items`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime, tzinfo
+
+from lambdalearn.progress.clock import as_utc, epoch_ms, local_date, local_day_start, utc_text
+from lambdalearn.progress.settings import load_settings
+from lambdalearn.progress.store import ProgressStore
+
+Key = tuple[str, str]
+
+
+def sync_items(store: ProgressStore, pack_id: str, item_ids: Iterable[str]) -> None:
+    """Mark the pack's cards active when their item is in `item_ids`, inactive (kept, unscheduled) if not."""
+    present = json.dumps(sorted(set(item_ids)))
+    with store.transaction() as db:
+        db.execute(
+            "UPDATE cards SET active = (item_id IN (SELECT value FROM json_each(?)))"
+            " WHERE pack_id = ? AND active != (item_id IN (SELECT value FROM json_each(?)))",
+            [present, pack_id, present],
+        )
+
+
+def answers_today(store: ProgressStore, now: datetime | None = None, tz: tzinfo | None = None) -> dict[str, int]:
+    """How many answers of each kind ('new', 'review', 'cram') were recorded on the local day of `now`."""
+    when = as_utc(now)
+    start = local_day_start(local_date(when, tz), tz)
+    counts = {"new": 0, "review": 0, "cram": 0}
+    rows = store.db.execute(
+        "SELECT kind, COUNT(*) FROM reviews WHERE reviewed_at >= ? AND reviewed_at <= ? GROUP BY kind",
+        [utc_text(start), utc_text(when)],
+    )
+    counts.update(dict(rows.fetchall()))
+    return counts
+
+
+def next_items(
+    store: ProgressStore,
+    pack_id: str | None,
+    candidates: Sequence[Key] | None,
+    *,
+    now: datetime | None = None,
+    limit: int | None = None,
+    new_limit: int | None = None,
+    tz: tzinfo | None = None,
+) -> list[Key]:
+    """(pack_id, item_id) pairs to study now: due cards (most overdue first), then new candidates.
+
+    `candidates` are the items on offer (for example one deck, or a tag); None means every active card
+    (so no new ones). `pack_id` restricts both. A candidate is taken as present in its pack, so its card is
+    used even if `sync_items` has not reactivated it yet. `limit` caps the total, `new_limit` the new ones,
+    on top of what remains of today's limits.
+    """
+    when = as_utc(now)
+    settings = load_settings(store)
+    done = answers_today(store, when, tz)
+    reviews_left = max(0, settings.daily_review_limit - done["review"])
+    new_left = max(0, settings.daily_new_limit - done["new"])
+    if new_limit is not None:
+        new_left = min(new_left, max(0, new_limit))
+    if limit is not None:
+        reviews_left = min(reviews_left, max(0, limit))
+    if candidates is None:
+        due = _due_active_cards(store, pack_id, epoch_ms(when), reviews_left)
+        new: list[Key] = []
+    else:
+        offered = [key for key in dict.fromkeys(map(tuple, candidates)) if pack_id is None or key[0] == pack_id]
+        due, new = _split_candidates(store, offered, epoch_ms(when), reviews_left)
+    if limit is not None:
+        new_left = min(new_left, max(0, limit - len(due)))
+    return due + new[:new_left]
+
+
+def due_count(store: ProgressStore, now: datetime | None = None) -> int:
+    """How many active cards are due now (no daily limit applied)."""
+    return store.db.execute(
+        "SELECT COUNT(*) FROM cards WHERE active = 1 AND due_ms <= ?", [epoch_ms(as_utc(now))]
+    ).fetchone()[0]
+
+
+def _due_active_cards(store: ProgressStore, pack_id: str | None, now_ms: int, limit: int) -> list[Key]:
+    if pack_id is None:
+        rows = store.db.execute(
+            "SELECT pack_id, item_id FROM cards WHERE active = 1 AND due_ms <= ? ORDER BY due_ms LIMIT ?",
+            [now_ms, limit],
+        )
+    else:
+        rows = store.db.execute(
+            "SELECT pack_id, item_id FROM cards WHERE pack_id = ? AND active = 1 AND due_ms <= ?"
+            " ORDER BY due_ms LIMIT ?",
+            [pack_id, now_ms, limit],
+        )
+    return [(pack, item) for pack, item in rows.fetchall()]
+
+
+def _split_candidates(
+    store: ProgressStore, offered: list[Key], now_ms: int, reviews_left: int
+) -> tuple[list[Key], list[Key]]:
+    """The due candidates (most overdue first, at most `reviews_left`) and the ones without a card."""
+    rows = store.db.execute(
+        "SELECT c.pack_id, c.item_id, c.due_ms FROM json_each(?) AS j"
+        " JOIN cards AS c ON c.pack_id = json_extract(j.value, '$[0]') AND c.item_id = json_extract(j.value, '$[1]')",
+        [json.dumps(offered)],
+    ).fetchall()
+    known = {(pack, item): due_ms for pack, item, due_ms in rows}
+    due = sorted((key for key, due_ms in known.items() if due_ms <= now_ms), key=known.__getitem__)
+    new = [key for key in offered if key not in known]
+    return due[:reviews_left], new

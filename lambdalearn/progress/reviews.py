@@ -1,0 +1,137 @@
+"""Recording an answer: FSRS scheduling of the card, the review log, XP and leech detection, in one go.
+
+Each card is an `fsrs.Card` stored as JSON (its `card_id` is the row id of `cards`), reviewed by an
+`fsrs.Scheduler` at the learner's desired retention. A lapse is an Again on a card in the Review state
+(a card it had learned, as in Anki); at `LEECH_LAPSES` lapses the card is tagged as a leech and reported
+once. It stays scheduled. Cram mode logs the answer and awards XP at the review rate but leaves the card
+and its due date alone.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import datetime
+
+from fsrs import Card, Rating, Scheduler, State
+
+from lambdalearn.progress import xp
+from lambdalearn.progress.clock import as_utc, epoch_ms, from_epoch_ms, utc_text
+from lambdalearn.progress.ratings import QUESTION_TYPES, SELF_GRADED_TYPES
+from lambdalearn.progress.settings import load_settings
+from lambdalearn.progress.store import ProgressStore
+
+LEECH_LAPSES = 8
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    """What one answer did: its rating, XP, the card's next due date, and whether it just became a leech."""
+
+    rating: int
+    correct: bool
+    xp_awarded: int
+    due: datetime
+    new_card: bool
+    became_leech: bool
+    lapses: int
+
+
+@functools.lru_cache(maxsize=8)
+def scheduler_for(desired_retention: float) -> Scheduler:
+    """The FSRS scheduler (default parameters) aiming at `desired_retention`."""
+    return Scheduler(desired_retention=desired_retention)
+
+
+def record_answer(
+    store: ProgressStore,
+    pack_id: str,
+    item_id: str,
+    *,
+    question_type: str,
+    difficulty: str,
+    rating: int,
+    correct: bool,
+    duration_ms: int,
+    now: datetime | None = None,
+    cram: bool = False,
+) -> AnswerResult:
+    """Record one answer in one transaction (see the module docstring). Flashcards: rating >= 3 is right."""
+    _check_arguments(question_type, difficulty, rating, duration_ms)
+    if question_type in SELF_GRADED_TYPES:
+        correct = rating >= Rating.Good
+    when = as_utc(now)
+    with store.transaction() as db:
+        row = db.execute(
+            "SELECT id, card_json, due_ms, lapses, leech FROM cards WHERE pack_id = ? AND item_id = ?",
+            [pack_id, item_id],
+        ).fetchone()
+        if cram:
+            card_id = row[0] if row else None
+            due = from_epoch_ms(row[2]) if row else when
+            lapses, became_leech, kind = (row[3] if row else 0), False, "cram"
+        else:
+            card_id, due, lapses, became_leech = _review_card(store, row, pack_id, item_id, question_type, rating, when)
+            kind = "new" if row is None else "review"
+        db.execute(
+            "INSERT INTO reviews (card_id, pack_id, item_id, kind, rating, correct, duration_ms, reviewed_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [card_id, pack_id, item_id, kind, rating, int(correct), duration_ms, utc_text(when)],
+        )
+        awarded = xp.answer_xp(correct, difficulty, first_time=kind == "new")
+        xp.award_xp(store, awarded, f"{kind} answer", pack_id, item_id, now=when)
+    return AnswerResult(
+        rating=rating,
+        correct=bool(correct),
+        xp_awarded=awarded,
+        due=due,
+        new_card=row is None,
+        became_leech=became_leech,
+        lapses=lapses,
+    )
+
+
+def _review_card(
+    store: ProgressStore,
+    row: tuple | None,
+    pack_id: str,
+    item_id: str,
+    question_type: str,
+    rating: int,
+    when: datetime,
+) -> tuple[int, datetime, int, bool]:
+    """Apply the FSRS review to the card (creating it first if new); return (id, due, lapses, became_leech)."""
+    db = store.db
+    if row is None:
+        card_id = db.execute(
+            "INSERT INTO cards (pack_id, item_id, question_type, card_json, due_ms, state, created_at)"
+            " VALUES (?, ?, ?, '', ?, ?, ?)",
+            [pack_id, item_id, question_type, epoch_ms(when), int(State.Learning), utc_text(when)],
+        ).lastrowid
+        card, lapses, was_leech = Card(card_id=card_id, due=when), 0, False
+    else:
+        card_id, card_json, _due_ms, lapses, was_leech = row
+        card = Card.from_json(card_json)
+    scheduler = scheduler_for(load_settings(store).desired_retention)
+    lapsed = rating == Rating.Again and card.state == State.Review
+    card, _log = scheduler.review_card(card, Rating(rating), review_datetime=when)
+    lapses += int(lapsed)
+    is_leech = bool(was_leech) or lapses >= LEECH_LAPSES
+    db.execute(
+        "UPDATE cards SET question_type = ?, card_json = ?, due_ms = ?, state = ?, reps = reps + 1,"
+        " lapses = ?, leech = ?, last_review_at = ? WHERE id = ?",
+        [question_type, card.to_json(), epoch_ms(card.due), int(card.state), lapses, int(is_leech),
+         utc_text(when), card_id],
+    )
+    return card_id, card.due, lapses, is_leech and not was_leech
+
+
+def _check_arguments(question_type: str, difficulty: str, rating: int, duration_ms: int) -> None:
+    if question_type not in QUESTION_TYPES:
+        raise ValueError(f"unknown question type {question_type!r}; expected one of {sorted(QUESTION_TYPES)}")
+    if difficulty not in xp.DIFFICULTY_MULTIPLIERS:
+        raise ValueError(f"unknown difficulty {difficulty!r}; expected one of {sorted(xp.DIFFICULTY_MULTIPLIERS)}")
+    if isinstance(rating, bool) or rating not in (1, 2, 3, 4):
+        raise ValueError(f"rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy), got {rating!r}")
+    if duration_ms < 0:
+        raise ValueError(f"duration_ms must be >= 0, got {duration_ms}")

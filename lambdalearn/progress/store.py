@@ -1,0 +1,261 @@
+"""Opening the learner's progress database safely: WAL, migrations, backups, and recovery from bad files.
+
+Nothing the learner has is ever deleted. A file that is not a readable SQLite database is moved aside to
+`progress.db.broken-YYYYmmdd-HHMMSS` and a fresh database is started, with a notice saying so. A database
+written by a newer lambdalearn is left untouched and refused with a clear `StoreError`. Before an existing
+database is migrated, a copy goes to `backups/` (the last five are kept).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from lambdalearn.progress import migrations
+
+DB_FILE_NAME = "progress.db"
+BACKUP_DIR_NAME = "backups"
+BACKUPS_KEPT = 5
+BUSY_TIMEOUT_MS = 5000
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_UNREADABLE_CODES = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
+_SIDE_FILE_SUFFIXES = ("-wal", "-shm")
+
+
+class StoreError(Exception):
+    """The progress database cannot be used; `str()` is a message for the learner."""
+
+
+class _UnreadableDatabase(Exception):
+    """The file is not a readable SQLite database (internal: triggers the move-aside)."""
+
+
+class ProgressStore:
+    """An open progress database. Use `ProgressStore.open(data_dir)`; close it with `close()` or `with`."""
+
+    def __init__(self, db: sqlite_utils.Database, path: Path, notices: list[str]) -> None:
+        self.db = db
+        self.path = path
+        self.notices = notices
+
+    @classmethod
+    def open(cls, data_dir: Path) -> ProgressStore:
+        """Open (creating or upgrading as needed) `data_dir/progress.db`; raise `StoreError` if impossible."""
+        data_dir = Path(data_dir)
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"Cannot create the data folder {data_dir}: {error.strerror or error}.") from error
+        path = data_dir / DB_FILE_NAME
+        notices: list[str] = []
+        try:
+            found_version = _existing_version(path)
+        except _UnreadableDatabase as problem:
+            moved_to = _move_aside(path)
+            notices.append(
+                f"Your progress database {path} could not be read ({problem}). It was moved to {moved_to} "
+                "(nothing was deleted) and a fresh database was started."
+            )
+            found_version = 0
+        _refuse_newer(path, found_version)
+        db = _connect(path)
+        store = cls(db, path, notices)
+        try:
+            store._migrate()
+        except BaseException:
+            db.close()
+            raise
+        return store
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """One transaction per learner action; nested uses join the outer one through a savepoint."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield self.db
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            _raise_if_busy(error, self.path)
+            raise
+        try:
+            yield self.db
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            _raise_if_busy(error, self.path)
+            raise
+
+    def close(self) -> None:
+        """Close the database (idempotent)."""
+        try:
+            self.db.execute("PRAGMA optimize")
+        except sqlite3.ProgrammingError:
+            return  # already closed
+        self.db.close()
+
+    def __enter__(self) -> ProgressStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        """Bring the schema up to date, after backing up a database that already holds something."""
+        with self.transaction():  # BEGIN IMMEDIATE: another process cannot migrate at the same moment
+            current = migrations.schema_version(self.db)
+            _refuse_newer(self.path, current)
+            if current == migrations.LATEST_VERSION:
+                return
+            if _holds_data(self.db):
+                backup = _backup(self.db.conn, self.path, current)
+                note = f" A copy of the database before the upgrade is at {backup}."
+            else:
+                note = ""
+            try:
+                migrations.apply_pending(self.db, current)
+            except sqlite3.Error as error:
+                raise StoreError(
+                    f"Could not upgrade your progress database {self.path} from version {current} to "
+                    f"{migrations.LATEST_VERSION}: {error}. Nothing was changed.{note}"
+                ) from error
+
+
+def _existing_version(path: Path) -> int:
+    """The schema version of the database at `path` (0 if absent or empty), read without changing it."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return 0
+    if size == 0:
+        return 0
+    _check_header(path, size)
+    wal_exists = path.with_name(path.name + "-wal").exists()
+    # immutable=1 creates no -wal/-shm files; with a WAL present, read-only mode is needed to see its pages.
+    uri = f"{path.resolve().as_uri()}?mode=ro" + ("" if wal_exists else "&immutable=1")
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            has_table = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+            ).fetchone()
+            if not has_table:
+                return 0
+            return conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        if getattr(error, "sqlite_errorname", "") in _UNREADABLE_CODES:
+            raise _UnreadableDatabase(str(error)) from error
+        raise StoreError(f"Cannot open your progress database {path}: {error}.") from error
+
+
+def _check_header(path: Path, size: int) -> None:
+    """Raise `_UnreadableDatabase` if the file is not SQLite or is shorter than its header says."""
+    try:
+        with path.open("rb") as file:
+            header = file.read(100)
+    except OSError as error:
+        raise StoreError(f"Cannot read your progress database {path}: {error.strerror or error}.") from error
+    if not header.startswith(_SQLITE_HEADER) or len(header) < 100:
+        raise _UnreadableDatabase("it is not a SQLite database")
+    (page_size,) = struct.unpack(">H", header[16:18])
+    page_size = 65536 if page_size == 1 else page_size
+    change_counter, page_count = struct.unpack(">II", header[24:32])
+    (valid_for,) = struct.unpack(">I", header[92:96])
+    if change_counter == valid_for and page_count and size < page_count * page_size:
+        raise _UnreadableDatabase(f"it is truncated: {size} bytes where {page_count * page_size} were expected")
+
+
+def _move_aside(path: Path) -> Path:
+    """Rename the unreadable file (and its -wal/-shm) to `progress.db.broken-<timestamp>`; return the name."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.broken-{stamp}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = path.with_name(f"{path.name}.broken-{stamp}-{counter}")
+    try:
+        path.rename(target)
+        for suffix in _SIDE_FILE_SUFFIXES:
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                side.rename(target.with_name(target.name + suffix))
+    except OSError as error:
+        raise StoreError(
+            f"Your progress database {path} could not be read, and moving it aside failed: "
+            f"{error.strerror or error}. Move or delete it yourself, then start lambdalearn again."
+        ) from error
+    return target
+
+
+def _refuse_newer(path: Path, version: int) -> None:
+    if version > migrations.LATEST_VERSION:
+        raise StoreError(
+            f"Your progress database {path} was written by a newer lambdalearn (schema version {version}; "
+            f"this one understands up to {migrations.LATEST_VERSION}). It was left untouched. Upgrade "
+            "lambdalearn (for example `pip install --upgrade lambdalearn`) to keep using it."
+        )
+
+
+def _connect(path: Path) -> sqlite_utils.Database:
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute("PRAGMA journal_mode = WAL")
+        # NORMAL is safe with WAL: a crash never corrupts; a power cut may lose the last transactions.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.Error as error:
+        raise StoreError(f"Cannot open your progress database {path}: {error}.") from error
+    return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+def _holds_data(db: sqlite_utils.Database) -> bool:
+    """True when the database has any table besides the (possibly just created) version table."""
+    return bool(db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name != 'schema_version'").fetchone())
+
+
+def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    """Copy the database (consistently, WAL included) to backups/ and prune to the newest `BACKUPS_KEPT`."""
+    backup_dir = path.parent / BACKUP_DIR_NAME
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = backup_dir / f"{path.stem}-{stamp}-v{version}.db"
+    try:
+        backup_dir.mkdir(exist_ok=True)
+        destination = sqlite3.connect(target)
+        try:
+            conn.backup(destination)
+        finally:
+            destination.close()
+    except (OSError, sqlite3.Error) as error:
+        raise StoreError(
+            f"Your progress database {path} needs an upgrade, but the safety copy to {backup_dir} failed: "
+            f"{error}. Nothing was changed."
+        ) from error
+    backups = sorted(backup_dir.glob(f"{path.stem}-*.db"))
+    for old in backups[:-BACKUPS_KEPT]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+def _raise_if_busy(error: sqlite3.OperationalError, path: Path) -> None:
+    """Turn "database is locked" (another process held the write lock past the timeout) into a StoreError."""
+    if getattr(error, "sqlite_errorname", "").startswith("SQLITE_BUSY"):
+        raise StoreError(
+            f"Your progress database {path} is busy: another lambdalearn is writing to it. Try again."
+        ) from error
