@@ -8,6 +8,7 @@ import pytest
 HEADLESS = [
     "lambdalearn.content.loader",
     "lambdalearn.content.scaffold",
+    "lambdalearn.study",
     "lambdalearn.progress",
     "lambdalearn.runtime",
     "lambdalearn.labs",

@@ -158,8 +158,8 @@ class Flashcard(Question):
         return False
 
     def grade(self, response: int) -> Verdict:
-        """A self-grade of 2 (hard) or better means the learner recalled it, as FSRS counts a pass."""
-        return Verdict(response >= 2, self.back)
+        """A self-grade of 3 (good) or 4 (easy) counts as right; 1 (again) and 2 (hard) do not."""
+        return Verdict(response >= 3, self.back)
 
 
 QUESTION_TYPES: dict[str, type[Question]] = {

@@ -1,0 +1,34 @@
+"""What several commands share: opening the progress store and loading the packs, with clean errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from lambdalearn.progress.paths import resolve_data_dir
+from lambdalearn.progress.store import ProgressStore, StoreError
+from lambdalearn.study.catalog import Catalog
+
+
+def open_store(ctx: click.Context) -> ProgressStore:
+    """The learner's store for this command; a clear message (exit 1) instead of a traceback on failure."""
+    data_dir = resolve_data_dir((ctx.find_root().obj or {}).get("data_dir"))
+    try:
+        store = ProgressStore.open(data_dir)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    for notice in store.notices:
+        click.secho(f"note: {notice}", err=True, fg="yellow")
+    ctx.call_on_close(store.close)
+    return store
+
+
+def load_catalog(roots: list[Path] | None = None) -> Catalog:
+    """The packs to study from (default: the bundled course), reporting on stderr what failed validation."""
+    catalog = Catalog.load(roots)
+    skipped = catalog.skipped
+    if skipped:
+        click.secho(f"note: {len(skipped)} content problem(s) skipped; run `lambdalearn pack validate` for the list",
+                    err=True, fg="yellow")
+    return catalog

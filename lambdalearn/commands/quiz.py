@@ -1,0 +1,184 @@
+"""`lambdalearn quiz`: study the questions that are due.
+
+`--plain` is a line-mode session for pipes, scripts and screen readers: questions on stdout, answers read
+line by line from stdin (a terminal or not). End of input, `quit` or Ctrl-C ends the session cleanly; every
+answer already given is saved, because each one is its own transaction.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from pathlib import Path
+from datetime import datetime, timezone
+
+import click
+
+from lambdalearn.commands.common import load_catalog, open_store
+from lambdalearn.content.answers import AnswerFormatError, input_hint, parse_response
+from lambdalearn.content.questions import Cloze, Flashcard, MultiChoice, Ordering, Question, SingleChoice, display_prompt
+from lambdalearn.study.catalog import Entry, SelectionError
+from lambdalearn.study.session import Outcome, QuizSession
+
+
+class EndOfSession(Exception):
+    """The learner typed quit, or input ended."""
+
+
+@click.command()
+@click.option("--plain", is_flag=True, help="Line mode: read answers from standard input (for pipes and screen readers).")
+@click.option("--deck", help="Only questions of this deck (a deck id).")
+@click.option("--lesson", help="Only questions about this lesson (a lesson id).")
+@click.option("--tag", help="Only questions with this tag.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many questions.")
+@click.option("--new", "new_limit", type=click.IntRange(min=0), help="At most this many new questions.")
+@click.option("--cram", is_flag=True, help="Any questions, due or not; the schedule is left as it is.")
+@click.option("--pack-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Study from this pack folder (for authors trying a pack before installing it).")
+@click.option("--seed", type=int, hidden=True, help="Seed for shuffling (reproducible sessions in tests).")
+@click.pass_context
+def quiz(ctx: click.Context, plain: bool, deck, lesson, tag, limit, new_limit, cram: bool, pack_dir: Path | None,
+         seed: int | None) -> None:
+    """Study the questions that are due now, then new ones, within your daily limits."""
+    catalog = load_catalog([pack_dir] if pack_dir else None)
+    try:
+        entries = catalog.select(deck=deck, lesson=lesson, tag=tag)
+    except SelectionError as exc:
+        raise click.UsageError(str(exc)) from None
+    store = open_store(ctx)
+    rng = random.Random(seed)
+    session = QuizSession(store, entries, limit=limit, new_limit=new_limit, cram=cram, rng=rng)
+    run_plain(session, rng)
+
+
+def run_plain(session: QuizSession, rng: random.Random) -> None:
+    """Ask every queued question on stdout, read answers from stdin, then print the summary."""
+    total = len(session.queue)
+    if total == 0:
+        click.echo("Nothing is due right now. Come back later, or use --cram to practise anyway.")
+        return
+    click.echo(f"{total} question{'s' if total != 1 else ''} to go. Type 'skip' to pass, 'quit' to stop.\n")
+    try:
+        for number, entry in enumerate(session.queue, start=1):
+            _ask(session, entry, number, total, rng)
+    except (EndOfSession, KeyboardInterrupt):
+        click.echo("\nSession ended; your answers so far are saved.")
+    _print_summary(session)
+
+
+def _ask(session: QuizSession, entry: Entry, number: int, total: int, rng: random.Random) -> None:
+    question = entry.question
+    click.secho(f"[{number}/{total}] {entry.pack.id} › {question.deck_id} ({question.type})", dim=True)
+    click.echo(display_prompt(question).strip())
+    display_order = _show_options(question, rng)
+    started = time.monotonic()
+    if isinstance(question, Flashcard):
+        if _read_line("Recall the answer, then press Enter to see it: ") is None:
+            return session.skip()
+        click.echo(question.back.strip())
+    while True:
+        text = _read_line(f"{input_hint(question)}: ")
+        if text is None:
+            return session.skip()
+        try:
+            response = parse_response(question, text, display_order)
+        except AnswerFormatError as exc:
+            click.echo(f"  {exc}")
+            continue
+        break
+    duration_ms = int((time.monotonic() - started) * 1000)
+    _show_outcome(session.answer(entry, response, duration_ms), session.cram)
+
+
+def _show_options(question: Question, rng: random.Random) -> tuple[int, ...] | None:
+    if isinstance(question, (SingleChoice, MultiChoice)):
+        for n, choice in enumerate(question.choices, start=1):
+            click.echo(f"  {n}. {choice.text}")
+    elif isinstance(question, Ordering):
+        order = list(range(1, len(question.items) + 1))
+        while len(order) > 1 and order == sorted(order):
+            rng.shuffle(order)
+        for k, item_number in enumerate(order, start=1):
+            click.echo(f"  {k}. {question.items[item_number - 1]}")
+        return tuple(order)
+    return None
+
+
+def _read_line(prompt: str) -> str | None:
+    """One line of input; None means skip this question; EndOfSession on quit or end of input."""
+    click.echo(prompt, nl=False)
+    line = sys.stdin.readline()
+    if not line:
+        raise EndOfSession
+    if not sys.stdin.isatty():
+        click.echo(line.rstrip("\n"))
+    answer = line.strip()
+    if answer.lower() in ("quit", "q", "exit"):
+        raise EndOfSession
+    if answer.lower() == "skip":
+        return None
+    return answer
+
+
+def _show_outcome(outcome: Outcome, cram: bool) -> None:
+    question = outcome.entry.question
+    if isinstance(question, Flashcard):
+        click.secho(f"  Recorded ({_RATINGS[outcome.recorded.rating]}).", fg="cyan")
+    elif outcome.verdict.correct:
+        click.secho("  ✓ Right.", fg="green", bold=True)
+    else:
+        click.secho(f"  ✗ Not quite. The answer: {outcome.verdict.expected}", fg="red", bold=True)
+    for number, choice in outcome.wrong_picks:
+        if choice.why:
+            click.echo(f"  Why not {number}: {choice.why}")
+    if question.explanation:
+        click.echo(f"  {question.explanation.strip()}")
+    if isinstance(question, Cloze) and not outcome.verdict.correct:
+        click.echo(f"  In full: {question.filled}")
+    if question.lesson_section:
+        click.secho(f"  Read more: {_section_label(outcome.entry)}", dim=True)
+    extras = []
+    if outcome.recorded.xp_awarded:
+        extras.append(f"+{outcome.recorded.xp_awarded} XP")
+    if not cram:
+        extras.append(f"next review {_when(outcome.recorded.due)}")
+    if outcome.recorded.became_leech:
+        extras.append("this card is now a leech: reread its lesson section")
+    click.secho(f"  {' · '.join(extras)}\n", dim=True)
+
+
+def _section_label(entry: Entry) -> str:
+    ref = entry.question.lesson_section or ""
+    lesson_id, anchor = ref.split("#", 1) if "#" in ref else ("", ref)
+    deck = next((d for d in entry.pack.decks if d.id == entry.question.deck_id), None)
+    lesson = entry.pack.lesson(lesson_id or (deck.lesson if deck else "") or "")
+    if lesson is None:
+        return ref
+    heading = next((h.text for h in lesson.headings if h.anchor == anchor), "")
+    return f"{lesson.title} › {heading}" if heading else lesson.title
+
+
+def _when(due: datetime) -> str:
+    seconds = (due - datetime.now(timezone.utc)).total_seconds()
+    if seconds < 90:
+        return "now"
+    if seconds < 3600:
+        return f"in {round(seconds / 60)} min"
+    if seconds < 86400 * 1.5:
+        return f"in {round(seconds / 3600)} h"
+    return f"in {round(seconds / 86400)} days"
+
+
+def _print_summary(session: QuizSession) -> None:
+    s = session.summary
+    click.secho("Session summary", bold=True)
+    click.echo(f"  answered {s.answered}: {s.right} right, {s.wrong} wrong" + (f", {s.skipped} skipped" if s.skipped else ""))
+    click.echo(f"  XP earned: {s.xp}")
+    if s.next_due is not None:
+        click.echo(f"  next review: {_when(s.next_due)}")
+    for item in s.new_leeches:
+        click.echo(f"  leech: {item} (missed 8 times; reread its lesson)")
+
+
+_RATINGS = {1: "again", 2: "hard", 3: "good", 4: "easy"}

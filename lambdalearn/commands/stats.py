@@ -1,0 +1,40 @@
+"""`lambdalearn stats`: the learner's figures, as a table or as JSON for scripts."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from lambdalearn.commands.common import open_store
+from lambdalearn.progress.stats import summary
+from lambdalearn.progress.xp import level_for
+
+STATS_KEYS = ("xp", "level", "streak_days", "reviews", "due_now", "cards", "lessons_completed")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (keys: " + ", ".join(STATS_KEYS) + ").")
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Show XP, level, streak, reviews and what is due."""
+    figures = summary(open_store(ctx))
+    if as_json:
+        click.echo(json.dumps({key: figures[key] for key in STATS_KEYS}))
+        return
+    level = level_for(figures["xp"])
+    rows = [
+        ("Level", f"{level.level}  ({figures['xp']} XP, {level.next_level_xp - figures['xp']} XP to level {level.level + 1})"),
+        ("Streak", f"{figures['streak_days']} day{'s' if figures['streak_days'] != 1 else ''}"),
+        ("Due now", str(figures["due_now"])),
+        ("Cards", f"{figures['cards']} known to the scheduler"),
+        ("Reviews", f"{figures['reviews']} in total"),
+        ("Lessons done", str(figures["lessons_completed"])),
+    ]
+    if figures.get("retention_30d") is not None:
+        rows.append(("Retention", f"{figures['retention_30d']:.0%} of reviews right in the last 30 days"))
+    if figures.get("leeches"):
+        rows.append(("Leeches", f"{figures['leeches']} card(s) missed 8 times or more: reread their lessons"))
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        click.echo(f"{name:<{width}}  {value}")

@@ -1,0 +1,157 @@
+"""`lambdalearn quiz --plain` driven through standard input, as a script or screen reader would."""
+
+import json
+import sqlite3
+
+from click.testing import CliRunner
+
+from lambdalearn.cli import cli
+
+RIGHT_ANSWERS = "2\n1 3\nt\nctx\n"  # single, multi, truefalse, text of the handlers deck
+
+
+def quiz(home, pack, stdin, *args):
+    runner = CliRunner()
+    return runner.invoke(
+        cli, ["--data-dir", str(home), "quiz", "--plain", "--pack-dir", str(pack), "--seed", "7", *args],
+        input=stdin, catch_exceptions=False,
+    )
+
+
+def stats(home):
+    result = CliRunner().invoke(cli, ["--data-dir", str(home), "stats", "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def reviews(home):
+    with sqlite3.connect(home / "progress.db") as db:
+        return db.execute("SELECT item_id, rating, correct, kind FROM reviews ORDER BY id").fetchall()
+
+
+def test_a_session_records_every_answer_and_summarises(tmp_path, mini_pack):
+    result = quiz(tmp_path, mini_pack, RIGHT_ANSWERS, "--deck", "handlers-quiz", "--limit", "4")
+    assert result.exit_code == 0, result.output
+    assert "4 questions to go" in result.output
+    assert result.output.count("✓ Right.") == 4
+    assert "  1. context\n  2. event\n  3. os.environ\n" in result.output
+    assert "Read more: Handlers › The handler" in result.output
+    assert "answered 4: 4 right, 0 wrong" in result.output
+    assert "XP earned: 40" in result.output
+    assert [r[:3] for r in reviews(tmp_path)] == [("h-single", 3, 1), ("h-multi", 3, 1), ("h-tf", 3, 1), ("h-text", 3, 1)]
+    figures = stats(tmp_path)
+    assert figures == {"xp": 40, "level": 1, "streak_days": 1, "reviews": 4, "due_now": 0, "cards": 4, "lessons_completed": 0}
+
+
+def test_wrong_answer_explains_the_wrong_pick_and_rates_again(tmp_path, mini_pack):
+    result = quiz(tmp_path, mini_pack, "1\n", "--deck", "handlers-quiz", "--limit", "1")
+    assert "✗ Not quite. The answer: 2. event" in result.output
+    assert "Why not 1: The context describes the invocation." in result.output
+    assert "The event is the input document." in result.output
+    assert reviews(tmp_path) == [("h-single", 1, 0, "new")]
+
+
+def test_bad_input_is_explained_and_asked_again(tmp_path, mini_pack):
+    result = quiz(tmp_path, mini_pack, "seven\n9\n2\n", "--deck", "handlers-quiz", "--limit", "1")
+    assert "  type the number of your choice (1-3)" in result.output
+    assert "  numbers go from 1 to 3" in result.output
+    assert "✓ Right." in result.output
+    assert len(reviews(tmp_path)) == 1
+
+
+def test_end_of_input_ends_cleanly_and_keeps_answers(tmp_path, mini_pack):
+    result = quiz(tmp_path, mini_pack, "2\n1 3\n", "--deck", "handlers-quiz")
+    assert result.exit_code == 0
+    assert "Session ended; your answers so far are saved." in result.output
+    assert "answered 2: 2 right, 0 wrong" in result.output
+    assert len(reviews(tmp_path)) == 2
+
+
+def test_quit_and_skip(tmp_path, mini_pack):
+    result = quiz(tmp_path, mini_pack, "skip\n1 3\nquit\n", "--deck", "handlers-quiz")
+    assert "answered 1: 1 right, 0 wrong, 1 skipped" in result.output
+    assert [r[0] for r in reviews(tmp_path)] == ["h-multi"]
+
+
+def test_numeric_and_cloze_through_stdin(tmp_path, mini_pack):
+    result = quiz(tmp_path, mini_pack, "900 seconds\n128; 10,240\n", "--deck", "limits-quiz")
+    assert result.output.count("✓ Right.") == 2, result.output
+    assert "Memory goes from [1] ____ MB to [2] ____ MB." in result.output
+    assert [r[:3] for r in reviews(tmp_path)] == [("l-num", 3, 1), ("l-cloze", 3, 1)]
+
+
+def test_whole_deck_with_a_wrong_order_and_a_self_graded_flashcard(tmp_path, mini_pack):
+    # The shuffle never shows steps in their right order, so "1 2 3 4" is always wrong.
+    result = quiz(tmp_path, mini_pack, RIGHT_ANSWERS + "1 2 3 4\n\n4\n", "--deck", "handlers-quiz")
+    assert result.output.count("✓ Right.") == 4
+    assert "✗ Not quite. The answer: Download the code → Start the runtime → Run module code → Run the handler" in result.output
+    assert "The response payload, serialised as JSON." in result.output
+    assert "Recorded (easy)." in result.output
+    assert [r[:3] for r in reviews(tmp_path)][-2:] == [("h-order", 1, 0), ("h-card", 4, 1)]
+
+
+def test_order_question_answered_in_the_right_order(tmp_path, mini_pack):
+    # A first run with no input shows the shuffled steps; the same seed shows them the same way again.
+    seen = quiz(tmp_path / "probe", mini_pack, "", "--tag", "steps")
+    steps = ["Download the code", "Start the runtime", "Run module code", "Run the handler"]
+    shown = {}
+    for line in seen.output.splitlines():
+        number, _, text = line.strip().partition(". ")
+        if text in steps:
+            shown[text] = number
+    assert len(shown) == 4
+    result = quiz(tmp_path / "real", mini_pack, " ".join(shown[step] for step in steps) + "\n", "--tag", "steps")
+    assert "✓ Right." in result.output, result.output
+
+
+def test_nothing_due_after_a_good_session(tmp_path, mini_pack):
+    quiz(tmp_path, mini_pack, RIGHT_ANSWERS, "--deck", "handlers-quiz", "--limit", "4", "--new", "4")
+    again = quiz(tmp_path, mini_pack, "", "--deck", "handlers-quiz", "--new", "0")
+    assert "Nothing is due right now" in again.output
+
+
+def test_new_limit_and_limit(tmp_path, mini_pack):
+    result = quiz(tmp_path, mini_pack, "", "--new", "3")
+    assert "3 questions to go" in result.output
+
+
+def test_cram_leaves_the_schedule_alone(tmp_path, mini_pack):
+    quiz(tmp_path, mini_pack, "2\n", "--tag", "basics")
+    with sqlite3.connect(tmp_path / "progress.db") as db:
+        before = db.execute("SELECT item_id, due_ms, card_json FROM cards").fetchall()
+    assert [row[0] for row in before] == ["h-single"]
+    not_due = quiz(tmp_path, mini_pack, "", "--tag", "basics", "--new", "0")
+    assert "Nothing is due right now" in not_due.output
+    result = quiz(tmp_path, mini_pack, "2\n", "--tag", "basics", "--cram")
+    assert "1 question to go" in result.output and "✓ Right." in result.output
+    with sqlite3.connect(tmp_path / "progress.db") as db:
+        assert db.execute("SELECT item_id, due_ms, card_json FROM cards").fetchall() == before
+    assert [r[3] for r in reviews(tmp_path)] == ["new", "cram"]
+
+
+def test_unknown_filter_is_a_usage_error(tmp_path, mini_pack):
+    result = quiz(tmp_path, mini_pack, "", "--deck", "nope")
+    assert result.exit_code == 2
+    assert "no deck named 'nope'; known: handlers-quiz, limits-quiz" in result.output
+
+
+def test_corrupt_database_is_set_aside_not_lost(tmp_path, mini_pack):
+    tmp_path.mkdir(exist_ok=True)
+    (tmp_path / "progress.db").write_bytes(b"this is not a database" * 100)
+    result = quiz(tmp_path, mini_pack, "2\n", "--deck", "handlers-quiz", "--limit", "1")
+    assert result.exit_code == 0
+    assert "Traceback" not in result.output
+    broken = list(tmp_path.glob("progress.db.broken-*"))
+    assert len(broken) == 1 and broken[0].read_bytes() == b"this is not a database" * 100
+    assert len(reviews(tmp_path)) == 1
+
+
+def test_database_from_a_newer_version_is_refused_untouched(tmp_path, mini_pack):
+    quiz(tmp_path, mini_pack, "2\n", "--deck", "handlers-quiz", "--limit", "1")
+    with sqlite3.connect(tmp_path / "progress.db") as db:
+        db.execute("INSERT INTO schema_version (version, applied_at) VALUES (999, '2030-01-01T00:00:00Z')")
+    before = (tmp_path / "progress.db").read_bytes()
+    result = quiz(tmp_path, mini_pack, "2\n", "--deck", "handlers-quiz", "--limit", "1")
+    assert result.exit_code == 1
+    assert "newer" in result.output and "Traceback" not in result.output
+    assert (tmp_path / "progress.db").read_bytes() == before
