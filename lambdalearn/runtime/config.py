@@ -74,7 +74,7 @@ RESERVED_ENVIRONMENT_KEYS = frozenset(
 _FUNCTION_NAME_PATTERN = r"[a-zA-Z0-9-_]+"
 _HANDLER_PATTERN = r"[^\s]+"
 _ENV_KEY_PATTERN = r"[a-zA-Z]([a-zA-Z0-9_])+"
-_REGION_PATTERN = r"[a-z]{2}(-gov)?-[a-z]+-\d{1}"
+REGION_PATTERN = r"[a-z]{2}(-gov)?-[a-z]+-\d{1}"
 _MEASURED_PREVIEW_CHARS = 200
 
 
@@ -191,7 +191,7 @@ def _constraint_violations(config: FunctionConfig) -> list[str]:
         found.append(
             f"Value at 'environment.variables' failed to satisfy constraint: Map value of '{bad_values[0]}' must be a string"
         )
-    check_pattern(config.region, "region", _REGION_PATTERN)
+    check_pattern(config.region, "region", REGION_PATTERN)
     if config.reserved_concurrency is not None:
         check_range(config.reserved_concurrency, "reservedConcurrentExecutions", 0, float("inf"))
     check_range(config.provisioned_concurrency, "provisionedConcurrentExecutions", 0, float("inf"))
