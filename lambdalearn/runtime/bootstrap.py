@@ -1,0 +1,305 @@
+"""The runtime interface client that runs inside every execution environment.
+
+It is what AWS's `awslambdaric` is on Lambda: a small client of the Runtime API that imports the handler
+(INIT), then loops forever asking `/invocation/next` for an event, calling the handler, and posting the result
+to `/invocation/{id}/response` or an error object to `/invocation/{id}/error`. Fault types, messages, the
+stack-trace shape and the log format follow awslambdaric, so a learner sees what Lambda would show.
+
+It must stay importable on its own with the standard library only (it runs as
+`python -m lambdalearn.runtime.bootstrap` or is called by the fork server), so nothing here imports the rest
+of lambdalearn.
+"""
+
+from __future__ import annotations
+
+import decimal
+import http.client
+import importlib
+import io
+import json
+import logging
+import math
+import os
+import sys
+import time
+import traceback
+from typing import Any, Callable
+
+RUNTIME_PATH = "/2018-06-01/runtime"
+ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type"
+# Runtimes whose JSON keeps non-ASCII characters as they are (awslambdaric does the same from python3.12 on).
+_UNESCAPED_JSON_RUNTIMES = {"AWS_Lambda_python3.12", "AWS_Lambda_python3.13", "AWS_Lambda_python3.14"}
+_UNHANDLED_INIT_WARNING = (
+    "LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function code. However, in"
+    " rare cases, a Lambda runtime update can cause unexpected function behavior. For functions using managed"
+    " runtimes, runtime updates can be triggered by a function change, or can be applied automatically. To"
+    " determine if the runtime has been updated, check the runtime version in the INIT_START log entry. If this"
+    " error correlates with a change in the runtime version, you may be able to mitigate this error by"
+    " temporarily rolling back to the previous runtime version. For more information, see"
+    " https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html"
+)
+
+_current_request_id = ""
+
+
+class Fault(Exception):
+    """A failure of the runtime itself (not of the handler's code), reported as a `Runtime.*` error type."""
+
+    def __init__(self, error_type: str, message: str, trace: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.error_type = error_type
+        self.message = message
+        self.trace = trace
+
+
+def load_handler(handler: str) -> Callable[[Any, Any], Any]:
+    """Import the handler's module and return the function, raising Fault with awslambdaric's wording."""
+    try:
+        module_name, function_name = handler.rsplit(".", 1)
+    except ValueError as error:
+        raise Fault("Runtime.MalformedHandlerName", f"Bad handler '{handler}': {error}") from None
+    try:
+        if module_name.split(".")[0] in sys.builtin_module_names:
+            raise Fault(
+                "Runtime.BuiltInModuleConflict", f"Cannot use built-in module {module_name} as a handler module"
+            )
+        module = importlib.import_module(module_name.replace("/", "."))
+    except ImportError as error:
+        raise Fault("Runtime.ImportModuleError", f"Unable to import module '{module_name}': {error}") from None
+    except SyntaxError as error:
+        trace = [f'  File "{error.filename}" Line {error.lineno}\n    {error.text}']
+        raise Fault("Runtime.UserCodeSyntaxError", f"Syntax error in module '{module_name}': {error}", trace) from None
+    try:
+        return getattr(module, function_name)
+    except AttributeError:
+        raise Fault("Runtime.HandlerNotFound", f"Handler '{function_name}' missing on module '{module_name}'") from None
+
+
+def error_object(message: str, error_type: str, stack_trace: list[str] | None, request_id: str = "") -> dict:
+    """The error payload Lambda returns: {errorMessage, errorType, requestId, stackTrace}."""
+    return {
+        "errorMessage": message or "",
+        "errorType": error_type or "",
+        "requestId": request_id,
+        "stackTrace": stack_trace or [],
+    }
+
+
+def error_from_exception(error: BaseException, request_id: str = "") -> dict:
+    """An error object for an exception raised by user code, its traceback starting at the first user frame."""
+    frames = traceback.extract_tb(error.__traceback__)
+    for index, frame in enumerate(frames):
+        if "/bootstrap.py" not in frame.filename:
+            frames = frames[index:]
+            break
+    return error_object(str(error), type(error).__name__, traceback.format_list(frames), request_id)
+
+
+def log_error(error: dict) -> None:
+    """Print an error the way awslambdaric logs it: `[ERROR] Type: message` and the traceback."""
+    description = "[ERROR]"
+    if error["errorType"]:
+        description += " " + error["errorType"]
+    if error["errorMessage"]:
+        description += (":" if error["errorType"] else "") + " " + error["errorMessage"]
+    lines = [description, "Traceback (most recent call last):"]
+    for element in error["stackTrace"]:
+        lines.extend(element.splitlines() or [""])
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        return math.nan if value.is_nan() else float(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def marshal_response(result: Any) -> tuple[bytes, str]:
+    """Encode the handler's return value as Lambda does: bytes pass through, everything else is JSON."""
+    if isinstance(result, bytes):
+        return result, "application/unknown"
+    ensure_ascii = os.environ.get("AWS_EXECUTION_ENV") not in _UNESCAPED_JSON_RUNTIMES
+    try:
+        text = json.dumps(result, default=_json_default, ensure_ascii=ensure_ascii, allow_nan=True)
+    except Exception as error:
+        raise Fault("Runtime.MarshalError", f"Unable to marshal response: {error}") from None
+    return text.encode("utf-8"), "application/json"
+
+
+def _object_from(cls: type, values: dict | None) -> Any:
+    if values is None:
+        return None
+    instance = cls()
+    for name in cls.__slots__:
+        setattr(instance, name, values.get(name))
+    return instance
+
+
+class CognitoIdentity:
+    __slots__ = ("cognito_identity_id", "cognito_identity_pool_id")
+
+
+class Client:
+    __slots__ = ("installation_id", "app_title", "app_version_name", "app_version_code", "app_package_name")
+
+
+class ClientContext:
+    __slots__ = ("custom", "env", "client")
+
+
+class LambdaContext:
+    """The `context` argument: the same attributes and method as awslambdaric's context object."""
+
+    def __init__(self, request_id: str, headers: http.client.HTTPMessage) -> None:
+        self.aws_request_id = request_id
+        self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
+        self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
+        self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
+        self.memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+        self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
+        self.invoked_function_arn = headers.get("Lambda-Runtime-Invoked-Function-Arn")
+        self._deadline_ms = int(headers.get("Lambda-Runtime-Deadline-Ms") or 0)
+        client_context = _parse_json_header(headers.get("Lambda-Runtime-Client-Context"), "Client Context")
+        self.client_context = _object_from(ClientContext, client_context)
+        if self.client_context is not None:
+            self.client_context.client = _object_from(Client, self.client_context.client)
+        cognito = _parse_json_header(headers.get("Lambda-Runtime-Cognito-Identity"), "Cognito Identity") or {}
+        self.identity = CognitoIdentity()
+        self.identity.cognito_identity_id = cognito.get("cognitoIdentityId")
+        self.identity.cognito_identity_pool_id = cognito.get("cognitoIdentityPoolId")
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, self._deadline_ms - int(time.time() * 1000))
+
+    def __repr__(self) -> str:
+        return (
+            f"LambdaContext([aws_request_id={self.aws_request_id},function_name={self.function_name},"
+            f"function_version={self.function_version},invoked_function_arn={self.invoked_function_arn},"
+            f"memory_limit_in_mb={self.memory_limit_in_mb}])"
+        )
+
+
+def _parse_json_header(value: str | None, name: str) -> Any:
+    if not value:
+        return None
+    try:
+        return json.loads(value)
+    except ValueError as error:
+        raise Fault("Runtime.LambdaContextUnmarshalError", f"Unable to parse {name} JSON: {error}") from None
+
+
+class RuntimeApiClient:
+    """HTTP/1.1 keep-alive client of the Lambda Runtime API at `address` (host:port)."""
+
+    def __init__(self, address: str) -> None:
+        self._connection = http.client.HTTPConnection(address)
+
+    def _call(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None) -> tuple:
+        for attempt in (1, 2):
+            try:
+                self._connection.request(method, RUNTIME_PATH + path, body=body, headers=headers or {})
+                response = self._connection.getresponse()
+                return response.read(), response.headers
+            except (ConnectionError, http.client.HTTPException):
+                self._connection.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def next_invocation(self) -> tuple[bytes, http.client.HTTPMessage]:
+        return self._call("GET", "/invocation/next")
+
+    def post_response(self, request_id: str, body: bytes, content_type: str) -> None:
+        self._call("POST", f"/invocation/{request_id}/response", body, {"Content-Type": content_type})
+
+    def post_error(self, request_id: str, error: dict) -> None:
+        body = json.dumps(error).encode("utf-8")
+        self._call("POST", f"/invocation/{request_id}/error", body, {ERROR_TYPE_HEADER: error["errorType"]})
+
+    def post_init_error(self, error: dict) -> None:
+        body = json.dumps(error).encode("utf-8")
+        self._call("POST", "/init/error", body, {ERROR_TYPE_HEADER: error["errorType"]})
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.aws_request_id = _current_request_id
+        return True
+
+
+def _setup_output() -> None:
+    """Unbuffered stdout/stderr (each write reaches the log at once) and Lambda's logging format."""
+    sys.stdout = io.TextIOWrapper(open(1, "wb", 0, closefd=False), encoding="utf-8", write_through=True)
+    sys.stderr = io.TextIOWrapper(open(2, "wb", 0, closefd=False), encoding="utf-8", write_through=True)
+    logging.Formatter.converter = time.gmtime
+    handler = logging.StreamHandler(sys.stdout)
+    handler.terminator = ""
+    handler.setFormatter(
+        logging.Formatter(
+            "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n", "%Y-%m-%dT%H:%M:%S"
+        )
+    )
+    handler.addFilter(_RequestIdFilter())
+    logging.getLogger().addHandler(handler)
+
+
+def _handle_one(client: RuntimeApiClient, handler: Callable[[Any, Any], Any]) -> None:
+    global _current_request_id
+    body, headers = client.next_invocation()
+    request_id = headers.get("Lambda-Runtime-Aws-Request-Id", "")
+    _current_request_id = request_id
+    trace_id = headers.get("Lambda-Runtime-Trace-Id")
+    if trace_id:
+        os.environ["_X_AMZN_TRACE_ID"] = trace_id
+    else:
+        os.environ.pop("_X_AMZN_TRACE_ID", None)
+    error = None
+    try:
+        context = LambdaContext(request_id, headers)
+        try:
+            event = json.loads(body) if headers.get("Content-Type", "application/json") == "application/json" else body
+        except ValueError as bad_json:
+            raise Fault("Runtime.UnmarshalError", f"Unable to unmarshal input: {bad_json}") from None
+        payload, content_type = marshal_response(handler(event, context))
+    except Fault as fault:
+        error = error_object(fault.message, fault.error_type, fault.trace, request_id)
+    except Exception as exception:
+        error = error_from_exception(exception, request_id)
+    if error is not None:
+        log_error(error)
+        client.post_error(request_id, error)
+    else:
+        client.post_response(request_id, payload, content_type)
+
+
+def run(handler_name: str, api_address: str) -> None:
+    """INIT (import the handler) then serve invocations until the environment is shut down."""
+    _setup_output()
+    client = RuntimeApiClient(api_address)
+    try:
+        handler = load_handler(handler_name)
+    except Fault as fault:
+        init_error = error_object(fault.message, fault.error_type, fault.trace)
+    except Exception as exception:
+        init_error = error_from_exception(exception)
+    else:
+        init_error = None
+    if init_error is not None:
+        logging.warning(_UNHANDLED_INIT_WARNING)
+        log_error(init_error)
+        client.post_init_error(init_error)
+        sys.exit(1)
+    while True:
+        _handle_one(client, handler)
+
+
+def main() -> None:
+    handler_name = sys.argv[1] if len(sys.argv) > 1 else os.environ["_HANDLER"]
+    task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
+    if task_root not in sys.path:
+        sys.path.insert(0, task_root)
+    run(handler_name, os.environ["AWS_LAMBDA_RUNTIME_API"])
+
+
+if __name__ == "__main__":
+    main()

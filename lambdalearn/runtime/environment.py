@@ -1,0 +1,426 @@
+"""One execution environment: a process (a session of its own), its Runtime API server and its log pipes.
+
+Life cycle, as on Lambda: created -> initialising (INIT: the bootstrap imports the handler module) ->
+busy (an invocation) -> idle, frozen (SIGSTOP on the whole process group, so even background threads stop)
+-> busy again (SIGCONT) ... -> shut down (SIGKILL to the process group and session). An environment that
+timed out, ran out of memory, failed INIT or whose runtime exited is discarded.
+
+Memory is watched while the environment runs: its processes' resident memory is sampled every few
+milliseconds and the environment is killed when it goes over the function's memory size, which is how an
+out-of-memory kill looks on Lambda. An address-space limit well above the memory size is the backstop for
+allocations faster than the sampling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import json
+import os
+import shutil
+import signal
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lambdalearn.runtime import procfs
+from lambdalearn.runtime.api_server import NextInvocation, RuntimeApiServer
+from lambdalearn.runtime.config import FunctionConfig
+from lambdalearn.runtime.events import EventKind
+from lambdalearn.runtime.launcher import EnvironmentProcess, Launcher, SpawnSpec
+from lambdalearn.runtime.logs import LogCapture
+
+INIT_TIMEOUT_S = 10.0  # Lambda's limit for the INIT phase of an on-demand environment
+MEMORY_POLL_S = 0.005
+_MEMBER_SCAN_EVERY = 20  # samples between scans for child processes (a /proc walk)
+_ADDRESS_SPACE_HEADROOM_MB = 1024
+_KILL_WAIT_S = 5.0
+
+DUMMY_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+    "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "AWS_SESSION_TOKEN": "lambdalearn-local-session-token",
+}
+
+
+class EnvironmentState(enum.Enum):
+    INITIALISING = "initialising"
+    BUSY = "busy"
+    IDLE = "idle"
+    SHUT_DOWN = "shut_down"
+
+
+class OutcomeKind(enum.Enum):
+    RESPONSE = "response"
+    FUNCTION_ERROR = "function_error"
+    INIT_ERROR = "init_error"
+    TIMEOUT = "timeout"
+    RUNTIME_EXIT = "runtime_exit"
+    OUT_OF_MEMORY = "out_of_memory"
+    RESPONSE_TOO_LARGE = "response_too_large"
+
+
+@dataclass
+class InvokeOutcome:
+    """What happened to one invocation inside the environment, before the service turns it into a record."""
+
+    kind: OutcomeKind
+    body: bytes = b""
+    error_type: str = ""
+    returncode: int | None = None
+    init_duration_ms: float | None = None
+    duration_ms: float = 0.0
+    elapsed_s: float = 0.0
+    max_memory_used_mb: int = 0
+    during_init: bool = False  # the environment failed before the event was handed over
+    init_lines: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def environment_survives(self) -> bool:
+        return self.kind in (OutcomeKind.RESPONSE, OutcomeKind.FUNCTION_ERROR)
+
+
+def lambda_environment_variables(
+    config: FunctionConfig,
+    *,
+    api_address: str,
+    tmpdir: str,
+    log_stream_name: str,
+    aws_endpoint_url: str,
+    provisioned: bool,
+) -> dict[str, str]:
+    """The variables a Python function sees on Lambda, plus the function's own; nothing from the host."""
+    code_dir = str(config.code_dir.resolve())
+    variables = {
+        "AWS_LAMBDA_FUNCTION_NAME": config.function_name,
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(config.memory_mb),
+        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{config.function_name}",
+        "AWS_LAMBDA_LOG_STREAM_NAME": log_stream_name,
+        "AWS_LAMBDA_INITIALIZATION_TYPE": "provisioned-concurrency" if provisioned else "on-demand",
+        "AWS_REGION": config.region,
+        "AWS_DEFAULT_REGION": config.region,
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_{config.runtime}",
+        "_HANDLER": config.handler,
+        "LAMBDA_TASK_ROOT": code_dir,
+        "LAMBDA_RUNTIME_DIR": os.path.dirname(os.path.abspath(__file__)),
+        "AWS_LAMBDA_RUNTIME_API": api_address,
+        "TZ": ":UTC",
+        "LANG": "en_US.UTF-8",
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "PYTHONPATH": code_dir,
+        "TMPDIR": tmpdir,
+        # AWS SDK calls must never reach a real account: a loopback endpoint, dummy keys, no config files.
+        "AWS_ENDPOINT_URL": aws_endpoint_url,
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        **DUMMY_CREDENTIALS,
+    }
+    variables.update(config.environment)
+    return variables
+
+
+def new_log_stream_name() -> str:
+    return time.strftime("%Y/%m/%d", time.gmtime()) + "/[$LATEST]" + uuid.uuid4().hex
+
+
+@dataclass
+class _Inflight:
+    invocation: NextInvocation
+    result: asyncio.Future[tuple[OutcomeKind, bytes, str]]
+    dispatched_at: float | None = None
+
+
+EventSink = Callable[[EventKind, "ExecutionEnvironment", Any], None]
+
+
+class ExecutionEnvironment:
+    """One environment of one function. Driven by the service (`LambdaRuntime`) and by its own Runtime API."""
+
+    def __init__(
+        self,
+        environment_id: str,
+        config: FunctionConfig,
+        launcher: Launcher,
+        *,
+        tmp_root: str,
+        aws_endpoint_url: str,
+        emit: EventSink,
+        on_idle: Callable[[ExecutionEnvironment], None],
+        provisioned: bool = False,
+        claimed: bool = False,
+        log_cap_bytes: int | None = None,
+    ) -> None:
+        self.id = environment_id
+        self.config = config
+        self.provisioned = provisioned
+        self.state = EnvironmentState.INITIALISING
+        self.frozen = False
+        self.finishing = False  # the result is in, the runtime has not asked for the next event yet
+        # Claimed by an invocation (a cold start is claimed from birth): its first /next must not make it idle.
+        self._claimed = claimed
+        self.init_duration_ms: float | None = None
+        self.process: EnvironmentProcess | None = None
+        self._launcher = launcher
+        self._tmp_root = tmp_root
+        self._aws_endpoint_url = aws_endpoint_url
+        self._emit = emit
+        self._on_idle = on_idle
+        self._logs = LogCapture(log_cap_bytes) if log_cap_bytes else LogCapture()
+        self._server = RuntimeApiServer(self)
+        self._queue: asyncio.Queue[NextInvocation] = asyncio.Queue()
+        self._inflight: _Inflight | None = None
+        self._init_done: asyncio.Future[tuple[bytes, str] | None] | None = None
+        self._exited: asyncio.Future[int] | None = None
+        self._running = asyncio.Event()
+        self._tasks: list[asyncio.Task] = []
+        self._init_started = 0.0
+        self._peak_bytes = 0
+        self._out_of_memory = False
+        self._tmpdir = ""
+
+    # -- life cycle -------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Create the process and start its INIT; returns once the process exists (INIT goes on)."""
+        loop = asyncio.get_running_loop()
+        self._init_done = loop.create_future()
+        self._exited = loop.create_future()
+        self._emit(EventKind.ENVIRONMENT_CREATED, self, None)
+        self._tmpdir = tempfile.mkdtemp(prefix=f"{self.id}-tmp-", dir=self._tmp_root)
+        address = await self._server.start()
+        stdout_w, stderr_w = self._logs.open()
+        memory_bytes = self.config.memory_mb * procfs.MIB
+        spec = SpawnSpec(
+            handler=self.config.handler,
+            cwd=str(self.config.code_dir.resolve()),
+            env=lambda_environment_variables(
+                self.config,
+                api_address=address,
+                tmpdir=self._tmpdir,
+                log_stream_name=new_log_stream_name(),
+                aws_endpoint_url=self._aws_endpoint_url,
+                provisioned=self.provisioned,
+            ),
+            address_space_bytes=2 * memory_bytes + _ADDRESS_SPACE_HEADROOM_MB * procfs.MIB,
+            stdout_fd=stdout_w,
+            stderr_fd=stderr_w,
+        )
+        self._emit(EventKind.ENVIRONMENT_INITIALISING, self, None)
+        self._init_started = time.perf_counter()
+        self._running.set()
+        try:
+            self.process = await self._launcher.spawn(spec)
+        finally:
+            os.close(stdout_w)
+            os.close(stderr_w)
+        self._tasks.append(asyncio.create_task(self._watch_exit(self.process)))
+        self._tasks.append(asyncio.create_task(self._watch_memory(self.process.pid)))
+
+    async def wait_initialised(self) -> bool:
+        """Wait for INIT to finish (used for provisioned concurrency); False if it failed."""
+        assert self._init_done is not None and self._exited is not None
+        await asyncio.wait({self._init_done, self._exited}, timeout=INIT_TIMEOUT_S, return_when=asyncio.FIRST_COMPLETED)
+        return self._init_done.done() and self._init_done.result() is None and not self._exited.done()
+
+    async def shutdown(self, reason: str) -> None:
+        """Kill every process of the environment and release its server, pipes and TMPDIR."""
+        if self.state is EnvironmentState.SHUT_DOWN:
+            return
+        self.state = EnvironmentState.SHUT_DOWN
+        self._running.set()
+        if self.process is not None:
+            procfs.kill_session(self.process.pid)
+            try:
+                await asyncio.wait_for(self.process.wait(), _KILL_WAIT_S)
+            except asyncio.TimeoutError:
+                pass
+            procfs.kill_session(self.process.pid)
+            forget = getattr(self._launcher, "forget", None)
+            if forget is not None:
+                forget(self.process.pid)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._server.aclose()
+        self._logs.close()
+        shutil.rmtree(self._tmpdir, ignore_errors=True)
+        self._emit(EventKind.ENVIRONMENT_SHUT_DOWN, self, reason)
+
+    async def _watch_exit(self, process: EnvironmentProcess) -> None:
+        returncode = await process.wait()
+        assert self._exited is not None
+        if not self._exited.done():
+            self._exited.set_result(returncode)
+        # During an invocation (or a cold start's INIT) `invoke` reports the exit; otherwise nobody waits.
+        if self._inflight is None and not self._claimed:
+            await self.shutdown(f"runtime exited ({returncode})")
+
+    async def _watch_memory(self, pid: int) -> None:
+        limit = self.config.memory_mb * procfs.MIB
+        others = 0
+        samples = 0
+        while True:
+            await self._running.wait()
+            if self.state is EnvironmentState.SHUT_DOWN:
+                return
+            if samples % _MEMBER_SCAN_EVERY == 0:
+                others = sum(procfs.rss_bytes(member) for member in procfs.session_members(pid) if member != pid)
+            samples += 1
+            used = procfs.rss_bytes(pid) + others
+            self._peak_bytes = max(self._peak_bytes, used)
+            if used > limit and not self._out_of_memory:
+                self._out_of_memory = True
+                procfs.kill_session(pid)
+            await asyncio.sleep(MEMORY_POLL_S)
+
+    def max_memory_used_mb(self) -> int:
+        """Peak memory of the environment so far, in MB as REPORT shows it."""
+        if self.process is not None:
+            self._peak_bytes = max(self._peak_bytes, procfs.peak_rss_bytes(self.process.pid))
+        used = -(-self._peak_bytes // procfs.MIB)
+        return min(used, self.config.memory_mb) if self._out_of_memory else used
+
+    # -- freezing ---------------------------------------------------------------------------------------
+
+    def _freeze(self) -> None:
+        if self.process is not None and not self.frozen:
+            self._running.clear()
+            procfs.signal_group(self.process.pid, signal.SIGSTOP)
+            self.frozen = True
+            self._emit(EventKind.ENVIRONMENT_FROZEN, self, None)
+
+    def _thaw(self) -> None:
+        if self.process is not None and self.frozen:
+            procfs.signal_group(self.process.pid, signal.SIGCONT)
+            self.frozen = False
+        self._running.set()
+
+    def reserve(self) -> None:
+        """Claim the environment for an invocation (synchronously, so no one else can take it)."""
+        self._claimed = True
+        self.state = EnvironmentState.BUSY
+        self._emit(EventKind.ENVIRONMENT_BUSY, self, None)
+
+    # -- invoking ---------------------------------------------------------------------------------------
+
+    async def invoke(self, invocation: NextInvocation) -> InvokeOutcome:
+        """Run one invocation: finish INIT if needed, hand the event over, wait for the result or the end."""
+        assert self._init_done is not None and self._exited is not None
+        if self.state is not EnvironmentState.BUSY:
+            self.reserve()
+        cold = not self._init_done.done()
+        if cold:
+            await asyncio.wait(
+                {self._init_done, self._exited}, timeout=INIT_TIMEOUT_S, return_when=asyncio.FIRST_COMPLETED
+            )
+            failed = self._init_failure(invocation.request_id)
+            if failed is not None:
+                return failed
+        init_lines = self._logs.take_lines()
+        init_duration = self.init_duration_ms if cold and not self.provisioned else None
+        self.finishing = False
+        loop = asyncio.get_running_loop()
+        inflight = _Inflight(invocation, loop.create_future())
+        self._inflight = inflight
+        invocation.deadline_ms = int((time.time() + self.config.timeout_s) * 1000)
+        self._thaw()
+        self._queue.put_nowait(invocation)
+        started = time.perf_counter()
+        await asyncio.wait({inflight.result, self._exited}, timeout=self.config.timeout_s, return_when=asyncio.FIRST_COMPLETED)
+        if inflight.result.done():
+            kind, body, error_type = inflight.result.result()
+            outcome = InvokeOutcome(kind, body, error_type)
+        elif self._exited.done():
+            kind = OutcomeKind.OUT_OF_MEMORY if self._out_of_memory else OutcomeKind.RUNTIME_EXIT
+            outcome = InvokeOutcome(kind, returncode=self._exited.result())
+        else:
+            outcome = InvokeOutcome(OutcomeKind.TIMEOUT)
+            if self.process is not None:
+                procfs.kill_session(self.process.pid)
+        ended = time.perf_counter()
+        self._inflight = None
+        outcome.elapsed_s = ended - started
+        dispatched = inflight.dispatched_at or started
+        outcome.duration_ms = (ended - dispatched) * 1000
+        if outcome.kind is OutcomeKind.TIMEOUT:
+            outcome.elapsed_s = ended - dispatched
+        outcome.init_duration_ms = init_duration
+        outcome.init_lines = init_lines
+        outcome.lines = self._logs.take_lines()
+        outcome.max_memory_used_mb = self.max_memory_used_mb()
+        if outcome.environment_survives:
+            self.finishing = True
+        self._claimed = False
+        return outcome
+
+    def _init_failure(self, request_id: str) -> InvokeOutcome | None:
+        """The outcome of a cold start whose INIT did not complete, or None if INIT went well."""
+        assert self._init_done is not None and self._exited is not None
+        if self._init_done.done() and self._init_done.result() is None:
+            return None
+        init_ms = (time.perf_counter() - self._init_started) * 1000
+        if self._init_done.done():
+            body, error_type = self._init_done.result()  # type: ignore[misc]
+            try:
+                error = json.loads(body)
+                error["requestId"] = request_id
+                body = json.dumps(error).encode()
+            except (ValueError, TypeError):
+                pass
+            outcome = InvokeOutcome(OutcomeKind.INIT_ERROR, body, error_type)
+        elif self._exited.done():
+            kind = OutcomeKind.OUT_OF_MEMORY if self._out_of_memory else OutcomeKind.RUNTIME_EXIT
+            outcome = InvokeOutcome(kind, returncode=self._exited.result())
+        else:
+            outcome = InvokeOutcome(OutcomeKind.TIMEOUT)
+            outcome.elapsed_s = init_ms / 1000
+        outcome.init_duration_ms = init_ms
+        outcome.during_init = True
+        outcome.init_lines = self._logs.take_lines()
+        outcome.max_memory_used_mb = self.max_memory_used_mb()
+        return outcome
+
+    # -- the Runtime API side (called by RuntimeApiServer) ----------------------------------------------
+
+    async def next_invocation(self) -> NextInvocation:
+        assert self._init_done is not None
+        if not self._init_done.done():
+            self.init_duration_ms = (time.perf_counter() - self._init_started) * 1000
+            self._init_done.set_result(None)
+        self.finishing = False
+        if self._queue.empty() and not self._claimed and self.state is not EnvironmentState.SHUT_DOWN:
+            self.state = EnvironmentState.IDLE
+            self._emit(EventKind.ENVIRONMENT_IDLE, self, None)
+            self._freeze()
+            self._on_idle(self)
+        invocation = await self._queue.get()
+        if self._inflight is not None and self._inflight.invocation is invocation:
+            self._inflight.dispatched_at = time.perf_counter()
+        return invocation
+
+    def _settle(self, request_id: str, kind: OutcomeKind, body: bytes, error_type: str) -> bool:
+        inflight = self._inflight
+        if inflight is None or inflight.invocation.request_id != request_id or inflight.result.done():
+            return False
+        inflight.result.set_result((kind, body, error_type))
+        return True
+
+    def invocation_response(self, request_id: str, body: bytes, content_type: str) -> bool:
+        return self._settle(request_id, OutcomeKind.RESPONSE, body, content_type)
+
+    def invocation_error(self, request_id: str, body: bytes, error_type: str) -> bool:
+        return self._settle(request_id, OutcomeKind.FUNCTION_ERROR, body, error_type)
+
+    def response_too_large(self, request_id: str, size: int) -> bool:
+        return self._settle(request_id, OutcomeKind.RESPONSE_TOO_LARGE, b"", "Function.ResponseSizeTooLarge")
+
+    def init_error(self, body: bytes, error_type: str) -> None:
+        assert self._init_done is not None
+        if not self._init_done.done():
+            self.init_duration_ms = (time.perf_counter() - self._init_started) * 1000
+            self._init_done.set_result((body, error_type))

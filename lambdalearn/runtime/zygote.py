@@ -1,0 +1,155 @@
+"""The fork server: a pre-initialised Python process that forks execution environments on request.
+
+Starting a fresh interpreter and importing what the bootstrap needs costs tens of milliseconds; forking a
+process that has already done it costs one or two. That is the idea behind Lambda SnapStart, and it is how
+a cold start here gets to handler-ready in a few milliseconds plus the handler's own imports.
+
+Protocol, over a SOCK_SEQPACKET unix socket inherited from the runtime (one JSON message per packet):
+- runtime -> fork server: a spawn spec (`handler`, `cwd`, `env`, `address_space_bytes`) with the write ends
+  of the environment's stdout and stderr pipes attached as file descriptors (SCM_RIGHTS);
+- fork server -> runtime: `{"spawned": pid}` in request order (or `{"error": message}`), and
+  `{"exited": pid, "returncode": n}` whenever an environment's first process ends (negative n: the signal).
+When the runtime's end of the socket closes, the fork server kills every environment it forked and exits.
+
+Each child becomes a session leader (its own process group), gets /dev/null as stdin and the pipes as
+stdout/stderr, the scrubbed environment variables, the code directory as working directory and first
+entry of sys.path, an address-space limit, and then runs the bootstrap.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import selectors
+import signal
+import socket
+import sys
+import traceback
+
+from lambdalearn.runtime import bootstrap
+
+_PR_SET_CHILD_SUBREAPER = 36
+_MAX_MESSAGE = 1024 * 1024
+
+
+def _become_subreaper() -> None:
+    """Adopt orphaned grandchildren so they are reaped here instead of lingering as zombies."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _run_child(spec: dict, fds: list[int], inherited: list[int]) -> None:
+    """In the forked child: become the environment and run the bootstrap. Never returns."""
+    code = 1
+    try:
+        os.setsid()
+        signal.set_wakeup_fd(-1)
+        for signum in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_DFL)
+        for fd in inherited:
+            os.close(fd)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.dup2(fds[0], 1)
+        os.dup2(fds[1], 2)
+        for fd in (devnull, *fds):
+            os.close(fd)
+        if spec.get("address_space_bytes"):
+            limit = int(spec["address_space_bytes"])
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        os.chdir(spec["cwd"])
+        os.environ.clear()
+        os.environ.update(spec["env"])
+        sys.path.insert(0, spec["cwd"])
+        sys.argv = ["bootstrap", spec["handler"]]
+        bootstrap.run(spec["handler"], spec["env"]["AWS_LAMBDA_RUNTIME_API"])
+        code = 0
+    except SystemExit as exit_request:
+        code = exit_request.code if isinstance(exit_request.code, int) else (0 if exit_request.code is None else 1)
+    except BaseException:
+        try:
+            traceback.print_exc()
+            sys.stderr.flush()
+        except Exception:
+            pass
+    finally:
+        os._exit(code)
+
+
+def _send(control: socket.socket, message: dict) -> None:
+    try:
+        control.send(json.dumps(message).encode())
+    except OSError:
+        pass
+
+
+def serve(control_fd: int) -> None:
+    """The fork server's loop: spawn on request, report exits, stop when the runtime goes away."""
+    control = socket.socket(fileno=control_fd)
+    _become_subreaper()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_read, False)
+    os.set_blocking(wake_write, False)
+    signal.set_wakeup_fd(wake_write)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    selector = selectors.DefaultSelector()
+    selector.register(control, selectors.EVENT_READ)
+    selector.register(wake_read, selectors.EVENT_READ)
+    environments: set[int] = set()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    while True:
+        for key, _ in selector.select():
+            if key.fileobj is control:
+                message, fds, _, _ = socket.recv_fds(control, _MAX_MESSAGE, 2)
+                if not message:
+                    _stop(environments)
+                    return
+                try:
+                    pid = os.fork()
+                except OSError as error:
+                    _send(control, {"error": f"fork failed: {error}"})
+                    continue
+                if pid == 0:
+                    _run_child(json.loads(message), fds, [control.fileno(), wake_read, wake_write, selector.fileno()])
+                for fd in fds:
+                    os.close(fd)
+                environments.add(pid)
+                _send(control, {"spawned": pid})
+            else:
+                try:
+                    os.read(wake_read, 4096)
+                except BlockingIOError:
+                    pass
+                _reap(control, environments)
+
+
+def _reap(control: socket.socket, environments: set[int]) -> None:
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        if pid in environments:
+            environments.discard(pid)
+            _send(control, {"exited": pid, "returncode": os.waitstatus_to_exitcode(status)})
+
+
+def _stop(environments: set[int]) -> None:
+    for pid in environments:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]))
