@@ -16,6 +16,7 @@ from lambdalearn import __version__
 # command name -> "module:attribute"; the module is imported only when the command is used.
 COMMANDS: dict[str, str] = {
     "event": "lambdalearn.commands.event:event",
+    "invoke": "lambdalearn.commands.invoke:invoke",
     "pack": "lambdalearn.commands.pack:pack",
     "quiz": "lambdalearn.commands.quiz:quiz",
     "stats": "lambdalearn.commands.stats:stats",

@@ -221,11 +221,11 @@ class ExecutionEnvironment:
         self._tasks.append(asyncio.create_task(self._watch_exit(self.process)))
         self._tasks.append(asyncio.create_task(self._watch_memory(self.process.pid)))
 
-    async def wait_initialised(self) -> bool:
-        """Wait for INIT to finish (used for provisioned concurrency); False if it failed."""
+    async def wait_initialised(self) -> list[str]:
+        """Wait for INIT to finish ahead of traffic (provisioned concurrency); returns INIT's log lines."""
         assert self._init_done is not None and self._exited is not None
         await asyncio.wait({self._init_done, self._exited}, timeout=INIT_TIMEOUT_S, return_when=asyncio.FIRST_COMPLETED)
-        return self._init_done.done() and self._init_done.result() is None and not self._exited.done()
+        return self._logs.take_lines()
 
     async def shutdown(self, reason: str) -> None:
         """Kill every process of the environment and release its server, pipes and TMPDIR."""

@@ -99,6 +99,8 @@ class LambdaRuntime:
         self._started = False
         self._closed = False
         self._tmp_root = tempfile.mkdtemp(prefix="lambdalearn-runtime-")
+        # What provisioned environments printed during their INIT, which happens before any invocation.
+        self.provisioning_logs: list[str] = []
 
     async def __aenter__(self) -> LambdaRuntime:
         await self.start()
@@ -119,7 +121,8 @@ class LambdaRuntime:
             await start()
         provisioned = [self._new_environment(provisioned=True) for _ in range(self.config.provisioned_concurrency)]
         await asyncio.gather(*(env.start() for env in provisioned))
-        await asyncio.gather(*(env.wait_initialised() for env in provisioned))
+        for init_lines in await asyncio.gather(*(env.wait_initialised() for env in provisioned)):
+            self.provisioning_logs.extend(init_lines)
 
     async def invoke(self, event: Any = None, *, client_context: dict | None = None) -> InvocationRecord:
         """Invoke the function synchronously (RequestResponse) with `event` (JSON-serialisable, or bytes)."""
@@ -180,6 +183,7 @@ class LambdaRuntime:
 
     async def shut_down_idle(self) -> int:
         """Shut down every idle on-demand environment now (the next invocation is a cold start)."""
+        await self._settle_finishing()
         idle = [
             env for env in self._environments.values() if env.state is EnvironmentState.IDLE and not env.provisioned
         ]
@@ -233,6 +237,13 @@ class LambdaRuntime:
             env = self._new_environment(provisioned=False)
             await env.start()
             return env, True
+
+    async def _settle_finishing(self) -> None:
+        """Wait (briefly) until environments that have answered have also asked for their next event."""
+        loop = asyncio.get_running_loop()
+        give_up_waiting = loop.time() + _FINISHING_WAIT_S
+        while any(env.finishing for env in self._environments.values()) and loop.time() < give_up_waiting:
+            await self._wait_pool_change(give_up_waiting - loop.time())
 
     def _new_environment(self, *, provisioned: bool) -> ExecutionEnvironment:
         self._serial += 1
