@@ -13,9 +13,8 @@ from lambdalearn.study.catalog import Catalog
 
 def open_store(ctx: click.Context) -> ProgressStore:
     """The learner's store for this command; a clear message (exit 1) instead of a traceback on failure."""
-    data_dir = resolve_data_dir((ctx.find_root().obj or {}).get("data_dir"))
     try:
-        store = ProgressStore.open(data_dir)
+        store = ProgressStore.open(data_dir_of(ctx))
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     for notice in store.notices:
@@ -24,9 +23,14 @@ def open_store(ctx: click.Context) -> ProgressStore:
     return store
 
 
-def load_catalog(roots: list[Path] | None = None) -> Catalog:
-    """The packs to study from (default: the bundled course), reporting on stderr what failed validation."""
-    catalog = Catalog.load(roots)
+def data_dir_of(ctx: click.Context) -> Path:
+    """The data folder chosen by --data-dir, LAMBDALEARN_HOME or the platform default."""
+    return resolve_data_dir((ctx.find_root().obj or {}).get("data_dir"))
+
+
+def load_catalog(ctx: click.Context, roots: list[Path] | None = None) -> Catalog:
+    """The packs to study from (default: bundled and installed ones), reporting what failed validation."""
+    catalog = Catalog.load(roots, data_dir_of(ctx))
     skipped = catalog.skipped
     if skipped:
         click.secho(f"note: {len(skipped)} content problem(s) skipped; run `lambdalearn pack validate` for the list",

@@ -1,13 +1,20 @@
-"""`lambdalearn pack ...`: create and validate content packs."""
+"""`lambdalearn pack ...`: create, check, build, install and manage content packs."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
+from lambdalearn.commands.common import data_dir_of
+from lambdalearn.content.build import BuildError, build_pack
 from lambdalearn.content.bundled import bundled_pack_root
+from lambdalearn.content.install import InstallError, install_pack
 from lambdalearn.content.loader import PackNotFound, load_pack
+from lambdalearn.content.models import Pack
+from lambdalearn.content.registry import PackRegistry, RegistryError
 from lambdalearn.content.scaffold import ScaffoldError, create_pack
 
 
@@ -58,3 +65,162 @@ def new(directory: Path, pack_id: str | None, title: str | None) -> None:
     for path in files:
         click.echo(f"  {path}")
     click.echo(f"next: edit the files, then run `lambdalearn pack validate {directory}`")
+
+
+@pack.command()
+@click.argument("source")
+@click.pass_context
+def install(ctx: click.Context, source: str) -> None:
+    """Install a pack from a folder, a .zip/.tar.gz archive, or a Python distribution's entry point name."""
+    registry = PackRegistry(data_dir_of(ctx))
+    try:
+        result = install_pack(registry, source)
+    except InstallError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(str(exc)) from None
+    except (RegistryError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    manifest = result.pack.manifest
+    if result.previous_version == manifest.version:
+        click.echo(f"reinstalled {manifest.id} {manifest.version}; your progress is kept")
+    elif result.previous_version:
+        click.echo(f"upgraded {manifest.id} from {result.previous_version} to {manifest.version}; your progress is kept")
+    else:
+        click.echo(f"installed {manifest.id} {manifest.version}: {manifest.title}")
+    if result.changed:
+        click.echo(f"  {plural(len(result.changed), 'question')} changed and are flagged for you: {', '.join(result.changed)}")
+    if result.removed:
+        click.echo(f"  {plural(len(result.removed), 'question')} left the pack (history kept, no longer scheduled)")
+
+
+@dataclass(frozen=True)
+class _Row:
+    pack: Pack
+    source: str
+    enabled: bool
+
+
+def _rows(ctx: click.Context) -> list[_Row]:
+    registry = PackRegistry(data_dir_of(ctx))
+    rows = [_Row(load_pack(bundled_pack_root()), "bundled", True)]
+    try:
+        rows += [_Row(load_pack(p.path), p.source, p.enabled) for p in registry.installed() if p.path.is_dir()]
+    except RegistryError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows += [
+        _Row(load_pack(p.path), f"entry point {p.name} ({p.distribution})", p.enabled)
+        for p in registry.entry_point_packs() if p.path is not None
+    ]
+    return rows
+
+
+def _summary(row: _Row) -> dict:
+    pack = row.pack
+    return {
+        "id": pack.id, "title": pack.manifest.title, "version": pack.manifest.version, "source": row.source,
+        "lessons": len(pack.lessons), "questions": len(pack.questions()), "labs": len(pack.labs), "enabled": row.enabled,
+    }
+
+
+@pack.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON array of objects.")
+@click.pass_context
+def list_packs(ctx: click.Context, as_json: bool) -> None:
+    """List the bundled, installed and distribution-offered packs."""
+    rows = [_summary(row) for row in _rows(ctx)]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        state = "" if row["enabled"] else "  (disabled)"
+        click.echo(
+            f"{row['id']:<24} {row['version']:<9} {row['lessons']:>3} lessons {row['questions']:>4} questions "
+            f"{row['labs']:>3} labs  {row['title']}{state}\n{'':<24} from {row['source']}"
+        )
+
+
+@pack.command()
+@click.argument("pack_id")
+@click.pass_context
+def info(ctx: click.Context, pack_id: str) -> None:
+    """Everything about one pack: source, counts, exam blueprint, changed questions."""
+    row = next((r for r in _rows(ctx) if r.pack.id == pack_id), None)
+    if row is None:
+        raise click.UsageError(f"no pack '{pack_id}'; see `lambdalearn pack list`")
+    manifest = row.pack.manifest
+    summary = _summary(row)
+    click.echo(f"{manifest.title} ({manifest.id} {manifest.version}){'' if row.enabled else ' - disabled'}")
+    click.echo(f"  by {', '.join(manifest.authors)}; license {manifest.license}")
+    click.echo(f"  from {row.source}\n  at {row.pack.root}")
+    click.echo(f"  {plural(summary['lessons'], 'lesson')}, {plural(summary['questions'], 'question')}, {plural(summary['labs'], 'lab')}")
+    click.echo(f"  {manifest.description}")
+    if manifest.exam:
+        exam = manifest.exam
+        click.echo(f"  mock exam: {exam.questions} questions in {exam.minutes} min, pass mark {exam.pass_mark:g}%")
+        for domain in exam.domains:
+            click.echo(f"    {domain.weight:>5g}%  {domain.title} ({domain.id})")
+    installed = PackRegistry(data_dir_of(ctx)).get(pack_id)
+    if installed and installed.changed:
+        click.echo(f"  questions changed since you first studied them: {', '.join(sorted(installed.changed))}")
+
+
+@pack.command()
+@click.argument("pack_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (for scripts).")
+@click.option("--purge", is_flag=True, help="Also delete your progress in this pack (kept by default).")
+@click.pass_context
+def remove(ctx: click.Context, pack_id: str, yes: bool, purge: bool) -> None:
+    """Uninstall a pack. Your progress in it is kept unless --purge."""
+    registry = PackRegistry(data_dir_of(ctx))
+    if registry.get(pack_id) is None:
+        raise click.UsageError(f"no installed pack '{pack_id}'; see `lambdalearn pack list`")
+    what = "and ALL your progress in it" if purge else "(your progress is kept)"
+    if not yes and not click.confirm(f"Remove pack {pack_id} {what}?", default=False):
+        raise click.ClickException("nothing removed (answer y to confirm, or pass --yes)")
+    removed = registry.forget(pack_id)
+    click.echo(f"removed {removed.id} {removed.version}")
+    if purge:
+        from lambdalearn.commands.common import open_store
+        from lambdalearn.progress.packs import purge_pack
+
+        counts = purge_pack(open_store(ctx), pack_id)
+        click.echo(f"  deleted progress: {counts['cards']} cards, {counts['reviews']} reviews, {counts['notes']} notes")
+
+
+@pack.command()
+@click.argument("pack_id")
+@click.pass_context
+def enable(ctx: click.Context, pack_id: str) -> None:
+    """Show an installed pack in the app again."""
+    _set_enabled(ctx, pack_id, True)
+
+
+@pack.command()
+@click.argument("pack_id")
+@click.pass_context
+def disable(ctx: click.Context, pack_id: str) -> None:
+    """Hide an installed pack from the app without removing it (progress is kept)."""
+    _set_enabled(ctx, pack_id, False)
+
+
+def _set_enabled(ctx: click.Context, pack_id: str, enabled: bool) -> None:
+    try:
+        PackRegistry(data_dir_of(ctx)).set_enabled(pack_id, enabled)
+    except RegistryError as exc:
+        raise click.UsageError(f"{exc}; see `lambdalearn pack list`") from None
+    click.echo(f"{'enabled' if enabled else 'disabled'} {pack_id}")
+
+
+@pack.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Archive path (default: ./<id>-<version>.zip).")
+def build(directory: Path, output: Path | None) -> None:
+    """Validate a pack and write a reproducible .zip that `pack install` accepts."""
+    try:
+        result = build_pack(directory, output)
+    except BuildError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"built {result.path} ({result.files} files, sha256 {result.sha256})")

@@ -28,6 +28,7 @@ class EndOfSession(Exception):
 
 @click.command()
 @click.option("--plain", is_flag=True, help="Line mode: read answers from standard input (for pipes and screen readers).")
+@click.option("--pack", "pack_id", help="Only questions of this pack (a pack id; see `lambdalearn pack list`).")
 @click.option("--deck", help="Only questions of this deck (a deck id).")
 @click.option("--lesson", help="Only questions about this lesson (a lesson id).")
 @click.option("--tag", help="Only questions with this tag.")
@@ -38,12 +39,12 @@ class EndOfSession(Exception):
               help="Study from this pack folder (for authors trying a pack before installing it).")
 @click.option("--seed", type=int, hidden=True, help="Seed for shuffling (reproducible sessions in tests).")
 @click.pass_context
-def quiz(ctx: click.Context, plain: bool, deck, lesson, tag, limit, new_limit, cram: bool, pack_dir: Path | None,
+def quiz(ctx: click.Context, plain: bool, pack_id: str | None, deck, lesson, tag, limit, new_limit, cram: bool, pack_dir: Path | None,
          seed: int | None) -> None:
     """Study the questions that are due now, then new ones, within your daily limits."""
-    catalog = load_catalog([pack_dir] if pack_dir else None)
+    catalog = load_catalog(ctx, [pack_dir] if pack_dir else None)
     try:
-        entries = catalog.select(deck=deck, lesson=lesson, tag=tag)
+        entries = catalog.select(pack=pack_id, deck=deck, lesson=lesson, tag=tag)
     except SelectionError as exc:
         raise click.UsageError(str(exc)) from None
     store = open_store(ctx)

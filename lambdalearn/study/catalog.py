@@ -11,6 +11,7 @@ from lambdalearn.content.loader import load_pack
 from lambdalearn.content.models import Pack
 from lambdalearn.content.problems import Problem
 from lambdalearn.content.questions import Question
+from lambdalearn.content.registry import PackRegistry, RegistryError
 
 
 class SelectionError(ValueError):
@@ -34,9 +35,16 @@ class Catalog:
     packs: tuple[Pack, ...]
 
     @classmethod
-    def load(cls, roots: Iterable[Path] | None = None) -> Catalog:
-        """Load the given pack folders (default: the bundled course)."""
-        return cls(tuple(load_pack(root) for root in (roots or [bundled_pack_root()])))
+    def load(cls, roots: Iterable[Path] | None = None, data_dir: Path | None = None) -> Catalog:
+        """Load the given pack folders; by default the bundled course and every enabled pack the learner
+        installed (under `data_dir`) or a Python distribution offers. The first pack with an id wins."""
+        if roots is None:
+            roots = [bundled_pack_root(), *(enabled_pack_roots(data_dir) if data_dir is not None else [])]
+        packs: dict[str, Pack] = {}
+        for root in roots:
+            pack = load_pack(root)
+            packs.setdefault(pack.id, pack)
+        return cls(tuple(packs.values()))
 
     @property
     def skipped(self) -> list[tuple[Pack, Problem]]:
@@ -86,6 +94,17 @@ class Catalog:
             tags = sorted({t for p, d in decks for q in d.questions for t in q.tags})
             _require([], "tag", tag, tags)
         return entries
+
+
+def enabled_pack_roots(data_dir: Path) -> list[Path]:
+    """Folders of the enabled installed packs, then of the enabled entry-point packs."""
+    registry = PackRegistry(data_dir)
+    try:
+        installed = [p.path for p in registry.installed() if p.enabled and p.path.is_dir()]
+    except RegistryError:
+        installed = []
+    offered = [p.path for p in registry.entry_point_packs() if p.enabled and p.path is not None]
+    return installed + offered
 
 
 def _require(found: Sequence, kind: str, name: str, known: Iterable[str]) -> None:

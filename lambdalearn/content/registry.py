@@ -1,0 +1,165 @@
+"""The learner's installed packs: which are there, which version is live, which are enabled.
+
+Layout under the data folder:
+
+    packs/registry.json          the state below, replaced atomically on every change
+    packs/<id>/<version>/        one folder per installed pack id and version
+    packs/.staging-*/            work folders of installs in progress (removed when done or on next start)
+
+`registry.json` is the single commit point of an install: until it names the new folder, the previous
+version stays live, so a failed or interrupted install changes nothing the learner sees.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from types import ModuleType
+
+ENTRY_POINT_GROUP = "lambdalearn.packs"
+_FORMAT = 1
+
+
+class RegistryError(Exception):
+    """The registry cannot be read or changed; `str()` says why."""
+
+
+@dataclass(frozen=True)
+class InstalledPack:
+    id: str
+    version: str
+    path: Path
+    source: str
+    enabled: bool
+    installed_at: str
+    changed: dict[str, str] = field(default_factory=dict)  # item id -> version in which its content changed
+
+
+@dataclass(frozen=True)
+class EntryPointPack:
+    name: str
+    distribution: str
+    path: Path | None
+    error: str | None
+    enabled: bool
+
+
+class PackRegistry:
+    """Reads and writes `packs/registry.json` under a data folder."""
+
+    def __init__(self, data_dir: Path):
+        self.root = Path(data_dir) / "packs"
+        self.file = self.root / "registry.json"
+
+    def _read(self) -> dict:
+        if not self.file.is_file():
+            return {"format": _FORMAT, "packs": {}, "disabled_entry_points": []}
+        try:
+            state = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise RegistryError(f"{self.file}: the pack registry is unreadable ({exc}); move it aside to start over") from None
+        if not isinstance(state, dict) or state.get("format") != _FORMAT:
+            raise RegistryError(f"{self.file}: written by another version of lambdalearn (format {state.get('format')!r})")
+        return state
+
+    def _write(self, state: dict) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".registry-", suffix=".json", dir=self.root)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(state, handle, indent=2, sort_keys=True)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.file)
+
+    def installed(self) -> list[InstalledPack]:
+        packs = []
+        for pack_id, entry in sorted(self._read()["packs"].items()):
+            packs.append(InstalledPack(
+                id=pack_id, version=entry["version"], path=self.root / pack_id / entry["folder"],
+                source=entry["source"], enabled=entry["enabled"], installed_at=entry["installed_at"],
+                changed=dict(entry.get("changed", {})),
+            ))
+        return packs
+
+    def get(self, pack_id: str) -> InstalledPack | None:
+        return next((p for p in self.installed() if p.id == pack_id), None)
+
+    def commit_install(self, pack_id: str, version: str, folder: str, source: str, installed_at: str,
+                       changed: dict[str, str]) -> str | None:
+        """Make `folder` the live copy of `pack_id`; returns the folder it replaced, if any."""
+        state = self._read()
+        previous = state["packs"].get(pack_id)
+        kept_changes = dict(previous.get("changed", {})) if previous else {}
+        kept_changes.update(changed)
+        state["packs"][pack_id] = {
+            "version": version, "folder": folder, "source": source, "installed_at": installed_at,
+            "enabled": previous["enabled"] if previous else True, "changed": kept_changes,
+        }
+        self._write(state)
+        return previous["folder"] if previous and previous["folder"] != folder else None
+
+    def forget(self, pack_id: str) -> InstalledPack:
+        """Remove `pack_id` from the registry and delete its files; returns what was removed."""
+        pack = self.get(pack_id)
+        if pack is None:
+            raise RegistryError(f"no installed pack '{pack_id}'")
+        state = self._read()
+        del state["packs"][pack_id]
+        self._write(state)
+        shutil.rmtree(self.root / pack_id, ignore_errors=True)
+        return pack
+
+    def set_enabled(self, name: str, enabled: bool) -> str:
+        """Enable or disable an installed pack or an entry-point pack; returns what it was ("installed"...)."""
+        state = self._read()
+        if name in state["packs"]:
+            state["packs"][name]["enabled"] = enabled
+            kind = "installed"
+        elif any(ep.name == name for ep in self.entry_point_packs()):
+            disabled = set(state.get("disabled_entry_points", []))
+            (disabled.discard if enabled else disabled.add)(name)
+            state["disabled_entry_points"] = sorted(disabled)
+            kind = "entry point"
+        else:
+            raise RegistryError(f"no installed pack '{name}'")
+        self._write(state)
+        return kind
+
+    def entry_point_packs(self) -> list[EntryPointPack]:
+        """Packs that installed Python distributions offer through the `lambdalearn.packs` entry points."""
+        disabled = set(self._read().get("disabled_entry_points", []))
+        found = []
+        for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            dist = ep.dist.name if ep.dist else "?"
+            try:
+                path, error = resolve_entry_point(ep), None
+            except Exception as exc:  # a broken third-party package must not break the app
+                path, error = None, f"{type(exc).__name__}: {exc}"
+            found.append(EntryPointPack(ep.name, dist, path, error, ep.name not in disabled))
+        return found
+
+    def clean_staging(self) -> None:
+        """Remove work folders left by installs that were interrupted."""
+        if self.root.is_dir():
+            for leftover in self.root.glob(".staging-*"):
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+def resolve_entry_point(ep: metadata.EntryPoint) -> Path:
+    """The pack folder an entry point names: a path, a module (its folder) or a callable returning a path."""
+    value = ep.load()
+    if callable(value) and not isinstance(value, ModuleType):
+        value = value()
+    if isinstance(value, ModuleType):
+        if value.__file__ is None:
+            raise ValueError(f"module {value.__name__} has no folder")
+        value = Path(value.__file__).parent
+    path = Path(value)
+    if not (path / "pack.yaml").is_file():
+        raise ValueError(f"{path} has no pack.yaml")
+    return path
