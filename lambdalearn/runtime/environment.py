@@ -179,6 +179,8 @@ class ExecutionEnvironment:
         self._running = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
         self._init_started = 0.0
+        self._invoked = False
+        self._runtime_waiting = False  # the runtime is blocked in /invocation/next
         self._peak_bytes = 0
         self._out_of_memory = False
         self._tmpdir = ""
@@ -313,16 +315,17 @@ class ExecutionEnvironment:
         assert self._init_done is not None and self._exited is not None
         if self.state is not EnvironmentState.BUSY:
             self.reserve()
-        cold = not self._init_done.done()
-        if cold:
+        first_invocation = not self._invoked
+        self._invoked = True
+        if not self._init_done.done():
             await asyncio.wait(
                 {self._init_done, self._exited}, timeout=INIT_TIMEOUT_S, return_when=asyncio.FIRST_COMPLETED
             )
-            failed = self._init_failure(invocation.request_id)
-            if failed is not None:
-                return failed
+        failed = self._init_failure(invocation.request_id)
+        if failed is not None:
+            return failed
         init_lines = self._logs.take_lines()
-        init_duration = self.init_duration_ms if cold and not self.provisioned else None
+        init_duration = self.init_duration_ms if first_invocation and not self.provisioned else None
         self.finishing = False
         loop = asyncio.get_running_loop()
         inflight = _Inflight(invocation, loop.create_future())
@@ -354,8 +357,9 @@ class ExecutionEnvironment:
         outcome.lines = self._logs.take_lines()
         outcome.max_memory_used_mb = self.max_memory_used_mb()
         if outcome.environment_survives:
-            self.finishing = True
-        self._claimed = False
+            self._claimed = False
+            self.finishing = not self._runtime_waiting
+            self._maybe_become_idle()
         return outcome
 
     def _init_failure(self, request_id: str) -> InvokeOutcome | None:
@@ -393,15 +397,28 @@ class ExecutionEnvironment:
             self.init_duration_ms = (time.perf_counter() - self._init_started) * 1000
             self._init_done.set_result(None)
         self.finishing = False
-        if self._queue.empty() and not self._claimed and self.state is not EnvironmentState.SHUT_DOWN:
+        self._runtime_waiting = True
+        self._maybe_become_idle()
+        try:
+            invocation = await self._queue.get()
+        finally:
+            self._runtime_waiting = False
+        if self._inflight is not None and self._inflight.invocation is invocation:
+            self._inflight.dispatched_at = time.perf_counter()
+        return invocation
+
+    def _maybe_become_idle(self) -> None:
+        """Idle (and frozen) once the runtime waits for an event and no invocation holds the environment."""
+        if (
+            self._runtime_waiting
+            and not self._claimed
+            and self._queue.empty()
+            and self.state not in (EnvironmentState.IDLE, EnvironmentState.SHUT_DOWN)
+        ):
             self.state = EnvironmentState.IDLE
             self._emit(EventKind.ENVIRONMENT_IDLE, self, None)
             self._freeze()
             self._on_idle(self)
-        invocation = await self._queue.get()
-        if self._inflight is not None and self._inflight.invocation is invocation:
-            self._inflight.dispatched_at = time.perf_counter()
-        return invocation
 
     def _settle(self, request_id: str, kind: OutcomeKind, body: bytes, error_type: str) -> bool:
         inflight = self._inflight

@@ -68,6 +68,7 @@ class EnvironmentView:
     state: str
     frozen: bool
     provisioned: bool
+    pid: int | None
 
 
 class LambdaRuntime:
@@ -178,7 +179,8 @@ class LambdaRuntime:
     def environments(self) -> list[EnvironmentView]:
         """The pool as it is now."""
         return [
-            EnvironmentView(env.id, env.state.value, env.frozen, env.provisioned) for env in self._environments.values()
+            EnvironmentView(env.id, env.state.value, env.frozen, env.provisioned, env.process.pid if env.process else None)
+            for env in self._environments.values()
         ]
 
     async def shut_down_idle(self) -> int:
