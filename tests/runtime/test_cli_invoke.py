@@ -1,0 +1,97 @@
+"""`lambdalearn invoke`: payloads or records on stdout, Lambda's log lines on stderr, exit 0/1/2."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from lambdalearn.cli import cli
+from lambdalearn.runtime.records import RECORD_KEYS
+
+pytestmark = pytest.mark.slow
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, ["invoke", *args])
+
+
+def test_payloads_on_stdout_and_logs_on_stderr(handlers_dir):
+    result = invoke("basic.echo", "--code", str(handlers_dir), "--event-json", '{"n": 1}', "--times", "2")
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [{"event": {"n": 1}}] * 2
+    stderr = result.stderr.splitlines()
+    assert sum(line.startswith("START RequestId: ") for line in stderr) == 2
+    assert sum(line.startswith("REPORT RequestId: ") for line in stderr) == 2
+    assert 'handling {"n": 1}' in stderr
+
+
+def test_records_carry_exactly_the_documented_keys(handlers_dir, tmp_path):
+    event_file = tmp_path / "event.json"
+    event_file.write_text('{"from": "file"}')
+    result = invoke(
+        "basic.echo", "--code", str(handlers_dir), "--event", str(event_file), "--records", "--memory", "256",
+        "--env", "STAGE=test", "--arch", "arm64",
+    )
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert tuple(record) == RECORD_KEYS
+    assert record["payload"] == {"event": {"from": "file"}}
+    assert record["memory_size_mb"] == 256 and record["cold_start"] is True and record["status"] == "success"
+    assert isinstance(record["billed_duration_ms"], int) and record["error_type"] is None
+
+
+def test_a_failed_invocation_prints_the_error_object_and_exits_1(handlers_dir):
+    result = invoke("basic.fails", "--code", str(handlers_dir))
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)
+    assert error["errorType"] == "ValueError" and error["errorMessage"] == "something went wrong"
+    assert "[ERROR] ValueError: something went wrong" in result.stderr
+
+
+def test_throttled_invocations_exit_1(handlers_dir):
+    result = invoke(
+        "hostile.misbehave", "--code", str(handlers_dir), "--event-json", '{"action": "sleep_then_return"}',
+        "--times", "3", "--concurrency", "3", "--reserved-concurrency", "1", "--records",
+    )
+    assert result.exit_code == 1
+    statuses = sorted(json.loads(line)["status"] for line in result.stdout.splitlines())
+    assert statuses == ["success", "throttled", "throttled"]
+
+
+def test_provisioned_concurrency_from_the_command_line(handlers_dir):
+    result = invoke("basic.echo", "--code", str(handlers_dir), "--provisioned-concurrency", "1", "--records")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["cold_start"] is False and record["init_duration_ms"] is None
+    assert result.stderr.splitlines()[0] == "INIT: module basic loaded"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--code", "/no/such/dir"], "Error: code directory /no/such/dir does not exist"),
+        (["--event-json", "{oops"], "Error: --event-json:1:2: invalid JSON: Expecting property name enclosed in double quotes"),
+        (["--memory", "64"], "Error: 1 validation error detected: Value '64' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128"),
+        (["--timeout", "901"], "Error: 1 validation error detected: Value '901.0' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900"),
+        (["--env", "NOEQUALS"], "Error: --env expects KEY=VALUE, got 'NOEQUALS'"),
+        (["--times", "0"], "Error: --times must be at least 1, got 0"),
+        (["--event", "/no/such/event.json"], "Error: cannot read event file /no/such/event.json: No such file or directory"),
+    ],
+)
+def test_bad_usage_exits_2_with_one_line_and_no_traceback(handlers_dir, args, message):
+    if "--code" not in args:
+        args = [*args, "--code", str(handlers_dir)]
+    result = invoke("basic.echo", *args)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == message
+    assert result.stdout == ""
+
+
+def test_an_invalid_event_file_names_the_file_line_and_column(handlers_dir, tmp_path):
+    event_file = tmp_path / "bad.json"
+    event_file.write_text('{\n  "a": 1,\n}\n')
+    result = invoke("basic.echo", "--code", str(handlers_dir), "--event", str(event_file))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"Error: {event_file}:3:1: invalid JSON: Expecting property name enclosed in double quotes"
