@@ -84,6 +84,11 @@ class ForkServerLauncher:
         self._exits: dict[int, asyncio.Future[int]] = {}
         self._lock: asyncio.Lock | None = None
 
+    @property
+    def pid(self) -> int | None:
+        """The fork server's process id while it runs."""
+        return self._server.pid if self._server is not None else None
+
     async def start(self) -> None:
         """Start the fork server now (otherwise the first spawn does it)."""
         if self._control is not None:

@@ -1,0 +1,148 @@
+"""Benchmark of the mini-runtime: warm invocation overhead, cold start to handler-ready, idle memory, and the
+same invocations through python-lambda-local for comparison.
+
+Run alone: `python bench/bench_runtime.py [--warm N] [--cold N]`. It prints a table; nothing is asserted
+(the machine may be shared and noisy). Targets from issue 4: warm overhead <= 1 ms median, cold start to
+handler-ready <= 60 ms for a handler with no imports.
+
+What is measured:
+- warm round trip: `await runtime.invoke(event)` on a warm environment, for a handler that returns at once.
+  The handler's own time is a few microseconds, so the round trip is the overhead (an upper bound). The
+  part of it outside Lambda's "Duration" is shown too (service work: thaw, dispatch, freeze, records).
+- cold start to handler-ready: the REPORT's Init Duration (spawn -> the runtime's first /invocation/next),
+  with the fork server already running, then the same without it (a fresh interpreter per environment) and
+  with AWS's awslambdaric as the runtime client.
+- idle environment memory: RSS and PSS (shared pages divided among sharers) of a frozen environment, and of
+  the fork server.
+- python-lambda-local: its `call()` API on the same handler and event (it forks a process per call).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import io
+import logging
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from lambdalearn.runtime.config import FunctionConfig
+from lambdalearn.runtime.launcher import CommandLauncher, ForkServerLauncher
+from lambdalearn.runtime.service import LambdaRuntime
+
+HANDLER_SOURCE = "def handler(event, context):\n    return {'ok': True}\n"
+EVENT = {"key": "value"}
+
+
+def median_and_p95(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+
+
+def proc_kib(pid: int, path: str, key: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/{path}").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+async def warm_round_trips(config: FunctionConfig, count: int) -> dict:
+    launcher = ForkServerLauncher()
+    async with LambdaRuntime(config, launcher=launcher) as runtime:
+        for _ in range(20):
+            await runtime.invoke(EVENT)
+        round_trips, durations = [], []
+        for _ in range(count):
+            started = time.perf_counter()
+            record = await runtime.invoke(EVENT)
+            round_trips.append((time.perf_counter() - started) * 1000)
+            durations.append(record.duration_ms)
+        await runtime.shut_down_idle()
+        await runtime.invoke(EVENT)
+        await asyncio.sleep(0.2)
+        view = runtime.environments()[0]
+        return {
+            "round_trip": median_and_p95(round_trips),
+            "outside_duration": median_and_p95([rt - d for rt, d in zip(round_trips, durations)]),
+            "idle_rss_kib": proc_kib(view.pid, "status", "VmRSS"),
+            "idle_pss_kib": proc_kib(view.pid, "smaps_rollup", "Pss"),
+            "frozen": view.frozen,
+            "fork_server_rss_kib": proc_kib(launcher.pid, "status", "VmRSS") if launcher.pid else 0,
+        }
+
+
+async def cold_starts(config: FunctionConfig, count: int, launcher=None) -> dict:
+    async with LambdaRuntime(config, launcher=launcher) as runtime:
+        await runtime.invoke(EVENT)  # the fork server (if any) is up and warm from here on
+        await runtime.shut_down_idle()
+        inits, round_trips = [], []
+        for _ in range(count):
+            started = time.perf_counter()
+            record = await runtime.invoke(EVENT)
+            round_trips.append((time.perf_counter() - started) * 1000)
+            inits.append(record.init_duration_ms)
+            await runtime.shut_down_idle()
+        return {"init": median_and_p95(inits), "round_trip": median_and_p95(round_trips)}
+
+
+def lambda_local_calls(code_dir: Path, count: int) -> tuple[float, float]:
+    from lambda_local.context import Context
+    from lambda_local.main import call
+
+    sys.path.insert(0, str(code_dir))
+    import app  # the benchmark's handler module, written to code_dir
+
+    logging.getLogger().setLevel(logging.ERROR)
+    times = []
+    with contextlib.redirect_stdout(io.StringIO()):
+        for _ in range(count):
+            started = time.perf_counter()
+            call(app.handler, dict(EVENT), Context(3))
+            times.append((time.perf_counter() - started) * 1000)
+    return median_and_p95(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--warm", type=int, default=1000, help="warm invocations to time")
+    parser.add_argument("--cold", type=int, default=30, help="cold starts to time")
+    args = parser.parse_args()
+    code_dir = Path(tempfile.mkdtemp(prefix="bench-runtime-"))
+    (code_dir / "app.py").write_text(HANDLER_SOURCE)
+    config = FunctionConfig(handler="app.handler", code_dir=code_dir)
+
+    warm = asyncio.run(warm_round_trips(config, args.warm))
+    cold = asyncio.run(cold_starts(config, args.cold))
+    cold_fresh = asyncio.run(cold_starts(config, max(5, args.cold // 3), CommandLauncher.bootstrap()))
+    cold_ric = asyncio.run(cold_starts(config, max(5, args.cold // 3), CommandLauncher.awslambdaric()))
+    local = lambda_local_calls(code_dir, max(50, args.warm // 10))
+
+    rows = [
+        ("warm invocation round trip (overhead), median / p95", "%.3f / %.3f ms" % warm["round_trip"], "<= 1 ms"),
+        ("  of which outside Lambda's Duration, median / p95", "%.3f / %.3f ms" % warm["outside_duration"], ""),
+        ("cold start to handler-ready (fork server), median / p95", "%.2f / %.2f ms" % cold["init"], "<= 60 ms"),
+        ("  whole cold invocation round trip, median", "%.2f ms" % cold["round_trip"][0], ""),
+        ("cold start, fresh interpreter + our bootstrap, median", "%.2f ms" % cold_fresh["init"][0], ""),
+        ("cold start, fresh interpreter + awslambdaric, median", "%.2f ms" % cold_ric["init"][0], ""),
+        ("idle (frozen) environment memory, RSS / PSS", "%.1f / %.1f MB" % (warm["idle_rss_kib"] / 1024, warm["idle_pss_kib"] / 1024), ""),
+        ("fork server memory, RSS", "%.1f MB" % (warm["fork_server_rss_kib"] / 1024), ""),
+        ("python-lambda-local call(), median / p95", "%.2f / %.2f ms" % local, ""),
+        ("python-lambda-local / our warm invocation (median)", "%.1fx" % (local[0] / warm["round_trip"][0]), ""),
+        ("python-lambda-local / our cold invocation (median)", "%.1fx" % (local[0] / cold["round_trip"][0]), ""),
+    ]
+    width = max(len(row[0]) for row in rows)
+    print(f"mini-runtime benchmark ({args.warm} warm, {args.cold} cold invocations; frozen while idle: {warm['frozen']})")
+    print(f"{'measure'.ljust(width)}  {'result':>22}  target")
+    for name, value, target in rows:
+        print(f"{name.ljust(width)}  {value:>22}  {target}")
+
+
+if __name__ == "__main__":
+    main()
