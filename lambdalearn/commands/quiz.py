@@ -47,6 +47,12 @@ def quiz(ctx: click.Context, plain: bool, pack_id: str | None, deck, lesson, tag
         entries = catalog.select(pack=pack_id, deck=deck, lesson=lesson, tag=tag)
     except SelectionError as exc:
         raise click.UsageError(str(exc)) from None
+    if not plain:
+        from lambdalearn.commands.app import open_app
+
+        quiz_filters = dict(pack=pack_id, deck=deck, lesson=lesson, tag=tag, limit=limit, new_limit=new_limit, cram=cram)
+        open_app(ctx, catalog=catalog, quiz=quiz_filters, seed=seed)
+        return
     store = open_store(ctx)
     rng = random.Random(seed)
     session = QuizSession(store, entries, limit=limit, new_limit=new_limit, cram=cram, rng=rng)

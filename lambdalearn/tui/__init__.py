@@ -1,0 +1,1 @@
+"""The Textual study app. Screens present and ask; the services in `study` and `progress` do the work."""

@@ -1,0 +1,251 @@
+"""The lambdalearn study app: screens, key bindings, the command palette, themes and start-up.
+
+The first frame shows at once: the course (about a second of YAML) loads in a thread worker and the
+progress database opens right after, on the app's thread (SQLite connections stay on the thread that made
+them). Screens that need them wait for `ready`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from lambdalearn.tui.screens.home import HomeScreen
+
+if TYPE_CHECKING:
+    from lambdalearn.content.models import Lesson, Pack
+    from lambdalearn.progress.settings import Settings
+    from lambdalearn.progress.store import ProgressStore
+    from lambdalearn.study.catalog import Catalog, Entry
+
+
+@dataclass(frozen=True)
+class QuizRequest:
+    """Which questions a quiz session draws from (the same filters as `lambdalearn quiz`)."""
+
+    pack: str | None = None
+    deck: str | None = None
+    lesson: str | None = None
+    tag: str | None = None
+    limit: int | None = None
+    new_limit: int | None = None
+    cram: bool = False
+
+    def describe(self) -> str:
+        parts = [f"{name} {value}" for name, value in (("pack", self.pack), ("deck", self.deck),
+                 ("lesson", self.lesson), ("tag", self.tag)) if value]
+        return ("cram · " if self.cram else "") + (", ".join(parts) or "all packs")
+
+
+class LambdaLearnApp(App[None]):
+    TITLE = "lambdalearn"
+    SUB_TITLE = "learn AWS Lambda"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f10", "quit", "Quit", show=False, priority=True),
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),
+    ]
+
+    ready: reactive[bool] = reactive(False)
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        pack_roots: list[Path] | None = None,
+        catalog: Catalog | None = None,
+        start_quiz: QuizRequest | None = None,
+        seed: int | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__()
+        self.data_dir = Path(data_dir)
+        self.pack_roots = pack_roots
+        self.catalog: Catalog | None = catalog
+        self.store: ProgressStore | None = None
+        self.settings: Settings | None = None
+        self.start_quiz_request = start_quiz
+        self.rng = random.Random(seed)
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.load_error: str | None = None
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    # ----- start-up -------------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.push_screen(HomeScreen())
+        self.load_study()
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_study(self) -> None:
+        """Load the packs and import the services (slow) off the app's thread."""
+        from lambdalearn.progress import store as _store  # noqa: F401  (warm import for _open_store)
+        from lambdalearn.study.catalog import Catalog
+
+        catalog = self.catalog or Catalog.load(self.pack_roots, self.data_dir)
+        self.call_from_thread(self._open_store, catalog)
+
+    def _open_store(self, catalog: Catalog) -> None:
+        from lambdalearn.progress.settings import load_settings
+        from lambdalearn.progress.store import ProgressStore, StoreError
+
+        self.catalog = catalog
+        try:
+            self.store = ProgressStore.open(self.data_dir)
+        except StoreError as error:
+            self.load_error = str(error)
+            self.notify(str(error), title="Progress database", severity="error", timeout=30)
+            return
+        self.settings = load_settings(self.store)
+        for notice in self.store.notices:
+            self.notify(notice, severity="warning", timeout=15)
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self.ready = True
+        if self.start_quiz_request is not None:
+            self.start_quiz(self.start_quiz_request)
+
+    def close_store(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    # ----- themes ---------------------------------------------------------------------------------------
+    def watch_theme(self, theme: str) -> None:
+        """Remember the theme the learner picks (palette or settings) in their settings."""
+        if not self.ready or self.settings is None or self.settings.theme == theme:
+            return
+        from lambdalearn.progress.settings import save_settings
+
+        self.settings.theme = theme
+        save_settings(self.store, self.settings)
+
+    # ----- navigation -----------------------------------------------------------------------------------
+    def require_ready(self) -> bool:
+        if not self.ready:
+            self.notify(self.load_error or "Still loading the course…", severity="warning")
+        return self.ready
+
+    def go_home(self) -> None:
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    def open_lesson(self, pack: Pack, lesson: Lesson, anchor: str = "") -> None:
+        from lambdalearn.tui.screens.lesson import LessonScreen
+
+        if self.require_ready():
+            if isinstance(self.screen, LessonScreen):
+                self.screen.show_lesson(pack, lesson, anchor)
+            else:
+                self.push_screen(LessonScreen(pack, lesson, anchor))
+
+    def start_quiz(self, request: QuizRequest | None = None) -> None:
+        from lambdalearn.tui.screens.quiz import QuizScreen
+
+        if self.require_ready():
+            self.push_screen(QuizScreen(request or QuizRequest()))
+
+    def select(self, request: QuizRequest) -> list[Entry]:
+        """The questions a request draws from; SelectionError for an unknown name."""
+        return self.catalog.select(pack=request.pack, deck=request.deck, lesson=request.lesson, tag=request.tag)
+
+    def start_exam(self, pack: Pack | None = None) -> None:
+        from lambdalearn.tui.screens.exam_setup import ExamSetupScreen
+
+        if self.require_ready():
+            packs = [p for p in self.catalog.packs if p.manifest.exam is not None]
+            if not packs:
+                self.notify("No loaded pack has an exam blueprint.", severity="warning")
+                return
+            self.push_screen(ExamSetupScreen(packs, pack))
+
+    def action_home(self) -> None:
+        self.go_home()
+
+    def action_quiz(self) -> None:
+        self.start_quiz()
+
+    def action_cram(self) -> None:
+        self.start_quiz(QuizRequest(cram=True, limit=20))
+
+    def action_exam(self) -> None:
+        self.start_exam()
+
+    def action_stats(self) -> None:
+        from lambdalearn.tui.screens.stats import StatsScreen
+
+        if self.require_ready():
+            self.push_screen(StatsScreen())
+
+    def action_settings(self) -> None:
+        from lambdalearn.tui.screens.settings import SettingsScreen
+
+        if self.require_ready():
+            self.push_screen(SettingsScreen())
+
+    def action_help(self) -> None:
+        from lambdalearn.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_search(self) -> None:
+        from lambdalearn.tui.screens.search import SearchScreen
+
+        if self.require_ready():
+            self.push_screen(SearchScreen(), self._open_search_hit)
+
+    def _open_search_hit(self, hit) -> None:
+        if hit is not None:
+            self.open_lesson(hit.pack, hit.lesson, hit.anchor)
+
+    def action_continue(self) -> None:
+        home = next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
+        if home is not None and self.require_ready():
+            home.action_continue()
+
+    async def action_quit(self) -> None:
+        """Leave cleanly: screens save what is pending (notes) or ask first (an unfinished exam)."""
+        for screen in reversed(self.screen_stack):
+            prepare = getattr(screen, "prepare_quit", None)
+            if prepare is not None and not prepare():
+                return
+        self.exit()
+
+    # ----- command palette ------------------------------------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Home", "Back to the home screen and the course map", self.go_home)
+        yield SystemCommand("Continue", "Do the next thing worth doing", self.action_continue)
+        yield SystemCommand("Quiz: due cards", "Study what is due, then new cards", self.action_quiz)
+        yield SystemCommand("Quiz: cram", "20 questions, due or not; the schedule is left alone", self.action_cram)
+        yield SystemCommand("Mock exam", "A timed exam built from the pack's blueprint", self.action_exam)
+        yield SystemCommand("Stats", "Reviews, forecast, heatmap, retention, XP and leeches", self.action_stats)
+        yield SystemCommand("Settings", "Retention, daily limits, exam defaults, theme", self.action_settings)
+        yield SystemCommand("Search lessons", "Find a word or phrase in every lesson", self.action_search)
+        yield SystemCommand("Help", "Keys and how the app works", self.action_help)
+        if self.ready:
+            for pack in self.catalog.packs:
+                for lesson in sorted(pack.lessons, key=lambda lesson: lesson.order):
+                    yield SystemCommand(
+                        f"Lesson {lesson.order}: {lesson.title}", lesson.summary or pack.manifest.title,
+                        lambda p=pack, l=lesson: self.open_lesson(p, l),
+                    )
+                    yield SystemCommand(
+                        f"Quiz me on: {lesson.title}", f"Questions about lesson {lesson.order}",
+                        lambda l=lesson: self.start_quiz(QuizRequest(lesson=l.id)),
+                    )
+            if hasattr(screen, "system_commands"):
+                yield from screen.system_commands()
+        yield from super().get_system_commands(screen)

@@ -1,0 +1,49 @@
+"""The help screen: what each screen's keys do, and the keys that work everywhere."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, Markdown
+
+HELP = """\
+## Everywhere
+| Key | Does |
+|---|---|
+| Ctrl+P | command palette: every screen, every lesson, every action, themes |
+| F1 or ? | this help |
+| Esc | back |
+| Ctrl+Q or F10 | quit (answers are saved as you give them; notes are saved on the way out) |
+
+## Home
+`c` continue · `Enter` or click opens a lesson · `r` review due cards · `e` mock exam · `s` stats ·
+`/` or Ctrl+F search lessons · `,` or F2 settings
+
+## Lesson
+`←`/`→` (or `h`/`l`) pages · `<`/`>` (or Ctrl+B/Ctrl+N) lessons · `t` contents · `d` mark done ·
+`q` quiz me · `n` or F3 notes · `y` copy a code block · links: in-course ones open here, web links are shown
+
+## Quiz
+Choices: `1`-`9` or click (multi: toggle, then Enter) · true/false: `t`/`f` · text, number, cloze: type
+and Enter · order: `↑`/`↓` pick a step, `-`/`+` (or Shift+↑/↓) move it, Enter submits · flashcard:
+Space shows the answer, `1`-`4` rates it · after the verdict: Enter next, `o` open the lesson section ·
+`s` skip · `f` filters (deck, lesson, tag, cram)
+
+## Mock exam
+PgUp/PgDn (or F7/F8) move between questions · `f` or F6 flag for review · Ctrl+S or F9 submit ·
+the clock submits for you at zero
+
+## Stats and settings
+Stats show the same figures as `lambdalearn stats`. Settings: Ctrl+S or F2 saves.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,question_mark,q", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("[b]lambdalearn keys[/]  (Esc closes)")
+            yield Markdown(HELP, id="help-text")

@@ -1,0 +1,154 @@
+"""Home: where the learner stands (level, XP, streak, due, today's goal), the course map, and "continue".
+
+Shown at once with placeholders; filled when the app has loaded the course and opened the database.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.markup import escape
+from textual.screen import Screen
+from textual.widgets.data_table import ColumnKey
+from textual.widgets import Button, DataTable, Footer, Header, Label, ProgressBar, Static
+
+_STATE_MARKS = {"done": "✓ done", "in progress": "◐ reading", "not started": "·"}
+
+
+class HomeScreen(Screen):
+    BINDINGS = [
+        Binding("c", "continue", "Continue"),
+        Binding("r", "app.quiz", "Review"),
+        Binding("e", "app.exam", "Exam"),
+        Binding("s", "app.stats", "Stats"),
+        Binding("slash", "app.search", "Search"),
+        Binding("ctrl+f", "app.search", "Search", show=False),
+        Binding("comma", "app.settings", "Settings"),
+        Binding("f2", "app.settings", "Settings", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="λ")
+        with Vertical(id="home"):
+            with Horizontal(id="standing"):
+                yield Label("Loading the course…", id="level")
+                yield ProgressBar(total=100, show_eta=False, show_percentage=False, id="xp-bar")
+                yield Label("", id="xp-left")
+            yield Static("", id="today")
+            with Horizontal(id="continue-row"):
+                yield Button("Continue", id="continue", variant="primary", disabled=True)
+                yield Label("", id="continue-hint")
+            yield DataTable(id="course-map", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="packs")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#course-map", DataTable)
+        table.add_column("#", key="order", width=3)
+        table.add_column("Lesson", key="title")
+        table.add_column("State", key="state", width=10)
+        table.add_column("Min", key="minutes", width=4)
+        table.add_column("XP", key="xp", width=4)
+        self.watch(self.app, "ready", self._on_ready)
+
+    def on_resize(self) -> None:
+        """Fit the title column to the terminal so the map never needs a sideways scroll."""
+        table = self.query_one("#course-map", DataTable)
+        title = table.columns[ColumnKey("title")]
+        title.auto_width = False
+        title.width = max(16, self.size.width - 40)
+        table.refresh()
+
+    def _on_ready(self, ready: bool) -> None:
+        if ready:
+            self.refresh_figures()
+
+    def on_screen_resume(self) -> None:
+        if self.app.ready:
+            self.refresh_figures()
+
+    def refresh_figures(self) -> None:
+        """Read the learner's standing and the course map from the services and show them."""
+        from lambdalearn.progress.queue import answers_today
+        from lambdalearn.progress.stats import summary
+        from lambdalearn.study.course import course_map, next_step
+
+        app = self.app
+        figures = summary(app.store, app.now())
+        level_progress = figures["level_progress"]
+        self.query_one("#level", Label).update(f"Level {figures['level']} · {figures['xp']} XP")
+        bar = self.query_one("#xp-bar", ProgressBar)
+        bar.update(total=100, progress=round(level_progress * 100))
+        self.query_one("#xp-left", Label).update(f"{figures['next_level_xp'] - figures['xp']} XP to level {figures['level'] + 1}")
+        done = answers_today(app.store, app.now())
+        goal_new = app.settings.daily_new_limit
+        streak = figures["streak_days"]
+        self.query_one("#today", Static).update(
+            f"Streak {streak} day{'s' if streak != 1 else ''} · {figures['due_now']} due now · "
+            f"today's goal: {done['review']}/{figures['due_now'] + done['review']} reviews, "
+            f"{min(done['new'], goal_new)}/{goal_new} new"
+        )
+        rows = course_map(app.store, app.catalog.packs)
+        self._fill_map(rows)
+        new_available = self._new_available()
+        self._next = next_step(rows, figures["due_now"], new_available)
+        button = self.query_one("#continue", Button)
+        button.label = f"▶ {self._next.label}"
+        button.disabled = False
+        self.query_one("#continue-hint", Label).update("c · or Enter on a lesson")
+        self._show_packs()
+
+    def _fill_map(self, rows) -> None:
+        table = self.query_one("#course-map", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        self._rows = rows
+        for index, row in enumerate(rows):
+            lesson = row.lesson
+            table.add_row(str(lesson.order), lesson.title, _STATE_MARKS[row.state], str(lesson.minutes),
+                          str(lesson.xp), key=str(index))
+        if rows:
+            table.move_cursor(row=min(cursor, len(rows) - 1))
+
+    def _new_available(self) -> int:
+        keys = [(p.id, q.id) for p in self.app.catalog.packs for q in p.questions()]
+        known = {tuple(row) for row in self.app.store.db.execute("SELECT pack_id, item_id FROM cards").fetchall()}
+        return sum(1 for key in keys if key not in known)
+
+    def _show_packs(self) -> None:
+        catalog = self.app.catalog
+        loaded = "; ".join(
+            f"{p.manifest.title} {p.manifest.version} ({len(p.lessons)} lessons, {len(p.questions())} questions)"
+            for p in catalog.packs
+        )
+        skipped = catalog.skipped
+        text = f"Packs: {escape(loaded)}"
+        if skipped:
+            text += f"\n[b $warning]{len(skipped)} item(s) skipped because they failed validation:[/]"
+            for pack, problem in skipped[:5]:
+                text += f"\n  {pack.id}: {escape(str(problem))}"
+            if len(skipped) > 5:
+                text += f"\n  … and {len(skipped) - 5} more: run `lambdalearn pack validate`"
+        else:
+            text += " · nothing skipped"
+        self.query_one("#packs", Static).update(text)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        row = self._rows[int(event.row_key.value)]
+        self.app.open_lesson(row.pack, row.lesson)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "continue":
+            self.action_continue()
+
+    def action_continue(self) -> None:
+        if not self.app.require_ready():
+            return
+        step = self._next
+        if step.kind == "lesson":
+            self.app.open_lesson(step.pack, step.lesson)
+        elif step.kind in ("review", "learn"):
+            self.app.start_quiz()
+        else:
+            self.app.start_exam()

@@ -1,0 +1,207 @@
+"""The quiz: due cards then new ones (or cram), one answer widget per question type, an immediate verdict,
+a progress bar and a session summary. Every answer is recorded the moment it is given."""
+
+from __future__ import annotations
+
+import time
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, ProgressBar, Static
+
+from lambdalearn.content.questions import Flashcard, display_prompt
+from lambdalearn.study.catalog import SelectionError
+from lambdalearn.study.course import section_target
+from lambdalearn.study.session import QuizSession
+from lambdalearn.tui.widgets.answer_pads import AnswerPad, pad_for
+from lambdalearn.tui.widgets.text import inline, relative_time
+from lambdalearn.tui.widgets.verdict import verdict_markup
+
+
+class QuizScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("enter,space,n", "next", "Next", show=True),
+        Binding("o", "open_section", "Read more"),
+        Binding("s,ctrl+k", "skip", "Skip"),
+        Binding("f,f4", "filters", "Filters"),
+        Binding("c", "cram", "Cram these"),
+        Binding("r", "again", "Again"),
+    ]
+
+    def __init__(self, request) -> None:
+        super().__init__()
+        self.request = request
+        self.session: QuizSession | None = None
+        self.position = 0
+        self.state = "question"  # question, verdict, empty, summary
+        self.outcome = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="λ")
+        with Horizontal(id="quiz-top"):
+            yield Label("", id="quiz-meta")
+            yield ProgressBar(total=1, show_eta=False, id="quiz-progress")
+        with VerticalScroll(id="quiz-body"):
+            yield Static("", id="prompt", classes="prompt")
+            yield Vertical(id="pad-holder")
+            yield Static("", id="verdict", classes="hidden")
+            yield Static("", id="summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.start()
+
+    def start(self) -> None:
+        """Build the session for the current filters and show its first question."""
+        app = self.app
+        self.sub_title = f"Quiz · {self.request.describe()}"
+        try:
+            entries = app.select(self.request)
+        except SelectionError as error:
+            self._show_message(f"[b $error]{escape(str(error))}[/]\n\nPress f to change the filters.")
+            return
+        r = self.request
+        self.session = QuizSession(app.store, entries, limit=r.limit, new_limit=r.new_limit, cram=r.cram, rng=app.rng)
+        self.position = 0
+        total = len(self.session.queue)
+        self.query_one("#quiz-progress", ProgressBar).update(total=max(total, 1), progress=0)
+        if not total:
+            hint = "c crams these questions anyway (the schedule is left alone) · f filters · Esc back"
+            self._show_message(f"Nothing is due here right now ({len(entries)} questions in this selection).\n\n{hint}")
+            self.state = "empty"
+            self.refresh_bindings()
+            return
+        self.show_question()
+
+    def _show_message(self, text: str) -> None:
+        self.query_one("#prompt", Static).update(text)
+        self.query_one("#pad-holder").remove_children()
+        self.query_one("#verdict").add_class("hidden")
+        self.query_one("#quiz-meta", Label).update("")
+
+    @property
+    def entry(self):
+        return self.session.queue[self.position]
+
+    def show_question(self) -> None:
+        entry = self.entry
+        question = entry.question
+        total = len(self.session.queue)
+        self.query_one("#quiz-meta", Label).update(f"{self.position + 1}/{total} · {question.deck_id} · {question.type}")
+        self.query_one("#prompt", Static).update(inline(display_prompt(question)))
+        self.query_one("#verdict").add_class("hidden")
+        self.query_one("#summary", Static).update("")
+        holder = self.query_one("#pad-holder")
+        holder.remove_children()
+        pad = pad_for(question, self.app.rng)
+        holder.mount(pad)
+        self.call_after_refresh(pad.focus_answer)
+        self.state = "question"
+        self.started = time.monotonic()
+        self.refresh_bindings()
+
+    @on(AnswerPad.Answered)
+    def _answered(self, event: AnswerPad.Answered) -> None:
+        if self.state != "question":
+            return
+        duration_ms = int((time.monotonic() - self.started) * 1000)
+        outcome = self.session.answer(self.entry, event.response, duration_ms)
+        self.outcome = outcome
+        event.pad.disabled = True
+        question = self.entry.question
+        rating = outcome.recorded.rating if isinstance(question, Flashcard) else None
+        text = verdict_markup(self.entry.pack, question, outcome.verdict, outcome.wrong_picks, rating)
+        extras = []
+        if outcome.recorded.xp_awarded:
+            extras.append(f"+{outcome.recorded.xp_awarded} XP")
+        if not self.session.cram:
+            extras.append(f"next review {relative_time(outcome.recorded.due, self.app.now())}")
+        if outcome.recorded.became_leech:
+            extras.append("this card is now a leech: reread its lesson section")
+        extras.append("Enter: next")
+        verdict = self.query_one("#verdict", Static)
+        verdict.update(text + "\n[dim]" + " · ".join(extras) + "[/]")
+        verdict.set_classes("right" if outcome.verdict.correct else "wrong")
+        self.query_one("#quiz-progress", ProgressBar).advance(1)
+        self.state = "verdict"
+        self.set_focus(None)
+        self.call_after_refresh(verdict.scroll_visible)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        allowed = {
+            "next": ("verdict",),
+            "open_section": ("verdict",),
+            "skip": ("question",),
+            "cram": ("empty",),
+            "again": ("summary",),
+        }
+        if action in allowed:
+            return self.state in allowed[action]
+        return True
+
+    def action_next(self) -> None:
+        self.position += 1
+        if self.position < len(self.session.queue):
+            self.show_question()
+        else:
+            self.show_summary()
+
+    def action_skip(self) -> None:
+        self.session.skip()
+        self.query_one("#quiz-progress", ProgressBar).advance(1)
+        self.action_next()
+
+    def show_summary(self) -> None:
+        s = self.session.summary
+        lines = [
+            "[b]Session summary[/]",
+            f"answered {s.answered}: [b $success]{s.right} right[/], [b $error]{s.wrong} wrong[/]"
+            + (f", {s.skipped} skipped" if s.skipped else ""),
+            f"XP earned: [b]{s.xp}[/]",
+        ]
+        if s.next_due is not None:
+            lines.append(f"next review: {relative_time(s.next_due, self.app.now())}")
+        for item in s.new_leeches:
+            lines.append(f"leech: {escape(item)} (missed 8 times; reread its lesson)")
+        lines.append("\n[dim]r another round · Esc back home[/]")
+        self._show_message("")
+        self.query_one("#summary", Static).update("\n".join(lines))
+        self.query_one("#quiz-meta", Label).update("done")
+        self.state = "summary"
+        self.refresh_bindings()
+
+    def action_open_section(self) -> None:
+        target = section_target(self.entry.pack, self.entry.question)
+        if target is None:
+            self.notify("This question has no lesson section.", timeout=3)
+            return
+        lesson, anchor = target
+        self.app.open_lesson(self.entry.pack, lesson, anchor)
+
+    def action_cram(self) -> None:
+        from dataclasses import replace
+
+        self.request = replace(self.request, cram=True)
+        self.start()
+
+    def action_again(self) -> None:
+        self.start()
+
+    def action_filters(self) -> None:
+        from lambdalearn.tui.screens.filters import FilterScreen
+
+        def apply(request) -> None:
+            if request is not None:
+                self.request = request
+                self.start()
+
+        self.app.push_screen(FilterScreen(self.request), apply)
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,347 @@
+"""One answer widget per question type. Each posts `AnswerPad.Answered` with a graded-response value.
+
+Values follow `lambdalearn.content.questions`: single → choice number, multi → set of numbers, truefalse →
+bool, numeric → float, text → str, cloze → one string per blank, order → authored step numbers in the
+learner's order, flashcard → the learner's rating 1-4. Typed text goes through `parse_response`, the same
+parser as the line-mode quiz.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Key
+from textual.message import Message
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from lambdalearn.content.answers import AnswerFormatError, input_hint, parse_response
+from lambdalearn.content.questions import (
+    Cloze,
+    Flashcard,
+    MultiChoice,
+    Numeric,
+    Ordering,
+    Question,
+    SingleChoice,
+    TextAnswer,
+    TrueFalse,
+)
+from lambdalearn.tui.widgets.text import inline
+
+RATINGS = ((1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy"))
+
+
+class AnswerPad(Vertical):
+    """Base of the answer widgets."""
+
+    DEFAULT_CLASSES = "pad"
+
+    class Answered(Message):
+        def __init__(self, pad: AnswerPad, response: Any) -> None:
+            super().__init__()
+            self.pad = pad
+            self.response = response
+
+    def __init__(self, question: Question, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.question = question
+
+    def answer(self, response: Any) -> None:
+        if not self.disabled:
+            self.post_message(self.Answered(self, response))
+
+    def focus_answer(self) -> None:
+        """Put the focus where the learner answers."""
+        focusable = [w for w in self.query("*") if w.focusable]
+        if focusable:
+            focusable[0].focus()
+
+    def hint(self) -> str:
+        return input_hint(self.question)
+
+
+class ChoiceList(OptionList):
+    """An option list where Enter submits and Space toggles (for multiple choice)."""
+
+    BINDINGS = [
+        Binding("space", "toggle", "Toggle", show=False),
+        Binding("enter", "submit", "Submit", show=False),
+    ]
+
+    class Submit(Message):
+        pass
+
+    class Toggle(Message):
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def action_toggle(self) -> None:
+        if self.highlighted is not None:
+            self.post_message(self.Toggle(self.highlighted))
+
+    def action_submit(self) -> None:
+        self.post_message(self.Submit())
+
+
+class ChoicePad(AnswerPad):
+    """Single and multiple choice: keys 1-9 or a click; multiple choice toggles, then Enter submits."""
+
+    def __init__(self, question: SingleChoice | MultiChoice, **kwargs) -> None:
+        super().__init__(question, **kwargs)
+        self.multi = isinstance(question, MultiChoice)
+        self.picked: set[int] = set()
+
+    def compose(self) -> ComposeResult:
+        options = [Option(self._label(n)) for n in range(1, len(self.question.choices) + 1)]
+        yield (ChoiceList if self.multi else OptionList)(*options, classes="choices")
+        yield Label(self.hint() + (" · Space or click toggles, Enter submits" if self.multi else " · or click"),
+                    classes="pad-hint")
+
+    def _label(self, number: int) -> str:
+        text = inline(self.question.choices[number - 1].text)
+        if self.multi:
+            box = "[b $success]☒[/]" if number in self.picked else "☐"
+            return f"{box} [b]{number}[/]. {text}"
+        return f"[b]{number}[/]. {text}"
+
+    def _toggle(self, number: int) -> None:
+        self.picked ^= {number}
+        self.query_one(OptionList).replace_option_prompt_at_index(number - 1, self._label(number))
+
+    def on_key(self, event: Key) -> None:
+        if event.character and event.character.isdigit() and 1 <= int(event.character) <= len(self.question.choices):
+            event.stop()
+            number = int(event.character)
+            self.query_one(OptionList).highlighted = number - 1
+            if self.multi:
+                self._toggle(number)
+            else:
+                self.answer(number)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if self.multi:
+            self._toggle(event.option_index + 1)
+        else:
+            self.answer(event.option_index + 1)
+
+    @on(ChoiceList.Toggle)
+    def _toggled(self, event: ChoiceList.Toggle) -> None:
+        self._toggle(event.index + 1)
+
+    @on(ChoiceList.Submit)
+    def _submit(self) -> None:
+        if not self.picked:
+            self.app.notify("Pick at least one choice first (1-9 or Space).", severity="warning", timeout=3)
+            return
+        self.answer(set(self.picked))
+
+
+class TrueFalsePad(AnswerPad):
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="tf-buttons"):
+            yield Button("True (t)", id="true", variant="success")
+            yield Button("False (f)", id="false", variant="error")
+        yield Label(self.hint() + " · or click", classes="pad-hint")
+
+    def on_key(self, event: Key) -> None:
+        if event.character in ("t", "1", "y"):
+            event.stop()
+            self.answer(True)
+        elif event.character in ("f", "2", "n"):
+            event.stop()
+            self.answer(False)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.answer(event.button.id == "true")
+
+
+class TypedPad(AnswerPad):
+    """Numeric and text answers: type, then Enter."""
+
+    def compose(self) -> ComposeResult:
+        placeholder = "a number" + (f" ({self.question.unit})" if isinstance(self.question, Numeric) and self.question.unit else "")
+        yield Input(placeholder=placeholder if isinstance(self.question, Numeric) else "your answer", id="typed")
+        yield Label("", classes="pad-error")
+        yield Label(self.hint() + ", then Enter", classes="pad-hint")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            response = parse_response(self.question, event.value)
+        except AnswerFormatError as error:
+            self.query_one(".pad-error", Label).update(str(error))
+            return
+        self.query_one(".pad-error", Label).update("")
+        self.answer(response)
+
+
+class ClozePad(AnswerPad):
+    """One input per blank; Enter moves to the next blank, and on the last one submits."""
+
+    def compose(self) -> ComposeResult:
+        for number in range(1, len(self.question.blanks) + 1):
+            with Horizontal(classes="cloze-row"):
+                yield Label(f"[{number}]")
+                yield Input(placeholder=f"blank {number}", classes="blank")
+        yield Label("", classes="pad-error")
+        yield Label("fill each blank, Enter moves on and submits at the last", classes="pad-hint")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = list(self.query(".blank").results(Input))
+        empty = next((i for i in inputs if not i.value.strip()), None)
+        if empty is not None:
+            if event.input is inputs[-1] or not event.value.strip():
+                self.query_one(".pad-error", Label).update("fill every blank")
+            empty.focus()
+            return
+        self.query_one(".pad-error", Label).update("")
+        self.answer([i.value.strip() for i in inputs])
+
+
+class OrderList(OptionList):
+    BINDINGS = [
+        Binding("shift+up,minus,k", "move(-1)", "Move up", show=False),
+        Binding("shift+down,plus,equals_sign,j", "move(1)", "Move down", show=False),
+        Binding("enter", "submit", "Submit", show=False),
+    ]
+
+    class Move(Message):
+        def __init__(self, step: int) -> None:
+            super().__init__()
+            self.step = step
+
+    class Submit(Message):
+        pass
+
+    def action_move(self, step: int) -> None:
+        self.post_message(self.Move(step))
+
+    def action_submit(self) -> None:
+        self.post_message(self.Submit())
+
+
+class OrderPad(AnswerPad):
+    """Put the steps in order: ↑/↓ choose a step, -/+ (or Shift+↑/↓) move it, Enter submits."""
+
+    def __init__(self, question: Ordering, rng: random.Random, **kwargs) -> None:
+        super().__init__(question, **kwargs)
+        order = list(range(1, len(question.items) + 1))
+        while len(order) > 1 and order == sorted(order):
+            rng.shuffle(order)
+        self.order = order
+
+    def compose(self) -> ComposeResult:
+        yield OrderList(*self._options(), classes="steps")
+        yield Label("↑/↓ choose a step · -/+ or Shift+↑/↓ move it · Enter submits", classes="pad-hint")
+
+    def _options(self) -> list[Option]:
+        return [Option(f"[b]{k}[/]. {inline(self.question.items[n - 1])}") for k, n in enumerate(self.order, start=1)]
+
+    @on(OrderList.Move)
+    def _move(self, event: OrderList.Move) -> None:
+        steps = self.query_one(OrderList)
+        at = steps.highlighted
+        to = (at or 0) + event.step
+        if at is None or not 0 <= to < len(self.order):
+            return
+        self.order[at], self.order[to] = self.order[to], self.order[at]
+        steps.clear_options()
+        steps.add_options(self._options())
+        steps.highlighted = to
+
+    @on(OrderList.Submit)
+    def _submit(self) -> None:
+        self.answer(list(self.order))
+
+
+class FlashcardPad(AnswerPad):
+    """Recall, reveal with Space or Enter, then rate yourself 1-4."""
+
+    def compose(self) -> ComposeResult:
+        yield Button("Show the answer (Space)", id="reveal", variant="primary")
+        yield Static("", classes="flash-back")
+        with Horizontal(classes="ratings"):
+            for value, name in RATINGS:
+                yield Button(f"{value} {name}", id=f"rate-{value}", variant="error" if value == 1 else "default")
+        yield Label("recall the answer, then Space to see it", classes="pad-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(".flash-back").display = False
+        self.query_one(".ratings").display = False
+
+    @property
+    def revealed(self) -> bool:
+        return self.query_one(".flash-back").display
+
+    def reveal(self) -> None:
+        back = self.query_one(".flash-back", Static)
+        back.update(inline(self.question.back))
+        back.display = True
+        self.query_one("#reveal").display = False
+        self.query_one(".ratings").display = True
+        self.query_one("#rate-3").focus()
+        self.query_one(".pad-hint", Label).update("rate your recall: 1 again, 2 hard, 3 good, 4 easy (or click)")
+
+    def on_key(self, event: Key) -> None:
+        if not self.revealed and event.key in ("space", "enter"):
+            event.stop()
+            self.reveal()
+        elif self.revealed and event.character in ("1", "2", "3", "4"):
+            event.stop()
+            self.answer(int(event.character))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "reveal":
+            self.reveal()
+        else:
+            self.answer(int(event.button.id.removeprefix("rate-")))
+
+
+def pad_for(question: Question, rng: random.Random) -> AnswerPad:
+    """The answer widget for `question`."""
+    if isinstance(question, (SingleChoice, MultiChoice)):
+        return ChoicePad(question)
+    if isinstance(question, TrueFalse):
+        return TrueFalsePad(question)
+    if isinstance(question, (Numeric, TextAnswer)):
+        return TypedPad(question)
+    if isinstance(question, Cloze):
+        return ClozePad(question)
+    if isinstance(question, Ordering):
+        return OrderPad(question, rng)
+    if isinstance(question, Flashcard):
+        return FlashcardPad(question)
+    raise ValueError(f"no answer widget for question type {question.type!r}")
+
+
+def describe_response(question: Question, response: Any) -> str:
+    """The learner's response in words (for reviews of misses)."""
+    if response is None:
+        return "(not answered)"
+    if isinstance(question, SingleChoice):
+        return f"{response}. {question.choices[response - 1].text}"
+    if isinstance(question, MultiChoice):
+        return "; ".join(f"{n}. {question.choices[n - 1].text}" for n in sorted(response)) or "(none)"
+    if isinstance(question, TrueFalse):
+        return "true" if response else "false"
+    if isinstance(question, Cloze):
+        return "; ".join(response)
+    if isinstance(question, Ordering):
+        return " → ".join(question.items[n - 1] for n in response)
+    if isinstance(question, Numeric):
+        return f"{response:g}"
+    return str(response)
