@@ -36,6 +36,9 @@ _FORK_SERVER_CODE = (
 )
 
 
+_FORK_SERVER_START_TIMEOUT_S = 30.0
+
+
 @dataclass(frozen=True)
 class SpawnSpec:
     """What an environment's first process needs: handler, code directory, variables, limits, log pipes."""
@@ -83,6 +86,7 @@ class ForkServerLauncher:
         self._spawn_waiters: deque[asyncio.Future[int]] = deque()
         self._exits: dict[int, asyncio.Future[int]] = {}
         self._lock: asyncio.Lock | None = None
+        self._ready: asyncio.Future[None] | None = None
 
     @property
     def pid(self) -> int | None:
@@ -106,7 +110,13 @@ class ForkServerLauncher:
         finally:
             theirs.close()
         self._control = ours
-        asyncio.get_running_loop().add_reader(ours.fileno(), self._on_message)
+        loop = asyncio.get_running_loop()
+        self._ready = loop.create_future()
+        loop.add_reader(ours.fileno(), self._on_message)
+        try:
+            await asyncio.wait_for(asyncio.shield(self._ready), _FORK_SERVER_START_TIMEOUT_S)
+        except asyncio.TimeoutError:
+            raise LauncherError("the fork server did not start") from None
 
     def _on_message(self) -> None:
         assert self._control is not None
@@ -120,7 +130,10 @@ class ForkServerLauncher:
             self._on_server_lost()
             return
         message = json.loads(data)
-        if "spawned" in message or "error" in message:
+        if "ready" in message:
+            if self._ready is not None and not self._ready.done():
+                self._ready.set_result(None)
+        elif "spawned" in message or "error" in message:
             waiter = self._spawn_waiters.popleft()
             if not waiter.done():
                 if "error" in message:
@@ -133,6 +146,8 @@ class ForkServerLauncher:
     def _on_server_lost(self) -> None:
         if self._control is not None:
             asyncio.get_running_loop().remove_reader(self._control.fileno())
+        if self._ready is not None and not self._ready.done():
+            self._ready.set_exception(LauncherError("the fork server stopped while starting"))
         while self._spawn_waiters:
             waiter = self._spawn_waiters.popleft()
             if not waiter.done():

@@ -7,7 +7,7 @@ a cold start here gets to handler-ready in a few milliseconds plus the handler's
 Protocol, over a SOCK_SEQPACKET unix socket inherited from the runtime (one JSON message per packet):
 - runtime -> fork server: a spawn spec (`handler`, `cwd`, `env`, `address_space_bytes`) with the write ends
   of the environment's stdout and stderr pipes attached as file descriptors (SCM_RIGHTS);
-- fork server -> runtime: `{"spawned": pid}` in request order (or `{"error": message}`), and
+- fork server -> runtime: `{"ready": true}` once it has imported everything, then `{"spawned": pid}` in request order (or `{"error": message}`), and
   `{"exited": pid, "returncode": n}` whenever an environment's first process ends (negative n: the signal).
 When the runtime's end of the socket closes, the fork server kills every environment it forked and exits.
 
@@ -104,6 +104,7 @@ def serve(control_fd: int) -> None:
     environments: set[int] = set()
     sys.stdout.flush()
     sys.stderr.flush()
+    _send(control, {"ready": True})
     while True:
         for key, _ in selector.select():
             if key.fileobj is control:
