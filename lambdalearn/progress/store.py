@@ -117,16 +117,15 @@ class ProgressStore:
 
     def _migrate(self) -> None:
         """Bring the schema up to date, after backing up a database that already holds something."""
+        current = migrations.schema_version(self.db)
+        if current == migrations.LATEST_VERSION:
+            return
+        note = ""
+        if _holds_data(self.db):  # the backup API cannot run inside our write transaction: copy first
+            note = f" A copy of the database before the upgrade is at {_backup(self.db.conn, self.path, current)}."
         with self.transaction():  # BEGIN IMMEDIATE: another process cannot migrate at the same moment
             current = migrations.schema_version(self.db)
             _refuse_newer(self.path, current)
-            if current == migrations.LATEST_VERSION:
-                return
-            if _holds_data(self.db):
-                backup = _backup(self.db.conn, self.path, current)
-                note = f" A copy of the database before the upgrade is at {backup}."
-            else:
-                note = ""
             try:
                 migrations.apply_pending(self.db, current)
             except sqlite3.Error as error:
