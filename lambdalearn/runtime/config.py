@@ -111,7 +111,7 @@ class FunctionConfig:
     def __post_init__(self) -> None:
         # A private read-only copy: changing the caller's dict later must not change a frozen config.
         object.__setattr__(self, "code_dir", Path(self.code_dir))
-        object.__setattr__(self, "environment", MappingProxyType(dict(self.environment)))
+        object.__setattr__(self, "environment", MappingProxyType(dict(self.environment or {})))
 
     @property
     def function_arn(self) -> str:

@@ -213,3 +213,11 @@ def test_config_error_is_a_value_error_with_a_single_line():
     error = refusal(memory_mb=0, timeout_s=0, ephemeral_storage_mb=0)
     assert isinstance(error, ValueError)
     assert "\n" not in str(error)
+
+
+def test_no_environment_is_the_same_as_an_empty_one():
+    assert dict(config(environment=None).validated().environment) == {}  # type: ignore[arg-type]
+
+
+def test_code_dir_given_as_text_becomes_a_path():
+    assert config(code_dir="src").code_dir == Path("src")
