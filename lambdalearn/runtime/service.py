@@ -337,7 +337,10 @@ class LambdaRuntime:
     def _record(self, request_id: str, env: ExecutionEnvironment, cold: bool, outcome: InvokeOutcome) -> InvocationRecord:
         payload, error_type = _payload_and_error(request_id, outcome)
         init_failed = outcome.during_init
-        billed = billing.billed_duration_ms(outcome.duration_ms, outcome.init_duration_ms)
+        billed_ms = outcome.duration_ms
+        if outcome.kind is OutcomeKind.TIMEOUT:
+            billed_ms = min(billed_ms, self.config.timeout_s * 1000)  # Lambda bills a timeout as the timeout
+        billed = billing.billed_duration_ms(billed_ms, outcome.init_duration_ms)
         cost = billing.invocation_cost(
             billed,
             self.config.memory_mb,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import os
 import re
 
@@ -216,6 +217,7 @@ def test_a_timeout_kills_the_environment_and_says_so_like_lambda(run, function_c
     assert any(re.fullmatch(rf"\S+Z {request_id} Task timed out after 1\.0\d seconds", line) for line in timed_out.logs)
     assert timed_out.logs[-1].endswith("\tStatus: timeout")
     assert 1000 <= timed_out.duration_ms < 1500
+    assert timed_out.billed_duration_ms == math.ceil(1000 + timed_out.init_duration_ms)  # billed as the timeout
     assert after.status == "success" and after.cold_start
     assert leftover_processes(pids) == {}
 
