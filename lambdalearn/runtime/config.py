@@ -30,8 +30,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any
+from typing import Any, NoReturn
 
 ACCOUNT_ID = "123456789012"
 
@@ -78,6 +77,21 @@ REGION_PATTERN = r"[a-z]{2}(-gov)?-[a-z]+-\d{1}"
 _MEASURED_PREVIEW_CHARS = 200
 
 
+class ReadOnlyEnvironment(dict):
+    """The function's environment variables: a dict that refuses changes, so a frozen config stays frozen.
+
+    Unlike `types.MappingProxyType` it pickles, deep-copies and survives `dataclasses.asdict`.
+    """
+
+    def _refuse(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError("a FunctionConfig's environment is read-only; use config.replace(environment=...)")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[type, tuple[dict[str, str]]]:
+        return (type(self), (dict(self),))
+
+
 class ConfigError(ValueError):
     """One-line message in Lambda's own wording of the violated limit.
 
@@ -111,7 +125,7 @@ class FunctionConfig:
     def __post_init__(self) -> None:
         # A private read-only copy: changing the caller's dict later must not change a frozen config.
         object.__setattr__(self, "code_dir", Path(self.code_dir))
-        object.__setattr__(self, "environment", MappingProxyType(dict(self.environment or {})))
+        object.__setattr__(self, "environment", ReadOnlyEnvironment(self.environment or {}))
 
     @property
     def function_arn(self) -> str:

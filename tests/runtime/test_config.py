@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import pickle
 from pathlib import Path
 
 import pytest
@@ -165,8 +168,9 @@ def test_environment_is_a_private_read_only_copy():
     frozen = config(environment=env)
     env["TABLE"] = "changed"
     assert frozen.environment["TABLE"] == "orders"
-    with pytest.raises(TypeError):
-        frozen.environment["NEW"] = "x"  # type: ignore[index]
+    for change in (lambda env: env.__setitem__("NEW", "x"), lambda env: env.update(NEW="x"), lambda env: env.pop("TABLE")):
+        with pytest.raises(TypeError, match="read-only"):
+            change(frozen.environment)
 
 
 def test_reserved_concurrency_must_leave_100_unreserved():
@@ -221,3 +225,12 @@ def test_no_environment_is_the_same_as_an_empty_one():
 
 def test_code_dir_given_as_text_becomes_a_path():
     assert config(code_dir="src").code_dir == Path("src")
+
+
+def test_config_pickles_copies_and_converts_to_a_dict_for_other_processes():
+    original = config(environment={"TABLE": "orders"}, memory_mb=256)
+    assert pickle.loads(pickle.dumps(original)) == original
+    assert copy.deepcopy(original) == original
+    assert dataclasses.asdict(original)["environment"] == {"TABLE": "orders"}
+    with pytest.raises(TypeError):
+        pickle.loads(pickle.dumps(original)).environment["NEW"] = "x"  # type: ignore[index]
