@@ -236,7 +236,7 @@ def _check_concurrency(config: FunctionConfig) -> None:
     minimum_unreserved = min(MIN_UNRESERVED_CONCURRENCY, config.account_concurrency_limit)
     claimed = config.reserved_concurrency if config.reserved_concurrency is not None else config.provisioned_concurrency
     if config.account_concurrency_limit - claimed < minimum_unreserved:
-        which = "ReservedConcurrentExecutions" if config.reserved_concurrency is not None else "ProvisionedConcurrentExecutions"
+        which = "ReservedConcurrentExecutions" if config.reserved_concurrency is not None else "ConcurrentExecutions"
         raise ConfigError(
             f"Specified {which} for function decreases account's UnreservedConcurrentExecution below its minimum"
             f" value of [{minimum_unreserved}].",

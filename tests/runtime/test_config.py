@@ -197,7 +197,10 @@ def test_provisioned_concurrency_must_not_exceed_reserved():
 
 def test_provisioned_concurrency_without_reserved_also_leaves_100_unreserved():
     config(provisioned_concurrency=900).validated()
-    assert "minimum value of [100]" in str(refusal(provisioned_concurrency=901))
+    assert str(refusal(provisioned_concurrency=901)) == (
+        "Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution "
+        "below its minimum value of [100]."
+    )
 
 
 def test_negative_concurrency_is_refused():
