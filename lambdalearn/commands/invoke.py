@@ -119,7 +119,13 @@ def invoke(
     except (UsageProblem, ConfigError) as problem:
         click.echo(f"Error: {problem}", err=True)
         ctx.exit(2)
-    results = asyncio.run(_run(config, event, times, concurrency))
+    from lambdalearn.runtime.launcher import LauncherError
+
+    try:
+        results = asyncio.run(_run(config, event, times, concurrency))
+    except LauncherError as error:
+        click.echo(f"Error: the local Lambda could not start an execution environment: {error}", err=True)
+        ctx.exit(1)
     for record in results:
         for line in record.logs:
             click.echo(line, err=True)

@@ -237,7 +237,11 @@ class LambdaRuntime:
             if self._in_flight() >= self._concurrency_limit():
                 return None
             env = self._new_environment(provisioned=False)
-            await env.start()
+            try:
+                await env.start()
+            except BaseException:
+                await env.shutdown("failed to start")
+                raise
             return env, True
 
     async def _settle_finishing(self) -> None:

@@ -266,3 +266,22 @@ def test_the_sync_wrapper_serves_plain_callers(function_config):
     assert [record.payload for record in records] == [{"event": {"n": 1}}, {"event": {"n": 2}}]
     assert single.payload == {"event": {"n": 3}} and not single.cold_start
     assert json.loads(json.dumps(single.to_dict()))["request_id"] == single.request_id
+
+
+def test_an_environment_that_cannot_start_is_not_left_in_the_pool(run, function_config):
+    from lambdalearn.runtime.launcher import LauncherError
+
+    class BrokenLauncher:
+        async def spawn(self, spec):
+            raise LauncherError("no processes for you")
+
+        async def aclose(self):
+            return None
+
+    async def scenario():
+        async with LambdaRuntime(function_config("basic.echo"), launcher=BrokenLauncher()) as runtime:
+            with pytest.raises(LauncherError):
+                await runtime.invoke({})
+            return runtime.environments()
+
+    assert run(scenario()) == []
