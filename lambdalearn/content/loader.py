@@ -6,11 +6,11 @@ from pathlib import Path
 
 from lambdalearn.content.crossref import check_links, unique_decks, unique_lessons
 from lambdalearn.content.decks import load_deck
+from lambdalearn.content.labs import load_lab
 from lambdalearn.content.lessons import load_lesson
 from lambdalearn.content.manifest import load_manifest
 from lambdalearn.content.models import LabFolder, Pack
 from lambdalearn.content.problems import Problem
-from lambdalearn.content.yamlsource import YamlError, parse_yaml
 
 
 class PackNotFound(Exception):
@@ -43,7 +43,7 @@ def load_pack(root: Path) -> Pack:
     ]
     decks = unique_decks(decks, problems)
     check_links(manifest, lessons, decks, problems)
-    labs = _lab_folders(root, problems)
+    labs = _lab_folders(root, problems, {lesson.id: lesson.anchors for lesson in lessons})
     return Pack(root, manifest, tuple(lessons), tuple(decks), tuple(labs), tuple(sorted(problems)))
 
 
@@ -51,22 +51,15 @@ def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _lab_folders(root: Path, problems: list[Problem]) -> list[LabFolder]:
-    """Lab folders with their id and title; the labs package reads and validates the rest."""
+def _lab_folders(root: Path, problems: list[Problem], lessons: dict[str, frozenset[str]]) -> list[LabFolder]:
+    """Every lab folder, with its validated lab.yaml (`spec` is None when the lab has problems)."""
     labs = []
     for folder in sorted(p for p in (root / "labs").glob("*") if p.is_dir()):
         rel = _rel(root, folder / "lab.yaml")
         if not (folder / "lab.yaml").is_file():
             problems.append(Problem(rel, 0, "", "missing: every lab folder needs a lab.yaml"))
             continue
-        try:
-            source, found = parse_yaml((folder / "lab.yaml").read_text(encoding="utf-8"), rel)
-        except YamlError as exc:
-            problems.append(exc.problem)
-            continue
-        problems.extend(found)
-        data = source.data if isinstance(source.data, dict) else {}
-        title = str(data.get("title") or folder.name)
-        labs.append(LabFolder(str(data.get("id") or folder.name), folder, title))
+        spec = load_lab(folder, rel, problems, lessons)
+        title = spec.title if spec is not None else folder.name
+        labs.append(LabFolder(spec.id if spec is not None else folder.name, folder, title, spec))
     return labs
-

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lambdalearn.content.anchors import Heading
+from lambdalearn.content.labs import LabSpec
 from lambdalearn.content.problems import Problem
 from lambdalearn.content.questions import Question
 
@@ -72,11 +73,12 @@ class Deck:
 
 @dataclass(frozen=True)
 class LabFolder:
-    """A lab folder; its contents are read by the labs package."""
+    """A lab folder; `spec` is its validated lab.yaml, None when the lab has problems (see `Pack.problems`)."""
 
     id: str
     path: Path
     title: str
+    spec: LabSpec | None = None
 
 
 @dataclass(frozen=True)

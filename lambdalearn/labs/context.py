@@ -1,0 +1,147 @@
+"""`LabContext`: the invoke helper one check uses, declarative or a `checks.py` function.
+
+A checks.py function receives it as its only argument and raises `AssertionError(message)` when the
+learner's function is wrong:
+
+    def check_idempotent(lab):
+        event = lab.generate("sqs", body=lab.word())
+        first, second = lab.invoke(event), lab.invoke(event)          # same function, warm second time
+        lab.expect([first, second], status="success")
+        assert lab.aws.item_count("orders") == 1, "a duplicate delivery wrote a second item"
+
+Each check starts with a fresh function (no warm environments): the runtimes made for it are closed when
+it ends. Calls with the same `config` overrides share one runtime, so a second call can be a warm start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import string
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from lambdalearn.content.labs import LabSpec, function_config
+from lambdalearn.labs.expectations import CheckRun, evaluate
+from lambdalearn.labs.local_aws import LocalAws
+from lambdalearn.runtime.records import InvocationRecord
+
+
+class SharedLauncher:
+    """A runtime's view of the run's one fork server: closing the runtime leaves the fork server running.
+
+    Starting a fork server costs about a tenth of a second; a lab run starts one and shares it between the
+    fresh runtimes of its checks (the runner closes it at the end).
+    """
+
+    def __init__(self, launcher: Any) -> None:
+        self._launcher = launcher
+
+    async def start(self) -> None:
+        await self._launcher.start()
+
+    async def spawn(self, spec: Any) -> Any:
+        return await self._launcher.spawn(spec)
+
+    def forget(self, pid: int) -> None:
+        self._launcher.forget(pid)
+
+    async def aclose(self) -> None:
+        """Nothing: the fork server belongs to the run."""
+
+
+class LabContext:
+    """Invoking the function under test and reading the local AWS, for one check."""
+
+    def __init__(
+        self,
+        spec: LabSpec,
+        code_dir: Path,
+        overrides: Mapping[str, Any],
+        *,
+        aws: LocalAws | None,
+        endpoint_url: str,
+        rng: random.Random,
+        loop: asyncio.AbstractEventLoop,
+        values: Mapping[str, Any] | None = None,
+        launcher: Any = None,
+    ) -> None:
+        self.lab = spec
+        self.aws = aws
+        self.rng = rng
+        self.values = dict(values or {})
+        self.records: list[InvocationRecord] = []
+        self._code_dir = code_dir
+        self.overrides = dict(overrides)  # the learner's function.yaml settings
+        self._endpoint_url = endpoint_url
+        self._loop = loop
+        self._runtimes: dict[str, Any] = {}
+        self._launcher = launcher
+
+    # -- for checks.py (called from a worker thread) -------------------------------------------------------
+
+    def invoke(self, event: Any = None, *, count: int = 1, concurrency: int = 1,
+               config: Mapping[str, Any] | None = None) -> list[InvocationRecord]:
+        """Invoke `count` times with `event` (at most `concurrency` at once); one record per invocation."""
+        coroutine = self.ainvoke([event] * count, concurrency, config or {})
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+
+    def invoke_events(self, events: Sequence[Any], *, concurrency: int = 1,
+                      config: Mapping[str, Any] | None = None) -> list[InvocationRecord]:
+        """Invoke once per event; records in the order of `events`."""
+        coroutine = self.ainvoke(list(events), concurrency, config or {})
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+
+    def generate(self, source: str, **options: Any) -> dict[str, Any]:
+        """A sample event (see `lambdalearn event --list`), with fresh ids."""
+        from lambdalearn.runtime.sample_events import generate
+
+        return generate(source, seed=self.rng.randrange(2**31), **options)
+
+    def event(self, name: str) -> Any:
+        """The JSON of `events/<name>` in the lab folder."""
+        return json.loads((self.lab.folder / "events" / name).read_text(encoding="utf-8"))
+
+    def word(self, length: int = 8) -> str:
+        """A random lowercase word: input the learner cannot have hard-coded."""
+        return "".join(self.rng.choice(string.ascii_lowercase) for _ in range(length))
+
+    def expect(self, records: Sequence[InvocationRecord], **expect: Any) -> None:
+        """Apply declarative expectations (the keys of a check's `expect:`) to `records`."""
+        failures = evaluate(expect, self.check_run(records, {}))
+        if failures:
+            raise AssertionError("\n".join(failures))
+
+    # -- for the runner -----------------------------------------------------------------------------------
+
+    async def ainvoke(self, events: list[Any], concurrency: int, config: Mapping[str, Any]) -> list[InvocationRecord]:
+        runtime = await self._runtime(config)
+        records = await runtime.invoke_many(events, concurrency)
+        self.records.extend(records)
+        return records
+
+    def check_run(self, records: Sequence[InvocationRecord], config: Mapping[str, Any]) -> CheckRun:
+        architecture = {**self.overrides, **config}.get("architecture", self.lab.function.architecture)
+        from lambdalearn.runtime.service import LambdaRuntime
+
+        return CheckRun(records, architecture, self.aws, bool(getattr(LambdaRuntime, "models_cpu_share", False)))
+
+    async def _runtime(self, config: Mapping[str, Any]) -> Any:
+        from lambdalearn.runtime.service import LambdaRuntime
+
+        key = json.dumps(dict(config), sort_keys=True, default=str)
+        if key not in self._runtimes:
+            settings = function_config(self.lab.function, {**self.overrides, **config}, self._code_dir,
+                                       function_name=self.lab.id[:64])
+            launcher = SharedLauncher(self._launcher) if self._launcher is not None else None
+            runtime = LambdaRuntime(settings, aws_endpoint_url=self._endpoint_url, launcher=launcher)
+            self._runtimes[key] = runtime
+            await runtime.start()
+        return self._runtimes[key]
+
+    async def aclose(self) -> None:
+        """Shut down every runtime of this check (their environments and fork servers)."""
+        runtimes, self._runtimes = list(self._runtimes.values()), {}
+        await asyncio.gather(*(runtime.aclose() for runtime in runtimes), return_exceptions=True)

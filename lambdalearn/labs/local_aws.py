@@ -1,0 +1,196 @@
+"""A local AWS for one lab check run: a moto server on a free loopback port, the lab's resources, boto3 clients.
+
+Handlers reach it through `AWS_ENDPOINT_URL` (set by the runtime from the URL given here) with dummy
+credentials, so their boto3 code runs unchanged and can never reach a real account: `require_loopback`
+refuses any endpoint that is not on this machine's loopback interface. moto and boto3 are imported only
+here, inside the functions that need them, and only for labs that declare resources.
+
+The server is a thread of this process (moto's `ThreadedMotoServer`), so it cannot outlive the check run:
+`close()` stops it, and a Ctrl-C that kills the process takes the thread with it. Before each check the
+state is reset (moto's `/moto-api/reset`) and the lab's resources are created again, so checks do not see
+each other's objects and items.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import urllib.request
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlparse
+
+from lambdalearn.content.labs import Resources
+
+REGION = "us-east-1"
+DUMMY_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
+DUMMY_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+
+class UnsafeEndpoint(ValueError):
+    """An AWS endpoint that is not on loopback: a lab must never reach a real account."""
+
+
+def require_loopback(url: str) -> str:
+    """Return `url` if its host is a loopback address (127.0.0.0/8, ::1, localhost); raise UnsafeEndpoint."""
+    host = urlparse(url).hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise UnsafeEndpoint(f"refusing AWS endpoint {url}: labs only talk to a local server on loopback")
+    return url
+
+
+class LocalAws:
+    """A moto server holding the lab's resources. Use as a context manager or call `close()`."""
+
+    def __init__(self, resources: Resources) -> None:
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self.resources = resources
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._server.start()
+        host, port = self._server.get_host_and_port()
+        self.endpoint_url = require_loopback(f"http://{host}:{port}")
+        self._clients: dict[str, Any] = {}
+
+    def __enter__(self) -> LocalAws:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the server (idempotent)."""
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def client(self, service: str) -> Any:
+        """A boto3 client for `service` bound to the local server."""
+        if service not in self._clients:
+            import boto3
+
+            self._clients[service] = boto3.client(
+                service,
+                endpoint_url=self.endpoint_url,
+                region_name=REGION,
+                aws_access_key_id=DUMMY_KEY_ID,
+                aws_secret_access_key=DUMMY_SECRET,
+            )
+        return self._clients[service]
+
+    # -- state ------------------------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget everything, then create the lab's resources and seed data again."""
+        request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", method="POST", data=b"")
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+        s3 = self.client("s3") if self.resources.buckets else None
+        for bucket in self.resources.buckets:
+            s3.create_bucket(Bucket=bucket.name)
+            for key, body in bucket.objects.items():
+                s3.put_object(Bucket=bucket.name, Key=key, Body=body.encode())
+        for queue in self.resources.queues:
+            attributes = {"FifoQueue": "true", "ContentBasedDeduplication": "true"} if queue.fifo else {}
+            self.client("sqs").create_queue(QueueName=queue.name, Attributes=attributes)
+        for table in self.resources.tables:
+            self._create_table(table.name, table.key)
+            for item in table.items:
+                self.put_item(table.name, item)
+        for topic in self.resources.topics:
+            self.client("sns").create_topic(Name=topic.name)
+
+    def _create_table(self, name: str, key: tuple[tuple[str, str], ...]) -> None:
+        roles = ("HASH", "RANGE")
+        self.client("dynamodb").create_table(
+            TableName=name,
+            AttributeDefinitions=[{"AttributeName": attribute, "AttributeType": kind} for attribute, kind in key],
+            KeySchema=[{"AttributeName": attribute, "KeyType": role} for (attribute, _), role in zip(key, roles)],
+            BillingMode="PAY_PER_REQUEST",
+        )
+
+    # -- actions (a check's `setup`) and observations (its expectations) --------------------------------
+
+    def s3_put(self, bucket: str, key: str, body: Any) -> None:
+        data = body if isinstance(body, str) else json.dumps(body)
+        self.client("s3").put_object(Bucket=bucket, Key=key, Body=data.encode())
+
+    def s3_get(self, bucket: str, key: str) -> str | None:
+        """The object's content as text, or None when there is no such object."""
+        s3 = self.client("s3")
+        try:
+            response = s3.get_object(Bucket=bucket, Key=key)
+        except s3.exceptions.NoSuchKey:
+            return None
+        return response["Body"].read().decode("utf-8", "replace")
+
+    def s3_keys(self, bucket: str) -> list[str]:
+        response = self.client("s3").list_objects_v2(Bucket=bucket)
+        return [item["Key"] for item in response.get("Contents", [])]
+
+    def sqs_send(self, queue: str, body: Any) -> None:
+        sqs = self.client("sqs")
+        url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+        extra = {"MessageGroupId": "lab"} if queue.endswith(".fifo") else {}
+        sqs.send_message(QueueUrl=url, MessageBody=body if isinstance(body, str) else json.dumps(body), **extra)
+
+    def sqs_count(self, queue: str) -> int:
+        """Messages left on the queue, visible or in flight."""
+        sqs = self.client("sqs")
+        url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+        names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+        return sum(int(attributes.get(name, 0)) for name in names)
+
+    def put_item(self, table: str, item: dict[str, Any]) -> None:
+        self._table(table).put_item(Item=_to_dynamodb(item))
+
+    def get_item(self, table: str, key: dict[str, Any]) -> dict[str, Any] | None:
+        item = self._table(table).get_item(Key=_to_dynamodb(key), ConsistentRead=True).get("Item")
+        return _from_dynamodb(item) if item is not None else None
+
+    def item_count(self, table: str) -> int:
+        return self.client("dynamodb").scan(TableName=table, Select="COUNT")["Count"]
+
+    def _table(self, name: str) -> Any:
+        if "dynamodb-resource" not in self._clients:
+            import boto3
+
+            self._clients["dynamodb-resource"] = boto3.resource(
+                "dynamodb",
+                endpoint_url=self.endpoint_url,
+                region_name=REGION,
+                aws_access_key_id=DUMMY_KEY_ID,
+                aws_secret_access_key=DUMMY_SECRET,
+            )
+        return self._clients["dynamodb-resource"].Table(name)
+
+
+def _to_dynamodb(value: Any) -> Any:
+    """Floats become Decimals, as the DynamoDB resource API needs."""
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {key: _to_dynamodb(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_to_dynamodb(item) for item in value]
+    return value
+
+
+def _from_dynamodb(value: Any) -> Any:
+    """Decimals become ints or floats, so that items compare with YAML values and print as JSON."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {key: _from_dynamodb(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_from_dynamodb(item) for item in value]
+    if isinstance(value, set):
+        return sorted(_from_dynamodb(item) for item in value)
+    return value

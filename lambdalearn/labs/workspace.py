@@ -1,0 +1,96 @@
+"""The learner's copy of a lab: starting it from the starter, resetting it (keeping a backup), staging a run.
+
+A check never runs in the workspace itself: `stage` builds a fresh folder from the lab's starter with the
+learner's editable files on top, so files the learner may not change are always the lab's own, and nothing
+(not even `__pycache__`) is written into the folder the learner edits or that watch mode observes.
+A tuning lab's `function.yaml` holds the settings the learner chooses (`tunable` in lab.yaml).
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from lambdalearn.content.labs import TUNING_FILE, LabSpec
+from lambdalearn.content.yamlsource import YamlError, parse_yaml
+
+_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".DS_Store")
+
+
+class WorkspaceError(Exception):
+    """The workspace cannot be used as asked; `str()` is a one-line message naming the file or folder."""
+
+
+def default_workspace(data_dir: Path, pack_id: str, lab_id: str) -> Path:
+    """Where `lab start` puts a workspace when no --dir is given."""
+    return Path(data_dir) / "labs" / pack_id / lab_id
+
+
+def start_workspace(spec: LabSpec, workspace: Path) -> bool:
+    """Copy the starter into `workspace`; False (nothing touched) when it already holds files."""
+    workspace = Path(workspace)
+    if workspace.exists() and not workspace.is_dir():
+        raise WorkspaceError(f"{workspace} exists and is not a folder")
+    if workspace.is_dir() and any(workspace.iterdir()):
+        return False
+    workspace.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(spec.starter, workspace, ignore=_IGNORED, dirs_exist_ok=True)
+    return True
+
+
+def reset_workspace(spec: LabSpec, workspace: Path) -> Path | None:
+    """Move the workspace aside to a timestamped backup and copy the starter in; returns the backup path."""
+    workspace = Path(workspace)
+    backup = None
+    if workspace.exists():
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        backup = workspace.with_name(f"{workspace.name}.backup-{stamp}")
+        serial = 1
+        while backup.exists():
+            serial += 1
+            backup = workspace.with_name(f"{workspace.name}.backup-{stamp}-{serial}")
+        workspace.rename(backup)
+    start_workspace(spec, workspace)
+    return backup
+
+
+def stage(spec: LabSpec, source: Path, into: Path) -> None:
+    """Fill `into` with the lab's starter, then the editable files of `source` (a workspace or the solution).
+
+    An editable file missing from `source` is missing from the staged code too, as it would be on Lambda.
+    """
+    shutil.copytree(spec.starter, into, ignore=_IGNORED, dirs_exist_ok=True)
+    for name in spec.editable:
+        target = into / name
+        if (Path(source) / name).is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(Path(source) / name, target)
+        elif target.exists():
+            target.unlink()
+
+
+def read_tuning(spec: LabSpec, workspace: Path) -> dict[str, Any]:
+    """The settings the learner chose in the workspace's function.yaml (only keys the lab lets them tune)."""
+    if not spec.tunable:
+        return {}
+    path = Path(workspace) / TUNING_FILE
+    if not path.is_file():
+        raise WorkspaceError(f"{path}: missing; this lab reads your settings ({', '.join(spec.tunable)}) from it")
+    try:
+        source, problems = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+    except YamlError as exc:
+        raise WorkspaceError(str(exc.problem)) from None
+    if problems:
+        raise WorkspaceError(str(problems[0]))
+    if source.data is None:
+        return {}
+    if not isinstance(source.data, dict):
+        raise WorkspaceError(f"{path}:1: expected settings such as `memory: 512`")
+    for key in source.data:
+        if key not in spec.tunable:
+            raise WorkspaceError(
+                f"{path}:{source.line(key)}: {key}: this lab lets you set only {', '.join(spec.tunable)}"
+            )
+    return dict(source.data)
