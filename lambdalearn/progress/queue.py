@@ -105,12 +105,17 @@ def _split_candidates(
     store: ProgressStore, offered: list[Key], now_ms: int, reviews_left: int
 ) -> tuple[list[Key], list[Key]]:
     """The due candidates (most overdue first, at most `reviews_left`) and the ones without a card."""
-    rows = store.db.execute(
-        "SELECT c.pack_id, c.item_id, c.due_ms FROM json_each(?) AS j"
-        " JOIN cards AS c ON c.pack_id = json_extract(j.value, '$[0]') AND c.item_id = json_extract(j.value, '$[1]')",
-        [json.dumps(offered)],
-    ).fetchall()
-    known = {(pack, item): due_ms for pack, item, due_ms in rows}
+    items_by_pack: dict[str, list[str]] = {}
+    for pack_id, item_id in offered:
+        items_by_pack.setdefault(pack_id, []).append(item_id)
+    known: dict[Key, int] = {}
+    for pack_id, item_ids in items_by_pack.items():
+        rows = store.db.execute(
+            "SELECT c.item_id, c.due_ms FROM json_each(?) AS j"
+            " JOIN cards AS c ON c.pack_id = ? AND c.item_id = j.value",
+            [json.dumps(item_ids), pack_id],
+        )
+        known.update(((pack_id, item_id), due_ms) for item_id, due_ms in rows.fetchall())
     due = sorted((key for key, due_ms in known.items() if due_ms <= now_ms), key=known.__getitem__)
     new = [key for key in offered if key not in known]
     return due[:reviews_left], new
