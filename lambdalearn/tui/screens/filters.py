@@ -29,9 +29,9 @@ class FilterScreen(ModalScreen):
         r = self.request
         with Vertical(classes="dialog"):
             yield Label("[b]Quiz filters[/]  (Ctrl+S or F2 applies, Esc cancels)")
-            yield Select([(title, deck_id) for deck_id, title in decks], prompt="any deck", value=r.deck or Select.BLANK, id="deck")
-            yield Select(lessons, prompt="any lesson", value=r.lesson or Select.BLANK, id="lesson")
-            yield Select([(t, t) for t in tags], prompt="any tag", value=r.tag or Select.BLANK, id="tag")
+            yield Select([(title, deck_id) for deck_id, title in decks], prompt="any deck", value=r.deck or Select.NULL, id="deck")
+            yield Select(lessons, prompt="any lesson", value=r.lesson or Select.NULL, id="lesson")
+            yield Select([(t, t) for t in tags], prompt="any tag", value=r.tag or Select.NULL, id="tag")
             yield Checkbox("Cram: any question, due or not; the schedule is left alone", value=r.cram, id="cram")
             with Horizontal(classes="form-row"):
                 yield Label("At most (questions)")
@@ -49,7 +49,7 @@ class FilterScreen(ModalScreen):
     def action_apply(self) -> None:
         def value(name: str) -> str | None:
             chosen = self.query_one(f"#{name}", Select).value
-            return None if chosen is Select.BLANK else str(chosen)
+            return None if chosen is Select.NULL else str(chosen)
 
         limit_text = self.query_one("#limit", Input).value.strip()
         limit = int(limit_text) if limit_text.isdigit() and int(limit_text) > 0 else None

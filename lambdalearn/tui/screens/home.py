@@ -25,6 +25,7 @@ class HomeScreen(Screen):
         Binding("slash", "app.search", "Search"),
         Binding("ctrl+f", "app.search", "Search", show=False),
         Binding("comma", "app.settings", "Settings"),
+        Binding("v", "skipped", "Skipped", show=False),
         Binding("f2", "app.settings", "Settings", show=False),
     ]
 
@@ -125,14 +126,22 @@ class HomeScreen(Screen):
         skipped = catalog.skipped
         text = f"Packs: {escape(loaded)}"
         if skipped:
-            text += f"\n[b $warning]{len(skipped)} item(s) skipped because they failed validation:[/]"
-            for pack, problem in skipped[:5]:
-                text += f"\n  {pack.id}: {escape(str(problem))}"
-            if len(skipped) > 5:
-                text += f"\n  … and {len(skipped) - 5} more: run `lambdalearn pack validate`"
+            text += (f"\n[b $warning]{len(skipped)} item(s) skipped: they failed validation[/]"
+                     " [dim](v lists them; `lambdalearn pack validate` too)[/]")
         else:
             text += " · nothing skipped"
         self.query_one("#packs", Static).update(text)
+
+    def action_skipped(self) -> None:
+        """List what failed validation, file:line: field: message, one a line."""
+        from lambdalearn.tui.screens.pick import PickScreen
+
+        skipped = self.app.catalog.skipped if self.app.ready else []
+        if not skipped:
+            self.notify("Nothing was skipped: every pack loaded cleanly.", timeout=3)
+            return
+        self.app.push_screen(PickScreen("Skipped because they failed validation",
+                                        [escape(f"{pack.id}: {problem}") for pack, problem in skipped]))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         row = self._rows[int(event.row_key.value)]

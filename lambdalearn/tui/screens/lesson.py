@@ -24,16 +24,16 @@ NOTE_MAX_AT_RISK_S = 1.0
 class LessonScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("right,l", "page(1)", "Next page"),
-        Binding("left,h", "page(-1)", "Prev page"),
-        Binding("greater_than_sign,ctrl+n", "lesson(1)", "Next lesson"),
-        Binding("less_than_sign,ctrl+b", "lesson(-1)", "Prev lesson"),
+        Binding("right,l", "page(1)", "Page", key_display="→"),
+        Binding("left,h", "page(-1)", "Page", key_display="←"),
+        Binding("greater_than_sign,ctrl+n", "lesson(1)", "Next lesson", show=False),
+        Binding("less_than_sign,ctrl+b", "lesson(-1)", "Prev lesson", show=False),
         Binding("d", "done", "Done"),
         Binding("q", "quiz_me", "Quiz me"),
         Binding("n", "notes", "Notes"),
         Binding("f3", "notes", "Notes", show=False),
         Binding("t", "toc", "Contents", show=False),
-        Binding("y", "copy_code", "Copy code"),
+        Binding("y", "copy_code", "Copy code", show=False),
         Binding("slash,ctrl+f", "app.search", "Search", show=False),
     ]
 

@@ -247,6 +247,9 @@ class OrderPad(AnswerPad):
         yield OrderList(*self._options(), classes="steps")
         yield Label("↑/↓ choose a step · -/+ or Shift+↑/↓ move it · Enter submits", classes="pad-hint")
 
+    def on_mount(self) -> None:
+        self.query_one(OrderList).highlighted = 0
+
     def _options(self) -> list[Option]:
         return [Option(f"[b]{k}[/]. {inline(self.question.items[n - 1])}") for k, n in enumerate(self.order, start=1)]
 

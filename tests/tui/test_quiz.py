@@ -1,0 +1,175 @@
+"""The quiz screen driven by keys: every question type answered right and wrong, recorded in the database."""
+
+from __future__ import annotations
+
+from lambdalearn.progress.store import ProgressStore
+from lambdalearn.tui.app import QuizRequest
+from lambdalearn.tui.screens.quiz import QuizScreen
+from lambdalearn.tui.widgets.answer_pads import AnswerPad
+
+from .conftest import loaded, sort_steps, type_text
+
+ALL_TYPES = ["h-single", "h-multi", "h-tf", "h-text", "h-order", "h-card", "l-num", "l-cloze"]
+
+
+async def answer(pilot, right: bool) -> None:
+    """Answer the question on screen with keys, rightly or wrongly."""
+    screen = pilot.app.screen
+    question = screen.entry.question
+    pad = screen.query_one(AnswerPad)
+    keys = {
+        "single": ["2"] if right else ["1"],
+        "multi": ["1", "3", "enter"] if right else ["2", "enter"],
+        "truefalse": ["t"] if right else ["f"],
+        "flashcard": ["space", "3"] if right else ["space", "1"],
+    }
+    if question.type in keys:
+        await pilot.press(*keys[question.type])
+    elif question.type == "order":
+        if right:
+            await sort_steps(pilot, pad)
+        await pilot.press("enter")
+    elif question.type == "cloze":
+        for blank in (["128", "10,240"] if right else ["64", "3"]):
+            await type_text(pilot, blank)
+            await pilot.press("enter")
+    else:
+        text = {"text": "context", "numeric": "900"}[question.type] if right else {"text": "event", "numeric": "60"}[question.type]
+        await type_text(pilot, text)
+        await pilot.press("enter")
+    await pilot.pause()
+
+
+def reviews(data_dir):
+    with ProgressStore.open(data_dir) as store:
+        return store.db.execute("SELECT item_id, kind, rating, correct FROM reviews ORDER BY id").fetchall()
+
+
+async def test_every_question_type_answered_right_is_recorded_right(make_app, data_dir):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        await pilot.press("r")
+        screen = app.screen
+        assert isinstance(screen, QuizScreen)
+        assert [e.question.id for e in screen.session.queue] == ALL_TYPES
+        for _ in ALL_TYPES:
+            await answer(pilot, right=True)
+            assert screen.state == "verdict"
+            assert screen.outcome.verdict.correct, screen.entry.question.id
+            await pilot.press("enter")
+        assert screen.state == "summary"
+        summary = str(screen.query_one("#summary").render())
+        assert "8 right" in summary and "0 wrong" in summary and "XP earned" in summary
+    rows = reviews(data_dir)
+    assert [r[0] for r in rows] == ALL_TYPES
+    assert all(kind == "new" and correct == 1 for _, kind, _, correct in rows)
+
+
+async def test_every_question_type_answered_wrong_shows_why_and_is_recorded_wrong(make_app, data_dir):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        await pilot.press("r")
+        screen = app.screen
+        verdicts = {}
+        for _ in ALL_TYPES:
+            await answer(pilot, right=False)
+            verdicts[screen.entry.question.id] = str(screen.query_one("#verdict").render())
+            await pilot.press("enter")
+        assert "0 right" in str(screen.query_one("#summary").render())
+    assert "Why not 1: The context describes the invocation." in verdicts["h-single"]
+    assert "Not quite" in verdicts["l-num"] and "900 seconds" in verdicts["l-num"]
+    assert "In full: Memory goes from 128 MB to 10240 MB." in verdicts["l-cloze"]
+    assert "Read more (o): Handlers › The handler" in verdicts["h-single"]
+    assert "Recorded: again" in verdicts["h-card"]
+    assert all(correct == 0 for *_, correct in reviews(data_dir))
+
+
+async def test_typing_a_badly_shaped_answer_explains_instead_of_grading(make_app, data_dir):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        app.start_quiz(QuizRequest(deck="limits-quiz"))
+        await pilot.pause()
+        await type_text(pilot, "lots")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.state == "question"
+        assert "type a number" in str(app.screen.query_one(".pad-error").render())
+    assert reviews(data_dir) == []
+
+
+async def test_read_more_opens_the_lesson_section(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        app.start_quiz(QuizRequest(deck="limits-quiz"))
+        await pilot.pause()
+        await answer(pilot, right=True)
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.screen.lesson.id == "limits"
+        assert app.screen.pages[app.screen.page_index].anchor == "timeouts"
+
+
+async def test_cram_ignores_due_dates_and_leaves_the_schedule_alone(make_app, data_dir):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        app.start_quiz(QuizRequest(tag="steps", cram=True))
+        await pilot.pause()
+        assert [e.question.id for e in app.screen.session.queue] == ["h-order"]
+        await answer(pilot, right=True)
+    with ProgressStore.open(data_dir) as store:
+        assert store.db.execute("SELECT kind FROM reviews").fetchall() == [("cram",)]
+        assert store.db.execute("SELECT COUNT(*) FROM cards").fetchone()[0] == 0
+
+
+async def test_filters_restart_the_session_and_nothing_due_offers_cram(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        app.start_quiz(QuizRequest(deck="limits-quiz", new_limit=0))
+        await pilot.pause()
+        screen = app.screen
+        assert screen.state == "empty"
+        await pilot.press("c")
+        await pilot.pause()
+        assert screen.request.cram and len(screen.session.queue) == 2
+        await pilot.press("escape")
+        app.start_quiz()
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        filters = app.screen
+        filters.query_one("#limit").value = "1"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, QuizScreen) and app.screen.request.limit == 1
+        assert len(app.screen.session.queue) == 1
+
+
+async def test_skip_moves_on_without_recording(make_app, data_dir):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        app.start_quiz(QuizRequest(deck="handlers-quiz", limit=1))
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.screen.state == "summary" and "1 skipped" in str(app.screen.query_one("#summary").render())
+    assert reviews(data_dir) == []
+
+
+async def test_choices_answer_by_mouse_too(make_app, data_dir):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        app.start_quiz(QuizRequest(deck="handlers-quiz", limit=1))
+        await pilot.pause()
+        choices = app.screen.query_one("OptionList")
+        await pilot.click(choices, offset=(4, 2))  # the second choice (below the border): event
+        await pilot.pause()
+        assert app.screen.outcome.verdict.correct
+    assert reviews(data_dir)[0][3] == 1
