@@ -106,9 +106,12 @@ def report_line(
     return "\t".join(parts)
 
 
-def init_report_line(init_duration_ms: float, error_type: str) -> str:
-    """INIT_REPORT for an INIT phase that failed."""
-    return f"INIT_REPORT Init Duration: {init_duration_ms:.2f} ms\tPhase: init\tStatus: error\tError Type: {error_type}"
+def init_report_line(init_duration_ms: float, error_type: str | None, timed_out: bool = False) -> str:
+    """INIT_REPORT for an INIT phase that failed (Status: error, with the error type) or timed out."""
+    line = f"INIT_REPORT Init Duration: {init_duration_ms:.2f} ms\tPhase: init"
+    if timed_out:
+        return line + "\tStatus: timeout"
+    return line + f"\tStatus: error\tError Type: {error_type}"
 
 
 def timeout_line(request_id: str, elapsed_s: float) -> str:

@@ -353,8 +353,9 @@ class LambdaRuntime:
             ephemeral_storage_mb=self.config.ephemeral_storage_mb,
         )
         logs = list(outcome.init_lines)
-        if init_failed and error_type is not None:
-            logs.append(records.init_report_line(outcome.init_duration_ms or 0.0, error_type))
+        if init_failed:
+            timed_out = outcome.kind is OutcomeKind.TIMEOUT
+            logs.append(records.init_report_line(outcome.init_duration_ms or 0.0, error_type, timed_out))
         logs.append(records.start_line(request_id))
         logs.extend(outcome.lines)
         platform_status = None

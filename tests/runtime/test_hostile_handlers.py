@@ -7,9 +7,22 @@ import re
 
 import pytest
 
+from lambdalearn.runtime.events import EventKind, RuntimeEvent
 from lambdalearn.runtime.service import LambdaRuntime
 
 pytestmark = pytest.mark.slow
+
+
+def record_environment_pids(runtime: LambdaRuntime) -> set[int]:
+    """The pids of every environment that ever runs an invocation (collected as invocations start)."""
+    pids: set[int] = set()
+
+    def collect(event: RuntimeEvent) -> None:
+        if event.kind is EventKind.INVOCATION_STARTED:
+            pids.update(view.pid for view in runtime.environments() if view.pid)
+
+    runtime.events.subscribe(collect)
+    return pids
 
 
 @pytest.fixture
@@ -18,17 +31,16 @@ def misbehave_then_behave(run, function_config, leftover_processes):
 
     def scenario(action: str, **config):
         async def go():
-            pids: set[int] = set()
-            async with LambdaRuntime(function_config("hostile.misbehave", **config)) as runtime:
+            runtime = LambdaRuntime(function_config("hostile.misbehave", **config))
+            pids = record_environment_pids(runtime)
+            async with runtime:
                 bad = await runtime.invoke({"action": action})
-                pids |= {view.pid for view in runtime.environments() if view.pid}
                 good = await runtime.invoke({"action": "ok"})
-                pids |= {view.pid for view in runtime.environments() if view.pid}
             return bad, good, pids
 
         bad, good, pids = run(go())
         assert good.status == "success" and good.payload == {"ok": True}, "the runtime must keep serving"
-        assert leftover_processes(pids) == {}, "no process may be left behind"
+        assert len(pids) >= 1 and leftover_processes(pids) == {}, "no process may be left behind"
         return bad, good
 
     return scenario
@@ -101,9 +113,8 @@ def test_init_errors_leave_nothing_behind_and_every_retry_is_a_new_cold_start(
     run, function_config, leftover_processes, handler, error_type
 ):
     async def scenario():
-        pids: set[int] = set()
         runtime = LambdaRuntime(function_config(handler))
-        runtime.events.subscribe(lambda event: pids.update(view.pid for view in runtime.environments() if view.pid))
+        pids = record_environment_pids(runtime)
         async with runtime:
             records = [await runtime.invoke({}) for _ in range(3)]
         return records, pids
@@ -112,4 +123,23 @@ def test_init_errors_leave_nothing_behind_and_every_retry_is_a_new_cold_start(
     assert [record.error_type for record in records] == [error_type] * 3
     assert all(record.cold_start for record in records)
     assert len({record.environment_id for record in records}) == 3
+    assert leftover_processes(pids) == {}
+
+
+def test_an_init_phase_over_the_limit_is_a_timeout_and_leaves_nothing(run, function_config, leftover_processes, monkeypatch):
+    from lambdalearn.runtime import environment
+
+    monkeypatch.setattr(environment, "INIT_TIMEOUT_S", 0.5)  # Lambda's limit is 10 s; keep the test short
+
+    async def scenario():
+        runtime = LambdaRuntime(function_config("slow_init.handler"))
+        pids = record_environment_pids(runtime)
+        async with runtime:
+            record = await runtime.invoke({})
+        return record, pids
+
+    record, pids = run(scenario())
+    assert len(pids) == 1
+    assert record.error_type == "Sandbox.Timedout" and record.cold_start
+    assert any(line.startswith("INIT_REPORT Init Duration: ") and line.endswith("\tStatus: timeout") for line in record.logs)
     assert leftover_processes(pids) == {}

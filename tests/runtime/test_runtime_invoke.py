@@ -204,9 +204,14 @@ def test_an_event_over_6_mb_is_refused_before_anything_runs(run, function_config
 
 def test_a_timeout_kills_the_environment_and_says_so_like_lambda(run, function_config, leftover_processes):
     async def scenario():
-        async with LambdaRuntime(function_config("hostile.misbehave", timeout_s=1)) as runtime:
+        runtime = LambdaRuntime(function_config("hostile.misbehave", timeout_s=1))
+        pids: set[int] = set()
+        runtime.events.subscribe(
+            lambda event: event.kind is EventKind.INVOCATION_STARTED
+            and pids.update(view.pid for view in runtime.environments() if view.pid)
+        )
+        async with runtime:
             timed_out = await runtime.invoke({"action": "infinite_loop"})
-            pids = {view.pid for view in runtime.environments()}
             after = await runtime.invoke({"action": "ok"})
         return timed_out, after, pids
 
@@ -219,7 +224,7 @@ def test_a_timeout_kills_the_environment_and_says_so_like_lambda(run, function_c
     assert 1000 <= timed_out.duration_ms < 1500
     assert timed_out.billed_duration_ms == math.ceil(1000 + timed_out.init_duration_ms)  # billed as the timeout
     assert after.status == "success" and after.cold_start
-    assert leftover_processes(pids) == {}
+    assert len(pids) == 2 and leftover_processes(pids) == {}
 
 
 def test_a_frozen_environment_does_not_run_its_background_threads(run, function_config):
