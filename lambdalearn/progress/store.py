@@ -76,7 +76,10 @@ class ProgressStore:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """One transaction per learner action; nested uses join the outer one through a savepoint."""
+        """One transaction per learner action; nested uses join the outer one through a savepoint.
+
+        SQLite failures the learner can act on (busy, disk full, read-only, damaged) become `StoreError`.
+        """
         conn = self.db.conn
         if conn.in_transaction:
             with self.db.atomic():
@@ -84,21 +87,17 @@ class ProgressStore:
             return
         try:
             conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
-            _raise_if_busy(error, self.path)
-            raise
-        try:
-            yield self.db
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        try:
+            try:
+                yield self.db
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
             conn.execute("COMMIT")
-        except sqlite3.OperationalError as error:
+        except sqlite3.Error as error:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            _raise_if_busy(error, self.path)
+            _raise_for_learner(error, self.path)
             raise
 
     def close(self) -> None:
@@ -107,6 +106,8 @@ class ProgressStore:
             self.db.execute("PRAGMA optimize")
         except sqlite3.ProgrammingError:
             return  # already closed
+        except sqlite3.Error:
+            pass  # optimizing is a courtesy; closing is what matters
         self.db.close()
 
     def __enter__(self) -> ProgressStore:
@@ -252,9 +253,21 @@ def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
     return target
 
 
-def _raise_if_busy(error: sqlite3.OperationalError, path: Path) -> None:
-    """Turn "database is locked" (another process held the write lock past the timeout) into a StoreError."""
-    if getattr(error, "sqlite_errorname", "").startswith("SQLITE_BUSY"):
-        raise StoreError(
-            f"Your progress database {path} is busy: another lambdalearn is writing to it. Try again."
-        ) from error
+_LEARNER_MESSAGES = {
+    "SQLITE_BUSY": "is busy: another lambdalearn is writing to it. Try again",
+    "SQLITE_FULL": "cannot grow: the disk is full. Free some space and try again",
+    "SQLITE_READONLY": "is read-only. Check the permissions of the file and its folder",
+    "SQLITE_IOERR": "could not be read or written (input/output error). Check the disk",
+    "SQLITE_CORRUPT": (
+        "is damaged. Quit lambdalearn and restore a copy from the backups folder beside it, "
+        "or move the file away to start afresh"
+    ),
+}
+
+
+def _raise_for_learner(error: sqlite3.Error, path: Path) -> None:
+    """Raise a `StoreError` for failures the learner can act on (by SQLite's primary result code)."""
+    name = getattr(error, "sqlite_errorname", "")
+    for code, message in _LEARNER_MESSAGES.items():
+        if name == code or name.startswith(code + "_"):
+            raise StoreError(f"Your progress database {path} {message} ({error}).") from error

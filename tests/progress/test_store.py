@@ -224,3 +224,20 @@ def test_a_second_connection_sees_committed_work(store, data_dir):
     award_xp(store, 25, "lesson", "mini", "intro")
     with ProgressStore.open(data_dir) as other:
         assert total_xp(other) == 25
+
+
+def test_a_database_busy_in_another_process_gives_a_clear_error(store, data_dir):
+    with ProgressStore.open(data_dir) as other:
+        other.db.execute("PRAGMA busy_timeout = 50")
+        with store.transaction():
+            award_xp(store, 5, "holding the write lock", None, None)
+            with pytest.raises(StoreError, match="is busy: another lambdalearn is writing"):
+                award_xp(other, 5, "blocked", None, None)
+        award_xp(other, 5, "now free", None, None)
+        assert total_xp(other) == 10
+
+
+def test_closing_twice_is_harmless(data_dir):
+    store = ProgressStore.open(data_dir)
+    store.close()
+    store.close()
