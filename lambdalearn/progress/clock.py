@@ -41,11 +41,6 @@ def epoch_ms(moment: datetime) -> int:
     return int(as_utc(moment).timestamp() * 1000)
 
 
-def from_epoch_ms(ms: int) -> datetime:
-    """The UTC instant `ms` milliseconds after the Unix epoch."""
-    return datetime.fromtimestamp(ms / 1000, UTC)
-
-
 def local_date(moment: datetime | None, tz: tzinfo | None = None) -> date:
     """The calendar day on which `moment` falls in the zone `tz` (None: the system's local zone)."""
     utc = as_utc(moment)

@@ -16,7 +16,7 @@ from datetime import datetime
 from fsrs import Card, Rating, Scheduler, State
 
 from lambdalearn.progress import xp
-from lambdalearn.progress.clock import as_utc, epoch_ms, from_epoch_ms, utc_text
+from lambdalearn.progress.clock import as_utc, epoch_ms, utc_text
 from lambdalearn.progress.ratings import QUESTION_TYPES, SELF_GRADED_TYPES
 from lambdalearn.progress.settings import load_settings
 from lambdalearn.progress.store import ProgressStore
@@ -63,13 +63,13 @@ def record_answer(
     when = as_utc(now)
     with store.transaction() as db:
         row = db.execute(
-            "SELECT id, card_json, due_ms, lapses, leech FROM cards WHERE pack_id = ? AND item_id = ?",
+            "SELECT id, card_json, lapses, leech FROM cards WHERE pack_id = ? AND item_id = ?",
             [pack_id, item_id],
         ).fetchone()
         if cram:
             card_id = row[0] if row else None
-            due = from_epoch_ms(row[2]) if row else when
-            lapses, became_leech, kind = (row[3] if row else 0), False, "cram"
+            due = Card.from_json(row[1]).due if row else when
+            lapses, became_leech, kind = (row[2] if row else 0), False, "cram"
         else:
             card_id, due, lapses, became_leech = _review_card(store, row, pack_id, item_id, question_type, rating, when)
             kind = "new" if row is None else "review"
@@ -85,7 +85,7 @@ def record_answer(
         correct=bool(correct),
         xp_awarded=awarded,
         due=due,
-        new_card=row is None,
+        new_card=kind == "new",
         became_leech=became_leech,
         lapses=lapses,
     )
@@ -110,7 +110,7 @@ def _review_card(
         ).lastrowid
         card, lapses, was_leech = Card(card_id=card_id, due=when), 0, False
     else:
-        card_id, card_json, _due_ms, lapses, was_leech = row
+        card_id, card_json, lapses, was_leech = row
         card = Card.from_json(card_json)
     scheduler = scheduler_for(load_settings(store).desired_retention)
     lapsed = rating == Rating.Again and card.state == State.Review

@@ -122,7 +122,7 @@ def test_cram_logs_and_awards_xp_without_moving_the_card(store):
 
 def test_cram_on_an_item_never_studied_creates_no_card(store):
     result = answer(store, "q9", T0, cram=True)
-    assert card_row(store, "q9") is None and result.due == T0
+    assert card_row(store, "q9") is None and result.due == T0 and not result.new_card
     assert store.db.execute("SELECT card_id FROM reviews").fetchone()[0] is None
 
 
