@@ -17,6 +17,7 @@ from lambdalearn import __version__
 COMMANDS: dict[str, str] = {
     "event": "lambdalearn.commands.event:event",
     "invoke": "lambdalearn.commands.invoke:invoke",
+    "lab": "lambdalearn.commands.lab:lab",
     "pack": "lambdalearn.commands.pack:pack",
     "quiz": "lambdalearn.commands.quiz:quiz",
     "stats": "lambdalearn.commands.stats:stats",

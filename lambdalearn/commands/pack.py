@@ -224,3 +224,42 @@ def build(directory: Path, output: Path | None) -> None:
             click.echo(str(problem), err=True)
         raise click.ClickException(str(exc)) from None
     click.echo(f"built {result.path} ({result.files} files, sha256 {result.sha256})")
+
+
+@pack.command(name="check")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+def check_labs(directory: Path | None) -> None:
+    """Validate a pack (default: the bundled course), then prove its labs: every starter fails at least one
+    check and every solution passes them all, each in a clean workspace. Exit 1 listing the offenders."""
+    from lambdalearn.labs.authoring import check_lab
+
+    root = directory or bundled_pack_root()
+    try:
+        loaded = load_pack(root)
+    except PackNotFound as exc:
+        raise click.UsageError(str(exc)) from None
+    offenders: dict[str, list[str]] = {}
+    for problem in loaded.problems:
+        offenders.setdefault(problem.path, []).append(str(problem))
+    for folder in loaded.labs:
+        if folder.spec is None:
+            continue
+        verdict = check_lab(folder.spec)
+        starter_fails = len(verdict.starter.checks) - verdict.starter.checks_passed
+        if verdict.problems:
+            offenders[f"lab {folder.id}"] = verdict.problems
+            click.secho(f"FAIL  {folder.id}", fg="red")
+            for problem in verdict.problems:
+                click.echo(f"      {problem}")
+        else:
+            click.echo(f"ok    {folder.id}: starter fails {starter_fails} of {len(verdict.starter.checks)} checks, "
+                       f"solution passes all ({verdict.solution.duration_ms / 1000:.1f} s)")
+    if not offenders:
+        click.echo(f"ok: {loaded.manifest.id} {loaded.manifest.version}: valid, {plural(len(loaded.labs), 'lab')} sound")
+        return
+    click.echo(f"\n{plural(len(offenders), 'offender')}:", err=True)
+    for name, problems in offenders.items():
+        click.echo(f"  {name}", err=True)
+        for problem in problems:
+            click.echo(f"      {problem}", err=True)
+    raise SystemExit(1)
