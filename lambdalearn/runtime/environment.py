@@ -245,9 +245,11 @@ class ExecutionEnvironment:
             forget = getattr(self._launcher, "forget", None)
             if forget is not None:
                 forget(self.process.pid)
-        for task in self._tasks:
+        # shutdown may run inside one of these tasks (the exit watcher): never cancel or await that one.
+        others = [task for task in self._tasks if task is not asyncio.current_task()]
+        for task in others:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*others, return_exceptions=True)
         await self._server.aclose()
         self._logs.close()
         shutil.rmtree(self._tmpdir, ignore_errors=True)

@@ -156,3 +156,20 @@ def test_the_event_stream_yields_throttles_as_they_happen(run, function_config):
     record, event = run(scenario())
     assert event.kind is EventKind.INVOCATION_THROTTLED
     assert event.request_id == record.request_id and event.detail is record
+
+
+def test_a_provisioned_environment_whose_init_fails_is_shut_down_and_traffic_goes_on_demand(run, function_config):
+    async def scenario():
+        runtime = LambdaRuntime(function_config("import_error.handler", provisioned_concurrency=1))
+        shut_down = asyncio.Event()
+        runtime.events.subscribe(lambda event: event.kind is EventKind.ENVIRONMENT_SHUT_DOWN and shut_down.set())
+        async with runtime:
+            await asyncio.wait_for(shut_down.wait(), timeout=10)
+            pool_after_failure = runtime.environments()
+            record = await runtime.invoke({})
+        return pool_after_failure, record, runtime.provisioning_logs
+
+    pool_after_failure, record, provisioning_logs = run(scenario())
+    assert pool_after_failure == []
+    assert any("Runtime.ImportModuleError" in line for line in provisioning_logs)
+    assert record.cold_start and record.error_type == "Runtime.ImportModuleError"
