@@ -2,8 +2,8 @@
 
 Fills a fresh database with 100,000 cards and 1,000,000 reviews (one transaction, executemany), then times
 `next_items` (with a realistic candidate list: one pack's 2,000 items, most known, some new, and without
-candidates), `due_count`, `record_answer` and `summary`, each the median of several runs. Goal: <= 20 ms
-for the due query and one answer. Run alone:
+candidates), `due_count`, `record_answer`, `summary` and `sync_items` on the largest pack, each the median
+of several runs. Goal: <= 20 ms for the due query and one answer. Run alone:
 
     python bench/bench_progress.py [--cards N] [--reviews N] [--runs N] [--keep DIR]
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 from fsrs import Card, State
 
 from lambdalearn.progress.clock import epoch_ms, utc_text
-from lambdalearn.progress.queue import due_count, next_items
+from lambdalearn.progress.queue import due_count, next_items, sync_items
 from lambdalearn.progress.reviews import record_answer
 from lambdalearn.progress.stats import summary
 from lambdalearn.progress.store import ProgressStore
@@ -103,7 +103,8 @@ def main() -> None:
     fill_seconds = time.perf_counter() - started
     size_mb = store.path.stat().st_size / 1e6
 
-    course_keys = [key for key in keys if key[0] == COURSE_PACK][: CANDIDATES_PER_PACK - NEW_CANDIDATES]
+    course_items = [item_id for pack_id, item_id in keys if pack_id == COURSE_PACK]
+    course_keys = [(COURSE_PACK, item_id) for item_id in course_items[: CANDIDATES_PER_PACK - NEW_CANDIDATES]]
     candidates = course_keys + [(COURSE_PACK, f"new-{n:04d}") for n in range(NEW_CANDIDATES)]
     rng.shuffle(candidates)
     due_keys = iter(store.db.execute(
@@ -122,6 +123,7 @@ def main() -> None:
         ("due_count", lambda: due_count(store, NOW)),
         ("record_answer (one due card)", answer_one),
         ("summary (stats --json)", lambda: summary(store, now=NOW)),
+        (f"sync_items(pack of {len(course_items):,} items)", lambda: sync_items(store, COURSE_PACK, course_items)),
     ]
     print(f"database: {options.cards:,} cards, {options.reviews:,} reviews, {size_mb:.0f} MB, "
           f"filled in {fill_seconds:.1f} s ({store.path})")
