@@ -54,28 +54,31 @@ def proc_kib(pid: int, path: str, key: str) -> int:
 
 
 async def warm_round_trips(config: FunctionConfig, count: int) -> dict:
-    launcher = ForkServerLauncher()
-    async with LambdaRuntime(config, launcher=launcher) as runtime:
-        for _ in range(20):
+    launcher = ForkServerLauncher()  # ours, to read the fork server's memory; we close it
+    try:
+        async with LambdaRuntime(config, launcher=launcher) as runtime:
+            for _ in range(20):
+                await runtime.invoke(EVENT)
+            round_trips, durations = [], []
+            for _ in range(count):
+                started = time.perf_counter()
+                record = await runtime.invoke(EVENT)
+                round_trips.append((time.perf_counter() - started) * 1000)
+                durations.append(record.duration_ms)
+            await runtime.shut_down_idle()
             await runtime.invoke(EVENT)
-        round_trips, durations = [], []
-        for _ in range(count):
-            started = time.perf_counter()
-            record = await runtime.invoke(EVENT)
-            round_trips.append((time.perf_counter() - started) * 1000)
-            durations.append(record.duration_ms)
-        await runtime.shut_down_idle()
-        await runtime.invoke(EVENT)
-        await asyncio.sleep(0.2)
-        view = runtime.environments()[0]
-        return {
-            "round_trip": median_and_p95(round_trips),
-            "outside_duration": median_and_p95([rt - d for rt, d in zip(round_trips, durations)]),
-            "idle_rss_kib": proc_kib(view.pid, "status", "VmRSS"),
-            "idle_pss_kib": proc_kib(view.pid, "smaps_rollup", "Pss"),
-            "frozen": view.frozen,
-            "fork_server_rss_kib": proc_kib(launcher.pid, "status", "VmRSS") if launcher.pid else 0,
-        }
+            await asyncio.sleep(0.2)
+            view = runtime.environments()[0]
+            return {
+                "round_trip": median_and_p95(round_trips),
+                "outside_duration": median_and_p95([rt - d for rt, d in zip(round_trips, durations)]),
+                "idle_rss_kib": proc_kib(view.pid, "status", "VmRSS"),
+                "idle_pss_kib": proc_kib(view.pid, "smaps_rollup", "Pss"),
+                "frozen": view.frozen,
+                "fork_server_rss_kib": proc_kib(launcher.pid, "status", "VmRSS") if launcher.pid else 0,
+            }
+    finally:
+        await launcher.aclose()
 
 
 async def cold_starts(config: FunctionConfig, count: int, launcher=None) -> dict:

@@ -72,7 +72,11 @@ class EnvironmentView:
 
 
 class LambdaRuntime:
-    """A local Lambda for one function configuration. Use `async with` or call `aclose()` when done."""
+    """A local Lambda for one function configuration. Use `async with` or call `aclose()` when done.
+
+    Use it from one event loop. `launcher` defaults to a fork server of its own, closed with the runtime;
+    a launcher passed in (for example one fork server shared by several runtimes) is the caller's to close.
+    """
 
     def __init__(
         self,
@@ -89,6 +93,8 @@ class LambdaRuntime:
         self.events = EventBus()
         self.metrics = RuntimeMetrics()
         self.idle_timeout_s = idle_timeout_s
+        # A launcher passed in belongs to the caller (it may serve several runtimes); ours we close.
+        self._owns_launcher = launcher is None
         self._launcher = launcher or ForkServerLauncher()
         self._aws_endpoint_url = aws_endpoint_url
         self._log_cap_bytes = log_cap_bytes
@@ -203,7 +209,8 @@ class LambdaRuntime:
         for task in list(self._background):
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
-        await self._launcher.aclose()
+        if self._owns_launcher:
+            await self._launcher.aclose()
         shutil.rmtree(self._tmp_root, ignore_errors=True)
 
     # -- the pool -----------------------------------------------------------------------------------------

@@ -173,3 +173,22 @@ def test_a_provisioned_environment_whose_init_fails_is_shut_down_and_traffic_goe
     assert pool_after_failure == []
     assert any("Runtime.ImportModuleError" in line for line in provisioning_logs)
     assert record.cold_start and record.error_type == "Runtime.ImportModuleError"
+
+
+def test_a_launcher_passed_in_is_shared_and_left_running_for_its_owner(run, function_config):
+    from lambdalearn.runtime.launcher import ForkServerLauncher
+    from lambdalearn.runtime.procfs import is_alive
+
+    async def scenario():
+        launcher = ForkServerLauncher()
+        try:
+            for handler in ("basic.echo", "pkg.sub.mod.handler"):
+                async with LambdaRuntime(function_config(handler), launcher=launcher) as runtime:
+                    record = await runtime.invoke({})
+                    assert record.status == "success"
+            return launcher.pid, is_alive(launcher.pid)
+        finally:
+            await launcher.aclose()
+
+    pid, alive_between_runtimes = run(scenario())
+    assert alive_between_runtimes and not is_alive(pid)
