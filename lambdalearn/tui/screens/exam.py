@@ -22,8 +22,8 @@ from lambdalearn.tui.widgets.text import inline
 
 class ExamScreen(Screen):
     BINDINGS = [
-        Binding("pagedown,f8", "move(1)", "Next"),
-        Binding("pageup,f7", "move(-1)", "Prev"),
+        Binding("pagedown,f8", "move(1)", "Next", key_display="PgDn", priority=True),
+        Binding("pageup,f7", "move(-1)", "Prev", key_display="PgUp", priority=True),
         Binding("f,f6", "flag", "Flag"),
         Binding("ctrl+s,f9", "submit", "Submit"),
         Binding("escape", "leave", "Leave"),
@@ -97,14 +97,16 @@ class ExamScreen(Screen):
         )
         switcher = self.query_one("#exam-pads", ContentSwitcher)
         pad_id = f"pad-{index}"
-        if not switcher.query(f"#{pad_id}"):
+        existing = switcher.query(f"#{pad_id}")
+        if not existing:
             pad = pad_for(question, self.app.rng)
             pad.id = pad_id
-            switcher.mount(pad)
+            switcher.mount(pad)  # it takes the focus once mounted
         switcher.current = pad_id
+        if existing:
+            self.call_after_refresh(existing.first(AnswerPad).focus_answer)
         self.query_one("#exam-nav", OptionList).highlighted = index
         self._refresh_nav()
-        self.call_after_refresh(lambda: switcher.query_one(f"#{pad_id}", AnswerPad).focus_answer())
 
     @on(AnswerPad.Answered)
     def _answered(self, event: AnswerPad.Answered) -> None:
@@ -143,8 +145,8 @@ class ExamScreen(Screen):
         self.app.push_screen(ConfirmScreen(question, yes="Submit", no="Keep going"),
                              lambda choice: self.finish() if choice == "yes" else None)
 
-    def finish(self) -> None:
-        """Grade, save and show the result (once)."""
+    def finish(self, show: bool = True) -> None:
+        """Grade and save the result (once), and show it unless the app is quitting."""
         from lambdalearn.tui.screens.exam_result import ExamResultScreen
 
         if self.finished:
@@ -152,7 +154,8 @@ class ExamScreen(Screen):
         self.finished = True
         result = self.exam.finish(self.app.now())
         save_result(self.app.store, result)
-        self.app.switch_screen(ExamResultScreen(result))
+        if show:
+            self.app.switch_screen(ExamResultScreen(result))
 
     def action_leave(self) -> None:
         self._ask_unfinished(quitting=False)
@@ -170,7 +173,7 @@ class ExamScreen(Screen):
 
         def decided(choice: str) -> None:
             if choice == "yes":
-                self.finish()
+                self.finish(show=not quitting)
             elif choice == "other":
                 self.finished = True
                 if not quitting:

@@ -45,6 +45,7 @@ class LessonScreen(Screen):
         self.pages = pages(lesson)
         self.page_index = page_of(lesson, anchor) if anchor else 0
         self._note_dirty_since: float | None = None
+        self._note_text = ""
         self._note_timer = None
 
     def compose(self) -> ComposeResult:
@@ -236,8 +237,9 @@ class LessonScreen(Screen):
         self.app.push_screen(LinkScreen(event.href))
 
     @on(TextArea.Changed, "#notes")
-    def _note_changed(self) -> None:
+    def _note_changed(self, event: TextArea.Changed) -> None:
         """Save after a short pause in typing, and at least once a second while typing goes on."""
+        self._note_text = event.text_area.text
         now = time.monotonic()
         if self._note_dirty_since is None:
             self._note_dirty_since = now
@@ -254,10 +256,11 @@ class LessonScreen(Screen):
 
         if self._note_dirty_since is None:
             return
-        save_note(self.app.store, self.pack.id, self.lesson.id, self.query_one("#notes", TextArea).text, self.app.now())
+        save_note(self.app.store, self.pack.id, self.lesson.id, self._note_text, self.app.now())
         self._note_dirty_since = None
 
     def on_unmount(self) -> None:
+        """Leaving the reader (back, home, quit) saves the note; its text is kept outside the widget."""
         self.save_note()
 
     def prepare_quit(self) -> bool:

@@ -99,8 +99,7 @@ class QuizScreen(Screen):
         holder = self.query_one("#pad-holder")
         holder.remove_children()
         pad = pad_for(question, self.app.rng)
-        holder.mount(pad)
-        self.call_after_refresh(pad.focus_answer)
+        holder.mount(pad)  # it takes the focus once mounted
         self.state = "question"
         self.started = time.monotonic()
         self.refresh_bindings()

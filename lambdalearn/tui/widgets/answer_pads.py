@@ -52,6 +52,9 @@ class AnswerPad(Vertical):
         super().__init__(**kwargs)
         self.question = question
 
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.focus_answer)
+
     def answer(self, response: Any) -> None:
         if not self.disabled:
             self.post_message(self.Answered(self, response))

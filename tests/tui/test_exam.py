@@ -1,0 +1,136 @@
+"""A short mock exam taken to the end by keys: flags, free movement, submit or time-out, result saved."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from lambdalearn.progress.exams import exam_history
+from lambdalearn.progress.store import ProgressStore
+from lambdalearn.tui.screens.confirm import ConfirmScreen
+from lambdalearn.tui.screens.exam import ExamScreen
+from lambdalearn.tui.screens.exam_result import ExamResultScreen
+from lambdalearn.tui.widgets.answer_pads import AnswerPad
+
+from .conftest import T0, loaded, sort_steps, type_text
+
+RIGHT_KEYS = {"single": ["2"], "multi": ["1", "3", "enter"], "truefalse": ["t"], "text": list("context") + ["enter"],
+              "numeric": ["9", "0", "0", "enter"]}
+
+
+async def start_exam(pilot) -> ExamScreen:
+    await loaded(pilot)
+    await pilot.press("e")
+    await pilot.pause()
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ExamScreen)
+    return pilot.app.screen
+
+
+async def answer_right(pilot, screen: ExamScreen) -> None:
+    question = screen.exam.items[screen.index].entry.question
+    if question.type == "order":
+        await sort_steps(pilot, screen.query_one(f"#pad-{screen.index}", AnswerPad))
+        await pilot.press("enter")
+    elif question.type == "cloze":
+        for blank in ("128", "10240"):
+            await type_text(pilot, blank)
+            await pilot.press("enter")
+    else:
+        await pilot.press(*RIGHT_KEYS[question.type])
+    await pilot.pause()
+
+
+async def test_take_a_short_exam_to_the_end(make_app, data_dir):
+    app = make_app()
+    async with app.run_test() as pilot:
+        screen = await start_exam(pilot)
+        exam = screen.exam
+        assert len(exam.items) == 4 and "05:00" in str(screen.query_one("#countdown").render())
+        await pilot.press("f")  # flag the first question, answer it, come back, unflag
+        await answer_right(pilot, screen)
+        assert screen.index == 1 and exam.flagged == {0}
+        await pilot.press("pageup")
+        await pilot.pause()
+        await pilot.press("f6")
+        assert screen.index == 0 and exam.flagged == set()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        for _ in range(3):
+            await answer_right(pilot, screen)
+        assert len(exam.responses) == 4
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        result_screen = app.screen
+        assert isinstance(result_screen, ExamResultScreen)
+        assert "100.0%" in str(result_screen.query_one("#score").render())
+        assert "PASSED" in str(result_screen.query_one("#score").render())
+    with ProgressStore.open(data_dir) as store:
+        [saved] = exam_history(store)
+        assert (saved.questions, saved.correct, saved.passed) == (4, 4, True)
+        assert store.db.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 0  # exams leave the schedule alone
+
+
+async def test_submitting_with_unanswered_questions_asks_and_reviews_every_miss(make_app, data_dir):
+    app = make_app()
+    async with app.run_test() as pilot:
+        screen = await start_exam(pilot)
+        await answer_right(pilot, screen)
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        result = app.screen
+        assert isinstance(result, ExamResultScreen)
+        assert len(result.result.misses) == 3
+        assert "Your answer: (not answered)" in str(result.query_one("#miss-detail").render())
+        domains = result.query_one("#domains")
+        assert domains.row_count == 2
+    with ProgressStore.open(data_dir) as store:
+        assert exam_history(store)[0].correct == 1
+
+
+async def test_the_clock_submits_at_zero(make_app, data_dir):
+    now = [T0]
+    app = make_app()
+    app.clock = lambda: now[0]
+    async with app.run_test() as pilot:
+        screen = await start_exam(pilot)
+        now[0] = T0 + timedelta(minutes=5, seconds=1)
+        screen._tick()
+        await pilot.pause()
+        assert isinstance(app.screen, ExamResultScreen) and app.screen.result.timed_out
+    with ProgressStore.open(data_dir) as store:
+        assert exam_history(store)[0].correct == 0
+
+
+async def test_quitting_an_unfinished_exam_asks_first(make_app, data_dir):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await start_exam(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")  # keep going
+        await pilot.pause()
+        assert isinstance(app.screen, ExamScreen)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("y")  # submit, then quit
+        await pilot.pause()
+    assert app.return_code == 0 or app.return_code is None
+    with ProgressStore.open(data_dir) as store:
+        assert len(exam_history(store)) == 1
+
+
+async def test_setup_refuses_bad_options(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#questions").value = "0"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "at least 1 question" in str(app.screen.query_one("#setup-error").render())

@@ -1,0 +1,152 @@
+"""The lesson reader driven by keys: pages, done (XP once), notes saved as you type, links, copy, search."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.widgets import Markdown
+
+from lambdalearn.progress.notes import load_note
+from lambdalearn.progress.store import ProgressStore
+from lambdalearn.progress.xp import total_xp
+from lambdalearn.tui.screens.home import HomeScreen
+from lambdalearn.tui.screens.lesson import LessonScreen
+from lambdalearn.tui.screens.link import LinkScreen
+from lambdalearn.tui.screens.quiz import QuizScreen
+
+from .conftest import loaded, type_text
+
+
+def page_text(screen: LessonScreen) -> str:
+    return screen.query_one("#page", Markdown).source
+
+
+async def open_first_lesson(pilot) -> LessonScreen:
+    await loaded(pilot)
+    await pilot.press("enter")  # the course map has the focus; its first row is lesson 1
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, LessonScreen)
+    return pilot.app.screen
+
+
+async def test_finish_a_lesson_page_by_page_and_get_its_xp_once(make_app, data_dir):
+    app = make_app()
+    async with app.run_test() as pilot:
+        screen = await open_first_lesson(pilot)
+        assert screen.lesson.id == "handlers" and page_text(screen).startswith("## The handler")
+        await pilot.press("right")
+        await pilot.pause()
+        assert page_text(screen).startswith("## The context object")
+        await pilot.press("d")
+        await pilot.press("d")
+        await pilot.pause()
+        assert "✓ done" in str(screen.query_one("#badges").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.query_one("#course-map").get_row_at(0)[2] == "✓ done"
+    with ProgressStore.open(data_dir) as store:
+        assert total_xp(store) == 40
+        assert store.db.execute("SELECT lesson_id FROM lessons WHERE completed_at IS NOT NULL").fetchall() == [("handlers",)]
+
+
+async def test_next_and_previous_lesson(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        screen = await open_first_lesson(pilot)
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert screen.lesson.id == "limits" and page_text(screen).startswith("## Timeouts")
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert screen.lesson.id == "handlers"
+
+
+async def test_notes_save_while_typing_and_when_leaving(make_app, data_dir):
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_first_lesson(pilot)
+        await pilot.press("n")
+        await type_text(pilot, "event in, result out")
+        await asyncio.sleep(1.2)  # more than the debounce: saved without leaving
+        await pilot.pause()
+        with ProgressStore.open(data_dir) as store:
+            assert load_note(store, "mini", "handlers") == "event in, result out"
+        await type_text(pilot, ".")
+        await pilot.press("escape", "escape")  # leave the notes, then the lesson: saved on the way out
+        await pilot.pause()
+        assert not isinstance(app.screen, LessonScreen)
+        assert screen is not None
+    with ProgressStore.open(data_dir) as store:
+        assert load_note(store, "mini", "handlers") == "event in, result out."
+
+
+async def test_quitting_saves_the_note_being_typed(make_app, data_dir):
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_first_lesson(pilot)
+        await pilot.press("n")
+        await type_text(pilot, "quick")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    with ProgressStore.open(data_dir) as store:
+        assert load_note(store, "mini", "handlers") == "quick"
+
+
+async def test_in_course_links_open_in_the_app_and_web_links_are_only_shown(make_app, monkeypatch):
+    app = make_app()
+    opened = []
+    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    async with app.run_test() as pilot:
+        screen = await open_first_lesson(pilot)
+        markdown = screen.query_one("#page", Markdown)
+        markdown.post_message(Markdown.LinkClicked(markdown, "lesson:limits#timeouts"))
+        await pilot.pause()
+        assert screen.lesson.id == "limits" and page_text(screen).startswith("## Timeouts")
+        markdown.post_message(Markdown.LinkClicked(markdown, "#memory"))
+        await pilot.pause()
+        assert page_text(screen).startswith("## Memory")
+        markdown.post_message(Markdown.LinkClicked(markdown, "https://example.com/lambda"))
+        await pilot.pause()
+        assert isinstance(app.screen, LinkScreen) and "https://example.com/lambda" in str(app.screen.query_one("#url").render())
+        assert opened == []
+        await pilot.press("y")
+        await pilot.pause()
+        assert opened == [] and not isinstance(app.screen, LinkScreen)
+
+
+async def test_copy_a_code_block(make_app, mini_pack, monkeypatch):
+    lesson = mini_pack / "content" / "01-handlers.md"
+    lesson.write_text(lesson.read_text() + "\n```python\ndef handler(event, context):\n    return event\n```\n")
+    app = make_app()
+    copied = []
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+    async with app.run_test() as pilot:
+        await open_first_lesson(pilot)
+        await pilot.press("right")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+    assert copied == ["def handler(event, context):\n    return event"]
+
+
+async def test_quiz_me_on_this_lesson(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await open_first_lesson(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, QuizScreen)
+        assert {e.question.deck_id for e in app.screen.session.queue} == {"handlers-quiz"}
+
+
+async def test_search_across_lessons_opens_the_section(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "900")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen) and app.screen.lesson.id == "limits"
+        assert page_text(app.screen).startswith("## Timeouts")
