@@ -14,7 +14,7 @@ import click
 
 from lambdalearn.commands.common import data_dir_of, load_catalog, open_store
 from lambdalearn.content.labs import read_hints
-from lambdalearn.labs.finder import FoundLab, LabNotFound, course_order, find_lab
+from lambdalearn.labs.finder import FoundLab, LabNotFound, course_order, find_lab, pack_roots
 from lambdalearn.labs.report import PASS, CheckResult, LabReport
 from lambdalearn.labs.workspace import WorkspaceError, default_workspace, reset_workspace, start_workspace
 from lambdalearn.progress.labs import lab_progress, record_lab_result, remember_workspace, take_hint
@@ -29,7 +29,7 @@ def lab() -> None:
 
 def _find(ctx: click.Context, lab_ref: str) -> FoundLab:
     try:
-        return find_lab(load_catalog(ctx).packs, lab_ref)
+        return find_lab(pack_roots(data_dir_of(ctx)), lab_ref)
     except LabNotFound as exc:
         raise click.UsageError(str(exc)) from None
 
@@ -37,8 +37,8 @@ def _find(ctx: click.Context, lab_ref: str) -> FoundLab:
 def _workspace(ctx: click.Context, found: FoundLab, directory: Path | None, must_exist: bool) -> Path:
     """--dir, else where `lab start` put it, else the default under the data folder."""
     if directory is None:
-        remembered = lab_progress(open_store(ctx), found.pack.id, found.spec.id).workspace
-        directory = Path(remembered) if remembered else default_workspace(data_dir_of(ctx), found.pack.id, found.spec.id)
+        remembered = lab_progress(open_store(ctx), found.pack_id, found.spec.id).workspace
+        directory = Path(remembered) if remembered else default_workspace(data_dir_of(ctx), found.pack_id, found.spec.id)
     if must_exist and not directory.is_dir():
         raise click.UsageError(f"no workspace at {directory}; run `lambdalearn lab start {found.spec.id}` first")
     return directory
@@ -53,8 +53,8 @@ def list_labs(ctx: click.Context, as_json: bool) -> None:
     rows = []
     for found in course_order(load_catalog(ctx).packs):
         spec = found.spec
-        progress = lab_progress(store, found.pack.id, spec.id)
-        rows.append({"id": spec.id, "pack": found.pack.id, "title": spec.title, "lesson": spec.lesson,
+        progress = lab_progress(store, found.pack_id, spec.id)
+        rows.append({"id": spec.id, "pack": found.pack_id, "title": spec.title, "lesson": spec.lesson,
                      "difficulty": spec.difficulty, "xp": spec.xp, "minutes": spec.minutes, "status": progress.status})
     if as_json:
         click.echo(json.dumps(rows, indent=2))
@@ -77,7 +77,7 @@ def start(ctx: click.Context, lab_id: str, directory: Path | None) -> None:
         created = start_workspace(spec, workspace)
     except WorkspaceError as exc:
         raise click.UsageError(str(exc)) from None
-    remember_workspace(open_store(ctx), found.pack.id, spec.id, workspace)
+    remember_workspace(open_store(ctx), found.pack_id, spec.id, workspace)
     if created:
         click.echo(f"workspace: {workspace}")
     else:
@@ -97,8 +97,8 @@ def check(ctx: click.Context, lab_id: str, directory: Path | None, as_json: bool
 
     found = _find(ctx, lab_id)
     workspace = _workspace(ctx, found, directory, must_exist=True)
-    report = run_checks(found.spec, workspace, pack_id=found.pack.id, on_check=None if as_json else _print_check)
-    awarded = record_lab_result(open_store(ctx), found.pack.id, found.spec.id, report.to_dict(), found.spec.xp)
+    report = run_checks(found.spec, workspace, pack_id=found.pack_id, on_check=None if as_json else _print_check)
+    awarded = record_lab_result(open_store(ctx), found.pack_id, found.spec.id, report.to_dict(), found.spec.xp)
     if as_json:
         click.echo(json.dumps(report.to_dict()))
     else:
@@ -126,7 +126,7 @@ def watch(ctx: click.Context, lab_id: str, directory: Path | None, runs: int | N
     def on_report(report: LabReport) -> None:
         for result in report.checks if report.error is None else ():
             _print_check(result)
-        awarded = record_lab_result(store, found.pack.id, found.spec.id, report.to_dict(), found.spec.xp)
+        awarded = record_lab_result(store, found.pack_id, found.spec.id, report.to_dict(), found.spec.xp)
         _print_summary(report, awarded)
         click.echo("\nwaiting for you to save a file...")
 
@@ -146,7 +146,7 @@ def hint(ctx: click.Context, lab_id: str) -> None:
     if not hints:
         click.echo("this lab has no hints; read its README again, or run `lambdalearn lab check` for details")
         return
-    shown = take_hint(open_store(ctx), found.pack.id, found.spec.id, len(hints))
+    shown = take_hint(open_store(ctx), found.pack_id, found.spec.id, len(hints))
     more = "" if shown < len(hints) else " (the last one)"
     click.echo(f"Hint {shown} of {len(hints)}{more}:\n{hints[shown - 1]}")
 
@@ -164,7 +164,7 @@ def reset(ctx: click.Context, lab_id: str, directory: Path | None, yes: bool) ->
         click.echo("nothing changed")
         return
     backup = reset_workspace(found.spec, workspace)
-    remember_workspace(open_store(ctx), found.pack.id, found.spec.id, workspace)
+    remember_workspace(open_store(ctx), found.pack_id, found.spec.id, workspace)
     if backup is not None:
         click.echo(f"your previous workspace is kept at {backup}")
     click.echo(f"fresh workspace: {workspace}")
@@ -176,7 +176,7 @@ def reset(ctx: click.Context, lab_id: str, directory: Path | None, yes: bool) ->
 def solution(ctx: click.Context, lab_id: str) -> None:
     """Show the reference solution (after a first attempt with `lab check`)."""
     found = _find(ctx, lab_id)
-    if lab_progress(open_store(ctx), found.pack.id, found.spec.id).attempts == 0:
+    if lab_progress(open_store(ctx), found.pack_id, found.spec.id).attempts == 0:
         click.echo(f"make a first attempt before you look: `lambdalearn lab check {found.spec.id}`", err=True)
         ctx.exit(1)
     for name in found.spec.editable:

@@ -173,10 +173,30 @@ class LabSpec:
         return self.folder / CHECKS_FILE
 
 
-def load_lab(folder: Path, rel: str, problems: list[Problem], lessons: Mapping[str, frozenset[str]]) -> LabSpec | None:
+def lab_folders(root: Path, problems: list[Problem], lessons: Mapping[str, frozenset[str]] | None) -> list[Any]:
+    """Every lab folder of the pack at `root` as a `LabFolder`, its `spec` None when the lab has problems.
+
+    `lessons` maps the pack's lesson ids to their anchors; None skips the lesson links (running one lab does
+    not need them and should not pay for loading every lesson; `pack validate` checks them).
+    """
+    from lambdalearn.content.models import LabFolder
+
+    labs = []
+    for folder in sorted(p for p in (root / "labs").glob("*") if p.is_dir()):
+        rel = (folder / LAB_FILE).relative_to(root).as_posix()
+        if not (folder / LAB_FILE).is_file():
+            problems.append(Problem(rel, 0, "", "missing: every lab folder needs a lab.yaml"))
+            continue
+        spec = load_lab(folder, rel, problems, lessons)
+        labs.append(LabFolder(spec.id if spec else folder.name, folder, spec.title if spec else folder.name, spec))
+    return labs
+
+
+def load_lab(folder: Path, rel: str, problems: list[Problem], lessons: Mapping[str, frozenset[str]] | None) -> LabSpec | None:
     """The lab in `folder`, or None when it is unusable; every problem found goes to `problems`.
 
-    `rel` is lab.yaml's path relative to the pack root; `lessons` maps the pack's lesson ids to their anchors.
+    `rel` is lab.yaml's path relative to the pack root; `lessons` maps the pack's lesson ids to their anchors
+    (None: do not check the lesson link).
     """
     try:
         source, found = parse_yaml((folder / LAB_FILE).read_text(encoding="utf-8"), rel)
@@ -218,7 +238,8 @@ def _readme_hints(text: str) -> list[str]:
 class _LabReader:
     """Reads one lab.yaml top to bottom, recording problems; `read()` returns the spec or None."""
 
-    def __init__(self, folder: Path, source: YamlSource, problems: list[Problem], lessons: Mapping[str, frozenset[str]]):
+    def __init__(self, folder: Path, source: YamlSource, problems: list[Problem],
+                 lessons: Mapping[str, frozenset[str]] | None):
         self.folder = folder
         self.source = source
         self.problems = problems
@@ -237,9 +258,11 @@ class _LabReader:
         title = lab.text("title")
         lesson = lab.ident("lesson")
         section = lab.text("lesson_section", required=False)
-        if lesson is not None and lesson not in self.lessons:
+        if lesson is None or self.lessons is None:
+            pass
+        elif lesson not in self.lessons:
             lab.problem("lesson", f"no lesson with id '{lesson}' in this pack")
-        elif lesson is not None and section is not None and section not in self.lessons[lesson]:
+        elif section is not None and section not in self.lessons[lesson]:
             lab.problem("lesson_section", f"lesson '{lesson}' has no section '#{section}'")
         difficulty = lab.choice("difficulty", DIFFICULTIES)
         xp = lab.integer("xp", minimum=0, maximum=1000)
@@ -671,6 +694,15 @@ def _duration_model(value: Any, _: Resources) -> str | None:
 
 
 def _resource_check(kind: str, required: set[str], optional: set[str], exclusive: set[str]) -> Any:
+    """A validator for one resource expectation, or a list of them (several objects or items to check)."""
+
+    def validate_all(value: Any, resources: Resources) -> str | None:
+        for item in value if isinstance(value, list) and value else [value]:
+            message = validate(item, resources)
+            if message:
+                return message
+        return None
+
     def validate(value: Any, resources: Resources) -> str | None:
         if not isinstance(value, dict) or not required <= set(value) or not set(value) <= required | optional:
             wanted = ", ".join(sorted(required)) + (f" and one of {', '.join(sorted(exclusive))}" if exclusive else "")
@@ -682,7 +714,7 @@ def _resource_check(kind: str, required: set[str], optional: set[str], exclusive
             return f"no {kind} '{value[kind]}' in the lab's resources"
         return None
 
-    return validate
+    return validate_all
 
 
 def _count(value: Any, _: Resources) -> str | None:

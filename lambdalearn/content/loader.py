@@ -6,10 +6,10 @@ from pathlib import Path
 
 from lambdalearn.content.crossref import check_links, unique_decks, unique_lessons
 from lambdalearn.content.decks import load_deck
-from lambdalearn.content.labs import load_lab
+from lambdalearn.content.labs import lab_folders
 from lambdalearn.content.lessons import load_lesson
 from lambdalearn.content.manifest import load_manifest
-from lambdalearn.content.models import LabFolder, Pack
+from lambdalearn.content.models import Pack
 from lambdalearn.content.problems import Problem
 
 
@@ -43,23 +43,9 @@ def load_pack(root: Path) -> Pack:
     ]
     decks = unique_decks(decks, problems)
     check_links(manifest, lessons, decks, problems)
-    labs = _lab_folders(root, problems, {lesson.id: lesson.anchors for lesson in lessons})
+    labs = lab_folders(root, problems, {lesson.id: lesson.anchors for lesson in lessons})
     return Pack(root, manifest, tuple(lessons), tuple(decks), tuple(labs), tuple(sorted(problems)))
 
 
 def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
-
-
-def _lab_folders(root: Path, problems: list[Problem], lessons: dict[str, frozenset[str]]) -> list[LabFolder]:
-    """Every lab folder, with its validated lab.yaml (`spec` is None when the lab has problems)."""
-    labs = []
-    for folder in sorted(p for p in (root / "labs").glob("*") if p.is_dir()):
-        rel = _rel(root, folder / "lab.yaml")
-        if not (folder / "lab.yaml").is_file():
-            problems.append(Problem(rel, 0, "", "missing: every lab folder needs a lab.yaml"))
-            continue
-        spec = load_lab(folder, rel, problems, lessons)
-        title = spec.title if spec is not None else folder.name
-        labs.append(LabFolder(spec.id if spec is not None else folder.name, folder, title, spec))
-    return labs

@@ -49,9 +49,13 @@ def evaluate(expect: Mapping[str, Any], run: CheckRun) -> list[str]:
         if key == "duration_model":
             continue
         judge = JUDGES[key]
-        message = judge(expected, run, model) if key in _MODELLED else judge(expected, run)
-        if message:
-            failures.append(message)
+        if key in _MODELLED:
+            messages = [judge(expected, run, model)]
+        elif key in _LISTABLE and isinstance(expected, list):
+            messages = [judge(item, run) for item in expected]
+        else:
+            messages = [judge(expected, run)]
+        failures.extend(message for message in messages if message)
     return failures
 
 
@@ -310,3 +314,4 @@ JUDGES: dict[str, Callable[..., str | None]] = {
     "sqs_messages": _sqs_messages,
 }
 _MODELLED = frozenset({"duration_ms", "p50_duration_ms", "cost_usd"})
+_LISTABLE = frozenset({"s3_object", "dynamodb_item"})  # a list checks several objects or items

@@ -68,14 +68,16 @@ class LabRunner:
                 stage(self.spec, self.workspace, staging)
             except WorkspaceError as exc:
                 return self._unrunnable(str(exc), started)
-            if not self.spec.resources.empty:
-                aws = await asyncio.to_thread(LocalAws, self.spec.resources)
-            endpoint = require_loopback(aws.endpoint_url if aws else NO_AWS_ENDPOINT)
-            module = _load_checks_module(self.spec)
             from lambdalearn.runtime.launcher import ForkServerLauncher
 
             launcher = ForkServerLauncher()
             self._launcher = launcher
+            if self.spec.resources.empty:
+                await launcher.start()
+            else:  # both take a few hundred milliseconds: start them side by side
+                aws, _ = await asyncio.gather(asyncio.to_thread(LocalAws, self.spec.resources), launcher.start())
+            endpoint = require_loopback(aws.endpoint_url if aws else NO_AWS_ENDPOINT)
+            module = _load_checks_module(self.spec)
             results = []
             for check in self.spec.checks:
                 result = await self._run_check(check, staging, overrides, aws, endpoint, module)
