@@ -144,8 +144,15 @@ class ForkServerLauncher:
             self._exit_future(message["exited"]).set_result(message["returncode"])
 
     def _on_server_lost(self) -> None:
+        """The fork server died (a hostile handler can kill it): fail what waits on it; the next spawn
+        starts a new one. Its environments are reported as killed; the service then kills their sessions."""
         if self._control is not None:
             asyncio.get_running_loop().remove_reader(self._control.fileno())
+            self._control.close()
+            self._control = None
+        if self._server is not None:
+            self._server.poll()
+            self._server = None
         if self._ready is not None and not self._ready.done():
             self._ready.set_exception(LauncherError("the fork server stopped while starting"))
         while self._spawn_waiters:

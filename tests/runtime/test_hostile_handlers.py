@@ -143,3 +143,9 @@ def test_an_init_phase_over_the_limit_is_a_timeout_and_leaves_nothing(run, funct
     assert record.error_type == "Sandbox.Timedout" and record.cold_start
     assert any(line.startswith("INIT_REPORT Init Duration: ") and line.endswith("\tStatus: timeout") for line in record.logs)
     assert leftover_processes(pids) == {}
+
+
+def test_killing_the_fork_server_costs_one_invocation_and_a_new_one_starts(misbehave_then_behave):
+    bad, good = misbehave_then_behave("kill_parent", timeout_s=3)
+    assert bad.error_type == "Runtime.ExitError"
+    assert good.cold_start
