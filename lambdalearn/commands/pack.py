@@ -263,3 +263,55 @@ def check_labs(directory: Path | None) -> None:
         for problem in problems:
             click.echo(f"      {problem}", err=True)
     raise SystemExit(1)
+
+
+@pack.command()
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Exit 1 when there is any warning (for CI).")
+def lint(directory: Path | None, strict: bool) -> None:
+    """Item-writing checks beyond validity: answer patterns, explanations, duplicates, coverage."""
+    from lambdalearn.content.lint import lint_pack
+
+    loaded = _load_or_usage_error(directory)
+    if loaded.problems:
+        click.echo(f"the pack has {plural(len(loaded.problems), 'validation problem')}; run `lambdalearn pack validate` first", err=True)
+    warnings = lint_pack(loaded)
+    for warning in warnings:
+        click.echo(f"{warning.path}:{warning.line}: warning: {warning.field}: {warning.message}")
+    if not warnings:
+        click.echo(f"ok: {loaded.id}: no lint warnings in {plural(len(loaded.questions()), 'question')}")
+    else:
+        click.echo(plural(len(warnings), "warning"), err=True)
+    if strict and (warnings or loaded.problems):
+        raise SystemExit(1)
+
+
+@pack.command(name="stats")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+def pack_stats(directory: Path | None, as_json: bool) -> None:
+    """Questions per lesson, type, domain and difficulty, and how well the blueprint is covered."""
+    from lambdalearn.content.pack_stats import pack_statistics
+
+    figures = pack_statistics(_load_or_usage_error(directory))
+    if as_json:
+        click.echo(json.dumps(figures, indent=2))
+        return
+    click.echo(f"{figures['pack']} {figures['version']}: {figures['questions']} questions, {figures['gradable']} gradable")
+    for title, key in (("per type", "by_type"), ("per domain", "by_domain"), ("per difficulty", "by_difficulty"),
+                       ("per lesson", "by_lesson")):
+        click.echo(f"\n{title}:")
+        for name, count in figures[key].items():
+            click.echo(f"  {name:<32} {count:>4}")
+    if figures["blueprint"]:
+        click.echo("\nblueprint coverage (gradable questions against a default exam):")
+        for row in figures["blueprint"]:
+            mark = "ok" if row["available"] >= row["needed"] else "SHORT"
+            click.echo(f"  {row['domain']:<22} {row['weight']:>5g}%  {row['available']:>4} available, {row['needed']:>3} needed  {mark}")
+
+
+def _load_or_usage_error(directory: Path | None) -> Pack:
+    try:
+        return load_pack(directory or bundled_pack_root())
+    except PackNotFound as exc:
+        raise click.UsageError(str(exc)) from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from lambdalearn.content.anchors import lesson_link, scan
+from lambdalearn.content.anchors import lesson_link
 from lambdalearn.content.models import Deck, Lesson, Manifest
 from lambdalearn.content.problems import Problem
 
@@ -69,8 +69,7 @@ def check_links(manifest: Manifest, lessons: list[Lesson], decks: list[Deck], pr
                 if message:
                     problems.append(Problem(deck.source, q.line, f"{label}.lesson_section", message))
     for lesson in lessons:
-        _headings, links = scan(lesson.body)
-        for link in links:
+        for link in lesson.links:
             target = lesson_link(link.target)
             if target is None:
                 continue

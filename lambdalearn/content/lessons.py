@@ -58,8 +58,8 @@ def load_lesson(path: Path, rel: str, problems: list[Problem]) -> Lesson | None:
     summary = fields.text("summary")
     if fields.failed:
         return None
-    headings, _links = scan(body)
+    headings, links = scan(body)
     return Lesson(
         id=lesson_id, title=title, order=order, difficulty=difficulty, xp=xp, minutes=minutes, tags=tags,
-        summary=summary, body=body, headings=tuple(headings), source=rel, body_line=body_line,
+        summary=summary, body=body, headings=tuple(headings), links=tuple(links), source=rel, body_line=body_line,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lambdalearn.content.anchors import Heading
+from lambdalearn.content.anchors import Heading, Link
 from lambdalearn.content.labs import LabSpec
 from lambdalearn.content.problems import Problem
 from lambdalearn.content.questions import Question
@@ -49,6 +49,7 @@ class Lesson:
     summary: str
     body: str
     headings: tuple[Heading, ...]
+    links: tuple[Link, ...]
     source: str
     body_line: int  # 1-based file line where the body starts
 

@@ -16,6 +16,8 @@ import yaml
 from lambdalearn.content.problems import Problem
 
 PathKey = tuple[Any, ...]
+# libyaml's safe loader has the same semantics as yaml.SafeLoader and is about ten times faster.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -50,7 +52,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlSource, 
     Raises YamlError for a syntax error, located by line and column. `line_offset` shifts reported lines
     (front matter starts below the opening `---`).
     """
-    loader = yaml.SafeLoader(text)
+    loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
         problems: list[Problem] = []
@@ -72,7 +74,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlSource, 
 
 
 def _walk(
-    loader: yaml.SafeLoader,
+    loader: Any,
     node: yaml.Node,
     path: PathKey,
     lines: dict[PathKey, int],

@@ -115,7 +115,7 @@ def test_wrong_types_and_enums(mini_pack):
     edit(mini_pack / "quizzes" / "handlers.yaml", "type: truefalse", "type: yesno")
     problems = problems_of(mini_pack)
     assert "content/02-limits.md:4: order: expected an integer, got 'two'" in problems
-    assert any(p.startswith("quizzes/handlers.yaml:31: questions[h-tf].type: 'yesno' is not one of: single, multi") for p in problems)
+    assert any(p.startswith("quizzes/handlers.yaml:33: questions[h-tf].type: 'yesno' is not one of: single, multi") for p in problems)
 
 
 def test_blueprint_weights_must_add_up(mini_pack):

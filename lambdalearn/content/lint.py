@@ -1,0 +1,173 @@
+"""`pack lint`: item-writing checks beyond validity, the habits that make questions fair and useful.
+
+Each rule returns warnings located like validation problems (`file:line: rule: message`). None of them
+makes a pack invalid; `--strict` lets a CI treat them as failures.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+from lambdalearn.content.models import Deck, Pack
+from lambdalearn.content.problems import Problem
+from lambdalearn.content.questions import MultiChoice, Question, SingleChoice
+
+MIN_DECK_FOR_PATTERNS = 6
+POSITION_SHARE_LIMIT = 0.5
+LONGEST_SHARE_LIMIT = 0.5
+NEAR_DUPLICATE_SIMILARITY = 0.8
+_ALL_NONE = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|them)\b", re.I)
+# A negative stem is a question word whose own clause is negated ("Which of these is not billed?") or an
+# EXCEPT; negations inside a relative clause ("...that a DLQ message does not?") do not count.
+_NEGATIVE = re.compile(
+    r"\b(?:which|what)\b(?:(?!\bthat\b|\bwho\b|,)[^?])*?\b(?:is|are|does|do|can|could|should|would|will|was|were)"
+    r"\s+(?:\*\*|__|\*|_)?(not|never)\b|\b(except)\b",
+    re.I,
+)
+_EMPHASISED = re.compile(r"(\*\*|__|\*|_)\s*(?i:not|never|except)\s*(\*\*|__|\*|_)|\b(NOT|NEVER|EXCEPT)\b")
+
+Rule = Callable[[Pack], Iterator[Problem]]
+
+
+def lint_pack(pack: Pack) -> list[Problem]:
+    """Every warning of every rule, sorted by file and line."""
+    return sorted(problem for rule in RULES for problem in rule(pack))
+
+
+def _choice_questions(deck: Deck) -> list[SingleChoice | MultiChoice]:
+    return [q for q in deck.questions if isinstance(q, (SingleChoice, MultiChoice))]
+
+
+def _right(question: SingleChoice | MultiChoice) -> set[int]:
+    return {question.answer} if isinstance(question, SingleChoice) else set(question.answer)
+
+
+def answer_position_bias(pack: Pack) -> Iterator[Problem]:
+    for deck in pack.decks:
+        singles = [q for q in deck.questions if isinstance(q, SingleChoice)]
+        if len(singles) < MIN_DECK_FOR_PATTERNS:
+            continue
+        position, count = Counter(q.answer for q in singles).most_common(1)[0]
+        if count / len(singles) > POSITION_SHARE_LIMIT:
+            yield Problem(deck.source, 1, "answer-position",
+                          f"the right answer is choice {position} in {count} of {len(singles)} single-choice questions; vary it")
+
+
+def longest_choice_is_right(pack: Pack) -> Iterator[Problem]:
+    for deck in pack.decks:
+        questions = _choice_questions(deck)
+        if len(questions) < MIN_DECK_FOR_PATTERNS:
+            continue
+        tells = [q for q in questions if _longest_is_right(q)]
+        if len(tells) / len(questions) > LONGEST_SHARE_LIMIT:
+            yield Problem(deck.source, 1, "longest-answer",
+                          f"the longest choice is a right one in {len(tells)} of {len(questions)} questions "
+                          f"({', '.join(q.id for q in tells[:5])}{', ...' if len(tells) > 5 else ''}); test-wise learners notice")
+
+
+def _longest_is_right(question: SingleChoice | MultiChoice) -> bool:
+    lengths = [len(choice.text) for choice in question.choices]
+    longest = max(lengths)
+    return lengths.count(longest) == 1 and lengths.index(longest) + 1 in _right(question)
+
+
+def all_or_none_of_the_above(pack: Pack) -> Iterator[Problem]:
+    for deck in pack.decks:
+        for q in _choice_questions(deck):
+            for number, choice in enumerate(q.choices, start=1):
+                if _ALL_NONE.search(choice.text):
+                    yield Problem(deck.source, q.line, f"all-none-of-the-above",
+                                  f"{q.id} choice {number} '{choice.text}': write a real choice instead")
+
+
+def negative_stem_not_emphasised(pack: Pack) -> Iterator[Problem]:
+    for deck in pack.decks:
+        for q in deck.questions:
+            stem = _question_sentence(q)
+            negative = _NEGATIVE.search(stem) if stem else None
+            if negative and not _EMPHASISED.search(stem):
+                word = (negative.group(1) or negative.group(2)).lower()
+                yield Problem(deck.source, q.line, "negative-stem",
+                              f"{q.id} asks a negative question ('{word}'): emphasise it as **{word}** or {word.upper()}")
+
+
+def _question_sentence(question: Question) -> str:
+    """The sentence that asks: the last one ending in '?', or the prompt's last sentence ("...EXCEPT:")."""
+    if not isinstance(question, (SingleChoice, MultiChoice)):
+        return ""
+    asks = re.findall(r"[^.?!\n]*\?", question.prompt)
+    if asks:
+        return asks[-1] if not re.search(r"\bexcept\b", question.prompt, re.I) else question.prompt
+    sentences = [part for part in re.split(r"(?<=[.!])\s+", question.prompt.strip()) if part]
+    return sentences[-1] if sentences else ""
+
+
+def missing_explanation(pack: Pack) -> Iterator[Problem]:
+    for deck in pack.decks:
+        for q in deck.questions:
+            if q.type != "flashcard" and not q.explanation:
+                yield Problem(deck.source, q.line, "no-explanation", f"{q.id} has no explanation to show after the answer")
+
+
+def wrong_choice_without_why(pack: Pack) -> Iterator[Problem]:
+    for deck in pack.decks:
+        for q in _choice_questions(deck):
+            bare = [n for n, c in enumerate(q.choices, start=1) if n not in _right(q) and not c.why]
+            if bare:
+                yield Problem(deck.source, q.line, "no-why",
+                              f"{q.id}: wrong choice{'s' if len(bare) > 1 else ''} {', '.join(map(str, bare))} "
+                              "without a 'why' for the learner who picks it")
+
+
+def near_duplicates(pack: Pack) -> Iterator[Problem]:
+    questions = [(q, _shingles(q)) for q in pack.questions()]
+    for i, (a, sa) in enumerate(questions):
+        for b, sb in questions[i + 1 :]:
+            if sa and sb and len(sa & sb) / len(sa | sb) >= NEAR_DUPLICATE_SIMILARITY:
+                yield Problem(b.source, b.line, "near-duplicate",
+                              f"{b.id} is nearly the same as {a.id} ({a.source}:{a.line})")
+
+
+def _shingles(question: Question) -> frozenset[tuple[str, ...]]:
+    text = question.prompt + " " + " ".join(c.text for c in getattr(question, "choices", ()))
+    words = re.findall(r"\w+", text.casefold())
+    return frozenset(tuple(words[i : i + 2]) for i in range(max(0, len(words) - 1)))
+
+
+def thin_blueprint_domain(pack: Pack) -> Iterator[Problem]:
+    exam = pack.manifest.exam
+    if exam is None:
+        return
+    deck_domain = {deck.id: deck.domain for deck in pack.decks}
+    have = Counter(q.domain or deck_domain[q.deck_id] for q in pack.questions() if q.gradable)
+    for domain in exam.domains:
+        need = math.ceil(exam.questions * domain.weight / 100)
+        if have[domain.id] < need:
+            yield Problem("pack.yaml", 1, "thin-domain",
+                          f"domain '{domain.id}' has {have[domain.id]} gradable questions; a {exam.questions}-question "
+                          f"exam at {domain.weight:g}% needs {need}")
+
+
+def lessons_without_questions(pack: Pack) -> Iterator[Problem]:
+    tested = {deck.lesson for deck in pack.decks if deck.questions} | {
+        (q.lesson_section or "").split("#")[0] for q in pack.questions() if "#" in (q.lesson_section or "")
+    }
+    for lesson in pack.lessons:
+        if lesson.id not in tested:
+            yield Problem(lesson.source, 1, "untested-lesson", f"no question tests lesson '{lesson.id}'")
+
+
+RULES: tuple[Rule, ...] = (
+    answer_position_bias,
+    longest_choice_is_right,
+    all_or_none_of_the_above,
+    negative_stem_not_emphasised,
+    missing_explanation,
+    wrong_choice_without_why,
+    near_duplicates,
+    thin_blueprint_domain,
+    lessons_without_questions,
+)
