@@ -13,13 +13,13 @@ of lambdalearn.
 from __future__ import annotations
 
 import decimal
-import http.client
 import importlib
 import io
 import json
 import logging
 import math
 import os
+import socket
 import sys
 import time
 import traceback
@@ -150,7 +150,7 @@ class ClientContext:
 class LambdaContext:
     """The `context` argument: the same attributes and method as awslambdaric's context object."""
 
-    def __init__(self, request_id: str, headers: http.client.HTTPMessage) -> None:
+    def __init__(self, request_id: str, headers: Headers) -> None:
         self.aws_request_id = request_id
         self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
         self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
@@ -188,25 +188,69 @@ def _parse_json_header(value: str | None, name: str) -> Any:
         raise Fault("Runtime.LambdaContextUnmarshalError", f"Unable to parse {name} JSON: {error}") from None
 
 
+class Headers(dict):
+    """Response headers, looked up without regard to case (keys are stored lower-cased)."""
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return super().get(name.lower(), default)
+
+
 class RuntimeApiClient:
-    """HTTP/1.1 keep-alive client of the Lambda Runtime API at `address` (host:port)."""
+    """HTTP/1.1 keep-alive client of the Lambda Runtime API at `address` (host:port).
+
+    A raw socket rather than http.client: http.client pulls in email and ssl, which would make every
+    environment start slower and hide the cost of those imports from a handler that makes them itself.
+    """
 
     def __init__(self, address: str) -> None:
-        self._connection = http.client.HTTPConnection(address)
+        host, port = address.rsplit(":", 1)
+        self._address = (host, int(port))
+        self._socket: socket.socket | None = None
+        self._reader: Any = None
 
-    def _call(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None) -> tuple:
+    def _connect(self) -> None:
+        self._socket = socket.create_connection(self._address)
+        self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._reader = self._socket.makefile("rb")
+
+    def _close(self) -> None:
+        if self._socket is not None:
+            self._reader.close()
+            self._socket.close()
+        self._socket = self._reader = None
+
+    def _call(self, method: str, path: str, body: bytes = b"", headers: dict | None = None) -> tuple[bytes, Headers]:
+        lines = [f"{method} {RUNTIME_PATH}{path} HTTP/1.1", f"Host: {self._address[0]}", f"Content-Length: {len(body)}"]
+        lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+        request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
         for attempt in (1, 2):
             try:
-                self._connection.request(method, RUNTIME_PATH + path, body=body, headers=headers or {})
-                response = self._connection.getresponse()
-                return response.read(), response.headers
-            except (ConnectionError, http.client.HTTPException):
-                self._connection.close()
+                if self._socket is None:
+                    self._connect()
+                assert self._socket is not None
+                self._socket.sendall(request)
+                return self._read_response()
+            except (OSError, ValueError):
+                self._close()
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
 
-    def next_invocation(self) -> tuple[bytes, http.client.HTTPMessage]:
+    def _read_response(self) -> tuple[bytes, Headers]:
+        status_line = self._reader.readline()
+        if not status_line:
+            raise ConnectionResetError("the Runtime API closed the connection")
+        response_headers = Headers()
+        while True:
+            line = self._reader.readline().decode("latin-1").rstrip("\r\n")
+            if not line:
+                break
+            name, _, value = line.partition(":")
+            response_headers[name.strip().lower()] = value.strip()
+        body = self._reader.read(int(response_headers.get("Content-Length", "0")))
+        return body, response_headers
+
+    def next_invocation(self) -> tuple[bytes, Headers]:
         return self._call("GET", "/invocation/next")
 
     def post_response(self, request_id: str, body: bytes, content_type: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import decimal
-import email.message
 import subprocess
 import sys
 
@@ -73,11 +72,14 @@ def test_marshalling_follows_lambda(monkeypatch):
 
 def test_the_context_reads_the_runtime_api_headers(monkeypatch):
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "fn")
-    headers = email.message.Message()
-    headers["Lambda-Runtime-Invoked-Function-Arn"] = "arn:aws:lambda:us-east-1:123456789012:function:fn"
-    headers["Lambda-Runtime-Deadline-Ms"] = "1"
-    headers["Lambda-Runtime-Cognito-Identity"] = '{"cognitoIdentityId": "id-1", "cognitoIdentityPoolId": "pool"}'
-    headers["Lambda-Runtime-Client-Context"] = '{"custom": {"k": "v"}, "client": {"app_title": "app"}}'
+    headers = bootstrap.Headers(
+        {
+            "lambda-runtime-invoked-function-arn": "arn:aws:lambda:us-east-1:123456789012:function:fn",
+            "lambda-runtime-deadline-ms": "1",
+            "lambda-runtime-cognito-identity": '{"cognitoIdentityId": "id-1", "cognitoIdentityPoolId": "pool"}',
+            "lambda-runtime-client-context": '{"custom": {"k": "v"}, "client": {"app_title": "app"}}',
+        }
+    )
     context = bootstrap.LambdaContext("req-1", headers)
     assert context.function_name == "fn" and context.aws_request_id == "req-1"
     assert context.get_remaining_time_in_millis() == 0
@@ -85,10 +87,12 @@ def test_the_context_reads_the_runtime_api_headers(monkeypatch):
     assert context.client_context.custom == {"k": "v"} and context.client_context.client.app_title == "app"
 
 
-def test_the_bootstrap_imports_only_the_standard_library():
+def test_the_bootstrap_imports_only_light_parts_of_the_standard_library():
+    """Nothing of lambdalearn's heavy parts, and not http.client/ssl: a handler importing those pays for them."""
     code = (
         "import sys; import lambdalearn.runtime.bootstrap; "
-        "print(sorted(m for m in sys.modules if m.startswith(('lambdalearn', 'click', 'textual', 'yaml', 'boto'))))"
+        "print(sorted(m for m in sys.modules if m.startswith(('lambdalearn', 'click', 'textual', 'yaml', 'boto', "
+        "'http', 'ssl', 'email', 'urllib'))))"
     )
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    output = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "['lambdalearn', 'lambdalearn.runtime', 'lambdalearn.runtime.bootstrap']"
