@@ -37,16 +37,18 @@ def _v1_core(db: sqlite_utils.Database) -> None:
             last_review_at TEXT,
             UNIQUE (pack_id, item_id)
         )""",
-        "CREATE INDEX cards_due ON cards (active, due_ms)",
-        "CREATE INDEX cards_pack_due ON cards (pack_id, active, due_ms)",
+        # state splits due cards into learning steps (1, 3: not held back by the daily review limit) and reviews (2)
+        "CREATE INDEX cards_due ON cards (active, state, due_ms)",
+        "CREATE INDEX cards_pack_due ON cards (pack_id, active, state, due_ms)",
         "CREATE INDEX cards_leeches ON cards (leech) WHERE leech = 1",
-        # Every answer. kind: 'new' (first answer of a card), 'review', 'cram' (did not touch the card).
+        # Every answer. kind: 'new' (a card's first answer), 'learn' (a card in a learning or relearning step),
+        # 'review' (a card in the Review state), 'cram' (did not touch the card).
         """CREATE TABLE reviews (
             id INTEGER PRIMARY KEY,
             card_id INTEGER REFERENCES cards (id),
             pack_id TEXT NOT NULL,
             item_id TEXT NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN ('new', 'review', 'cram')),
+            kind TEXT NOT NULL CHECK (kind IN ('new', 'learn', 'review', 'cram')),
             rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
             correct INTEGER NOT NULL CHECK (correct IN (0, 1)),
             duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0),

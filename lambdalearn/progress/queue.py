@@ -1,8 +1,10 @@
 """What to study now: due cards first (most overdue first), then new items, within the daily limits.
 
-The daily limits come from `Settings`: new cards introduced today and reviews done today (in the learner's
-local day) count against `daily_new_limit` and `daily_review_limit`. Cram answers count against neither.
-Items that left their pack keep their cards with `active = 0` and are not scheduled (see `sync_items`).
+The daily limits come from `Settings`: new cards introduced today count against `daily_new_limit`, and
+answers to cards in the Review state today count against `daily_review_limit` (local day). Cards in a
+learning or relearning step (minutes apart) are never held back by the review limit, as in Anki, so a
+card answered wrong comes back the same day. Cram answers count against nothing. Items that left their
+pack keep their cards with `active = 0` and are not scheduled (see `sync_items`).
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
+
+from fsrs import State
 
 from lambdalearn.progress.clock import as_utc, epoch_ms, local_date, local_day_start, utc_text
 from lambdalearn.progress.settings import load_settings
@@ -30,10 +34,10 @@ def sync_items(store: ProgressStore, pack_id: str, item_ids: Iterable[str]) -> N
 
 
 def answers_today(store: ProgressStore, now: datetime | None = None, tz: tzinfo | None = None) -> dict[str, int]:
-    """How many answers of each kind ('new', 'review', 'cram') were recorded on the local day of `now`."""
+    """How many answers of each kind ('new', 'learn', 'review', 'cram') were recorded on the local day of `now`."""
     when = as_utc(now)
     start = local_day_start(local_date(when, tz), tz)
-    counts = {"new": 0, "review": 0, "cram": 0}
+    counts = {"new": 0, "learn": 0, "review": 0, "cram": 0}
     rows = store.db.execute(
         "SELECT kind, COUNT(*) FROM reviews WHERE reviewed_at >= ? AND reviewed_at <= ? GROUP BY kind",
         [utc_text(start), utc_text(when)],
@@ -66,56 +70,73 @@ def next_items(
     new_left = max(0, settings.daily_new_limit - done["new"])
     if new_limit is not None:
         new_left = min(new_left, max(0, new_limit))
-    if limit is not None:
-        reviews_left = min(reviews_left, max(0, limit))
+    cap = -1 if limit is None else max(0, limit)  # -1: no cap (as SQLite's LIMIT reads it)
     if candidates is None:
-        due = _due_active_cards(store, pack_id, epoch_ms(when), reviews_left)
+        due = _due_active_cards(store, pack_id, epoch_ms(when), reviews_left, cap)
         new: list[Key] = []
     else:
         offered = [key for key in dict.fromkeys(map(tuple, candidates)) if pack_id is None or key[0] == pack_id]
         due, new = _split_candidates(store, offered, epoch_ms(when), reviews_left)
-    if limit is not None:
-        new_left = min(new_left, max(0, limit - len(due)))
+    if cap >= 0:
+        due = due[:cap]
+        new_left = min(new_left, cap - len(due))
     return due + new[:new_left]
 
 
 def due_count(store: ProgressStore, now: datetime | None = None) -> int:
     """How many active cards are due now (no daily limit applied)."""
+    # Naming every state lets SQLite seek the (active, state, due_ms) index instead of scanning it.
     return store.db.execute(
-        "SELECT COUNT(*) FROM cards WHERE active = 1 AND due_ms <= ?", [epoch_ms(as_utc(now))]
+        "SELECT COUNT(*) FROM cards WHERE active = 1 AND state IN (?, ?, ?) AND due_ms <= ?",
+        [*(int(state) for state in State), epoch_ms(as_utc(now))],
     ).fetchone()[0]
 
 
-def _due_active_cards(store: ProgressStore, pack_id: str | None, now_ms: int, limit: int) -> list[Key]:
-    if pack_id is None:
-        rows = store.db.execute(
-            "SELECT pack_id, item_id FROM cards WHERE active = 1 AND due_ms <= ? ORDER BY due_ms LIMIT ?",
-            [now_ms, limit],
-        )
-    else:
-        rows = store.db.execute(
-            "SELECT pack_id, item_id FROM cards WHERE pack_id = ? AND active = 1 AND due_ms <= ?"
-            " ORDER BY due_ms LIMIT ?",
-            [pack_id, now_ms, limit],
-        )
-    return [(pack, item) for pack, item in rows.fetchall()]
+def _due_active_cards(
+    store: ProgressStore, pack_id: str | None, now_ms: int, reviews_left: int, cap: int
+) -> list[Key]:
+    """Active due cards, most overdue first: all learning steps and at most `reviews_left` reviews."""
+    where = "active = 1 AND state = ? AND due_ms <= ?" if pack_id is None else (
+        "pack_id = ? AND active = 1 AND state = ? AND due_ms <= ?"
+    )
+    rows = []
+    for state in State:
+        state_cap = cap
+        if state == State.Review:
+            state_cap = reviews_left if cap < 0 else min(reviews_left, cap)
+        params = [int(state), now_ms, state_cap] if pack_id is None else [pack_id, int(state), now_ms, state_cap]
+        rows += store.db.execute(
+            f"SELECT due_ms, pack_id, item_id FROM cards WHERE {where} ORDER BY due_ms LIMIT ?", params
+        ).fetchall()
+    rows.sort()
+    return [(pack, item) for _due_ms, pack, item in rows]
 
 
 def _split_candidates(
     store: ProgressStore, offered: list[Key], now_ms: int, reviews_left: int
 ) -> tuple[list[Key], list[Key]]:
-    """The due candidates (most overdue first, at most `reviews_left`) and the ones without a card."""
+    """The due candidates (most overdue first; at most `reviews_left` in the Review state) and the ones
+    without a card."""
     items_by_pack: dict[str, list[str]] = {}
     for pack_id, item_id in offered:
         items_by_pack.setdefault(pack_id, []).append(item_id)
-    known: dict[Key, int] = {}
+    due_rows = []
+    known: set[Key] = set()
     for pack_id, item_ids in items_by_pack.items():
         rows = store.db.execute(
-            "SELECT c.item_id, c.due_ms FROM json_each(?) AS j"
+            "SELECT c.item_id, c.due_ms, c.state FROM json_each(?) AS j"
             " JOIN cards AS c ON c.pack_id = ? AND c.item_id = j.value",
             [json.dumps(item_ids), pack_id],
-        )
-        known.update(((pack_id, item_id), due_ms) for item_id, due_ms in rows.fetchall())
-    due = sorted((key for key, due_ms in known.items() if due_ms <= now_ms), key=known.__getitem__)
+        ).fetchall()
+        known.update((pack_id, item_id) for item_id, _due_ms, _state in rows)
+        due_rows += [(due_ms, state, (pack_id, item_id)) for item_id, due_ms, state in rows if due_ms <= now_ms]
+    due_rows.sort(key=lambda row: row[0])
+    due = []
+    for _due_ms, state, key in due_rows:
+        if state == State.Review:
+            if reviews_left == 0:
+                continue
+            reviews_left -= 1
+        due.append(key)
     new = [key for key in offered if key not in known]
-    return due[:reviews_left], new
+    return due, new

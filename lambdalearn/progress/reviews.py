@@ -1,10 +1,12 @@
 """Recording an answer: FSRS scheduling of the card, the review log, XP and leech detection, in one go.
 
 Each card is an `fsrs.Card` stored as JSON (its `card_id` is the row id of `cards`), reviewed by an
-`fsrs.Scheduler` at the learner's desired retention. A lapse is an Again on a card in the Review state
-(a card it had learned, as in Anki); at `LEECH_LAPSES` lapses the card is tagged as a leech and reported
-once. It stays scheduled. Cram mode logs the answer and awards XP at the review rate but leaves the card
-and its due date alone.
+`fsrs.Scheduler` at the learner's desired retention. The review log's `kind` says what the answer was:
+'new' (the card's first answer), 'learn' (the card was in a learning or relearning step), 'review' (the card
+was in the Review state) or 'cram'. A lapse is an Again on a card in the Review state (a card it had
+learned, as in Anki); at `LEECH_LAPSES` lapses the card is tagged as a leech and reported once. It stays
+scheduled. Cram mode logs the answer and awards XP at the review rate but leaves the card and its due date
+alone.
 """
 
 from __future__ import annotations
@@ -71,8 +73,9 @@ def record_answer(
             due = Card.from_json(row[1]).due if row else when
             lapses, became_leech, kind = (row[2] if row else 0), False, "cram"
         else:
-            card_id, due, lapses, became_leech = _review_card(store, row, pack_id, item_id, question_type, rating, when)
-            kind = "new" if row is None else "review"
+            card_id, due, lapses, became_leech, kind = _review_card(
+                store, row, pack_id, item_id, question_type, rating, when
+            )
         db.execute(
             "INSERT INTO reviews (card_id, pack_id, item_id, kind, rating, correct, duration_ms, reviewed_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -99,8 +102,10 @@ def _review_card(
     question_type: str,
     rating: int,
     when: datetime,
-) -> tuple[int, datetime, int, bool]:
-    """Apply the FSRS review to the card (creating it first if new); return (id, due, lapses, became_leech)."""
+) -> tuple[int, datetime, int, bool, str]:
+    """Apply the FSRS review to the card (creating it first if new).
+
+    Return (card id, due, lapses, became_leech, kind of answer)."""
     db = store.db
     if row is None:
         card_id = db.execute(
@@ -108,12 +113,13 @@ def _review_card(
             " VALUES (?, ?, ?, '', ?, ?, ?)",
             [pack_id, item_id, question_type, epoch_ms(when), int(State.Learning), utc_text(when)],
         ).lastrowid
-        card, lapses, was_leech = Card(card_id=card_id, due=when), 0, False
+        card, lapses, was_leech, kind = Card(card_id=card_id, due=when), 0, False, "new"
     else:
         card_id, card_json, lapses, was_leech = row
         card = Card.from_json(card_json)
+        kind = "review" if card.state == State.Review else "learn"
     scheduler = scheduler_for(load_settings(store).desired_retention)
-    lapsed = rating == Rating.Again and card.state == State.Review
+    lapsed = rating == Rating.Again and kind == "review"
     card, _log = scheduler.review_card(card, Rating(rating), review_datetime=when)
     lapses += int(lapsed)
     is_leech = bool(was_leech) or lapses >= LEECH_LAPSES
@@ -123,7 +129,7 @@ def _review_card(
         [question_type, card.to_json(), epoch_ms(card.due), int(card.state), lapses, int(is_leech),
          utc_text(when), card_id],
     )
-    return card_id, card.due, lapses, is_leech and not was_leech
+    return card_id, card.due, lapses, is_leech and not was_leech, kind
 
 
 def _check_arguments(question_type: str, difficulty: str, rating: int, duration_ms: int) -> None:

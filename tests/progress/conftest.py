@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from fsrs import Card, State
 
 from lambdalearn.progress.reviews import AnswerResult, record_answer
 from lambdalearn.progress.store import ProgressStore
@@ -52,3 +53,21 @@ def answer(
         now=when,
         cram=cram,
     )
+
+
+def card_row(store: ProgressStore, item_id: str, pack_id: str = PACK) -> tuple | None:
+    """(card_json, due_ms, state, lapses, leech, reps) of a card, or None."""
+    return store.db.execute(
+        "SELECT card_json, due_ms, state, lapses, leech, reps FROM cards WHERE pack_id = ? AND item_id = ?",
+        [pack_id, item_id],
+    ).fetchone()
+
+
+def graduate(store: ProgressStore, item_id: str, start: datetime) -> tuple[datetime, AnswerResult]:
+    """Answer Good until the card reaches the Review state; return (time of the last answer, its result)."""
+    when = start
+    result = answer(store, item_id, when)
+    while Card.from_json(card_row(store, item_id)[0]).state != State.Review:
+        when = result.due
+        result = answer(store, item_id, when)
+    return when, result

@@ -9,7 +9,7 @@ import pytest
 from lambdalearn.progress.queue import answers_today, due_count, next_items, sync_items
 from lambdalearn.progress.settings import Settings, save_settings
 
-from .conftest import PACK, T0, answer
+from .conftest import PACK, T0, answer, graduate
 
 UTC = timezone.utc
 
@@ -66,13 +66,28 @@ def test_new_cards_introduced_today_count_against_the_daily_new_limit(store):
 
 def test_reviews_done_today_count_against_the_daily_review_limit(store):
     save_settings(store, Settings(daily_review_limit=2))
-    for item in "abcd":
-        answer(store, item, T0)
-    now = T0 + timedelta(hours=1)
-    assert next_items(store, PACK, None, now=now) == keys("a", "b")
-    answer(store, "a", now)
-    assert answers_today(store, now, tz=UTC) == {"new": 4, "review": 1, "cram": 0}
-    assert next_items(store, PACK, None, now=now) == keys("b")
+    for item in "abc":
+        graduate(store, item, T0)
+    later = T0 + timedelta(days=60)
+    assert next_items(store, PACK, None, now=later) == keys("a", "b")
+    answer(store, "a", later)
+    assert answers_today(store, later, tz=UTC)["review"] == 1
+    assert next_items(store, PACK, None, now=later) == keys("b")
+
+
+def test_learning_steps_are_not_held_back_by_the_review_limit(store):
+    save_settings(store, Settings(daily_review_limit=1))
+    for item in "ab":
+        graduate(store, item, T0)
+    later = T0 + timedelta(days=60)
+    lapse = answer(store, "a", later, rating=1)  # uses up the one review of the day
+    relearn_time = lapse.due + timedelta(minutes=1)
+    assert next_items(store, PACK, None, now=relearn_time) == keys("a")
+    assert next_items(store, PACK, keys("a", "b"), now=relearn_time) == keys("a")
+    fresh = answer(store, "new", relearn_time, rating=1)  # a new card in its learning steps
+    step_time = fresh.due + timedelta(minutes=1)
+    assert next_items(store, PACK, None, now=step_time) == keys("a", "new")
+    assert next_items(store, PACK, None, now=step_time, limit=1) == keys("a")
 
 
 def test_cram_answers_do_not_count_against_the_limits(store):

@@ -13,24 +13,7 @@ from lambdalearn.progress.settings import Settings, save_settings
 from lambdalearn.progress.store import ProgressStore
 from lambdalearn.progress.xp import total_xp
 
-from .conftest import PACK, T0, answer
-
-
-def card_row(store, item_id):
-    return store.db.execute(
-        "SELECT card_json, due_ms, state, lapses, leech, reps FROM cards WHERE pack_id = ? AND item_id = ?",
-        [PACK, item_id],
-    ).fetchone()
-
-
-def graduate(store, item_id, start):
-    """Answer Good until the card reaches the Review state; return the time of the last answer."""
-    when = start
-    result = answer(store, item_id, when)
-    while Card.from_json(card_row(store, item_id)[0]).state != State.Review:
-        when = result.due
-        result = answer(store, item_id, when)
-    return when, result
+from .conftest import PACK, T0, answer, card_row, graduate
 
 
 def test_the_first_answer_creates_a_card_and_moves_its_due_date(store):
@@ -82,8 +65,17 @@ def test_every_answer_is_logged_with_rating_time_duration_and_correctness(store)
     ).fetchall()
     assert rows == [
         ("new", 3, 1, 4000, "2026-03-02T12:00:00.000000Z"),
-        ("review", 1, 0, 4000, "2026-03-02T12:20:00.000000Z"),
+        ("learn", 1, 0, 4000, "2026-03-02T12:20:00.000000Z"),
     ]
+
+
+def test_answers_are_logged_as_new_learning_step_or_review_by_the_card_state(store):
+    _, learned = graduate(store, "q1", T0)
+    lapse = answer(store, "q1", learned.due, rating=1)
+    answer(store, "q1", lapse.due)
+    kinds = [row[0] for row in store.db.execute("SELECT kind FROM reviews ORDER BY id")]
+    # first answer, the learning step that graduates it, the lapse in Review, then a relearning step
+    assert kinds == ["new", "learn", "review", "learn"]
 
 
 @pytest.mark.parametrize(

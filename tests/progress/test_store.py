@@ -22,11 +22,11 @@ CREATE TABLE cards (id INTEGER PRIMARY KEY, pack_id TEXT NOT NULL, item_id TEXT 
     question_type TEXT NOT NULL, card_json TEXT NOT NULL, due_ms INTEGER NOT NULL, state INTEGER NOT NULL,
     reps INTEGER NOT NULL DEFAULT 0, lapses INTEGER NOT NULL DEFAULT 0, leech INTEGER NOT NULL DEFAULT 0,
     active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL, last_review_at TEXT, UNIQUE (pack_id, item_id));
-CREATE INDEX cards_due ON cards (active, due_ms);
-CREATE INDEX cards_pack_due ON cards (pack_id, active, due_ms);
+CREATE INDEX cards_due ON cards (active, state, due_ms);
+CREATE INDEX cards_pack_due ON cards (pack_id, active, state, due_ms);
 CREATE INDEX cards_leeches ON cards (leech) WHERE leech = 1;
 CREATE TABLE reviews (id INTEGER PRIMARY KEY, card_id INTEGER REFERENCES cards (id), pack_id TEXT NOT NULL,
-    item_id TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('new', 'review', 'cram')),
+    item_id TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('new', 'learn', 'review', 'cram')),
     rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4), correct INTEGER NOT NULL CHECK (correct IN (0, 1)),
     duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0), reviewed_at TEXT NOT NULL);
 CREATE INDEX reviews_time ON reviews (reviewed_at, kind, correct);

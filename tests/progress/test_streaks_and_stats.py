@@ -13,7 +13,7 @@ from lambdalearn.progress.reviews import LEECH_LAPSES
 from lambdalearn.progress.stats import due_forecast, leeches, reviews_per_day, summary, true_retention
 from lambdalearn.progress.streaks import streak_days
 
-from .conftest import PACK, T0, answer
+from .conftest import PACK, T0, answer, graduate
 
 UTC = timezone.utc
 NEW_YORK_WINTER = timezone(timedelta(hours=-5))
@@ -118,11 +118,13 @@ def test_due_forecast_puts_overdue_cards_on_today(store):
 
 
 def test_true_retention_is_the_share_of_reviews_answered_right(store):
-    assert true_retention(store, 30, now=at(5, 9), tz=UTC) is None
-    answer(store, "a", at(1, 9), rating=1)  # first answers do not count
-    answer(store, "a", at(2, 9))
-    answer(store, "a", at(3, 9), rating=1)
-    answer(store, "a", at(4, 9))
-    answer(store, "a", at(4, 10), cram=True, rating=1)  # cram does not count
-    assert true_retention(store, 30, now=at(5, 9), tz=UTC) == pytest.approx(2 / 3)
-    assert true_retention(store, 2, now=at(5, 9), tz=UTC) == 1.0
+    assert true_retention(store, 30, now=T0, tz=UTC) is None
+    answer(store, "never-learned", T0, rating=1)  # first answers and learning steps do not count
+    _, learned = graduate(store, "a", T0)
+    right = answer(store, "a", learned.due)
+    wrong = answer(store, "a", right.due, rating=1)
+    relearned = answer(store, "a", wrong.due)  # a relearning step
+    answer(store, "a", relearned.due, rating=1, cram=True)  # cram does not count
+    last = answer(store, "a", relearned.due)
+    assert true_retention(store, 365, now=last.due, tz=UTC) == pytest.approx(2 / 3)
+    assert true_retention(store, 1, now=relearned.due + timedelta(minutes=1), tz=UTC) == 1.0
