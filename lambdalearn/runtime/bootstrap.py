@@ -171,6 +171,10 @@ class LambdaContext:
     def get_remaining_time_in_millis(self) -> int:
         return max(0, self._deadline_ms - int(time.time() * 1000))
 
+    def log(self, message: Any) -> None:
+        """Write to the function's log, as `print` does but without adding a newline."""
+        sys.stdout.write(str(message))
+
     def __repr__(self) -> str:
         return (
             f"LambdaContext([aws_request_id={self.aws_request_id},function_name={self.function_name},"

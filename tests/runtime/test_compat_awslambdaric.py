@@ -3,6 +3,8 @@ its results match our bootstrap's."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from lambdalearn.runtime.launcher import CommandLauncher
@@ -13,6 +15,7 @@ pytestmark = pytest.mark.slow
 
 CASES = [
     ("basic.echo", {"a": [1, "two"]}),
+    ("basic.logs", {}),
     ("basic.context_info", {}),
     ("basic.returns_bytes", {}),
     ("basic.fails", {}),
@@ -51,3 +54,18 @@ def test_awslambdaric_and_our_bootstrap_agree(run, function_config, handler, eve
     assert our_view == their_view
     if isinstance(theirs.payload, dict) and "requestId" in theirs.payload:
         assert theirs.payload["requestId"] == theirs.request_id and ours.payload["requestId"] == ours.request_id
+
+
+def test_function_output_and_logging_format_match_awslambdaric(run, function_config):
+    def normalised(record):
+        lines = [line.replace(record.request_id, "<id>") for line in record.logs]
+        return [re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", "<time>", line) for line in lines if not line.startswith("REPORT")]
+
+    async def logs_with(launcher):
+        async with LambdaRuntime(function_config("basic.logs"), launcher=launcher) as runtime:
+            return normalised(await runtime.invoke({}))
+
+    theirs = run(logs_with(CommandLauncher.awslambdaric()))
+    ours = run(logs_with(None))
+    assert ours == theirs
+    assert "[INFO]\t<time>\t<id>\tinfo from logging" in ours

@@ -144,6 +144,7 @@ def test_logging_uses_lambdas_format_with_the_request_id(invoke_twice):
     info = next(line for line in first.logs if "info from logging" in line)
     assert re.fullmatch(rf"\[INFO\]\t\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{{3}}Z\t{first.request_id}\tinfo from logging", info)
     assert "plain print" in first.logs
+    assert "via context.log" in first.logs
 
 
 @pytest.mark.parametrize(
