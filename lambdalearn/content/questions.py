@@ -51,6 +51,11 @@ class Question:
         """Whether the app can grade it (flashcards are self-graded, so they stay out of mock exams)."""
         return True
 
+    @property
+    def expected_answer(self) -> str:  # pragma: no cover - every subclass overrides it
+        """The right answer in words, as shown after a wrong answer."""
+        raise NotImplementedError
+
     def grade(self, response: Any) -> Verdict:  # pragma: no cover - every subclass overrides it
         raise NotImplementedError
 
@@ -61,8 +66,12 @@ class SingleChoice(Question):
     choices: tuple[Choice, ...] = ()
     answer: int = 1
 
+    @property
+    def expected_answer(self) -> str:
+        return f"{self.answer}. {self.choices[self.answer - 1].text}"
+
     def grade(self, response: int) -> Verdict:
-        return Verdict(response == self.answer, f"{self.answer}. {self.choices[self.answer - 1].text}")
+        return Verdict(response == self.answer, self.expected_answer)
 
 
 @dataclass(frozen=True)
@@ -71,9 +80,12 @@ class MultiChoice(Question):
     choices: tuple[Choice, ...] = ()
     answer: frozenset[int] = frozenset()
 
+    @property
+    def expected_answer(self) -> str:
+        return "; ".join(f"{n}. {self.choices[n - 1].text}" for n in sorted(self.answer))
+
     def grade(self, response: set[int] | frozenset[int]) -> Verdict:
-        expected = "; ".join(f"{n}. {self.choices[n - 1].text}" for n in sorted(self.answer))
-        return Verdict(frozenset(response) == self.answer, expected)
+        return Verdict(frozenset(response) == self.answer, self.expected_answer)
 
 
 @dataclass(frozen=True)
@@ -81,8 +93,12 @@ class TrueFalse(Question):
     type: ClassVar[str] = "truefalse"
     answer: bool = True
 
+    @property
+    def expected_answer(self) -> str:
+        return "true" if self.answer else "false"
+
     def grade(self, response: bool) -> Verdict:
-        return Verdict(response is self.answer, "true" if self.answer else "false")
+        return Verdict(response is self.answer, self.expected_answer)
 
 
 @dataclass(frozen=True)
@@ -92,11 +108,13 @@ class Numeric(Question):
     tolerance: float = 0.0
     unit: str | None = None
 
-    def grade(self, response: float) -> Verdict:
+    @property
+    def expected_answer(self) -> str:
         expected = f"{_number(self.answer)}" + (f" {self.unit}" if self.unit else "")
-        if self.tolerance:
-            expected += f" (± {_number(self.tolerance)})"
-        return Verdict(abs(response - self.answer) <= self.tolerance + 1e-9, expected)
+        return expected + (f" (± {_number(self.tolerance)})" if self.tolerance else "")
+
+    def grade(self, response: float) -> Verdict:
+        return Verdict(abs(response - self.answer) <= self.tolerance + 1e-9, self.expected_answer)
 
 
 @dataclass(frozen=True)
@@ -105,10 +123,14 @@ class TextAnswer(Question):
     accepted: tuple[str, ...] = ()
     case_sensitive: bool = False
 
+    @property
+    def expected_answer(self) -> str:
+        return " or ".join(self.accepted)
+
     def grade(self, response: str) -> Verdict:
         given = _normalise(response, self.case_sensitive)
         ok = any(given == _normalise(answer, self.case_sensitive) for answer in self.accepted)
-        return Verdict(ok, " or ".join(self.accepted))
+        return Verdict(ok, self.expected_answer)
 
 
 @dataclass(frozen=True)
@@ -129,12 +151,16 @@ class Cloze(Question):
         answers = iter(self.blanks)
         return CLOZE_BLANK.sub(lambda _m: next(answers)[0], self.text)
 
+    @property
+    def expected_answer(self) -> str:
+        return self.filled
+
     def grade(self, response: list[str] | tuple[str, ...]) -> Verdict:
         ok = len(response) == len(self.blanks) and all(
             _normalise(given, False) in {_normalise(a, False) for a in accepted}
             for given, accepted in zip(response, self.blanks)
         )
-        return Verdict(ok, self.filled)
+        return Verdict(ok, self.expected_answer)
 
 
 @dataclass(frozen=True)
@@ -142,9 +168,12 @@ class Ordering(Question):
     type: ClassVar[str] = "order"
     items: tuple[str, ...] = ()
 
+    @property
+    def expected_answer(self) -> str:
+        return " → ".join(self.items)
+
     def grade(self, response: list[int] | tuple[int, ...]) -> Verdict:
-        expected = " → ".join(self.items)
-        return Verdict(tuple(response) == tuple(range(1, len(self.items) + 1)), expected)
+        return Verdict(tuple(response) == tuple(range(1, len(self.items) + 1)), self.expected_answer)
 
 
 @dataclass(frozen=True)
@@ -157,9 +186,13 @@ class Flashcard(Question):
     def gradable(self) -> bool:
         return False
 
+    @property
+    def expected_answer(self) -> str:
+        return self.back
+
     def grade(self, response: int) -> Verdict:
         """A self-grade of 3 (good) or 4 (easy) counts as right; 1 (again) and 2 (hard) do not."""
-        return Verdict(response >= 3, self.back)
+        return Verdict(response >= 3, self.expected_answer)
 
 
 QUESTION_TYPES: dict[str, type[Question]] = {

@@ -1,0 +1,106 @@
+"""Export a pack's decks to Anki (.apkg) with genanki.
+
+Ids are derived from the pack and item ids, never random, so exporting again after a pack update changes
+the existing Anki notes instead of adding duplicates. Cloze questions become Anki cloze notes; every other
+type becomes a front/back note showing the choices, the answer and the explanation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from lambdalearn.content.models import Pack
+from lambdalearn.content.questions import CLOZE_BLANK, Cloze, Flashcard, MultiChoice, Ordering, Question, SingleChoice, TrueFalse
+
+_md = MarkdownIt("commonmark").enable("table")
+_CSS = ".card { font-family: sans-serif; font-size: 18px; text-align: left; } .why { color: #666; } code { background: #eee; }"
+
+
+def stable_id(*parts: str) -> int:
+    """A positive 31-bit id from text, the same on every run (Anki needs integer deck and model ids)."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF or 1
+
+
+def export_anki(packs: list[Pack], path: Path) -> dict[str, int]:
+    """Write one .apkg with an Anki deck per quiz deck of `packs`; returns {"decks": n, "notes": n}."""
+    import genanki  # only this export needs it
+
+    basic = genanki.Model(
+        stable_id("lambdalearn", "model", "basic"), "lambdalearn question",
+        fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Source"}],
+        templates=[{"name": "Card 1", "qfmt": "{{Front}}", "afmt": "{{FrontSide}}<hr id=answer>{{Back}}"}],
+        css=_CSS,
+    )
+    cloze = genanki.Model(
+        stable_id("lambdalearn", "model", "cloze"), "lambdalearn cloze",
+        fields=[{"name": "Text"}, {"name": "Back Extra"}, {"name": "Source"}],
+        templates=[{"name": "Cloze", "qfmt": "{{cloze:Text}}", "afmt": "{{cloze:Text}}<br>{{Back Extra}}"}],
+        css=_CSS, model_type=genanki.Model.CLOZE,
+    )
+    decks, notes = [], 0
+    for pack in packs:
+        for deck in pack.decks:
+            anki_deck = genanki.Deck(stable_id("lambdalearn", pack.id, deck.id), f"lambdalearn::{pack.manifest.title}::{deck.title}")
+            for question in deck.questions:
+                guid = genanki.guid_for("lambdalearn", pack.id, question.id)
+                source = f"{pack.id}/{question.id}"
+                if isinstance(question, Cloze):
+                    fields = [_cloze_text(question), _render(question.explanation or ""), source]
+                    anki_deck.add_note(genanki.Note(model=cloze, fields=fields, guid=guid, tags=_tags(question)))
+                else:
+                    fields = [_front(question), _back(question), source]
+                    anki_deck.add_note(genanki.Note(model=basic, fields=fields, guid=guid, tags=_tags(question)))
+                notes += 1
+            decks.append(anki_deck)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    genanki.Package(decks).write_to_file(str(path))
+    return {"decks": len(decks), "notes": notes}
+
+
+def _render(markdown: str) -> str:
+    return _md.render(markdown).strip()
+
+
+def _tags(question: Question) -> list[str]:
+    return [re.sub(r"\s+", "_", tag) for tag in (*question.tags, question.type, question.difficulty)]
+
+
+def _cloze_text(question: Cloze) -> str:
+    counter = iter(range(1, len(question.blanks) + 1))
+    answers = iter(question.blanks)
+    text = CLOZE_BLANK.sub(lambda _m: f"{{{{c{next(counter)}::{html.escape(next(answers)[0])}}}}}", question.text)
+    return text
+
+
+def _front(question: Question) -> str:
+    if isinstance(question, Flashcard):
+        return _render(question.front)
+    parts = [_render(question.prompt)]
+    if isinstance(question, (SingleChoice, MultiChoice)):
+        items = "".join(f"<li>{html.escape(c.text)}</li>" for c in question.choices)
+        parts.append(f"<ol>{items}</ol>")
+    elif isinstance(question, Ordering):
+        items = "".join(f"<li>{html.escape(item)}</li>" for item in sorted(question.items))
+        parts.append(f"<p>Put in order:</p><ul>{items}</ul>")
+    elif isinstance(question, TrueFalse):
+        parts.append("<p>True or false?</p>")
+    return "".join(parts)
+
+
+def _back(question: Question) -> str:
+    if isinstance(question, Flashcard):
+        return _render(question.back)
+    parts = [f"<p><b>{html.escape(question.expected_answer)}</b></p>"]
+    if question.explanation:
+        parts.append(_render(question.explanation))
+    if isinstance(question, (SingleChoice, MultiChoice)):
+        whys = [f"<li>{n}. {html.escape(c.why)}</li>" for n, c in enumerate(question.choices, 1) if c.why]
+        if whys:
+            parts.append(f"<ul class=why>{''.join(whys)}</ul>")
+    return "".join(parts)
