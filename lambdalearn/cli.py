@@ -15,6 +15,9 @@ from lambdalearn import __version__
 
 # command name -> "module:attribute"; the module is imported only when the command is used.
 COMMANDS: dict[str, str] = {
+    "backup": "lambdalearn.commands.portable:backup",
+    "export": "lambdalearn.commands.portable:export_command",
+    "import": "lambdalearn.commands.portable:import_command",
     "event": "lambdalearn.commands.event:event",
     "invoke": "lambdalearn.commands.invoke:invoke",
     "lab": "lambdalearn.commands.lab:lab",
