@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import enum
-import json
 import os
 import shutil
 import signal
@@ -371,13 +370,9 @@ class ExecutionEnvironment:
             return None
         init_ms = (time.perf_counter() - self._init_started) * 1000
         if self._init_done.done():
+            # The caller gets the runtime's init error as posted: awslambdaric posts it with "requestId": ""
+            # (there is no invocation during INIT), and that is what recent Lambda responses show.
             body, error_type = self._init_done.result()  # type: ignore[misc]
-            try:
-                error = json.loads(body)
-                error["requestId"] = request_id
-                body = json.dumps(error).encode()
-            except (ValueError, TypeError):
-                pass
             outcome = InvokeOutcome(OutcomeKind.INIT_ERROR, body, error_type)
         elif self._exited.done():
             kind = OutcomeKind.OUT_OF_MEMORY if self._out_of_memory else OutcomeKind.RUNTIME_EXIT
