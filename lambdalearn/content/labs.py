@@ -348,12 +348,15 @@ class _LabReader:
         if not isinstance(raw, dict):
             f.problem("env", "expected a mapping of NAME: value")
             return {}
+        f.failed = f.failed or any(str(key).startswith("AWS_") or isinstance(v, (dict, list)) or v is None
+                                   for key, v in raw.items())
         env = {}
+        located = self.fields(("function", "env"))
         for key, value in raw.items():
             if str(key).startswith("AWS_"):
-                f.problem(f"env.{key}", "a lab may not set AWS_* variables: the lab runner sets the endpoint, region and credentials")
+                located.problem(str(key), "a lab may not set AWS_* variables: the lab runner sets the endpoint, region and credentials")
             elif isinstance(value, (dict, list)) or value is None:
-                f.problem(f"env.{key}", "expected a text value")
+                located.problem(str(key), "expected a text value")
             else:
                 env[str(key)] = str(value).lower() if isinstance(value, bool) else str(value)
         return env

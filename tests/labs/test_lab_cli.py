@@ -1,0 +1,125 @@
+"""`lambdalearn lab ...` through the CLI, on the bundled handler-basics lab, with an isolated data folder."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lambdalearn.cli import cli
+from lambdalearn.content.bundled import bundled_pack_root
+from lambdalearn.labs.finder import find_lab
+from lambdalearn.labs.watch import watch_lab
+from lambdalearn.progress.store import ProgressStore
+from lambdalearn.progress.xp import total_xp
+
+pytestmark = pytest.mark.slow
+LAB = "handler-basics"
+SOLUTION = bundled_pack_root() / "labs" / LAB / "solution" / "app.py"
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+def status_of(lab_id: str) -> str:
+    rows = json.loads(run("lab", "list", "--json").output)
+    return next(row["status"] for row in rows if row["id"] == lab_id)
+
+
+def test_start_check_until_green_awards_xp_once(tmp_path, isolated_home):
+    workspace = tmp_path / "ws"
+    assert status_of(LAB) == "new"
+    started = run("lab", "start", LAB, "--dir", str(workspace))
+    assert started.exit_code == 0
+    assert f"workspace: {workspace}" in started.output and "# Your first handler" in started.output
+    assert (workspace / "app.py").is_file() and status_of(LAB) == "started"
+
+    failing = run("lab", "check", LAB)  # the workspace is remembered: no --dir needed
+    assert failing.exit_code == 1
+    assert "FAIL  totals the sample order" in failing.output and "checks passed" in failing.output
+    assert status_of(LAB) == "attempted"
+
+    shutil.copyfile(SOLUTION, workspace / "app.py")
+    passing = run("lab", "check", LAB, "--json")
+    assert passing.exit_code == 0
+    report = json.loads(passing.output)
+    assert report["lab"] == LAB and report["passed"] is True
+    assert {"name", "passed", "message"} <= set(report["checks"][0])
+    again = run("lab", "check", LAB)
+    assert again.exit_code == 0 and "+40 XP" not in again.output
+    with ProgressStore.open(isolated_home) as store:
+        assert total_xp(store) == 40
+    assert status_of(LAB) == "completed"
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run("lab", "check", "no-such-lab").exit_code == 2
+    missing = run("lab", "check", LAB, "--dir", str(tmp_path / "nowhere"))
+    assert missing.exit_code == 2 and "lab start" in missing.output
+
+
+def test_hints_come_one_at_a_time(tmp_path):
+    first, second = run("lab", "hint", LAB), run("lab", "hint", LAB)
+    assert first.output.startswith("Hint 1 of 5:") and second.output.startswith("Hint 2 of 5:")
+
+
+def test_the_solution_is_shown_only_after_an_attempt(tmp_path):
+    workspace = tmp_path / "ws"
+    run("lab", "start", LAB, "--dir", str(workspace))
+    early = run("lab", "solution", LAB)
+    assert early.exit_code == 1 and "make a first attempt" in early.output
+    run("lab", "check", LAB)
+    shown = run("lab", "solution", LAB)
+    assert shown.exit_code == 0 and "--- app.py ---" in shown.output and "context.aws_request_id" in shown.output
+
+
+def test_reset_keeps_a_backup_and_asks_first(tmp_path):
+    workspace = tmp_path / "ws"
+    run("lab", "start", LAB, "--dir", str(workspace))
+    (workspace / "app.py").write_text("# my attempt\n")
+    declined = run("lab", "reset", LAB, input="n\n")
+    assert "nothing changed" in declined.output and (workspace / "app.py").read_text() == "# my attempt\n"
+    confirmed = run("lab", "reset", LAB, input="y\n")
+    assert confirmed.exit_code == 0
+    [backup] = [p for p in tmp_path.iterdir() if p.name.startswith("ws.backup-")]
+    assert (backup / "app.py").read_text() == "# my attempt\n"
+    assert "TODO" in (workspace / "app.py").read_text()
+
+
+def test_watch_runs_the_checks_and_clears_between_runs(tmp_path):
+    workspace = tmp_path / "ws"
+    run("lab", "start", LAB, "--dir", str(workspace))
+    watched = run("lab", "watch", LAB, "--runs", "1")
+    assert watched.exit_code == 0
+    assert f"watching {workspace}" in watched.output and "checks passed" in watched.output
+
+
+def test_watch_reruns_when_a_file_is_saved(tmp_path):
+    found = find_lab([bundled_pack_root()], LAB)
+    workspace = tmp_path / "ws"
+    run("lab", "start", LAB, "--dir", str(workspace))
+    reports = []
+    saved = threading.Event()
+
+    def keep_saving() -> None:
+        while not saved.is_set():  # until the watcher has seen a save and run again
+            shutil.copyfile(SOLUTION, workspace / "app.py")
+            time.sleep(0.3)
+
+    def on_report(report) -> None:
+        reports.append(report)
+        if len(reports) == 1:
+            threading.Thread(target=keep_saving, daemon=True).start()
+
+    try:
+        runs = watch_lab(found.spec, workspace, on_report, max_runs=2)
+    finally:
+        saved.set()
+    assert runs == 2
+    assert [report.passed for report in reports] == [False, True]

@@ -1,0 +1,52 @@
+"""The local AWS: loopback only, resources created and reset, boto3 and moto imported only when needed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from lambdalearn.content.labs import Bucket, Queue, Resources, Table
+from lambdalearn.labs.local_aws import LocalAws, UnsafeEndpoint, require_loopback
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:5000", "http://localhost:4566", "http://[::1]:80", "http://127.8.0.1"])
+def test_loopback_endpoints_are_accepted(url):
+    assert require_loopback(url) == url
+
+
+@pytest.mark.parametrize("url", ["https://s3.amazonaws.com", "http://10.0.0.5:4566", "http://0.0.0.0:5000", "http://example.com"])
+def test_other_endpoints_are_refused(url):
+    with pytest.raises(UnsafeEndpoint, match="refusing AWS endpoint"):
+        require_loopback(url)
+
+
+def test_resources_are_created_and_reset():
+    resources = Resources(
+        buckets=(Bucket("in-bucket", {"a.txt": "alpha"}),),
+        queues=(Queue("jobs"), Queue("jobs.fifo", fifo=True)),
+        tables=(Table("orders", (("pk", "S"), ("sk", "N")), ({"pk": "1", "sk": 2, "total": 3.5},)),),
+    )
+    with LocalAws(resources) as aws:
+        assert aws.endpoint_url.startswith("http://127.0.0.1:")
+        aws.reset()
+        assert aws.s3_get("in-bucket", "a.txt") == "alpha"
+        assert aws.get_item("orders", {"pk": "1", "sk": 2}) == {"pk": "1", "sk": 2, "total": 3.5}
+        aws.s3_put("in-bucket", "b.txt", "beta")
+        aws.sqs_send("jobs.fifo", {"n": 1})
+        aws.put_item("orders", {"pk": "2", "sk": 1})
+        assert (aws.sqs_count("jobs.fifo"), aws.item_count("orders")) == (1, 2)
+        aws.reset()
+        assert aws.s3_get("in-bucket", "b.txt") is None
+        assert (aws.sqs_count("jobs.fifo"), aws.item_count("orders")) == (0, 1)
+
+
+def test_the_lab_engine_imports_no_aws_library_until_a_lab_needs_it():
+    code = (
+        "import sys\n"
+        "import lambdalearn.labs.runner, lambdalearn.labs.local_aws, lambdalearn.commands.lab\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore', 'moto', 'watchfiles')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,123 @@
+"""LabRunner end to end: real handlers in the mini-runtime, a staged workspace, the hard-coding guard."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lambdalearn.labs.authoring import check_lab
+from lambdalearn.labs.report import ERROR, FAIL, PASS
+from lambdalearn.labs.runner import run_checks
+from lambdalearn.labs.workspace import start_workspace
+from tests.labs.conftest import spec_of
+
+pytestmark = pytest.mark.slow
+
+
+def workspace_with(spec, tmp_path: Path, files: dict[str, str] | None = None, solution: bool = False) -> Path:
+    workspace = tmp_path / "ws"
+    start_workspace(spec, workspace)
+    if solution:
+        shutil.copytree(spec.solution, workspace, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    for name, text in (files or {}).items():
+        (workspace / name).write_text(text)
+    return workspace
+
+
+def test_the_solution_passes_every_kind_of_check(lab_pack, tmp_path):
+    spec = spec_of(lab_pack, "kinds")
+    seen = []
+    report = run_checks(spec, workspace_with(spec, tmp_path, solution=True), on_check=seen.append)
+    assert report.passed, [c.to_dict() for c in report.checks]
+    assert [c.name for c in seen] == [c.name for c in spec.checks]
+    assert any(line.startswith("REPORT RequestId:") for line in report.checks[0].output)
+
+
+def test_the_starter_fails_with_a_message_and_the_function_output(lab_pack, tmp_path):
+    spec = spec_of(lab_pack, "kinds")
+    report = run_checks(spec, workspace_with(spec, tmp_path))
+    first = report.checks[0]
+    assert first.status == FAIL
+    assert "logs: no log line matches /greeting Ada/" in first.message
+    assert "Traceback" not in first.message
+    assert report.to_dict()["checks"][0]["passed"] is False
+
+
+def test_hard_coding_the_sample_answer_fails_the_hidden_check(lab_pack, tmp_path):
+    spec = spec_of(lab_pack, "kinds")
+    hard_coded = (
+        "import json\n\n"
+        "def handler(event, context):\n"
+        "    print('greeting Ada')\n"
+        "    print(json.dumps({'level': 'INFO', 'requestId': context.aws_request_id}))\n"
+        "    if 'name' not in event:\n        raise KeyError('name')\n"
+        "    return {'statusCode': 200, 'body': json.dumps({'message': 'Hello, Ada!'})}\n"
+    )
+    report = run_checks(spec, workspace_with(spec, tmp_path, {"app.py": hard_coded}))
+    status = {check.name: check.status for check in report.checks}
+    assert status["greets from the event file"] == PASS
+    assert status["greets a random name, warm after the first"] == FAIL
+
+
+def test_two_runs_draw_different_values(lab_pack, tmp_path):
+    spec = spec_of(lab_pack, "kinds")
+    workspace = workspace_with(spec, tmp_path)
+    messages = {run_checks(spec, workspace, seed=seed).checks[1].message for seed in (1, 2)}
+    assert len(messages) == 2
+
+
+def test_python_checks_pass_fail_and_error(lab_pack, tmp_path):
+    spec = spec_of(lab_pack, "pychecks")
+    report = run_checks(spec, workspace_with(spec, tmp_path))
+    doubles, warm, broken = report.checks
+    assert doubles.status == FAIL and "doubled is" in doubles.message
+    assert warm.status == PASS
+    assert broken.status == ERROR
+    assert broken.message == "the check could not run: ZeroDivisionError: the author divided by zero"
+
+
+def test_the_workspace_is_never_written_and_locked_files_come_from_the_lab(lab_pack, tmp_path):
+    spec = spec_of(lab_pack, "tuning")
+    workspace = workspace_with(spec, tmp_path, {"function.yaml": "memory: 1024\n", "app.py": "def handler(e, c):\n    return {}\n"})
+    before = sorted(p.name for p in workspace.rglob("*"))
+    report = run_checks(spec, workspace)
+    assert report.passed  # app.py is not editable in this lab: the lab's own app.py ran
+    assert sorted(p.name for p in workspace.rglob("*")) == before  # no __pycache__ or anything else
+
+
+@pytest.mark.parametrize(
+    ("function_yaml", "message"),
+    [
+        ("memory: 100000\n", "Member must have value less than or equal to 10240"),
+        ("handler: other.handler\n", "function.yaml:1: handler: this lab lets you set only memory"),
+        ("memory: [1\n", "YAML syntax error"),
+    ],
+)
+def test_a_bad_function_yaml_is_reported_not_run(lab_pack, tmp_path, function_yaml, message):
+    spec = spec_of(lab_pack, "tuning")
+    report = run_checks(spec, workspace_with(spec, tmp_path, {"function.yaml": function_yaml}))
+    assert not report.passed and message in report.error
+    assert all(check.status == ERROR and check.message.startswith("not run: ") for check in report.checks)
+
+
+def test_resources_setup_and_resource_checks_against_moto(lab_pack, tmp_path):
+    spec = spec_of(lab_pack, "aws")
+    solved = run_checks(spec, workspace_with(spec, tmp_path, solution=True))
+    assert solved.passed, [c.to_dict() for c in solved.checks]
+    starter = run_checks(spec, workspace_with(spec, tmp_path / "again"))
+    copy_check = starter.checks[0]
+    assert copy_check.status == FAIL
+    assert "s3_object: expected an object at s3://outbox/" in copy_check.message
+    assert "sqs_messages: expected exactly 1 messages left on jobs, found 0" in copy_check.message
+    assert starter.checks[1].status == PASS  # each check starts from the seeded state
+
+
+def test_authoring_check_finds_the_broken_lab(lab_pack):
+    verdict = check_lab(spec_of(lab_pack, "pychecks"))
+    assert verdict.problems == [
+        "the solution fails 'a broken check is an error, not a failure': the check could not run: ZeroDivisionError: "
+        "the author divided by zero"
+    ]
+    assert check_lab(spec_of(lab_pack, "tuning")).problems == []
