@@ -100,10 +100,9 @@ class LambdaRuntime:
         self._log_cap_bytes = log_cap_bytes
         self._environments: dict[str, ExecutionEnvironment] = {}
         self._idle_timers: dict[str, asyncio.Task] = {}
-        self._background: set[asyncio.Task] = set()
         self._pool_changed: asyncio.Event | None = None
         self._serial = 0
-        self._started = False
+        self._starting: asyncio.Task | None = None
         self._closed = False
         self._tmp_root = tempfile.mkdtemp(prefix="lambdalearn-runtime-")
         # What provisioned environments printed during their INIT, which happens before any invocation.
@@ -120,9 +119,11 @@ class LambdaRuntime:
 
     async def start(self) -> None:
         """Start the fork server and initialise the provisioned environments (before any traffic)."""
-        if self._started:
-            return
-        self._started = True
+        if self._starting is None:
+            self._starting = asyncio.create_task(self._start())
+        await asyncio.shield(self._starting)
+
+    async def _start(self) -> None:
         start = getattr(self._launcher, "start", None)
         if start is not None:
             await start()
@@ -159,7 +160,11 @@ class LambdaRuntime:
             trace_id=_trace_id(),
             client_context=json.dumps(client_context) if client_context is not None else None,
         )
-        outcome = await env.invoke(invocation)
+        try:
+            outcome = await env.invoke(invocation)
+        except asyncio.CancelledError:
+            await env.shutdown("invocation cancelled")  # the caller gave up: do not leave it running
+            raise
         record = self._record(request_id, env, cold, outcome)
         if record.status == "error":
             self.metrics.errors += 1
@@ -206,9 +211,6 @@ class LambdaRuntime:
         for timer in self._idle_timers.values():
             timer.cancel()
         await asyncio.gather(*(env.shutdown("closed") for env in list(self._environments.values())))
-        for task in list(self._background):
-            task.cancel()
-        await asyncio.gather(*self._background, return_exceptions=True)
         if self._owns_launcher:
             await self._launcher.aclose()
         shutil.rmtree(self._tmp_root, ignore_errors=True)

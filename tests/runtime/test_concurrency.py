@@ -192,3 +192,35 @@ def test_a_launcher_passed_in_is_shared_and_left_running_for_its_owner(run, func
 
     pid, alive_between_runtimes = run(scenario())
     assert alive_between_runtimes and not is_alive(pid)
+
+
+def test_a_cancelled_invocation_does_not_keep_its_environment(run, function_config, leftover_processes):
+    async def scenario():
+        async with LambdaRuntime(function_config("hostile.misbehave", timeout_s=30)) as runtime:
+            task = asyncio.create_task(runtime.invoke({"action": "infinite_loop"}))
+            while not runtime.environments() or runtime.environments()[0].pid is None:
+                await asyncio.sleep(0.01)
+            pids = {view.pid for view in runtime.environments()}
+            await asyncio.sleep(0.2)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            pool_after_cancel = runtime.environments()
+            after = await runtime.invoke({"action": "ok"})
+        return pids, pool_after_cancel, after
+
+    pids, pool_after_cancel, after = run(scenario())
+    assert pool_after_cancel == [] and after.status == "success"
+    assert leftover_processes(pids) == {}
+
+
+def test_concurrent_first_invocations_wait_for_provisioned_environments(run, function_config):
+    async def scenario():
+        runtime = LambdaRuntime(function_config("hostile.misbehave", provisioned_concurrency=2))
+        try:
+            return await runtime.invoke_many([SLOW_EVENT] * 2, concurrency=2)  # no explicit start()
+        finally:
+            await runtime.aclose()
+
+    records = run(scenario())
+    assert sorted(record.environment_id for record in records) == ["pc-1", "pc-2"]
