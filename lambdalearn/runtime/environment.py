@@ -72,7 +72,7 @@ class InvokeOutcome:
     returncode: int | None = None
     init_duration_ms: float | None = None
     duration_ms: float = 0.0
-    elapsed_s: float = 0.0
+    elapsed_s: float = 0.0  # seconds from handing the event over to the end (a timeout's "N.NN seconds")
     max_memory_used_mb: int = 0
     during_init: bool = False  # the environment failed before the event was handed over
     init_lines: list[str] = field(default_factory=list)
@@ -348,11 +348,9 @@ class ExecutionEnvironment:
                 procfs.kill_session(self.process.pid)
         ended = time.perf_counter()
         self._inflight = None
-        outcome.elapsed_s = ended - started
         dispatched = inflight.dispatched_at or started
-        outcome.duration_ms = (ended - dispatched) * 1000
-        if outcome.kind is OutcomeKind.TIMEOUT:
-            outcome.elapsed_s = ended - dispatched
+        outcome.elapsed_s = ended - dispatched
+        outcome.duration_ms = outcome.elapsed_s * 1000
         outcome.init_duration_ms = init_duration
         outcome.init_lines = init_lines
         outcome.lines = self._logs.take_lines()
