@@ -99,7 +99,7 @@ def test_provisioned_environments_know_their_initialization_type(run, function_c
 
 
 async def _wait_until_idle(runtime: LambdaRuntime) -> None:
-    for _ in range(200):
+    for _ in range(1000):
         if all(view.state == "idle" for view in runtime.environments()):
             return
         await asyncio.sleep(0.01)
@@ -115,7 +115,7 @@ def test_an_idle_environment_is_shut_down_after_the_idle_timeout_of_the_clock(ru
             await clock.advance(299)
             still_there = len(runtime.environments())
             await clock.advance(2)
-            for _ in range(100):
+            for _ in range(1000):
                 if not runtime.environments():
                     break
                 await asyncio.sleep(0.01)
