@@ -160,6 +160,14 @@ def request_too_large_error(size: int) -> dict[str, str]:
     }
 
 
+def invalid_request_content_error(detail: str) -> dict[str, str]:
+    """The Invoke API's 400 body (InvalidRequestContentException) for a payload that is not JSON.
+
+    Lambda's own detail comes from its Java JSON parser; ours is Python's, after the same prefix.
+    """
+    return {"Type": "User", "message": f"Could not parse request body into json: Could not parse payload into json: {detail}"}
+
+
 def throttle_error(reserved: bool) -> dict[str, str]:
     """The Invoke API's 429 body (TooManyRequestsException)."""
     reason = "ReservedFunctionConcurrentInvocationLimitExceeded" if reserved else "ConcurrentInvocationLimitExceeded"

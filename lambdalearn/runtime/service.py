@@ -137,9 +137,11 @@ class LambdaRuntime:
         await self.start()
         event = {} if event is None else event
         body = event if isinstance(event, bytes) else json.dumps(event).encode()
+        body = body if body.strip() else b"{}"  # an empty payload arrives as {}
         request_id = str(uuid.uuid4())
-        if len(body) > records.REQUEST_SIZE_LIMIT:
-            record = self._refused(request_id, "RequestEntityTooLargeException", records.request_too_large_error(len(body)))
+        refusal = _request_refusal(body)
+        if refusal is not None:
+            record = self._refused(request_id, *refusal)
             self._publish(EventKind.INVOCATION_FINISHED, None, request_id, record)
             return record
         acquired = await self._acquire()
@@ -405,6 +407,17 @@ class LambdaRuntime:
             cost_usd=cost,
             logs=logs,
         )
+
+
+def _request_refusal(body: bytes) -> tuple[str, dict] | None:
+    """Why the Invoke API would refuse this payload before running anything (None if it would not)."""
+    if len(body) > records.REQUEST_SIZE_LIMIT:
+        return "RequestEntityTooLargeException", records.request_too_large_error(len(body))
+    try:
+        json.loads(body)
+    except ValueError as error:
+        return "InvalidRequestContentException", records.invalid_request_content_error(str(error))
+    return None
 
 
 def _round(value: float | None) -> float | None:

@@ -291,3 +291,15 @@ def test_an_environment_that_cannot_start_is_not_left_in_the_pool(run, function_
             return runtime.environments()
 
     assert run(scenario()) == []
+
+
+def test_a_payload_that_is_not_json_is_refused_and_an_empty_one_is_an_empty_object(run, function_config):
+    async def scenario():
+        async with LambdaRuntime(function_config("basic.echo")) as runtime:
+            return await runtime.invoke(b"not json"), await runtime.invoke(b"")
+
+    refused, empty = run(scenario())
+    assert refused.status == "error" and refused.error_type == "InvalidRequestContentException"
+    assert refused.payload["message"].startswith("Could not parse request body into json: ")
+    assert refused.environment_id is None
+    assert empty.payload == {"event": {}}
