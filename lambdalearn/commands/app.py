@@ -1,11 +1,12 @@
-"""Opening the Textual study app from the command line (Textual is imported here, never at CLI start-up)."""
+"""Opening the Textual study app from the command line.
+
+Imports stay minimal here: Textual and the app come in when the app opens, and the services (packs,
+database) are imported by the app itself after its first frame, so the home screen shows at once.
+"""
 
 from __future__ import annotations
 
 import click
-
-from lambdalearn.commands.common import data_dir_of
-from lambdalearn.progress.store import StoreError
 
 
 def open_app(ctx: click.Context, catalog=None, quiz: dict | None = None, seed: int | None = None) -> None:
@@ -13,13 +14,12 @@ def open_app(ctx: click.Context, catalog=None, quiz: dict | None = None, seed: i
     tag, limit, new_limit, cram) opens it on the quiz screen; `catalog` saves loading the packs again."""
     from lambdalearn.tui.app import LambdaLearnApp, QuizRequest
 
-    try:
-        data_dir = data_dir_of(ctx)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
-    app = LambdaLearnApp(data_dir, catalog=catalog, start_quiz=QuizRequest(**quiz) if quiz is not None else None,
-                         seed=seed)
+    explicit = (ctx.find_root().obj or {}).get("data_dir")
+    request = QuizRequest(**quiz) if quiz is not None else None
+    app = LambdaLearnApp(explicit, catalog=catalog, start_quiz=request, seed=seed)
     try:
         app.run()
     finally:
         app.close_store()
+    if app.load_error:
+        raise click.ClickException(app.load_error)

@@ -62,7 +62,7 @@ class LambdaLearnApp(App[None]):
 
     def __init__(
         self,
-        data_dir: Path,
+        data_dir: Path | None,
         *,
         pack_roots: list[Path] | None = None,
         catalog: Catalog | None = None,
@@ -71,7 +71,7 @@ class LambdaLearnApp(App[None]):
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
-        self.data_dir = Path(data_dir)
+        self.data_dir = Path(data_dir) if data_dir is not None else None  # None: resolved when loading
         self.pack_roots = pack_roots
         self.catalog: Catalog | None = catalog
         self.store: ProgressStore | None = None
@@ -87,16 +87,27 @@ class LambdaLearnApp(App[None]):
     # ----- start-up -------------------------------------------------------------------------------------
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
-        self.load_study()
+        self.call_after_refresh(self.load_study)  # after the first frame: the loader competes for the GIL
 
     @work(thread=True, exclusive=True, group="load")
     def load_study(self) -> None:
-        """Load the packs and import the services (slow) off the app's thread."""
-        from lambdalearn.progress import store as _store  # noqa: F401  (warm import for _open_store)
+        """Find the data folder, import the services and load the packs (about a second) off the app's thread."""
+        from lambdalearn.progress.paths import resolve_data_dir
+        from lambdalearn.progress.store import StoreError
         from lambdalearn.study.catalog import Catalog
 
+        try:
+            self.data_dir = resolve_data_dir(self.data_dir)
+        except StoreError as error:
+            self.call_from_thread(self._fail, str(error))
+            return
         catalog = self.catalog or Catalog.load(self.pack_roots, self.data_dir)
         self.call_from_thread(self._open_store, catalog)
+
+    def _fail(self, message: str) -> None:
+        """The data folder or database cannot be used: leave, and let the command line print why."""
+        self.load_error = message
+        self.exit(return_code=1)
 
     def _open_store(self, catalog: Catalog) -> None:
         from lambdalearn.progress.settings import load_settings
@@ -106,8 +117,7 @@ class LambdaLearnApp(App[None]):
         try:
             self.store = ProgressStore.open(self.data_dir)
         except StoreError as error:
-            self.load_error = str(error)
-            self.notify(str(error), title="Progress database", severity="error", timeout=30)
+            self._fail(str(error))
             return
         self.settings = load_settings(self.store)
         for notice in self.store.notices:

@@ -46,8 +46,12 @@ def make_app(mini_pack: Path, data_dir: Path):
 
 
 async def loaded(pilot) -> None:
-    """Wait until the app has loaded the packs and opened the database."""
-    await pilot.app.workers.wait_for_complete()
+    """Wait until the app has loaded the packs and opened the database (the loader starts after the
+    first frame, so wait for `ready` rather than for workers)."""
+    for _ in range(400):
+        if pilot.app.ready or pilot.app.load_error:
+            break
+        await pilot.pause(0.025)
     await pilot.pause()
     assert pilot.app.ready
 

@@ -55,30 +55,44 @@ class LessonScreen(Screen):
             with Vertical(id="reader"):
                 yield Static("", id="badges")
                 with VerticalScroll(id="page-scroll"):
-                    yield Markdown(id="page", open_links=False)
+                    # The first page is composed with the screen, so the first frame already shows it.
+                    yield Markdown(self.pages[self.page_index].text, id="page", open_links=False)
                 yield Static("", id="pager")
-            with Vertical(id="notes-pane"):
-                yield Label("Notes (saved as you type)", id="notes-title")
-                yield TextArea(id="notes", soft_wrap=True)
+            with Vertical(id="notes-pane", classes="hidden"):
+                yield Label("Notes (saved as you type)", id="notes-title")  # the editor is mounted when shown
         yield Footer()
 
     def on_mount(self) -> None:
         self._layout_for_width(self.app.size.width)
-        self.show_lesson(self.pack, self.lesson, self.anchor)
+        self.show_lesson(self.pack, self.lesson, self.anchor, composed=True)
 
     def on_resize(self) -> None:
         self._layout_for_width(self.size.width)
 
     def _layout_for_width(self, width: int) -> None:
         """Side panes only when there is room: contents from 100 columns, notes from 140 (or on demand)."""
-        self.query_one("#toc").set_class(width < 100, "hidden")
-        notes = self.query_one("#notes-pane")
-        if not notes.has_class("opened"):
+        toc, notes = self.query_one("#toc"), self.query_one("#notes-pane")
+        if toc.has_class("hidden") != (width < 100):
+            toc.set_class(width < 100, "hidden")
+        if not notes.has_class("opened") and notes.has_class("hidden") != (width < 140):
             notes.set_class(width < 140, "hidden")
+            if width >= 140:
+                self._notes_editor()
+
+    def _notes_editor(self) -> TextArea:
+        """The notes editor, mounted the first time the pane shows (a TextArea costs a lot to build)."""
+        found = self.query("#notes")
+        if found:
+            return found.first(TextArea)
+        editor = TextArea(self._note_text, id="notes", soft_wrap=True)
+        self.query_one("#notes-pane").mount(editor)
+        return editor
 
     # ----- showing a lesson -----------------------------------------------------------------------------
-    def show_lesson(self, pack: Pack, lesson: Lesson, anchor: str = "") -> None:
-        """Show `lesson` (at the section `anchor`); remembers it as opened and loads its note."""
+    def show_lesson(self, pack: Pack, lesson: Lesson, anchor: str = "", composed: bool = False) -> None:
+        """Show `lesson` (at the section `anchor`); remembers it as opened and loads its note.
+
+        `composed`: the page is already in the Markdown widget (the screen was just built with it)."""
         from lambdalearn.progress.lessons import completed_lessons, mark_lesson_opened
         from lambdalearn.progress.notes import load_note
 
@@ -90,15 +104,16 @@ class LessonScreen(Screen):
         store = self.app.store
         mark_lesson_opened(store, pack.id, lesson.id, self.app.now())
         self.done = (pack.id, lesson.id) in completed_lessons(store, pack.id)
-        notes = self.query_one("#notes", TextArea)
-        with notes.prevent(TextArea.Changed):
-            notes.load_text(load_note(store, pack.id, lesson.id))
+        self._note_text = load_note(store, pack.id, lesson.id)
         self._note_dirty_since = None
+        for editor in self.query("#notes").results(TextArea):
+            with editor.prevent(TextArea.Changed):
+                editor.load_text(self._note_text)
         self.sub_title = f"Lesson {lesson.order}: {lesson.title}"
         toc = self.query_one("#toc", OptionList)
         toc.clear_options()
         toc.add_options(Option(f"{n + 1}. {page.title}", id=str(n)) for n, page in enumerate(self.pages))
-        self._show_page(anchor)
+        self._show_page(anchor, update=not composed)
 
     def _show_badges(self) -> None:
         lesson = self.lesson
@@ -107,7 +122,7 @@ class LessonScreen(Screen):
             f"[reverse] {lesson.difficulty} [/] [reverse] {lesson.xp} XP [/] [reverse] {lesson.minutes} min [/]  {state}"
         )
 
-    def _show_page(self, anchor: str = "") -> None:
+    def _show_page(self, anchor: str = "", update: bool = True) -> None:
         page = self.pages[self.page_index]
         markdown = self.query_one("#page", Markdown)
         scroll = self.query_one("#page-scroll", VerticalScroll)
@@ -117,8 +132,11 @@ class LessonScreen(Screen):
         )
         toc = self.query_one("#toc", OptionList)
         toc.highlighted = self.page_index
-        scroll.scroll_home(animate=False)
-        self.call_after_refresh(self._update_markdown, markdown, page.text, anchor)
+        if update:
+            scroll.scroll_home(animate=False)
+            self.call_after_refresh(self._update_markdown, markdown, page.text, anchor)
+        elif anchor:
+            self.call_after_refresh(self._scroll_to, anchor)
 
     async def _update_markdown(self, markdown: Markdown, text: str, anchor: str) -> None:
         await markdown.update(text)
@@ -170,10 +188,11 @@ class LessonScreen(Screen):
 
     def action_notes(self) -> None:
         notes = self.query_one("#notes-pane")
-        if notes.has_class("hidden") or not self.query_one("#notes", TextArea).has_focus:
+        editor = self._notes_editor()
+        if notes.has_class("hidden") or not editor.has_focus:
             notes.add_class("opened")
             notes.remove_class("hidden")
-            self.query_one("#notes", TextArea).focus()
+            self.call_after_refresh(editor.focus)
         else:
             notes.remove_class("opened")
             self._layout_for_width(self.size.width)
@@ -185,7 +204,7 @@ class LessonScreen(Screen):
         toc.focus()
 
     def action_back(self) -> None:
-        if self.query_one("#notes", TextArea).has_focus:
+        if any(editor.has_focus for editor in self.query("#notes")):
             self.query_one("#page-scroll").focus()
             return
         self.dismiss()

@@ -1,0 +1,173 @@
+"""Home, stats, settings, themes, the command palette, help, and `lambdalearn quiz` opening the app."""
+
+from __future__ import annotations
+
+import re
+
+from click.testing import CliRunner
+
+from lambdalearn.cli import cli
+from lambdalearn.progress.lessons import complete_lesson
+from lambdalearn.progress.settings import load_settings
+from lambdalearn.progress.store import ProgressStore
+from lambdalearn.tui.app import LambdaLearnApp, QuizRequest
+from lambdalearn.tui.screens.help import HelpScreen
+from lambdalearn.tui.screens.home import HomeScreen
+from lambdalearn.tui.screens.quiz import QuizScreen
+from lambdalearn.tui.screens.settings import SettingsScreen
+from lambdalearn.tui.screens.stats import StatsScreen
+
+from .conftest import loaded
+from .test_quiz import answer
+
+
+async def test_home_shows_standing_map_continue_and_packs(make_app, data_dir):
+    with ProgressStore.open(data_dir) as store:
+        complete_lesson(store, "mini", "handlers", 40)
+    app = make_app(fixed_clock=False)
+    async with app.run_test() as pilot:
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        await loaded(pilot)
+        assert str(home.query_one("#level").render()) == "Level 1 · 40 XP"
+        assert "60 XP to level 2" in str(home.query_one("#xp-left").render())
+        assert "Streak 1 day" in str(home.query_one("#today").render())
+        table = home.query_one("#course-map")
+        assert [table.get_row_at(i)[1:3] for i in range(table.row_count)] == [["Handlers", "✓ done"], ["Limits", "·"]]
+        assert "Read lesson 2: Limits" in str(home.query_one("#continue").label)
+        assert "Mini pack for tests 1.0.0 (2 lessons, 8 questions)" in str(home.query_one("#packs").render())
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.screen.lesson.id == "limits"
+
+
+async def test_home_lists_content_skipped_by_validation(make_app, mini_pack):
+    (mini_pack / "quizzes" / "broken.yaml").write_text("id: broken\ntitle: Broken\nquestions: [{id: x, type: single}]\n")
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        assert "skipped: they failed validation" in str(app.screen.query_one("#packs").render())
+        await pilot.press("v")
+        await pilot.pause()
+        assert any("broken.yaml" in str(option.prompt) for option in app.screen.query_one("OptionList").options)
+
+
+async def test_stats_show_the_figures_of_lambdalearn_stats(make_app, data_dir):
+    app = make_app(fixed_clock=False)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await loaded(pilot)
+        app.start_quiz(QuizRequest(deck="handlers-quiz", limit=2))
+        await pilot.pause()
+        for _ in range(2):
+            await answer(pilot, right=True)
+            await pilot.press("enter")
+        await pilot.press("escape", "s")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        headline = str(app.screen.query_one("#headline").render())
+        heatmap = str(app.screen.query_one("#heatmap").render())
+    printed = CliRunner().invoke(cli, ["--data-dir", str(data_dir), "stats"]).output
+    for line in printed.splitlines():
+        name, value = re.split(r"\s{2,}", line, maxsplit=1)
+        assert f"{name:<13}{value}" in headline, line
+    assert "█" in heatmap or "▓" in heatmap
+
+
+async def test_settings_are_validated_and_stored(make_app, data_dir):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("comma")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        screen.query_one("#desired_retention").value = "2"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "desired_retention" in str(screen.query_one("#settings-error").render())
+        screen.query_one("#desired_retention").value = "0.85"
+        screen.query_one("#daily_new_limit").value = "5"
+        screen.query_one("#exam_questions").value = "2"
+        screen.query_one("#theme").value = "nord"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert str(screen.query_one("#settings-error").render()) == ""
+    with ProgressStore.open(data_dir) as store:
+        settings = load_settings(store)
+    assert (settings.desired_retention, settings.daily_new_limit, settings.exam_questions, settings.theme) == (0.85, 5, 2, "nord")
+
+
+async def test_theme_chosen_anywhere_is_remembered(make_app, data_dir):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        app.theme = "gruvbox"
+        await pilot.pause()
+    second = make_app()
+    async with second.run_test() as pilot:
+        await loaded(pilot)
+        assert second.theme == "gruvbox"
+
+
+async def test_palette_offers_every_screen_and_lesson_and_help_opens(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        names = [command.title for command in app.get_system_commands(app.screen)]
+        for expected in ("Home", "Continue", "Quiz: due cards", "Quiz: cram", "Mock exam", "Stats", "Settings",
+                         "Search lessons", "Help", "Lesson 1: Handlers", "Quiz me on: Limits", "Theme", "Quit"):
+            assert expected in names
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        from textual.command import CommandPalette
+
+        assert isinstance(app.screen, CommandPalette)
+
+
+async def test_start_in_the_quiz_with_filters(make_app):
+    app = make_app(start_quiz=QuizRequest(deck="limits-quiz"))
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, QuizScreen)
+        assert [e.question.id for e in app.screen.session.queue] == ["l-num", "l-cloze"]
+
+
+def test_quiz_command_opens_the_app_on_the_quiz_with_its_filters(mini_pack, tmp_path, monkeypatch):
+    started = []
+    monkeypatch.setattr(LambdaLearnApp, "run", lambda self: started.append(self))
+    result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "d"), "quiz", "--pack-dir", str(mini_pack),
+                                      "--deck", "limits-quiz", "--cram", "--limit", "3"])
+    assert result.exit_code == 0, result.output
+    [app] = started
+    assert app.start_quiz_request == QuizRequest(deck="limits-quiz", limit=3, cram=True)
+    assert [p.id for p in app.catalog.packs] == ["mini"] and app.data_dir == tmp_path / "d"
+
+
+def test_quiz_command_rejects_unknown_filters_before_opening_the_app(mini_pack, monkeypatch):
+    monkeypatch.setattr(LambdaLearnApp, "run", lambda self: (_ for _ in ()).throw(AssertionError("opened")))
+    result = CliRunner().invoke(cli, ["quiz", "--pack-dir", str(mini_pack), "--deck", "nope"])
+    assert result.exit_code == 2 and "no deck named 'nope'" in result.output
+
+
+def test_lambdalearn_alone_opens_the_app(tmp_path, monkeypatch):
+    started = []
+    monkeypatch.setattr(LambdaLearnApp, "run", lambda self: started.append(self))
+    assert CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "d")]).exit_code == 0
+    assert started and started[0].start_quiz_request is None
+
+
+async def test_an_unusable_data_folder_ends_the_app_with_the_reason(tmp_path, mini_pack):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    app = LambdaLearnApp(blocker / "data", pack_roots=[mini_pack])
+    async with app.run_test() as pilot:
+        for _ in range(400):
+            if app.load_error:
+                break
+            await pilot.pause(0.025)
+    assert app.return_code == 1 and "Cannot" in app.load_error and str(blocker) in app.load_error

@@ -1,0 +1,52 @@
+"""Snapshots pin how the home, lesson, question and exam-result screens look at 80x24.
+
+Deterministic: the mini fixture pack, a fresh data folder, a fixed clock and seed. After a deliberate
+change of look, refresh with `pytest tests/tui/test_snapshots.py --snapshot-update` and review the SVGs.
+"""
+
+from __future__ import annotations
+
+from .conftest import loaded, type_text
+
+
+def test_home_screen(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=loaded)
+
+
+def test_lesson_screen(snap_compare, make_app):
+    async def open_lesson(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_lesson)
+
+
+def test_question_screen_after_a_wrong_answer(snap_compare, make_app):
+    async def answer_wrong(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=answer_wrong)
+
+
+def test_exam_result_screen(snap_compare, make_app):
+    async def take_exam(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = pilot.app.screen
+        if screen.exam.items[0].entry.question.type == "numeric":
+            await type_text(pilot, "900")
+            await pilot.press("enter")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=take_exam)
