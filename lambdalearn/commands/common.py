@@ -24,8 +24,11 @@ def open_store(ctx: click.Context) -> ProgressStore:
 
 
 def data_dir_of(ctx: click.Context) -> Path:
-    """The data folder chosen by --data-dir, LAMBDALEARN_HOME or the platform default."""
-    return resolve_data_dir((ctx.find_root().obj or {}).get("data_dir"))
+    """The data folder chosen by --data-dir, LAMBDALEARN_HOME or the platform default (created if needed)."""
+    try:
+        return resolve_data_dir((ctx.find_root().obj or {}).get("data_dir"))
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def load_catalog(ctx: click.Context, roots: list[Path] | None = None) -> Catalog:

@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 
 from lambdalearn.commands.common import load_catalog, open_store
-from lambdalearn.progress.backup import automatic_backup, backup_to
-from lambdalearn.progress.store import BACKUP_DIR_NAME
+from lambdalearn.progress.backup import BACKUP_DIR_NAME, automatic_backup, backup_to
 from lambdalearn.progress.portable import ImportRefused, import_progress, read_export, write_export
 
 

@@ -1,7 +1,8 @@
-"""`lambdalearn backup`: a consistent copy of the progress database, safe while the app is running.
+"""Consistent copies of the progress database: before migrations and imports, and on request.
 
 SQLite's online backup API copies a live WAL database page by page under its own locking, so the copy is
-consistent even if the app writes at the same moment.
+consistent even while the app writes. It must not run on a connection inside an open write transaction
+(it would wait for itself), so callers take copies before they begin one.
 """
 
 from __future__ import annotations
@@ -9,14 +10,17 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lambdalearn.progress.store import BACKUP_DIR_NAME, ProgressStore
+if TYPE_CHECKING:
+    from lambdalearn.progress.store import ProgressStore
 
-AUTOMATIC_BACKUPS_KEPT = 5
+BACKUP_DIR_NAME = "backups"
+BACKUPS_KEPT = 5
 
 
-def backup_to(store: ProgressStore, target: Path) -> Path:
-    """Copy the store to `target` (a new file) with the online backup API."""
+def copy_database(conn: sqlite3.Connection, target: Path) -> Path:
+    """Copy the database behind `conn` to the new file `target` (written whole or not at all)."""
     target = Path(target)
     if target.exists():
         raise FileExistsError(f"{target} already exists; choose a new file name")
@@ -24,18 +28,27 @@ def backup_to(store: ProgressStore, target: Path) -> Path:
     partial = target.with_name(target.name + ".part")
     destination = sqlite3.connect(partial)
     try:
-        store.db.conn.backup(destination)
+        conn.backup(destination)
     finally:
         destination.close()
     partial.replace(target)
     return target
 
 
-def automatic_backup(store: ProgressStore, reason: str) -> Path:
-    """A copy in the data folder's backups/ before a risky change (`reason`: "import", ...), keeping the last few."""
-    folder = store.path.parent / BACKUP_DIR_NAME
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    copy = backup_to(store, folder / f"{store.path.stem}-{stamp}-{reason}.db")
-    for old in sorted(folder.glob(f"{store.path.stem}-*.db"))[:-AUTOMATIC_BACKUPS_KEPT]:
+def automatic_copy(conn: sqlite3.Connection, db_path: Path, label: str) -> Path:
+    """A copy in backups/ beside the database, named after `label`; only the newest `BACKUPS_KEPT` stay."""
+    folder = db_path.parent / BACKUP_DIR_NAME
+    copy = copy_database(conn, folder / f"{db_path.stem}-{datetime.now():%Y%m%d-%H%M%S-%f}-{label}.db")
+    for old in sorted(folder.glob(f"{db_path.stem}-*.db"))[:-BACKUPS_KEPT]:
         old.unlink(missing_ok=True)
     return copy
+
+
+def backup_to(store: ProgressStore, target: Path) -> Path:
+    """`lambdalearn backup FILE`: a copy of the learner's database at `target`."""
+    return copy_database(store.db.conn, target)
+
+
+def automatic_backup(store: ProgressStore, reason: str) -> Path:
+    """A pruned copy in backups/ before a risky change (`reason`: "import", ...)."""
+    return automatic_copy(store.db.conn, store.path, reason)

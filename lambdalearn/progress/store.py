@@ -18,10 +18,9 @@ from pathlib import Path
 import sqlite_utils
 
 from lambdalearn.progress import migrations
+from lambdalearn.progress.backup import BACKUP_DIR_NAME, automatic_copy
 
 DB_FILE_NAME = "progress.db"
-BACKUP_DIR_NAME = "backups"
-BACKUPS_KEPT = 5
 BUSY_TIMEOUT_MS = 5000
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -231,26 +230,14 @@ def _holds_data(db: sqlite_utils.Database) -> bool:
 
 
 def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
-    """Copy the database (consistently, WAL included) to backups/ and prune to the newest `BACKUPS_KEPT`."""
-    backup_dir = path.parent / BACKUP_DIR_NAME
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = backup_dir / f"{path.stem}-{stamp}-v{version}.db"
+    """Copy the database (consistently, WAL included) to backups/ before upgrading it from `version`."""
     try:
-        backup_dir.mkdir(exist_ok=True)
-        destination = sqlite3.connect(target)
-        try:
-            conn.backup(destination)
-        finally:
-            destination.close()
+        return automatic_copy(conn, path, f"v{version}")
     except (OSError, sqlite3.Error) as error:
         raise StoreError(
-            f"Your progress database {path} needs an upgrade, but the safety copy to {backup_dir} failed: "
-            f"{error}. Nothing was changed."
+            f"Your progress database {path} needs an upgrade, but the safety copy to "
+            f"{path.parent / BACKUP_DIR_NAME} failed: {error}. Nothing was changed."
         ) from error
-    backups = sorted(backup_dir.glob(f"{path.stem}-*.db"))
-    for old in backups[:-BACKUPS_KEPT]:
-        old.unlink(missing_ok=True)
-    return target
 
 
 _LEARNER_MESSAGES = {

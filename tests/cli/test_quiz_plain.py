@@ -155,3 +155,11 @@ def test_database_from_a_newer_version_is_refused_untouched(tmp_path, mini_pack)
     assert result.exit_code == 1
     assert "newer" in result.output and "Traceback" not in result.output
     assert (tmp_path / "progress.db").read_bytes() == before
+
+
+def test_a_data_folder_that_cannot_be_created_is_a_clear_error(tmp_path, mini_pack):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = quiz(blocker / "home", mini_pack, "", "--deck", "handlers-quiz")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "Error:" in result.output

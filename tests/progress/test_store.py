@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from lambdalearn.progress import migrations
-from lambdalearn.progress.store import BACKUPS_KEPT, ProgressStore, StoreError
+from lambdalearn.progress.backup import BACKUPS_KEPT
+from lambdalearn.progress.store import ProgressStore, StoreError
 from lambdalearn.progress.xp import award_xp, total_xp
 
 # The schema exactly as version 1 shipped it, written out by hand: the upgrade test must not depend on the
