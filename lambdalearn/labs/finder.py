@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lambdalearn.content.labs import LabSpec, lab_folders
+from lambdalearn.content.labs import LAB_FILE, LabSpec, load_lab
 from lambdalearn.content.manifest import load_manifest
 from lambdalearn.content.models import LabFolder, Pack
 
@@ -39,7 +39,10 @@ def pack_roots(data_dir: Path | None) -> list[Path]:
 
 
 def find_lab(roots: Iterable[Path], lab_ref: str) -> FoundLab:
-    """The lab called `lab_ref` (optionally `pack/lab`); the first pack that has it wins."""
+    """The lab called `lab_ref` (optionally `pack/lab`); the first pack that has it wins.
+
+    A lab's id is its folder's name (validation insists), so only that one folder is read.
+    """
     wanted_pack, _, lab_id = lab_ref.rpartition("/")
     known: list[str] = []
     seen_packs: set[str] = set()
@@ -48,13 +51,14 @@ def find_lab(roots: Iterable[Path], lab_ref: str) -> FoundLab:
         if pack_id in seen_packs or (wanted_pack and pack_id != wanted_pack):
             continue
         seen_packs.add(pack_id)
-        for folder in lab_folders(root, [], None):
-            known.append(folder.id)
-            if folder.id != lab_id:
-                continue
-            if folder.spec is None:
+        folder = root / "labs" / lab_id
+        if lab_id and folder.is_dir() and "/" not in lab_id and not lab_id.startswith("."):
+            problems: list = []
+            spec = load_lab(folder, f"labs/{lab_id}/{LAB_FILE}", problems, None) if (folder / LAB_FILE).is_file() else None
+            if spec is None:
                 raise LabNotFound(f"lab '{lab_ref}' has problems; run `lambdalearn pack validate {root}` to see them")
-            return FoundLab(pack_id, folder)
+            return FoundLab(pack_id, LabFolder(spec.id, folder, spec.title, spec))
+        known.extend(p.name for p in (root / "labs").glob("*") if (p / LAB_FILE).is_file())
     raise LabNotFound(f"no lab '{lab_ref}'; labs: {', '.join(sorted(known)) or 'none'}")
 
 

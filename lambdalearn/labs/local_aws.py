@@ -2,26 +2,38 @@
 
 Handlers reach it through `AWS_ENDPOINT_URL` (set by the runtime from the URL given here) with dummy
 credentials, so their boto3 code runs unchanged and can never reach a real account: `require_loopback`
-refuses any endpoint that is not on this machine's loopback interface. moto and boto3 are imported only
-here, inside the functions that need them, and only for labs that declare resources.
+refuses any endpoint that is not on this machine's loopback interface. boto3 is imported only here, inside
+the functions that need it, and only for labs that declare resources.
 
-The server is a thread of this process (moto's `ThreadedMotoServer`), so it cannot outlive the check run:
-`close()` stops it, and a Ctrl-C that kills the process takes the thread with it. Before each check the
-state is reset (moto's `/moto-api/reset`) and the lab's resources are created again, so checks do not see
-each other's objects and items.
+The server is moto's, in a child process: it starts while this process gets on with other work, its
+hundreds of modules never load here, and it cannot outlive the run. `close()` ends it; if this process dies
+(even by SIGKILL) the server sees its stdin reach end-of-file and exits; a Ctrl-C in the terminal reaches it
+too (same process group). Before each check the state is reset (moto's `/moto-api/reset`) and the lab's
+resources are created again, so checks do not see each other's objects and items.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
-import logging
+import subprocess
+import sys
 import urllib.request
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlparse
 
 from lambdalearn.content.labs import Resources
+
+# The server prints its port, then serves until its stdin (a pipe from us) closes.
+_SERVER_CODE = (
+    "import sys\n"
+    "from moto.server import ThreadedMotoServer\n"
+    "server = ThreadedMotoServer(ip_address='127.0.0.1', port=0, verbose=False)\n"
+    "server.start()\n"
+    "print(server.get_host_and_port()[1], flush=True)\n"
+    "sys.stdin.read()\n"
+)
 
 REGION = "us-east-1"
 DUMMY_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
@@ -48,15 +60,25 @@ class LocalAws:
     """A moto server holding the lab's resources. Use as a context manager or call `close()`."""
 
     def __init__(self, resources: Resources) -> None:
-        from moto.server import ThreadedMotoServer
-
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self.resources = resources
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        self._server.start()
-        host, port = self._server.get_host_and_port()
-        self.endpoint_url = require_loopback(f"http://{host}:{port}")
         self._clients: dict[str, Any] = {}
+        self._process: subprocess.Popen | None = subprocess.Popen(
+            [sys.executable, "-c", _SERVER_CODE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            import boto3  # noqa: F401  (imported while the server starts)
+
+            assert self._process.stdout is not None
+            port = self._process.stdout.readline().strip()
+            if not port.isdigit():
+                raise RuntimeError("the local AWS (moto server) did not start")
+            self.endpoint_url = require_loopback(f"http://127.0.0.1:{int(port)}")
+        except BaseException:
+            self.close()
+            raise
 
     def __enter__(self) -> LocalAws:
         return self
@@ -65,10 +87,15 @@ class LocalAws:
         self.close()
 
     def close(self) -> None:
-        """Stop the server (idempotent)."""
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
+        """Stop the server (SIGKILL: it holds nothing worth saving) and reap it; idempotent."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        process.kill()
+        process.wait()
+        for pipe in (process.stdin, process.stdout):
+            if pipe is not None:
+                pipe.close()
 
     def client(self, service: str) -> Any:
         """A boto3 client for `service` bound to the local server."""

@@ -50,3 +50,29 @@ def test_the_lab_engine_imports_no_aws_library_until_a_lab_needs_it():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_moto_server_ends_with_its_parent_even_after_sigkill(tmp_path):
+    import os
+    import signal
+    import time
+
+    from lambdalearn.runtime import procfs
+
+    script = (
+        "import sys, time\n"
+        "from lambdalearn.labs.local_aws import LocalAws\n"
+        "from lambdalearn.content.labs import Resources\n"
+        "aws = LocalAws(Resources())\n"
+        "print(aws._process.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    server_pid = int(parent.stdout.readline())
+    assert procfs.is_alive(server_pid)
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while procfs.is_alive(server_pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not procfs.is_alive(server_pid)
