@@ -72,7 +72,7 @@ def start(ctx: click.Context, lab_id: str, directory: Path | None) -> None:
     """Copy the lab's starter into a workspace and show the instructions."""
     found = _find(ctx, lab_id)
     spec = found.spec
-    workspace = directory or _workspace(ctx, found, None, must_exist=False)
+    workspace = (directory or _workspace(ctx, found, None, must_exist=False)).resolve()
     try:
         created = start_workspace(spec, workspace)
     except WorkspaceError as exc:
