@@ -25,7 +25,7 @@ def check_random_products(lab):
 
 
 def check_one_download_per_environment(lab):
-    records = lab.invoke({"sku": "SKU-00007"}, count=6, concurrency=2)
+    records = lab.invoke({"sku": "SKU-00007"}, count=4, concurrency=2)
     lab.expect(records, status="success")
     environments = {record.environment_id for record in records}
     downloads = [line for record in records for line in record.logs if line.startswith("catalog: downloading")]

@@ -1,12 +1,12 @@
-"""A stand-in for an expensive client: building it takes about a second (think: fetching secrets, opening a
-connection pool, loading a big configuration). Looking a rate up afterwards is instant.
+"""A stand-in for an expensive client: building it takes over half a second (think: fetching secrets,
+opening a connection pool, loading a big configuration). Looking a rate up afterwards is instant.
 
 Do not change this file: the lab restores it before every check run.
 """
 
 import time
 
-SETUP_SECONDS = 1.0
+SETUP_SECONDS = 0.6
 
 
 class RatesClient:
