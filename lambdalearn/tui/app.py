@@ -47,6 +47,13 @@ class QuizRequest:
         return ("cram · " if self.cram else "") + (", ".join(parts) or "all packs")
 
 
+def _lesson_order(entry: Entry) -> int:
+    """Where the question's deck sits in its pack's course (decks without a lesson come last)."""
+    deck = next((d for d in entry.pack.decks if d.id == entry.question.deck_id), None)
+    lesson = entry.pack.lesson(deck.lesson) if deck is not None and deck.lesson else None
+    return lesson.order if lesson is not None else 1_000_000
+
+
 class LambdaLearnApp(App[None]):
     TITLE = "lambdalearn"
     SUB_TITLE = "learn AWS Lambda"
@@ -168,8 +175,10 @@ class LambdaLearnApp(App[None]):
             self.push_screen(QuizScreen(request or QuizRequest()))
 
     def select(self, request: QuizRequest) -> list[Entry]:
-        """The questions a request draws from; SelectionError for an unknown name."""
-        return self.catalog.select(pack=request.pack, deck=request.deck, lesson=request.lesson, tag=request.tag)
+        """The questions a request draws from, in course order (new cards come in the order lessons teach
+        them); SelectionError for an unknown name."""
+        entries = self.catalog.select(pack=request.pack, deck=request.deck, lesson=request.lesson, tag=request.tag)
+        return sorted(entries, key=lambda entry: _lesson_order(entry))
 
     def start_exam(self, pack: Pack | None = None) -> None:
         from lambdalearn.tui.screens.exam_setup import ExamSetupScreen

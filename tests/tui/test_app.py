@@ -171,3 +171,13 @@ async def test_an_unusable_data_folder_ends_the_app_with_the_reason(tmp_path, mi
                 break
             await pilot.pause(0.025)
     assert app.return_code == 1 and "Cannot" in app.load_error and str(blocker) in app.load_error
+
+
+def test_opening_the_app_imports_no_plotting_and_no_services():
+    import subprocess
+    import sys
+
+    code = ("import sys, lambdalearn.cli, lambdalearn.commands.app, lambdalearn.tui.app\n"
+            "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('plotext', 'textual_plotext', 'yaml', 'sqlite_utils', 'fsrs'))))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""

@@ -83,7 +83,6 @@ class ExamScreen(Screen):
         answered = len(self.exam.responses)
         self.query_one("#exam-meta", Label).update(
             f"question {self.index + 1}/{len(self.exam.items)} · {answered} answered · {len(self.exam.flagged)} flagged"
-            " · PgUp/PgDn move · f flag · Ctrl+S submit"
         )
 
     def show(self, index: int) -> None:

@@ -26,7 +26,7 @@ class ExamSetupScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header(icon="λ")
         with Vertical(id="exam-setup"):
-            yield Label("[b]Mock exam[/]: questions drawn from each domain by its weight; a clock; a pass mark.")
+            yield Static("[b]Mock exam[/]: questions drawn from each domain by its weight, a clock, a pass mark.")
             if len(self.packs) > 1:
                 yield Select([(p.manifest.title, p.id) for p in self.packs], value=self.pack.id, allow_blank=False, id="pack")
             yield Static("", id="blueprint")
@@ -42,6 +42,7 @@ class ExamSetupScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.sub_title = "Mock exam"
         self._show_pack()
         self.query_one("#start").focus()
 

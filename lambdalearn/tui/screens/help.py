@@ -29,7 +29,7 @@ HELP = """\
 Choices: `1`-`9` or click (multi: toggle, then Enter) · true/false: `t`/`f` · text, number, cloze: type
 and Enter · order: `↑`/`↓` pick a step, `-`/`+` (or Shift+↑/↓) move it, Enter submits · flashcard:
 Space shows the answer, `1`-`4` rates it · after the verdict: Enter next, `o` open the lesson section ·
-`s` skip · `f` filters (deck, lesson, tag, cram)
+`s` or Ctrl+N skip · `f` or F4 filters (deck, lesson, tag, cram)
 
 ## Mock exam
 PgUp/PgDn (or F7/F8) move between questions · `f` or F6 flag for review · Ctrl+S or F9 submit ·

@@ -58,7 +58,7 @@ class HomeScreen(Screen):
         table = self.query_one("#course-map", DataTable)
         title = table.columns[ColumnKey("title")]
         title.auto_width = False
-        title.width = max(16, self.size.width - 40)
+        title.width = max(16, min(72, self.size.width - 40))
         table.refresh()
 
     def _on_ready(self, ready: bool) -> None:

@@ -65,6 +65,7 @@ class LessonScreen(Screen):
     def on_mount(self) -> None:
         self._layout_for_width(self.app.size.width)
         self.show_lesson(self.pack, self.lesson, self.anchor, composed=True)
+        self.query_one("#page-scroll").focus()
 
     def on_resize(self) -> None:
         self._layout_for_width(self.size.width)
@@ -84,7 +85,8 @@ class LessonScreen(Screen):
         found = self.query("#notes")
         if found:
             return found.first(TextArea)
-        editor = TextArea(self._note_text, id="notes", soft_wrap=True)
+        editor = TextArea(self._note_text, id="notes", soft_wrap=True,
+                          placeholder="Your notes on this lesson: type here (n or F3 opens, Esc leaves)")
         self.query_one("#notes-pane").mount(editor)
         return editor
 

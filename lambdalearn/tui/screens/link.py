@@ -25,7 +25,7 @@ class LinkScreen(ModalScreen[None]):
         with Vertical(classes="dialog"):
             yield Label("[b]This link leaves the course[/]")
             yield Static(escape(self.url), id="url")
-            yield Label("It is not opened for you: copy it, or open it in your browser if you trust it.")
+            yield Static("It is not opened for you: copy it, or open it in your browser if you trust it.")
             with Horizontal(classes="buttons"):
                 yield Button("Copy (y)", id="copy", variant="primary")
                 yield Button("Open in browser (o)", id="open")

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, ProgressBar, Static
+from textual.widgets import Button, Footer, Header, Label, ProgressBar, Static
 
 from lambdalearn.content.questions import Flashcard, display_prompt
 from lambdalearn.study.catalog import SelectionError
@@ -27,8 +27,10 @@ class QuizScreen(Screen):
         Binding("escape", "back", "Back"),
         Binding("enter,space,n", "next", "Next", show=True),
         Binding("o", "open_section", "Read more"),
-        Binding("s,ctrl+k", "skip", "Skip"),
-        Binding("f,f4", "filters", "Filters"),
+        Binding("ctrl+n", "skip", "Skip"),
+        Binding("s", "skip", "Skip", show=False),
+        Binding("f4", "filters", "Filters"),
+        Binding("f", "filters", "Filters", show=False),
         Binding("c", "cram", "Cram these"),
         Binding("r", "again", "Again"),
     ]
@@ -50,6 +52,9 @@ class QuizScreen(Screen):
             yield Static("", id="prompt", classes="prompt")
             yield Vertical(id="pad-holder")
             yield Static("", id="verdict", classes="hidden")
+            with Horizontal(id="verdict-actions", classes="hidden"):
+                yield Button("Next (Enter)", id="next", variant="primary")
+                yield Button("Read more (o)", id="read-more")
             yield Static("", id="summary")
         yield Footer()
 
@@ -82,6 +87,7 @@ class QuizScreen(Screen):
         self.query_one("#prompt", Static).update(text)
         self.query_one("#pad-holder").remove_children()
         self.query_one("#verdict").add_class("hidden")
+        self.query_one("#verdict-actions").add_class("hidden")
         self.query_one("#quiz-meta", Label).update("")
 
     @property
@@ -95,6 +101,7 @@ class QuizScreen(Screen):
         self.query_one("#quiz-meta", Label).update(f"{self.position + 1}/{total} · {question.deck_id} · {question.type}")
         self.query_one("#prompt", Static).update(inline(display_prompt(question)))
         self.query_one("#verdict").add_class("hidden")
+        self.query_one("#verdict-actions").add_class("hidden")
         self.query_one("#summary", Static).update("")
         holder = self.query_one("#pad-holder")
         holder.remove_children()
@@ -112,6 +119,7 @@ class QuizScreen(Screen):
         outcome = self.session.answer(self.entry, event.response, duration_ms)
         self.outcome = outcome
         event.pad.disabled = True
+        event.pad.show_verdict(event.response)
         question = self.entry.question
         rating = outcome.recorded.rating if isinstance(question, Flashcard) else None
         text = verdict_markup(self.entry.pack, question, outcome.verdict, outcome.wrong_picks, rating)
@@ -128,9 +136,18 @@ class QuizScreen(Screen):
         verdict.set_classes("right" if outcome.verdict.correct else "wrong")
         self.query_one("#quiz-progress", ProgressBar).advance(1)
         self.state = "verdict"
-        self.set_focus(None)
-        self.call_after_refresh(verdict.scroll_visible)
+        actions = self.query_one("#verdict-actions")
+        actions.remove_class("hidden")
+        self.query_one("#read-more").display = section_target(self.entry.pack, question) is not None
+        self.query_one("#next", Button).focus()
+        self.call_after_refresh(actions.scroll_visible)
         self.refresh_bindings()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "next":
+            self.action_next()
+        elif event.button.id == "read-more":
+            self.action_open_section()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         allowed = {

@@ -59,7 +59,7 @@ class StatsScreen(Screen):
             ("Reviews", f"{figures['reviews']} in total"),
             ("Lessons done", str(figures["lessons_completed"])),
             ("Retention", f"{retention:.0%} of reviews right in the last 30 days" if retention is not None
-             else "no reviews in the last 30 days yet"),
+             else "none yet: it counts reviews of cards you already know (last 30 days)"),
             ("Leeches", str(figures["leeches"])),
         ]
         self.query_one("#headline", Static).update("\n".join(f"[b]{name:<13}[/]{escape(value)}" for name, value in rows))
@@ -74,7 +74,9 @@ class StatsScreen(Screen):
         plt.clear_data()
         plt.clear_figure()
         plt.title(title)
-        plt.bar([day.strftime("%d/%m") for day, _ in series], [count for _, count in series])
+        counts = [count for _, count in series]
+        plt.bar([day.strftime("%d/%m") for day, _ in series], counts)
+        _whole_number_ticks(plt, max(counts))
         plt.xticks([0, len(series) // 2, len(series) - 1],
                    [series[0][0].strftime("%d/%m"), series[len(series) // 2][0].strftime("%d/%m"),
                     series[-1][0].strftime("%d/%m")])
@@ -86,7 +88,9 @@ class StatsScreen(Screen):
         plt.clear_data()
         plt.clear_figure()
         plt.title(f"Total XP (last {REVIEW_DAYS} days)")
-        plt.plot(list(range(len(series))), [total for _, _, total in series], marker="braille")
+        totals = [total for _, _, total in series]
+        plt.plot(list(range(len(series))), totals, marker="braille")
+        _whole_number_ticks(plt, max(totals))
         plt.xticks([0, len(series) - 1], [series[0][0].strftime("%d/%m"), series[-1][0].strftime("%d/%m")])
         plot.refresh()
 
@@ -102,3 +106,9 @@ class StatsScreen(Screen):
 
     def action_back(self) -> None:
         self.dismiss()
+
+
+def _whole_number_ticks(plt, highest: int) -> None:
+    """Counts are whole numbers: at most five integer ticks on the y axis."""
+    step = max(1, -(-highest // 4))
+    plt.yticks(list(range(0, highest + step, step)))

@@ -59,6 +59,9 @@ class AnswerPad(Vertical):
         if not self.disabled:
             self.post_message(self.Answered(self, response))
 
+    def show_verdict(self, response: Any) -> None:
+        """After grading: show in the widget what was right (choice lists mark their options)."""
+
     def focus_answer(self) -> None:
         """Put the focus where the learner answers."""
         focusable = [w for w in self.query("*") if w.focusable]
@@ -104,8 +107,10 @@ class ChoicePad(AnswerPad):
     def compose(self) -> ComposeResult:
         options = [Option(self._label(n)) for n in range(1, len(self.question.choices) + 1)]
         yield (ChoiceList if self.multi else OptionList)(*options, classes="choices")
-        yield Label(self.hint() + (" · Space or click toggles, Enter submits" if self.multi else " · or click"),
-                    classes="pad-hint")
+        count = len(self.question.choices)
+        hint = (f"1-{count}, Space or click to tick · Enter submits" if self.multi
+                else f"press 1-{count} or click to answer")
+        yield Label(hint, classes="pad-hint")
 
     def _label(self, number: int) -> str:
         text = inline(self.question.choices[number - 1].text)
@@ -113,6 +118,16 @@ class ChoicePad(AnswerPad):
             box = "[b $success]☒[/]" if number in self.picked else "☐"
             return f"{box} [b]{number}[/]. {text}"
         return f"[b]{number}[/]. {text}"
+
+    def show_verdict(self, response: Any) -> None:
+        """Mark the right choices ✓ and the learner's wrong picks ✗ in the list."""
+        right = {self.question.answer} if isinstance(self.question, SingleChoice) else set(self.question.answer)
+        picked = {response} if isinstance(response, int) else set(response)
+        choices = self.query_one(OptionList)
+        for number in range(1, len(self.question.choices) + 1):
+            mark = "[b $success]✓[/]" if number in right else "[b $error]✗[/]" if number in picked else " "
+            text = inline(self.question.choices[number - 1].text)
+            choices.replace_option_prompt_at_index(number - 1, f"{mark} [b]{number}[/]. {text}")
 
     def _toggle(self, number: int) -> None:
         self.picked ^= {number}
@@ -153,7 +168,7 @@ class TrueFalsePad(AnswerPad):
         with Horizontal(classes="tf-buttons"):
             yield Button("True (t)", id="true", variant="success")
             yield Button("False (f)", id="false", variant="error")
-        yield Label(self.hint() + " · or click", classes="pad-hint")
+        yield Label("press t or f, or click", classes="pad-hint")
 
     def on_key(self, event: Key) -> None:
         if event.character in ("t", "1", "y"):

@@ -20,8 +20,10 @@ def inline(text: str) -> str:
 def relative_time(when: datetime, now: datetime) -> str:
     """`now`, `in 10 min`, `in 3 h`, `in 4 days` (the app passes its own clock, so tests can fix it)."""
     seconds = (when - now).total_seconds()
-    if seconds < 90:
+    if seconds <= 0:
         return "now"
+    if seconds < 90:
+        return "in a minute"
     if seconds < 3600:
         return f"in {round(seconds / 60)} min"
     if seconds < 86400 * 1.5:
