@@ -15,6 +15,7 @@ What is measured:
 - idle environment memory: RSS and PSS (shared pages divided among sharers) of a frozen environment, and of
   the fork server.
 - python-lambda-local: its `call()` API on the same handler and event (it forks a process per call).
+- CPU share: the Duration of a fixed amount of CPU work at 128 to 1,769 MB (Lambda's CPU grows with memory).
 """
 
 from __future__ import annotations
@@ -34,7 +35,11 @@ from lambdalearn.runtime.config import FunctionConfig
 from lambdalearn.runtime.launcher import CommandLauncher, ForkServerLauncher
 from lambdalearn.runtime.service import LambdaRuntime
 
-HANDLER_SOURCE = "def handler(event, context):\n    return {'ok': True}\n"
+HANDLER_SOURCE = (
+    "def handler(event, context):\n    return {'ok': True}\n\n\n"
+    "def cpu_work(event, context):\n    total = 0\n    for i in range(event['loops']):\n        total += i\n    return total\n"
+)
+CPU_LOOPS = 1_000_000
 EVENT = {"key": "value"}
 
 
@@ -95,6 +100,17 @@ async def cold_starts(config: FunctionConfig, count: int, launcher=None) -> dict
         return {"init": median_and_p95(inits), "round_trip": median_and_p95(round_trips)}
 
 
+async def cpu_bound_durations(code_dir: Path) -> dict[int, float]:
+    """Median Duration of a fixed amount of CPU work at several memory sizes (CPU share grows with memory)."""
+    durations = {}
+    for memory_mb in (128, 512, 1024, 1769):
+        config = FunctionConfig(handler="app.cpu_work", code_dir=code_dir, memory_mb=memory_mb, timeout_s=60)
+        async with LambdaRuntime(config) as runtime:
+            records = [await runtime.invoke({"loops": CPU_LOOPS}) for _ in range(3)]
+        durations[memory_mb] = statistics.median(record.duration_ms for record in records)
+    return durations
+
+
 def lambda_local_calls(code_dir: Path, count: int) -> tuple[float, float]:
     from lambda_local.context import Context
     from lambda_local.main import call
@@ -126,6 +142,7 @@ def main() -> None:
     cold_fresh = asyncio.run(cold_starts(config, max(5, args.cold // 3), CommandLauncher.bootstrap()))
     cold_ric = asyncio.run(cold_starts(config, max(5, args.cold // 3), CommandLauncher.awslambdaric()))
     local = lambda_local_calls(code_dir, max(50, args.warm // 10))
+    cpu = asyncio.run(cpu_bound_durations(code_dir))
 
     rows = [
         ("warm invocation round trip (overhead), median / p95", "%.3f / %.3f ms" % warm["round_trip"], "<= 1 ms"),
@@ -140,6 +157,11 @@ def main() -> None:
         ("python-lambda-local / our warm invocation (median)", "%.1fx" % (local[0] / warm["round_trip"][0]), ""),
         ("python-lambda-local / our cold invocation (median)", "%.1fx" % (local[0] / cold["round_trip"][0]), ""),
     ]
+    for memory_mb, duration in cpu.items():
+        rows.append(
+            (f"CPU-bound handler at {memory_mb} MB (x of 1769 MB)", "%.0f ms (%.1fx)" % (duration, duration / cpu[1769]),
+             "~%.1fx" % (1769 / memory_mb) if memory_mb < 1769 else "")
+        )
     width = max(len(row[0]) for row in rows)
     print(f"mini-runtime benchmark ({args.warm} warm, {args.cold} cold invocations; frozen while idle: {warm['frozen']})")
     print(f"{'measure'.ljust(width)}  {'result':>22}  target")

@@ -28,6 +28,7 @@ from typing import Any
 from lambdalearn.runtime import procfs
 from lambdalearn.runtime.api_server import NextInvocation, RuntimeApiServer
 from lambdalearn.runtime.config import FunctionConfig
+from lambdalearn.runtime.cpu_share import cpu_share, throttle
 from lambdalearn.runtime.events import EventKind
 from lambdalearn.runtime.launcher import EnvironmentProcess, Launcher, SpawnSpec
 from lambdalearn.runtime.logs import LogCapture
@@ -153,6 +154,7 @@ class ExecutionEnvironment:
         provisioned: bool = False,
         claimed: bool = False,
         log_cap_bytes: int | None = None,
+        models_cpu_share: bool = True,
     ) -> None:
         self.id = environment_id
         self.config = config
@@ -162,6 +164,7 @@ class ExecutionEnvironment:
         self.finishing = False  # the result is in, the runtime has not asked for the next event yet
         # Claimed by an invocation (a cold start is claimed from birth): its first /next must not make it idle.
         self._claimed = claimed
+        self._models_cpu_share = models_cpu_share
         self.init_duration_ms: float | None = None
         self.process: EnvironmentProcess | None = None
         self._launcher = launcher
@@ -335,7 +338,14 @@ class ExecutionEnvironment:
         self._thaw()
         self._queue.put_nowait(invocation)
         started = time.perf_counter()
-        await asyncio.wait({inflight.result, self._exited}, timeout=self.config.timeout_s, return_when=asyncio.FIRST_COMPLETED)
+        throttler = asyncio.create_task(self._throttle())
+        try:
+            await asyncio.wait(
+                {inflight.result, self._exited}, timeout=self.config.timeout_s, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            throttler.cancel()
+            await asyncio.gather(throttler, return_exceptions=True)
         if inflight.result.done():
             kind, body, error_type = inflight.result.result()
             outcome = InvokeOutcome(kind, body, error_type)
@@ -360,6 +370,11 @@ class ExecutionEnvironment:
             self.finishing = not self._runtime_waiting
             self._maybe_become_idle()
         return outcome
+
+    async def _throttle(self) -> None:
+        """CPU in proportion to memory during INVOKE (see cpu_share.py), unless switched off."""
+        if self.process is not None and self._models_cpu_share:
+            await throttle(self.process.pid, cpu_share(self.config.memory_mb))
 
     def _init_failure(self, request_id: str) -> InvokeOutcome | None:
         """The outcome of a cold start whose INIT did not complete, or None if INIT went well."""

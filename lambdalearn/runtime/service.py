@@ -74,9 +74,12 @@ class EnvironmentView:
 class LambdaRuntime:
     """A local Lambda for one function configuration. Use `async with` or call `aclose()` when done.
 
-    Use it from one event loop. `launcher` defaults to a fork server of its own, closed with the runtime;
+    Handlers get CPU in proportion to memory, as on Lambda (`models_cpu_share=False` gives them the whole
+    machine; the class attribute says what runtimes do by default). Use it from one event loop. `launcher` defaults to a fork server of its own, closed with the runtime;
     a launcher passed in (for example one fork server shared by several runtimes) is the caller's to close.
     """
+
+    models_cpu_share = True
 
     def __init__(
         self,
@@ -87,8 +90,10 @@ class LambdaRuntime:
         idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S,
         aws_endpoint_url: str = DEFAULT_AWS_ENDPOINT_URL,
         log_cap_bytes: int | None = None,
+        models_cpu_share: bool = True,
     ) -> None:
         self.config = config.validated()
+        self.models_cpu_share = models_cpu_share
         self.clock = clock or RealClock()
         self.events = EventBus()
         self.metrics = RuntimeMetrics()
@@ -276,6 +281,7 @@ class LambdaRuntime:
             provisioned=provisioned,
             claimed=not provisioned,
             log_cap_bytes=self._log_cap_bytes,
+            models_cpu_share=self.models_cpu_share,
         )
         self._environments[env.id] = env
         return env

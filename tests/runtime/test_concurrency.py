@@ -101,6 +101,8 @@ def test_provisioned_environments_know_their_initialization_type(run, function_c
 async def _wait_until_idle(runtime: LambdaRuntime) -> None:
     for _ in range(1000):
         if all(view.state == "idle" for view in runtime.environments()):
+            for _ in range(5):  # let the idle timer the runtime just created start sleeping on the clock
+                await asyncio.sleep(0)
             return
         await asyncio.sleep(0.01)
     raise AssertionError(f"environments never became idle: {runtime.environments()}")
