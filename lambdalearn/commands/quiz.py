@@ -22,6 +22,11 @@ from lambdalearn.study.catalog import Entry, SelectionError
 from lambdalearn.study.session import Outcome, QuizSession
 
 
+# Piped input cannot see the prompt: after this many answers that do not fit, move on instead of
+# consuming the rest of the script's answers on one question.
+MAX_MISFITS_PIPED = 3
+
+
 class EndOfSession(Exception):
     """The learner typed quit, or input ended."""
 
@@ -84,6 +89,7 @@ def _ask(session: QuizSession, entry: Entry, number: int, total: int, rng: rando
         if _read_line("Recall the answer, then press Enter to see it: ") is None:
             return session.skip()
         click.echo(question.back.strip())
+    misfits = 0
     while True:
         text = _read_line(f"{input_hint(question)}: ")
         if text is None:
@@ -92,6 +98,10 @@ def _ask(session: QuizSession, entry: Entry, number: int, total: int, rng: rando
             response = parse_response(question, text, display_order)
         except AnswerFormatError as exc:
             click.echo(f"  {exc}")
+            misfits += 1
+            if misfits >= MAX_MISFITS_PIPED and not sys.stdin.isatty():
+                click.echo(f"  skipped after {misfits} answers that did not fit this question")
+                return session.skip()
             continue
         break
     duration_ms = int((time.monotonic() - started) * 1000)

@@ -33,7 +33,7 @@ def input_hint(question: Question) -> str:
     if isinstance(question, SingleChoice):
         return f"type the number of your choice (1-{len(question.choices)})"
     if isinstance(question, MultiChoice):
-        return "type the numbers of your choices, e.g. 1 3"
+        return f"type the numbers of your {len(question.answer)} choices, e.g. 1 3"
     if isinstance(question, TrueFalse):
         return "type true or false (t/f)"
     if isinstance(question, Numeric):
@@ -41,7 +41,9 @@ def input_hint(question: Question) -> str:
     if isinstance(question, Cloze):
         return "type the missing word" if len(question.blanks) == 1 else "type the blanks in order, separated by ;"
     if isinstance(question, Ordering):
-        return "type the step numbers in the right order, e.g. 3 1 2 4"
+        count = len(question.items)
+        example = " ".join(str(n) for n in (*range(2, count + 1), 1))
+        return f"type all {count} step numbers in the right order, e.g. {example}"
     if isinstance(question, Flashcard):
         return "rate your recall: 1 again, 2 hard, 3 good, 4 easy"
     return "type your answer"
@@ -96,7 +98,8 @@ def _numbers(text: str, highest: int, exactly: int | None, hint: str) -> list[in
     if any(not 1 <= n <= highest for n in numbers):
         raise AnswerFormatError(f"numbers go from 1 to {highest}: {hint}")
     if exactly is not None and len(numbers) != exactly:
-        raise AnswerFormatError(hint)
+        given = f"you typed {len(numbers)} number{'s' if len(numbers) != 1 else ''}"
+        raise AnswerFormatError(f"{given}: {hint}")
     return numbers
 
 

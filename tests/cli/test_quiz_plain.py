@@ -51,6 +51,14 @@ def test_wrong_answer_explains_the_wrong_pick_and_rates_again(tmp_path, mini_pac
     assert reviews(tmp_path) == [("h-single", 1, 0, "new")]
 
 
+def test_piped_input_moves_on_after_three_answers_that_do_not_fit(tmp_path, mini_pack):
+    result = quiz(tmp_path, mini_pack, "1\n1 2\nx\n1 3\n", "--tag", "steps")
+    assert "type all 4 step numbers in the right order, e.g. 2 3 4 1" in result.output
+    assert "  you typed 1 number: type all 4 step numbers" in result.output
+    assert "skipped after 3 answers that did not fit this question" in result.output
+    assert "answered 0: 0 right, 0 wrong, 1 skipped" in result.output
+
+
 def test_bad_input_is_explained_and_asked_again(tmp_path, mini_pack):
     result = quiz(tmp_path, mini_pack, "seven\n9\n2\n", "--deck", "handlers-quiz", "--limit", "1")
     assert "  type the number of your choice (1-3)" in result.output
