@@ -100,7 +100,7 @@ def _ask(session: QuizSession, entry: Entry, number: int, total: int, rng: rando
             click.echo(f"  {exc}")
             misfits += 1
             if misfits >= MAX_MISFITS_PIPED and not sys.stdin.isatty():
-                click.echo(f"  skipped after {misfits} answers that did not fit this question")
+                click.echo(f"  skipped after {misfits} answers that did not fit this question\n")
                 return session.skip()
             continue
         break
@@ -162,7 +162,9 @@ def _show_outcome(outcome: Outcome, cram: bool) -> None:
         extras.append(f"next review {_when(outcome.recorded.due)}")
     if outcome.recorded.became_leech:
         extras.append("this card is now a leech: reread its lesson section")
-    click.secho(f"  {' · '.join(extras)}\n", dim=True)
+    if extras:
+        click.secho(f"  {' · '.join(extras)}", dim=True)
+    click.echo()
 
 
 def _section_label(entry: Entry) -> str:
