@@ -153,13 +153,16 @@ class MockExam:
             raise IndexError(f"question {index + 1} is not in this exam of {len(self.items)}")
 
 
+def minutes_for(blueprint: ExamBlueprint, questions: int) -> int:
+    """The blueprint's pace: its minutes scaled to `questions` (rounded up, at least 1)."""
+    return max(1, math.ceil(blueprint.minutes * questions / blueprint.questions))
+
+
 def exam_options(blueprint: ExamBlueprint, settings: Settings) -> tuple[int, int]:
     """(questions, minutes) by default: the learner's settings, else the blueprint; fewer questions than the
-    blueprint get proportionally fewer minutes (rounded up)."""
+    blueprint get proportionally fewer minutes."""
     questions = settings.exam_questions or blueprint.questions
-    if settings.exam_minutes:
-        return questions, settings.exam_minutes
-    return questions, max(1, math.ceil(blueprint.minutes * questions / blueprint.questions))
+    return questions, settings.exam_minutes or minutes_for(blueprint, questions)
 
 
 def build_exam(
@@ -191,7 +194,7 @@ def build_exam(
     ]
     rng.shuffle(items)
     if minutes is None:
-        minutes = max(1, math.ceil(blueprint.minutes * len(items) / blueprint.questions))
+        minutes = minutes_for(blueprint, len(items))
     return MockExam(pack, items, minutes, blueprint.pass_mark, as_utc(now))
 
 

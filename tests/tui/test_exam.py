@@ -134,3 +134,24 @@ async def test_setup_refuses_bad_options(make_app):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "at least 1 question" in str(app.screen.query_one("#setup-error").render())
+
+
+async def test_setup_scales_minutes_with_the_question_count_until_minutes_are_set(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        setup = app.screen
+        assert (setup.query_one("#questions").value, setup.query_one("#minutes").value) == ("4", "5")
+        setup.query_one("#questions").value = "2"
+        await pilot.pause()
+        assert setup.query_one("#minutes").value == "3"
+        setup.query_one("#minutes").value = "9"
+        await pilot.pause()
+        setup.query_one("#questions").value = "1"
+        await pilot.pause()
+        assert setup.query_one("#minutes").value == "9"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert len(app.screen.exam.items) == 1 and app.screen.exam.minutes == 9

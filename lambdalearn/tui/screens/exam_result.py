@@ -64,6 +64,7 @@ class ExamResultScreen(Screen):
             self.query_one("#misses", OptionList).highlighted = 0
             self.query_one("#misses").focus()
         else:
+            self.query_one("#misses").display = False
             self.query_one("#miss-detail", Static).update("[b $success]No misses: every question right.[/]")
 
     def _miss_options(self) -> list[Option]:

@@ -12,7 +12,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from lambdalearn.content.models import Pack
 from lambdalearn.progress.exams import exam_history
-from lambdalearn.study.exam import ExamError, build_exam, exam_options
+from lambdalearn.study.exam import ExamError, build_exam, exam_options, minutes_for
 
 
 class ExamSetupScreen(Screen):
@@ -46,6 +46,15 @@ class ExamSetupScreen(Screen):
         self._show_pack()
         self.query_one("#start").focus()
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Fewer questions get proportionally fewer minutes, until the learner sets the minutes themselves."""
+        if event.input.id == "minutes" and event.value != self._suggested_minutes:
+            self._minutes_edited = True
+        if event.input.id != "questions" or self._minutes_edited or not event.value.isdigit():
+            return
+        self._suggested_minutes = str(minutes_for(self.pack.manifest.exam, int(event.value)))
+        self.query_one("#minutes", Input).value = self._suggested_minutes
+
     def on_select_changed(self, event: Select.Changed) -> None:
         self.pack = next(p for p in self.packs if p.id == event.value)
         self._show_pack()
@@ -53,6 +62,8 @@ class ExamSetupScreen(Screen):
     def _show_pack(self) -> None:
         blueprint = self.pack.manifest.exam
         questions, minutes = exam_options(blueprint, self.app.settings)
+        self._minutes_edited = bool(self.app.settings.exam_minutes)
+        self._suggested_minutes = str(minutes)
         self.query_one("#questions", Input).value = str(questions)
         self.query_one("#minutes", Input).value = str(minutes)
         domains = ", ".join(f"{d.title} {d.weight:g}%" for d in blueprint.domains)
