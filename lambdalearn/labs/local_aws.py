@@ -60,7 +60,9 @@ class LocalAws:
     """A moto server holding the lab's resources. Use as a context manager or call `close()`."""
 
     def __init__(self, resources: Resources) -> None:
+        """Start the server process; it gets ready in the background (see `wait_ready`)."""
         self.resources = resources
+        self.endpoint_url = ""
         self._clients: dict[str, Any] = {}
         self._process: subprocess.Popen | None = subprocess.Popen(
             [sys.executable, "-c", _SERVER_CODE],
@@ -68,19 +70,26 @@ class LocalAws:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
-        try:
-            import boto3  # noqa: F401  (imported while the server starts)
 
-            assert self._process.stdout is not None
-            port = self._process.stdout.readline().strip()
-            if not port.isdigit():
-                raise RuntimeError("the local AWS (moto server) did not start")
-            self.endpoint_url = require_loopback(f"http://127.0.0.1:{int(port)}")
+    def wait_ready(self) -> str:
+        """Block until the server listens; return its endpoint URL (boto3 is imported meanwhile)."""
+        import boto3  # noqa: F401  (imported while the server starts)
+
+        process = self._process
+        if process is None or process.stdout is None:
+            raise RuntimeError("the local AWS (moto server) was closed")
+        port = process.stdout.readline().strip()
+        if not port.isdigit():
+            raise RuntimeError("the local AWS (moto server) did not start")
+        self.endpoint_url = require_loopback(f"http://127.0.0.1:{int(port)}")
+        return self.endpoint_url
+
+    def __enter__(self) -> LocalAws:
+        try:
+            self.wait_ready()
         except BaseException:
             self.close()
             raise
-
-    def __enter__(self) -> LocalAws:
         return self
 
     def __exit__(self, *exc: object) -> None:

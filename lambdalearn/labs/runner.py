@@ -52,7 +52,6 @@ class LabRunner:
         self.rng = random.Random(seed)
         self.on_check = on_check
         self.pack_id = pack_id
-        self._launcher: Any = None
 
     async def run(self) -> LabReport:
         started = time.perf_counter()
@@ -71,26 +70,31 @@ class LabRunner:
             from lambdalearn.runtime.launcher import ForkServerLauncher
 
             launcher = ForkServerLauncher()
-            self._launcher = launcher
-            if self.spec.resources.empty:
-                await launcher.start()
-            else:  # both take a few hundred milliseconds: start them side by side
-                aws, _ = await asyncio.gather(asyncio.to_thread(LocalAws, self.spec.resources), launcher.start())
-            endpoint = require_loopback(aws.endpoint_url if aws else NO_AWS_ENDPOINT)
+            try:
+                if self.spec.resources.empty:
+                    await launcher.start()
+                else:  # both take a few hundred milliseconds: start them side by side
+                    aws = LocalAws(self.spec.resources)
+                    await asyncio.gather(asyncio.to_thread(aws.wait_ready), launcher.start())
+                endpoint = require_loopback(aws.endpoint_url if aws else NO_AWS_ENDPOINT)
+            except Exception as exc:  # this machine cannot run the lab: say so in one line
+                return self._unrunnable(f"could not start the local Lambda{' and AWS' if aws else ''}: {exc}", started)
             module = _load_checks_module(self.spec)
             results = []
             for check in self.spec.checks:
-                result = await self._run_check(check, staging, overrides, aws, endpoint, module)
+                result = await self._run_check(check, staging, overrides, aws, endpoint, module, launcher)
                 results.append(result)
                 if self.on_check is not None:
                     self.on_check(result)
             return LabReport(self.spec.id, tuple(results), _elapsed_ms(started), self.pack_id)
         finally:
-            if launcher is not None:
-                await launcher.aclose()
-            if aws is not None:
-                aws.close()
-            shutil.rmtree(staging, ignore_errors=True)
+            try:
+                if launcher is not None:
+                    await launcher.aclose()
+            finally:  # even if closing the fork server failed or was interrupted
+                if aws is not None:
+                    aws.close()
+                shutil.rmtree(staging, ignore_errors=True)
 
     def _unrunnable(self, message: str, started: float) -> LabReport:
         results = tuple(CheckResult(check.name, ERROR, "not run: " + message) for check in self.spec.checks)
@@ -104,10 +108,11 @@ class LabRunner:
         aws: LocalAws | None,
         endpoint: str,
         module: ModuleType | Exception | None,
+        launcher: Any,
     ) -> CheckResult:
         values = draw(check.vars, self.rng)
         context = LabContext(self.spec, code_dir, overrides, aws=aws, endpoint_url=endpoint, rng=self.rng,
-                             loop=asyncio.get_running_loop(), values=values, launcher=self._launcher)
+                             loop=asyncio.get_running_loop(), values=values, launcher=launcher)
         try:
             if aws is not None:
                 await asyncio.to_thread(aws.reset)

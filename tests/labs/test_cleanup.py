@@ -121,3 +121,37 @@ def test_ctrl_c_during_a_check_leaves_nothing_behind(lab_pack, tmp_path):
     assert processes_working_in(scratch) == []
     assert not list(scratch.glob("lambdalearn-lab-*"))  # the staging folder is gone too
     assert not list(scratch.glob("lambdalearn-runtime-*"))
+
+
+def moto_servers_of(parent: int) -> list[int]:
+    servers = []
+    for pid in children_of(parent):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"ThreadedMotoServer" in command and procfs.is_alive(pid):
+            servers.append(pid)
+    return servers
+
+
+@pytest.mark.parametrize("cancel_after_s", [0.0, 0.3, 0.8])
+def test_cancelling_a_run_at_any_moment_stops_the_moto_server(lab_pack, tmp_path, cancel_after_s):
+    import asyncio
+
+    from lambdalearn.labs.runner import LabRunner
+
+    spec = spec_of(lab_pack, "aws")
+    start_workspace(spec, tmp_path / "ws")
+
+    async def cancel_soon() -> None:
+        task = asyncio.create_task(LabRunner(spec, tmp_path / "ws").run())
+        await asyncio.sleep(cancel_after_s)
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass  # cancelled mid-run (a fast machine may finish first: then nothing must be left either)
+
+    asyncio.run(cancel_soon())
+    assert moto_servers_of(os.getpid()) == []

@@ -64,6 +64,7 @@ def test_the_moto_server_ends_with_its_parent_even_after_sigkill(tmp_path):
         "from lambdalearn.labs.local_aws import LocalAws\n"
         "from lambdalearn.content.labs import Resources\n"
         "aws = LocalAws(Resources())\n"
+        "aws.wait_ready()\n"
         "print(aws._process.pid, flush=True)\n"
         "time.sleep(60)\n"
     )
