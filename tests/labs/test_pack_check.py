@@ -1,0 +1,35 @@
+"""`lambdalearn pack check`: validation plus every starter failing and every solution passing."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from lambdalearn.cli import cli
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_sound_pack_passes(mini_pack):
+    result = CliRunner().invoke(cli, ["pack", "check", str(mini_pack)])
+    assert result.exit_code == 0, result.output
+    assert "ok    hello: starter fails 1 of 1 checks, solution passes all" in result.output
+    assert "ok: mini 1.0.0: valid, 1 lab sound" in result.output
+
+
+def test_a_starter_that_already_passes_is_an_offender(mini_pack):
+    lab = mini_pack / "labs" / "hello"
+    shutil.copyfile(lab / "solution" / "app.py", lab / "starter" / "app.py")
+    result = CliRunner().invoke(cli, ["pack", "check", str(mini_pack)])
+    assert result.exit_code == 1
+    assert "FAIL  hello" in result.output
+    assert "the starter passes every check: it leaves the learner nothing to do" in result.output
+
+
+def test_validation_problems_are_offenders_too(mini_pack):
+    (mini_pack / "labs" / "hello" / "lab.yaml").write_text("id: hello\ntitle: Hello\n")
+    result = CliRunner().invoke(cli, ["pack", "check", str(mini_pack)])
+    assert result.exit_code == 1
+    assert "labs/hello/lab.yaml:1: 'checks' is required" in result.output
