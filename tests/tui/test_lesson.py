@@ -113,6 +113,11 @@ async def test_in_course_links_open_in_the_app_and_web_links_are_only_shown(make
         await pilot.press("y")
         await pilot.pause()
         assert opened == [] and not isinstance(app.screen, LinkScreen)
+        markdown.post_message(Markdown.LinkClicked(markdown, "https://example.com/lambda"))
+        await pilot.pause()
+        await pilot.press("o")  # opening is the learner's explicit choice
+        await pilot.pause()
+        assert opened == ["https://example.com/lambda"]
 
 
 async def test_copy_a_code_block(make_app, mini_pack, monkeypatch):

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Markdown
 
 HELP = """\
 ## Everywhere
-| Key | Does |
-|---|---|
-| Ctrl+P | command palette: every screen, every lesson, every action, themes |
-| F1 or ? | this help |
-| Esc | back |
-| Ctrl+Q or F10 | quit (answers are saved as you give them; notes are saved on the way out) |
+`Ctrl+P` command palette: every screen, lesson, action and theme · `F1` or `?` this help · `Esc` back ·
+`Ctrl+Q` or `F10` quit (answers are saved as you give them, notes on the way out; an unfinished exam asks)
 
 ## Home
 `c` continue · `Enter` or click opens a lesson · `r` review due cards · `e` mock exam · `s` stats ·
@@ -44,6 +40,10 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,f1,question_mark,q", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label("[b]lambdalearn keys[/]  (Esc closes)")
-            yield Markdown(HELP, id="help-text")
+        with Vertical(classes="dialog", id="help"):
+            yield Label("[b]lambdalearn keys[/]  (↑/↓ scroll, Esc closes)")
+            with VerticalScroll():
+                yield Markdown(HELP, id="help-text")
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 from textual_plotext import PlotextPlot
 
+from lambdalearn.content.questions import display_prompt
 from lambdalearn.progress.history import xp_per_day
 from lambdalearn.progress.stats import due_forecast, leeches, reviews_per_day, summary
 from lambdalearn.tui.widgets.heatmap import Heatmap
@@ -99,7 +100,7 @@ class StatsScreen(Screen):
         table.clear()
         for pack_id, item_id, lapses in rows:
             entry = self.app.catalog.entry(pack_id, item_id)
-            label = entry.question.prompt or item_id if entry else item_id
+            label = display_prompt(entry.question).strip() if entry else item_id
             table.add_row(pack_id, label[:70], str(lapses))
         if not rows:
             table.add_row("", "no leeches: well done", "")
