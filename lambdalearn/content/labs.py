@@ -29,7 +29,7 @@ HINT_HEADING = re.compile(r"^##\s+Hint\s+\d+\s*$", re.IGNORECASE)
 
 _LAB_KEYS = frozenset(
     {"id", "title", "lesson", "lesson_section", "difficulty", "xp", "minutes", "function", "editable", "tunable",
-     "resources", "hints", "checks"}
+     "resources", "hints", "checks", "reuse_environments"}
 )
 _FUNCTION_KEYS = frozenset(
     {"handler", "memory", "timeout", "env", "architecture", "ephemeral_storage", "reserved_concurrency",
@@ -155,6 +155,7 @@ class LabSpec:
     tunable: tuple[str, ...] = ()
     resources: Resources = field(default_factory=Resources)
     hints: tuple[str, ...] = ()
+    reuse_environments: bool = False  # checks share warm environments, as successive events would on Lambda
 
     @property
     def starter(self) -> Path:
@@ -268,6 +269,7 @@ class _LabReader:
         xp = lab.integer("xp", minimum=0, maximum=1000)
         minutes = lab.integer("minutes", minimum=1, maximum=600)
         hints = lab.text_list("hints", required=False) or ()
+        reuse = lab.boolean("reuse_environments", required=False, default=False)
         self._folders(lab)
         function = self._function(lab)
         editable = self._editable(lab)
@@ -280,6 +282,7 @@ class _LabReader:
             id=lab_id, title=title, folder=self.folder, source=self.source.path, lesson=lesson,  # type: ignore[arg-type]
             difficulty=difficulty, xp=xp, minutes=minutes, function=function, editable=editable,  # type: ignore[arg-type]
             checks=tuple(checks), lesson_section=section, tunable=tunable, resources=resources, hints=hints,
+            reuse_environments=bool(reuse),
         )
 
     # -- folders and files ----------------------------------------------------------------------------------

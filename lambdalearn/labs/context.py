@@ -10,7 +10,8 @@ learner's function is wrong:
         assert lab.aws.item_count("orders") == 1, "a duplicate delivery wrote a second item"
 
 Each check starts with a fresh function (no warm environments): the runtimes made for it are closed when
-it ends. Calls with the same `config` overrides share one runtime, so a second call can be a warm start.
+it ends; a lab with `reuse_environments: true` keeps them warm from check to check instead. Calls with the
+same `config` overrides share one runtime, so a second call can be a warm start.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class LabContext:
         loop: asyncio.AbstractEventLoop,
         values: Mapping[str, Any] | None = None,
         launcher: Any = None,
+        shared_runtimes: dict[str, Any] | None = None,
     ) -> None:
         self.lab = spec
         self.aws = aws
@@ -77,7 +79,10 @@ class LabContext:
         self.overrides = dict(overrides)  # the learner's function.yaml settings
         self._endpoint_url = endpoint_url
         self._loop = loop
-        self._runtimes: dict[str, Any] = {}
+        # A lab with `reuse_environments` shares one dict (and so warm functions) between all its checks;
+        # the runner closes those. Otherwise the check owns its functions and `aclose` ends them.
+        self._owns_runtimes = shared_runtimes is None
+        self._runtimes: dict[str, Any] = {} if shared_runtimes is None else shared_runtimes
         self._launcher = launcher
 
     # -- for checks.py (called from a worker thread) -------------------------------------------------------
@@ -142,6 +147,13 @@ class LabContext:
         return self._runtimes[key]
 
     async def aclose(self) -> None:
-        """Shut down every runtime of this check (their environments and fork servers)."""
-        runtimes, self._runtimes = list(self._runtimes.values()), {}
-        await asyncio.gather(*(runtime.aclose() for runtime in runtimes), return_exceptions=True)
+        """Shut down every runtime this check owns (their environments)."""
+        if self._owns_runtimes:
+            await close_runtimes(self._runtimes)
+
+
+async def close_runtimes(runtimes: dict[str, Any]) -> None:
+    """Shut down the runtimes in `runtimes` (and empty it)."""
+    closing = list(runtimes.values())
+    runtimes.clear()
+    await asyncio.gather(*(runtime.aclose() for runtime in closing), return_exceptions=True)

@@ -4,8 +4,9 @@
 
 One run: stage the code (starter + the learner's editable files) in a temporary folder, read the learner's
 function.yaml for a tuning lab, start a local AWS when the lab declares resources, then run the checks in
-order, each against a fresh function. Everything started is stopped in `finally` blocks, so an error or a
-Ctrl-C (which cancels the run) leaves no environment process, fork server or moto server behind.
+order, each against a fresh function (or, with `reuse_environments`, the same warm one). Everything started
+is stopped in `finally` blocks, so an error or a Ctrl-C (which cancels the run) leaves no environment
+process, fork server or moto server behind.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from types import ModuleType
 from typing import Any
 
 from lambdalearn.content.labs import Check, LabSpec, config_problem
-from lambdalearn.labs.context import LabContext
+from lambdalearn.labs.context import LabContext, close_runtimes
 from lambdalearn.labs.expectations import evaluate
 from lambdalearn.labs.local_aws import LocalAws, require_loopback
 from lambdalearn.labs.report import ERROR, FAIL, PASS, CheckResult, LabReport
@@ -58,6 +59,7 @@ class LabRunner:
         staging = Path(tempfile.mkdtemp(prefix=f"lambdalearn-lab-{self.spec.id}-"))
         aws: LocalAws | None = None
         launcher = None
+        shared: dict[str, Any] | None = {} if self.spec.reuse_environments else None
         try:
             try:
                 overrides = read_tuning(self.spec, self.workspace)
@@ -82,13 +84,15 @@ class LabRunner:
             module = _load_checks_module(self.spec)
             results = []
             for check in self.spec.checks:
-                result = await self._run_check(check, staging, overrides, aws, endpoint, module, launcher)
+                result = await self._run_check(check, staging, overrides, aws, endpoint, module, launcher, shared)
                 results.append(result)
                 if self.on_check is not None:
                     self.on_check(result)
             return LabReport(self.spec.id, tuple(results), _elapsed_ms(started), self.pack_id)
         finally:
             try:
+                if shared:
+                    await close_runtimes(shared)
                 if launcher is not None:
                     await launcher.aclose()
             finally:  # even if closing the fork server failed or was interrupted
@@ -109,10 +113,12 @@ class LabRunner:
         endpoint: str,
         module: ModuleType | Exception | None,
         launcher: Any,
+        shared: dict[str, Any] | None,
     ) -> CheckResult:
         values = draw(check.vars, self.rng)
         context = LabContext(self.spec, code_dir, overrides, aws=aws, endpoint_url=endpoint, rng=self.rng,
-                             loop=asyncio.get_running_loop(), values=values, launcher=launcher)
+                             loop=asyncio.get_running_loop(), values=values, launcher=launcher,
+                             shared_runtimes=shared)
         try:
             if aws is not None:
                 await asyncio.to_thread(aws.reset)

@@ -121,3 +121,14 @@ def test_authoring_check_finds_the_broken_lab(lab_pack):
         "the author divided by zero"
     ]
     assert check_lab(spec_of(lab_pack, "tuning")).problems == []
+
+
+def test_reuse_environments_keeps_the_function_warm_from_check_to_check(lab_pack, tmp_path):
+    path = lab_pack / "labs/kinds/lab.yaml"
+    path.write_text(path.read_text().replace("editable: [app.py]", "editable: [app.py]\nreuse_environments: true"))
+    spec = spec_of(lab_pack, "kinds")
+    assert spec.reuse_environments
+    report = run_checks(spec, workspace_with(spec, tmp_path, solution=True))
+    first, second = report.checks[:2]
+    assert first.status == PASS  # the first check still starts cold
+    assert second.status == FAIL and "cold_starts: expected exactly 1, got 0" in second.message
