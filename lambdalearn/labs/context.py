@@ -73,7 +73,7 @@ class LabContext:
         self.lab = spec
         self.aws = aws
         self.rng = rng
-        self.values = dict(values or {})
+        self.values = dict(values or {})  # this run's draw of the check's `vars`
         self.records: list[InvocationRecord] = []
         self._code_dir = code_dir
         self.overrides = dict(overrides)  # the learner's function.yaml settings
@@ -128,9 +128,10 @@ class LabContext:
         return records
 
     def check_run(self, records: Sequence[InvocationRecord], config: Mapping[str, Any]) -> CheckRun:
-        architecture = {**self.overrides, **config}.get("architecture", self.lab.function.architecture)
+        """What the expectations judge: `records`, plus where to read resources and how to model CPU."""
         from lambdalearn.runtime.service import LambdaRuntime
 
+        architecture = {**self.overrides, **config}.get("architecture", self.lab.function.architecture)
         return CheckRun(records, architecture, self.aws, bool(getattr(LambdaRuntime, "models_cpu_share", False)))
 
     async def _runtime(self, config: Mapping[str, Any]) -> Any:
