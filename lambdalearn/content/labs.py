@@ -259,12 +259,11 @@ class _LabReader:
         title = lab.text("title")
         lesson = lab.ident("lesson")
         section = lab.text("lesson_section", required=False)
-        if lesson is None or self.lessons is None:
-            pass
-        elif lesson not in self.lessons:
-            lab.problem("lesson", f"no lesson with id '{lesson}' in this pack")
-        elif section is not None and section not in self.lessons[lesson]:
-            lab.problem("lesson_section", f"lesson '{lesson}' has no section '#{section}'")
+        if lesson is not None and self.lessons is not None:
+            if lesson not in self.lessons:
+                lab.problem("lesson", f"no lesson with id '{lesson}' in this pack")
+            elif section is not None and section not in self.lessons[lesson]:
+                lab.problem("lesson_section", f"lesson '{lesson}' has no section '#{section}'")
         difficulty = lab.choice("difficulty", DIFFICULTIES)
         xp = lab.integer("xp", minimum=0, maximum=1000)
         minutes = lab.integer("minutes", minimum=1, maximum=600)

@@ -20,7 +20,7 @@ import asyncio
 import json
 import random
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,7 @@ class LabContext:
         values: Mapping[str, Any] | None = None,
         launcher: Any = None,
         shared_runtimes: dict[str, Any] | None = None,
+        on_log: Callable[[str], None] | None = None,
     ) -> None:
         self.lab = spec
         self.aws = aws
@@ -84,6 +85,7 @@ class LabContext:
         self._owns_runtimes = shared_runtimes is None
         self._runtimes: dict[str, Any] = {} if shared_runtimes is None else shared_runtimes
         self._launcher = launcher
+        self._on_log = on_log
 
     # -- for checks.py (called from a worker thread) -------------------------------------------------------
 
@@ -125,6 +127,9 @@ class LabContext:
         runtime = await self._runtime(config)
         records = await runtime.invoke_many(events, concurrency)
         self.records.extend(records)
+        if self._on_log is not None:
+            for line in (line for record in records for line in record.logs):
+                self._on_log(line)
         return records
 
     def check_run(self, records: Sequence[InvocationRecord], config: Mapping[str, Any]) -> CheckRun:

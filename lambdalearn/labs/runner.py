@@ -46,12 +46,14 @@ class LabRunner:
         *,
         seed: int | None = None,
         on_check: Callable[[CheckResult], None] | None = None,
+        on_log: Callable[[str], None] | None = None,
         pack_id: str | None = None,
     ) -> None:
         self.spec = spec
         self.workspace = Path(workspace)
         self.rng = random.Random(seed)
-        self.on_check = on_check
+        self.on_check = on_check  # called after each check, for live status
+        self.on_log = on_log  # called with every log line of the function (START ... REPORT), as it comes
         self.pack_id = pack_id
 
     async def run(self) -> LabReport:
@@ -118,7 +120,7 @@ class LabRunner:
         values = draw(check.vars, self.rng)
         context = LabContext(self.spec, code_dir, overrides, aws=aws, endpoint_url=endpoint, rng=self.rng,
                              loop=asyncio.get_running_loop(), values=values, launcher=launcher,
-                             shared_runtimes=shared)
+                             shared_runtimes=shared, on_log=self.on_log)
         try:
             if aws is not None:
                 await asyncio.to_thread(aws.reset)

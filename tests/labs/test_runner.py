@@ -132,3 +132,12 @@ def test_reuse_environments_keeps_the_function_warm_from_check_to_check(lab_pack
     first, second = report.checks[:2]
     assert first.status == PASS  # the first check still starts cold
     assert second.status == FAIL and "cold_starts: expected exactly 1, got 0" in second.message
+
+
+def test_on_log_streams_every_log_line(lab_pack, tmp_path):
+    spec = spec_of(lab_pack, "kinds")
+    lines: list[str] = []
+    run_checks(spec, workspace_with(spec, tmp_path, solution=True), on_log=lines.append)
+    # 1 + 3 + 1 invocations, then a burst of 3 where reserved concurrency 1 throttles 2 (no logs for those)
+    assert sum(line.startswith("START RequestId:") for line in lines) == 1 + 3 + 1 + 1
+    assert "greeting Ada" in lines
