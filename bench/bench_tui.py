@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 PANE = ("80", "24")
+TMUX = ["tmux", "-L", "lambdalearn-bench"]  # a private tmux server: never touches anyone else's sessions
 MARKER = "palette"
 BARE_APP = textwrap.dedent(
     """
@@ -50,7 +51,7 @@ BARE_APP = textwrap.dedent(
 
 
 def _capture(session: str) -> str:
-    return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
+    return subprocess.run([*TMUX, "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
 
 
 def _wait_for(session: str, text: str, timeout: float = 20.0) -> float:
@@ -65,12 +66,14 @@ def _wait_for(session: str, text: str, timeout: float = 20.0) -> float:
 
 def _start(session: str, command: list[str]) -> float:
     started = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", PANE[0], "-y", PANE[1], *command], check=True)
+    subprocess.run([*TMUX, "new-session", "-d", "-s", session, "-x", PANE[0], "-y", PANE[1], *command], check=True)
+    # keep a crashed app's last words on screen for the timeout message
+    subprocess.run([*TMUX, "set-option", "-t", session, "remain-on-exit", "on"], capture_output=True)
     return started
 
 
 def _stop(session: str) -> None:
-    subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    subprocess.run([*TMUX, "kill-session", "-t", session], capture_output=True)
 
 
 def first_frame(command: list[str], session: str) -> float:
@@ -98,10 +101,10 @@ def lesson_in_tmux(lambdalearn: str, row: int, first_text: str, session: str) ->
         try:
             _wait_for(session, "Read lesson")  # the course is loaded and the map is filled
             for _ in range(row):
-                subprocess.run(["tmux", "send-keys", "-t", session, "Down"], check=True)
+                subprocess.run([*TMUX, "send-keys", "-t", session, "Down"], check=True)
             time.sleep(0.3)
             started = time.perf_counter()
-            subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+            subprocess.run([*TMUX, "send-keys", "-t", session, "Enter"], check=True)
             return _wait_for(session, first_text) - started
         finally:
             _stop(session)
@@ -140,17 +143,26 @@ def main() -> None:
     if shutil.which("tmux") is None:
         sys.exit("bench_tui needs tmux on the PATH")
     lambdalearn = str(Path(sys.executable).with_name("lambdalearn"))
+    # an idle session keeps the private server up between runs (no start-up race with a dying server)
+    subprocess.run([*TMUX, "new-session", "-d", "-s", "bench-keepalive", "sleep", "3600"], check=True)
+    try:
+        run_all(args.runs, lambdalearn)
+    finally:
+        subprocess.run([*TMUX, "kill-server"], capture_output=True)  # our private server only
+
+
+def run_all(runs: int, lambdalearn: str) -> None:
     bare, home = [], []
     with tempfile.TemporaryDirectory() as scratch:
         script = Path(scratch) / "bare_app.py"
         script.write_text(BARE_APP)
         first_frame([sys.executable, str(script)], "bench-warm")  # warm the file cache once
-        for run in range(args.runs):
+        for run in range(runs):
             bare.append(first_frame([sys.executable, str(script)], f"bench-bare-{run}"))
             with tempfile.TemporaryDirectory() as data_dir:
                 home.append(first_frame([lambdalearn, "--data-dir", data_dir], f"bench-home-{run}"))
     bare_median, home_median = statistics.median(bare), statistics.median(home)
-    print(f"first frame in tmux {PANE[0]}x{PANE[1]}, median of {args.runs} (min-max):")
+    print(f"first frame in tmux {PANE[0]}x{PANE[1]}, median of {runs} (min-max):")
     print(f"  bare Textual app (Header, Static, Footer): {bare_median * 1000:6.0f} ms ({min(bare) * 1000:.0f}-{max(bare) * 1000:.0f})")
     print(f"  lambdalearn home screen:                   {home_median * 1000:6.0f} ms ({min(home) * 1000:.0f}-{max(home) * 1000:.0f})")
     print(f"  ratio home / bare: {home_median / bare_median:.2f}  (target <= 1.5)")

@@ -92,9 +92,9 @@ class LambdaLearnApp(App[None]):
         return self.clock()
 
     # ----- start-up -------------------------------------------------------------------------------------
-    def on_mount(self) -> None:
-        self.push_screen(HomeScreen())
-        self.call_after_refresh(self.load_study)  # after the first frame: the loader competes for the GIL
+    def get_default_screen(self) -> Screen:
+        """The home screen is the base of the stack (no blank default screen to paint first)."""
+        return HomeScreen()
 
     @work(thread=True, exclusive=True, group="load")
     def load_study(self) -> None:
@@ -156,7 +156,7 @@ class LambdaLearnApp(App[None]):
         return self.ready
 
     def go_home(self) -> None:
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
 
     def open_lesson(self, pack: Pack, lesson: Lesson, anchor: str = "") -> None:

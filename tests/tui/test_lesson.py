@@ -155,3 +155,14 @@ async def test_search_across_lessons_opens_the_section(make_app):
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen) and app.screen.lesson.id == "limits"
         assert page_text(app.screen).startswith("## Timeouts")
+
+
+async def test_contents_jump_to_a_page(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        screen = await open_first_lesson(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert page_text(screen).startswith("## The context object")

@@ -1,6 +1,7 @@
 """Home: where the learner stands (level, XP, streak, due, today's goal), the course map, and "continue".
 
-Shown at once with placeholders; filled when the app has loaded the course and opened the database.
+The first frame is the header, a loading line and the footer; the body (standing, map, packs) is mounted
+when the app has loaded the course and opened the database, since it has nothing to show before that.
 """
 
 from __future__ import annotations
@@ -32,41 +33,57 @@ class HomeScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header(icon="λ")
         with Vertical(id="home"):
-            with Horizontal(id="standing"):
-                yield Label("Loading the course…", id="level")
-                yield ProgressBar(total=100, show_eta=False, show_percentage=False, id="xp-bar")
-                yield Label("", id="xp-left")
-            yield Static("", id="today")
-            with Horizontal(id="continue-row"):
-                yield Button("Continue", id="continue", variant="primary", disabled=True)
-                yield Label("", id="continue-hint")
-            yield DataTable(id="course-map", cursor_type="row", zebra_stripes=True)
-            yield Static("", id="packs")
+            yield Static("Loading the course…", id="loading")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#course-map", DataTable)
+        self.watch(self.app, "ready", self._on_ready)
+        if not self.app.ready:
+            self.call_after_refresh(self.app.load_study)  # after the first frame: loading competes for the GIL
+
+    async def _on_ready(self, ready: bool) -> None:
+        if ready and not self.query("#course-map"):
+            await self._mount_body()
+            self.refresh_figures()
+
+    async def _mount_body(self) -> None:
+        standing = Horizontal(
+            Label("", id="level"),
+            ProgressBar(total=100, show_eta=False, show_percentage=False, id="xp-bar"),
+            Label("", id="xp-left"),
+            id="standing",
+        )
+        continue_row = Horizontal(
+            Button("Continue", id="continue", variant="primary"), Label("", id="continue-hint"), id="continue-row"
+        )
+        table = DataTable(id="course-map", cursor_type="row", zebra_stripes=True)
+        body = self.query_one("#home")
+        await self.query_one("#loading").remove()
+        await body.mount_all([standing, Static("", id="today"), continue_row, table, Static("", id="packs")])
         table.add_column("#", key="order", width=3)
         table.add_column("Lesson", key="title")
         table.add_column("State", key="state", width=10)
         table.add_column("Min", key="minutes", width=4)
         table.add_column("XP", key="xp", width=4)
-        self.watch(self.app, "ready", self._on_ready)
+        self._fit_titles()
+        table.focus()
 
     def on_resize(self) -> None:
+        self._fit_titles()
+
+    def _fit_titles(self) -> None:
         """Fit the title column to the terminal so the map never needs a sideways scroll."""
-        table = self.query_one("#course-map", DataTable)
+        tables = self.query("#course-map")
+        if not tables:
+            return
+        table = tables.first(DataTable)
         title = table.columns[ColumnKey("title")]
         title.auto_width = False
         title.width = max(16, min(72, self.size.width - 40))
         table.refresh()
 
-    def _on_ready(self, ready: bool) -> None:
-        if ready:
-            self.refresh_figures()
-
     def on_screen_resume(self) -> None:
-        if self.app.ready:
+        if self.app.ready and self.query("#course-map"):
             self.refresh_figures()
 
     def refresh_figures(self) -> None:

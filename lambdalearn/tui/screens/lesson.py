@@ -51,7 +51,7 @@ class LessonScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header(icon="λ")
         with Horizontal(id="lesson-body"):
-            yield OptionList(id="toc")
+            yield Vertical(id="toc-pane", classes="hidden")  # the contents list is mounted when shown
             with Vertical(id="reader"):
                 yield Static("", id="badges")
                 with VerticalScroll(id="page-scroll"):
@@ -72,13 +72,28 @@ class LessonScreen(Screen):
 
     def _layout_for_width(self, width: int) -> None:
         """Side panes only when there is room: contents from 100 columns, notes from 140 (or on demand)."""
-        toc, notes = self.query_one("#toc"), self.query_one("#notes-pane")
-        if toc.has_class("hidden") != (width < 100):
+        toc, notes = self.query_one("#toc-pane"), self.query_one("#notes-pane")
+        if not toc.has_class("opened") and toc.has_class("hidden") != (width < 100):
             toc.set_class(width < 100, "hidden")
+            if width >= 100:
+                self._contents()
         if not notes.has_class("opened") and notes.has_class("hidden") != (width < 140):
             notes.set_class(width < 140, "hidden")
             if width >= 140:
                 self._notes_editor()
+
+    def _contents(self) -> OptionList:
+        """The contents list (one entry a page), mounted the first time it shows."""
+        found = self.query("#toc")
+        if found:
+            return found.first(OptionList)
+        contents = OptionList(*self._contents_options(), id="toc")
+        self.query_one("#toc-pane").mount(contents)
+        contents.highlighted = self.page_index
+        return contents
+
+    def _contents_options(self) -> list[Option]:
+        return [Option(f"{n + 1}. {page.title}", id=str(n)) for n, page in enumerate(self.pages)]
 
     def _notes_editor(self) -> TextArea:
         """The notes editor, mounted the first time the pane shows (a TextArea costs a lot to build)."""
@@ -112,9 +127,9 @@ class LessonScreen(Screen):
             with editor.prevent(TextArea.Changed):
                 editor.load_text(self._note_text)
         self.sub_title = f"Lesson {lesson.order}: {lesson.title}"
-        toc = self.query_one("#toc", OptionList)
-        toc.clear_options()
-        toc.add_options(Option(f"{n + 1}. {page.title}", id=str(n)) for n, page in enumerate(self.pages))
+        for contents in self.query("#toc").results(OptionList):
+            contents.clear_options()
+            contents.add_options(self._contents_options())
         self._show_page(anchor, update=not composed)
 
     def _show_badges(self) -> None:
@@ -132,8 +147,8 @@ class LessonScreen(Screen):
         self.query_one("#pager", Static).update(
             f"page {self.page_index + 1}/{len(self.pages)} · ←/→ pages · </> lessons · d done · q quiz me"
         )
-        toc = self.query_one("#toc", OptionList)
-        toc.highlighted = self.page_index
+        for contents in self.query("#toc").results(OptionList):
+            contents.highlighted = self.page_index
         if update:
             scroll.scroll_home(animate=False)
             self.call_after_refresh(self._update_markdown, markdown, page.text, anchor)
@@ -201,9 +216,10 @@ class LessonScreen(Screen):
             self.query_one("#page-scroll").focus()
 
     def action_toc(self) -> None:
-        toc = self.query_one("#toc")
-        toc.remove_class("hidden")
-        toc.focus()
+        pane = self.query_one("#toc-pane")
+        pane.add_class("opened")
+        pane.remove_class("hidden")
+        self.call_after_refresh(self._contents().focus)
 
     def action_back(self) -> None:
         if any(editor.has_focus for editor in self.query("#notes")):
