@@ -45,6 +45,15 @@ def peak_rss_bytes(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time the process's main thread has had so far (nanosecond counter of /proc/<pid>/schedstat)."""
+    try:
+        with open(f"/proc/{pid}/schedstat", "rb") as schedstat:
+            return int(schedstat.read().split()[0]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def session_members(session_id: int) -> list[int]:
     """Live (non-zombie) processes whose session id is `session_id`."""
     members = []
