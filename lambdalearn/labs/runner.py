@@ -65,9 +65,6 @@ class LabRunner:
         try:
             try:
                 overrides = read_tuning(self.spec, self.workspace)
-                problem = config_problem(self.spec.function, overrides, staging)
-                if problem:
-                    raise WorkspaceError(f"{self.workspace / 'function.yaml'}: {problem}")
                 stage(self.spec, self.workspace, staging)
             except WorkspaceError as exc:
                 return self._unrunnable(str(exc), started)

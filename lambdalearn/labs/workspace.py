@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from lambdalearn.content.labs import TUNING_FILE, LabSpec
+from lambdalearn.content.labs import TUNING_FILE, LabSpec, config_problem
 from lambdalearn.content.yamlsource import YamlError, parse_yaml
 
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".DS_Store")
@@ -72,7 +72,8 @@ def stage(spec: LabSpec, source: Path, into: Path) -> None:
 
 
 def read_tuning(spec: LabSpec, workspace: Path) -> dict[str, Any]:
-    """The settings the learner chose in the workspace's function.yaml (only keys the lab lets them tune)."""
+    """The settings the learner chose in the workspace's function.yaml (only keys the lab lets them tune),
+    checked against Lambda's limits; WorkspaceError names the file, line and setting otherwise."""
     if not spec.tunable:
         return {}
     path = Path(workspace) / TUNING_FILE
@@ -88,9 +89,15 @@ def read_tuning(spec: LabSpec, workspace: Path) -> dict[str, Any]:
         return {}
     if not isinstance(source.data, dict):
         raise WorkspaceError(f"{path}:1: expected settings such as `memory: 512`")
-    for key in source.data:
+    for key, value in source.data.items():
         if key not in spec.tunable:
             raise WorkspaceError(
                 f"{path}:{source.line(key)}: {key}: this lab lets you set only {', '.join(spec.tunable)}"
             )
+        problem = config_problem(spec.function, {key: value}, Path(workspace))
+        if problem:
+            raise WorkspaceError(f"{path}:{source.line(key)}: {key}: {problem}")
+    problem = config_problem(spec.function, dict(source.data), Path(workspace))  # settings that clash
+    if problem:
+        raise WorkspaceError(f"{path}: {problem}")
     return dict(source.data)

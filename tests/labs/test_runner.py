@@ -90,7 +90,7 @@ def test_the_workspace_is_never_written_and_locked_files_come_from_the_lab(lab_p
 @pytest.mark.parametrize(
     ("function_yaml", "message"),
     [
-        ("memory: 100000\n", "Member must have value less than or equal to 10240"),
+        ("memory: 100000\n", "function.yaml:1: memory: 1 validation error detected: Value '100000' at 'memorySize'"),
         ("handler: other.handler\n", "function.yaml:1: handler: this lab lets you set only memory"),
         ("memory: [1\n", "YAML syntax error"),
     ],
