@@ -70,7 +70,8 @@ def course_map(store: ProgressStore, packs: tuple[Pack, ...] | list[Pack]) -> li
 def next_step(rows: list[MapRow], due_now: int, new_available: int) -> NextStep:
     """Due reviews first, then the lesson in progress or the next unread one, then new cards, then an exam."""
     if due_now:
-        return NextStep("review", f"Review {due_now} due card{'s' if due_now != 1 else ''}")
+        then = ", then new ones" if new_available else ""
+        return NextStep("review", f"Review {due_now} due card{'s' if due_now != 1 else ''}{then}")
     for state, verb in ((IN_PROGRESS, "Resume"), (NOT_STARTED, "Read")):
         row = next((r for r in rows if r.state == state), None)
         if row is not None:

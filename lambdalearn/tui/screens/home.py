@@ -79,7 +79,7 @@ class HomeScreen(Screen):
         table = tables.first(DataTable)
         title = table.columns[ColumnKey("title")]
         title.auto_width = False
-        title.width = max(16, min(72, self.size.width - 40))
+        title.width = max(16, min(72, self.size.width - 36))
         table.refresh()
 
     def on_screen_resume(self) -> None:
