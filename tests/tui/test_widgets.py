@@ -1,0 +1,38 @@
+"""Small pure helpers of the app: inline markup, relative times, the heatmap, and describing responses."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from lambdalearn.content.loader import load_pack
+from lambdalearn.tui.widgets.answer_pads import describe_response
+from lambdalearn.tui.widgets.heatmap import heatmap_markup
+from lambdalearn.tui.widgets.text import inline, relative_time
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+
+
+def test_inline_escapes_markup_and_highlights_code():
+    assert inline("Use `[x]` not [b]bold[/b]") == r"Use [b $text-accent]\[x][/] not \[b]bold\[/b]"
+
+
+def test_relative_time_reads_like_speech():
+    assert [relative_time(NOW + delta, NOW) for delta in (
+        timedelta(0), timedelta(seconds=30), timedelta(minutes=10), timedelta(hours=5), timedelta(days=4),
+    )] == ["now", "in a minute", "in 10 min", "in 5 h", "in 4 days"]
+
+
+def test_heatmap_puts_days_on_their_weekday_row_and_shades_by_count():
+    days = [(date(2026, 3, 2) + timedelta(days=n), n) for n in range(8)]  # Monday 2 March, 0..7 answers
+    rows = heatmap_markup(days).splitlines()
+    assert len(rows) == 8 and rows[0].startswith("Mon") and rows[-1].strip().startswith("less")
+    assert rows[0].count("[dim]·[/]") == 1  # Monday 2 March: no answers
+    assert "[$success]█[/]" in rows[0]  # Monday 9 March: the busiest day
+
+
+def test_responses_are_described_in_words(mini_pack):
+    pack = load_pack(mini_pack)
+    assert describe_response(pack.question("h-multi"), {3, 1}) == "1. aws_request_id; 3. get_remaining_time_in_millis"
+    assert describe_response(pack.question("h-order"), [2, 1, 3, 4]).startswith("Start the runtime → Download")
+    assert describe_response(pack.question("l-num"), 900.0) == "900"
+    assert describe_response(pack.question("h-tf"), None) == "(not answered)"
