@@ -44,7 +44,7 @@ DEFAULT_IDLE_TIMEOUT_S = 600.0
 DEFAULT_AWS_ENDPOINT_URL = "http://127.0.0.1:4566"
 # How long an invocation waits for an environment that has answered but not yet asked for the next event,
 # before counting it as busy (our bootstrap asks within microseconds).
-_FINISHING_WAIT_S = 1.0
+_FINISHING_WAIT_S = 5.0
 
 
 @dataclass
