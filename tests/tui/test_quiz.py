@@ -173,3 +173,14 @@ async def test_choices_answer_by_mouse_too(make_app, data_dir):
         await pilot.pause()
         assert app.screen.outcome.verdict.correct
     assert reviews(data_dir)[0][3] == 1
+
+
+async def test_an_unknown_filter_is_explained_in_the_quiz(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        app.start_quiz(QuizRequest(deck="nope"))
+        await pilot.pause()
+        await pilot.press("s")  # nothing to skip: ignored
+        await pilot.pause()
+        assert app.screen.state == "error" and "no deck named 'nope'" in str(app.screen.query_one("#prompt").render())

@@ -40,7 +40,7 @@ class QuizScreen(Screen):
         self.request = request
         self.session: QuizSession | None = None
         self.position = 0
-        self.state = "question"  # question, verdict, empty, summary
+        self.state = "question"  # question, verdict, empty, summary, error
         self.outcome = None
 
     def compose(self) -> ComposeResult:
@@ -69,6 +69,8 @@ class QuizScreen(Screen):
             entries = app.select(self.request)
         except SelectionError as error:
             self._show_message(f"[b $error]{escape(str(error))}[/]\n\nPress f to change the filters.")
+            self.state = "error"
+            self.refresh_bindings()
             return
         r = self.request
         self.session = QuizSession(app.store, entries, limit=r.limit, new_limit=r.new_limit, cram=r.cram, rng=app.rng)
