@@ -134,10 +134,9 @@ class LabContext:
 
     def check_run(self, records: Sequence[InvocationRecord], config: Mapping[str, Any]) -> CheckRun:
         """What the expectations judge: `records`, plus where to read resources and how to model CPU."""
-        from lambdalearn.runtime.service import LambdaRuntime
-
         architecture = {**self.overrides, **config}.get("architecture", self.lab.function.architecture)
-        return CheckRun(records, architecture, self.aws, bool(getattr(LambdaRuntime, "models_cpu_share", False)))
+        models_cpu_share = all(getattr(runtime, "models_cpu_share", False) for runtime in self._runtimes.values())
+        return CheckRun(records, architecture, self.aws, bool(self._runtimes) and models_cpu_share)
 
     async def _runtime(self, config: Mapping[str, Any]) -> Any:
         from lambdalearn.runtime.service import LambdaRuntime

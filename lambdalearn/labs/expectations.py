@@ -7,7 +7,8 @@ diff. Resource expectations (`s3_object`, `dynamodb_item`, ...) read the local A
 Durations: `duration_model: cpu-share` judges `duration_ms`, `p50_duration_ms` and `cost_usd` on the duration
 the function would have on Lambda, where CPU is shared in proportion to memory (one full vCPU at 1,769 MB).
 The measured duration is scaled by 1769 / memory below 1,769 MB, unless the runtime already models the CPU
-share itself (`LambdaRuntime.models_cpu_share`), in which case the measured duration is used as it is.
+share itself (its `models_cpu_share` is true, as it is by default since the runtime throttles environments to
+memory/1769 of a vCPU), in which case the measured duration is used as it is.
 """
 
 from __future__ import annotations
