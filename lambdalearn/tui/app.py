@@ -110,6 +110,10 @@ class LambdaLearnApp(App[None]):
             return
         catalog = self.catalog or Catalog.load(self.pack_roots, self.data_dir)
         self.call_from_thread(self._open_store, catalog)
+        # Warm the imports of the screens a learner opens next, so the first lesson opens as fast as the rest.
+        import textual.highlight  # noqa: F401  (code blocks in lessons)
+        import lambdalearn.tui.screens.lesson  # noqa: F401
+        import lambdalearn.tui.screens.quiz  # noqa: F401
 
     def _fail(self, message: str) -> None:
         """The data folder or database cannot be used: leave, and let the command line print why."""
