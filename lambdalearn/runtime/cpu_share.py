@@ -30,9 +30,10 @@ def cpu_share(memory_mb: int) -> float:
 async def throttle(process_group: int, share: float, period_s: float = PERIOD_S) -> None:
     """Until cancelled, let the process group use `share` of a CPU and stop it for the rest (SIGSTOP/SIGCONT).
 
-    Like CFS bandwidth control it counts CPU time, not wall time: in each period the group runs until its
-    main thread has had `share * period` of CPU (a handler waiting on I/O is not held back), then it is
-    stopped long enough to bring its average down to `share`. On cancellation the group is left running.
+    Like CFS bandwidth control it counts CPU time, not wall time: in each period the group runs until the
+    threads of its first process have had `share * period` of CPU (a handler waiting on I/O is not held
+    back), then it is stopped long enough to bring its average down to `share`. On cancellation the group
+    is left running.
     """
     if share >= 1.0:
         return

@@ -46,12 +46,18 @@ def peak_rss_bytes(pid: int) -> int:
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """CPU time the process's main thread has had so far (nanosecond counter of /proc/<pid>/schedstat)."""
+    """CPU time all threads of the process have had so far (nanosecond counters of .../schedstat)."""
+    total_ns = 0
     try:
-        with open(f"/proc/{pid}/schedstat", "rb") as schedstat:
-            return int(schedstat.read().split()[0]) / 1e9
-    except (OSError, IndexError, ValueError):
+        for thread in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{thread}/schedstat", "rb") as schedstat:
+                    total_ns += int(schedstat.read().split()[0])
+            except (OSError, IndexError, ValueError):
+                continue  # a thread that just ended
+    except OSError:
         return None
+    return total_ns / 1e9
 
 
 def session_members(session_id: int) -> list[int]:
