@@ -27,3 +27,12 @@ def test_a_small_function_is_stopped_for_most_of_each_period_and_a_switched_off_
     # About 0.07 when modelled; close to 1 on an idle machine otherwise (less under load, never as low).
     assert throttled < 0.3
     assert unthrottled > throttled
+
+
+@pytest.mark.slow
+def test_a_thread_pool_cannot_escape_the_share(run, function_config):
+    async def scenario():
+        async with LambdaRuntime(function_config("hostile.misbehave", memory_mb=128)) as runtime:
+            return await runtime.invoke({"action": "cpu_fraction_threads", "seconds": 0.3})
+
+    assert run(scenario()).payload["cpu_fraction"] < 0.3
