@@ -151,7 +151,9 @@ def search(packs: tuple[Pack, ...] | list[Pack], text: str, limit: int = 50) -> 
 
 
 def _snippet(text: str, word: str, width: int = 70) -> str:
-    flat = re.sub(r"\s+", " ", re.sub(r"[#*`|>_]", "", text))
+    """A line of plain text around the first match: Markdown links become their text, marks are dropped."""
+    unlinked = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    flat = re.sub(r"\s+", " ", re.sub(r"[#*`|>\[\]]", "", unlinked))
     at = flat.casefold().find(word)
     start = max(0, at - width // 3) if at >= 0 else 0
     piece = flat[start : start + width].strip()

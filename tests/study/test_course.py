@@ -99,3 +99,10 @@ def test_section_and_link_targets_resolve_in_the_course(pack):
     assert link_target(pack, handlers, "#the-context-object") == (handlers, "the-context-object")
     assert link_target(pack, handlers, "https://docs.aws.amazon.com/lambda/") is None
     assert link_target(pack, handlers, "lesson:nope") is None
+
+
+def test_search_snippets_are_plain_text(pack):
+    from lambdalearn.study.course import _snippet
+
+    text = "The arithmetic is in [the concurrency lesson](lesson:concurrency#pool) and `code` **bold**."
+    assert _snippet(text, "arithmetic") == "The arithmetic is in the concurrency lesson and code bold."
