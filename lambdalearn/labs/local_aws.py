@@ -63,6 +63,7 @@ class LocalAws:
         """Start the server process; it gets ready in the background (see `wait_ready`)."""
         self.resources = resources
         self.endpoint_url = ""
+        self._session: Any = None
         self._clients: dict[str, Any] = {}
         self._process: subprocess.Popen | None = subprocess.Popen(
             [sys.executable, "-c", _SERVER_CODE],
@@ -72,9 +73,14 @@ class LocalAws:
         )
 
     def wait_ready(self) -> str:
-        """Block until the server listens; return its endpoint URL (boto3 is imported meanwhile)."""
-        import boto3  # noqa: F401  (imported while the server starts)
+        """Block until the server listens; return its endpoint URL.
 
+        While the server starts, boto3 is imported and a first client of each service the lab uses is built
+        (with a placeholder endpoint), which loads the service models: the real clients then cost little.
+        """
+        session = self._boto3_session()
+        for service in self._services():
+            session.client(service, endpoint_url="http://127.0.0.1:9")
         process = self._process
         if process is None or process.stdout is None:
             raise RuntimeError("the local AWS (moto server) was closed")
@@ -83,6 +89,21 @@ class LocalAws:
             raise RuntimeError("the local AWS (moto server) did not start")
         self.endpoint_url = require_loopback(f"http://127.0.0.1:{int(port)}")
         return self.endpoint_url
+
+    def _boto3_session(self) -> Any:
+        """This server's own boto3 session (never the default one, which may know real credentials)."""
+        if self._session is None:
+            import boto3
+
+            self._session = boto3.Session(
+                region_name=REGION, aws_access_key_id=DUMMY_KEY_ID, aws_secret_access_key=DUMMY_SECRET
+            )
+        return self._session
+
+    def _services(self) -> list[str]:
+        kinds = (("s3", self.resources.buckets), ("sqs", self.resources.queues),
+                 ("dynamodb", self.resources.tables), ("sns", self.resources.topics))
+        return [service for service, declared in kinds if declared]
 
     def __enter__(self) -> LocalAws:
         try:
@@ -109,15 +130,7 @@ class LocalAws:
     def client(self, service: str) -> Any:
         """A boto3 client for `service` bound to the local server."""
         if service not in self._clients:
-            import boto3
-
-            self._clients[service] = boto3.client(
-                service,
-                endpoint_url=self.endpoint_url,
-                region_name=REGION,
-                aws_access_key_id=DUMMY_KEY_ID,
-                aws_secret_access_key=DUMMY_SECRET,
-            )
+            self._clients[service] = self._boto3_session().client(service, endpoint_url=self.endpoint_url)
         return self._clients[service]
 
     # -- state ------------------------------------------------------------------------------------------
@@ -195,17 +208,9 @@ class LocalAws:
         return self.client("dynamodb").scan(TableName=table, Select="COUNT")["Count"]
 
     def _table(self, name: str) -> Any:
-        if "dynamodb-resource" not in self._clients:
-            import boto3
-
-            self._clients["dynamodb-resource"] = boto3.resource(
-                "dynamodb",
-                endpoint_url=self.endpoint_url,
-                region_name=REGION,
-                aws_access_key_id=DUMMY_KEY_ID,
-                aws_secret_access_key=DUMMY_SECRET,
-            )
-        return self._clients["dynamodb-resource"].Table(name)
+        if "dynamodb:resource" not in self._clients:
+            self._clients["dynamodb:resource"] = self._boto3_session().resource("dynamodb", endpoint_url=self.endpoint_url)
+        return self._clients["dynamodb:resource"].Table(name)
 
 
 def _to_dynamodb(value: Any) -> Any:
