@@ -79,7 +79,7 @@ class LabFolder:
     id: str
     path: Path
     title: str
-    spec: LabSpec | None = None
+    spec: LabSpec | None = field(default=None, compare=False)  # not hashed: a LabFolder stays hashable
 
 
 @dataclass(frozen=True)
