@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
@@ -35,7 +35,7 @@ class ExamResultScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="λ")
-        with Vertical(id="exam-result"):
+        with VerticalScroll(id="exam-result"):
             yield Static(self._score_text(), id="score")
             yield DataTable(id="domains", cursor_type="none", show_cursor=False)
             yield OptionList(*self._miss_options(), id="misses")
@@ -68,7 +68,7 @@ class ExamResultScreen(Screen):
             self.query_one("#miss-detail", Static).update("[b $success]No misses: every question right.[/]")
 
     def _miss_options(self) -> list[Option]:
-        return [Option(f"{m.number:>2}. {escape(display_prompt(m.item.entry.question).strip().splitlines()[0][:90])}")
+        return [Option(f"{m.number:>2}. {escape(_first_line(display_prompt(m.item.entry.question)))}")
                 for m in self.result.misses]
 
     @on(OptionList.OptionHighlighted, "#misses")
@@ -103,3 +103,8 @@ class ExamResultScreen(Screen):
         pack = next(p for p in self.app.catalog.packs if p.id == self.result.pack_id)
         self.dismiss()
         self.app.start_exam(pack)
+
+
+def _first_line(text: str, width: int = 64) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= width else line[: width - 1] + "…"
