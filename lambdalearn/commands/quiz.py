@@ -47,6 +47,12 @@ class EndOfSession(Exception):
 def quiz(ctx: click.Context, plain: bool, pack_id: str | None, deck, lesson, tag, limit, new_limit, cram: bool, pack_dir: Path | None,
          seed: int | None) -> None:
     """Study the questions that are due now, then new ones, within your daily limits."""
+    if not plain and not (pack_id or deck or lesson or tag or pack_dir):
+        from lambdalearn.commands.app import open_app
+
+        # Nothing to check by name: the app shows its first frame at once and loads the packs behind it.
+        open_app(ctx, quiz=dict(limit=limit, new_limit=new_limit, cram=cram), seed=seed)
+        return
     catalog = load_catalog(ctx, [pack_dir] if pack_dir else None)
     try:
         entries = catalog.select(pack=pack_id, deck=deck, lesson=lesson, tag=tag)

@@ -181,3 +181,12 @@ def test_opening_the_app_imports_no_plotting_and_no_services():
             "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('plotext', 'textual_plotext', 'yaml', 'sqlite_utils', 'fsrs'))))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_quiz_without_filters_opens_the_app_before_loading_the_course(tmp_path, monkeypatch):
+    started = []
+    monkeypatch.setattr(LambdaLearnApp, "run", lambda self: started.append(self))
+    result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "d"), "quiz", "--cram"])
+    assert result.exit_code == 0, result.output
+    [app] = started
+    assert app.catalog is None and app.start_quiz_request == QuizRequest(cram=True)
