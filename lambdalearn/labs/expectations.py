@@ -42,6 +42,11 @@ class CheckRun:
         return [line for record in self.records for line in record.logs]
 
 
+def _at_most(bound: Any) -> Any:
+    """A bare number bounding a duration or a cost means "at most"."""
+    return bound if isinstance(bound, dict) else {"max": bound}
+
+
 def evaluate(expect: Mapping[str, Any], run: CheckRun) -> list[str]:
     """Messages for every expectation that does not hold (empty: the check passed)."""
     model = expect.get("duration_model", "measured")
@@ -51,7 +56,7 @@ def evaluate(expect: Mapping[str, Any], run: CheckRun) -> list[str]:
             continue
         judge = JUDGES[key]
         if key in _MODELLED:
-            messages = [judge(expected, run, model)]
+            messages = [judge(_at_most(expected), run, model)]
         elif key in _LISTABLE and isinstance(expected, list):
             messages = [judge(item, run) for item in expected]
         else:

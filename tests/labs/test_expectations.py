@@ -96,3 +96,11 @@ def test_subset_and_paths():
     assert find_path({"body": '{"x": [5, 6]}'}, "$.body.x[1]") == 6
     with pytest.raises(KeyError):
         find_path({"body": "plain"}, "$.body.x")
+
+
+def test_a_bare_number_bounds_durations_and_costs_from_above():
+    run = CheckRun([record(duration=40)])
+    assert evaluate({"duration_ms": 50, "p50_duration_ms": 50, "cost_usd": 0.001}, run) == []
+    assert evaluate({"duration_ms": 30}, run) == [
+        "duration_ms: expected every duration at most 30 ms, got 40.0 ms (all: 40.0)"
+    ]
