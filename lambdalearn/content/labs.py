@@ -292,6 +292,16 @@ class _LabReader:
                 lab.problem(None, f"missing folder {name}/: every lab needs a starter and a solution")
         if not (self.folder / README_FILE).is_file():
             lab.problem(None, f"missing {README_FILE}: the instructions for the learner")
+        starter, solution = _files(self.folder / "starter"), _files(self.folder / "solution")
+        for extra in sorted(solution - starter) if starter else ():
+            lab.problem(None, f"solution/{extra} is not in starter/: only starter files (and the editable ones "
+                              "from the workspace) are run, so the solution must use the same file names")
+        for event in sorted((self.folder / "events").glob("*.json")):
+            try:
+                json.loads(event.read_text(encoding="utf-8"))
+            except (ValueError, UnicodeDecodeError) as exc:
+                self.problems.append(Problem(_sibling(self.source.path, f"events/{event.name}"),
+                                             getattr(exc, "lineno", 0), "", f"invalid JSON: {exc}"))
 
     def _editable(self, lab: Fields) -> tuple[str, ...]:
         editable = lab.text_list("editable") or ()
@@ -770,6 +780,17 @@ def _defined_functions(path: Path) -> set[str] | str | None:
     except UnicodeDecodeError:
         return "not UTF-8 text"
     return {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+
+
+def _files(folder: Path) -> set[str]:
+    """Relative paths of the files under `folder`, without Python caches."""
+    if not folder.is_dir():
+        return set()
+    return {
+        path.relative_to(folder).as_posix()
+        for path in folder.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    }
 
 
 def _sibling(rel: str, name: str) -> str:

@@ -111,3 +111,12 @@ def test_missing_folders_are_reported(lab_pack):
 def test_hints_come_from_lab_yaml_then_the_readme(lab_pack):
     spec = spec_of(lab_pack, "kinds")
     assert read_hints(spec) == ["Read the event.", "Look closer."]
+
+
+def test_solution_files_must_exist_in_the_starter_and_events_must_be_json(lab_pack):
+    (lab_pack / "labs/kinds/solution/helpers.py").write_text("X = 1\n")
+    (lab_pack / "labs/kinds/events/broken.json").write_text('{"name": \n')
+    found = [str(p) for p in load_pack(lab_pack).problems]
+    assert "labs/kinds/lab.yaml:1: solution/helpers.py is not in starter/: only starter files (and the editable " \
+           "ones from the workspace) are run, so the solution must use the same file names" in found
+    assert any(p.startswith("labs/kinds/events/broken.json:2: invalid JSON") for p in found), found
