@@ -166,3 +166,13 @@ async def test_contents_jump_to_a_page(make_app):
         await pilot.press("down", "enter")
         await pilot.pause()
         assert page_text(screen).startswith("## The context object")
+
+
+async def test_one_click_on_the_course_map_opens_a_lesson(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        table = app.screen.query_one("#course-map")
+        await pilot.click(table, offset=(8, 2))  # the second lesson's row (below the header)
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen) and app.screen.lesson.id == "limits"

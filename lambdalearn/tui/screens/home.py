@@ -12,6 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets.data_table import ColumnKey
+
+from lambdalearn.tui.widgets.course_map import CourseMap
 from textual.widgets import Button, DataTable, Footer, Header, Label, ProgressBar, Static
 
 _STATE_MARKS = {"done": "✓ done", "in progress": "◐ reading", "not started": "·"}
@@ -56,7 +58,7 @@ class HomeScreen(Screen):
         continue_row = Horizontal(
             Button("Continue", id="continue", variant="primary"), Label("", id="continue-hint"), id="continue-row"
         )
-        table = DataTable(id="course-map", cursor_type="row", zebra_stripes=True)
+        table = CourseMap(id="course-map", cursor_type="row", zebra_stripes=True)
         body = self.query_one("#home")
         await self.query_one("#loading").remove()
         await body.mount_all([standing, Static("", id="today"), continue_row, table, Static("", id="packs")])
@@ -114,7 +116,7 @@ class HomeScreen(Screen):
         button = self.query_one("#continue", Button)
         button.label = f"▶ {self._next.label}"
         button.disabled = False
-        self.query_one("#continue-hint", Label).update("c · or Enter on a lesson")
+        self.query_one("#continue-hint", Label).update("c · Enter or a click opens a lesson")
         self._show_packs()
 
     def _fill_map(self, rows) -> None:
