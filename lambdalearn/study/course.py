@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from lambdalearn.content.anchors import Heading, lesson_link
 from lambdalearn.content.models import Lesson, Pack
 from lambdalearn.content.questions import Question
 from lambdalearn.progress.lessons import completed_lessons, opened_lessons
+from lambdalearn.progress.queue import next_items
 from lambdalearn.progress.store import ProgressStore
+from lambdalearn.study.catalog import Entry
 
 DONE, IN_PROGRESS, NOT_STARTED = "done", "in progress", "not started"
 
@@ -79,6 +82,24 @@ def next_step(rows: list[MapRow], due_now: int, new_available: int) -> NextStep:
     if new_available:
         return NextStep("learn", f"Learn {new_available} new card{'s' if new_available != 1 else ''}")
     return NextStep("exam", "Take a mock exam")
+
+
+def new_cards_today(store: ProgressStore, packs: tuple[Pack, ...] | list[Pack], now: datetime | None = None) -> int:
+    """How many new cards the learner may still start today (within the daily new-card limit)."""
+    keys = [(pack.id, question.id) for pack in packs for question in pack.questions()]
+    return len(next_items(store, None, keys, now=now)) - len(next_items(store, None, keys, now=now, new_limit=0))
+
+
+def in_course_order(entries: list[Entry]) -> list[Entry]:
+    """Questions ordered by the lesson their deck belongs to (decks without a lesson last), so new cards
+    come in the order the course teaches them; the authored order is kept within a lesson."""
+
+    def lesson_order(entry: Entry) -> int:
+        deck = next((d for d in entry.pack.decks if d.id == entry.question.deck_id), None)
+        lesson = entry.pack.lesson(deck.lesson) if deck is not None and deck.lesson else None
+        return lesson.order if lesson is not None else 1_000_000
+
+    return sorted(entries, key=lesson_order)
 
 
 def pages(lesson: Lesson) -> list[Page]:

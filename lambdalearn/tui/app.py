@@ -47,13 +47,6 @@ class QuizRequest:
         return ("cram · " if self.cram else "") + (", ".join(parts) or "all packs")
 
 
-def _lesson_order(entry: Entry) -> int:
-    """Where the question's deck sits in its pack's course (decks without a lesson come last)."""
-    deck = next((d for d in entry.pack.decks if d.id == entry.question.deck_id), None)
-    lesson = entry.pack.lesson(deck.lesson) if deck is not None and deck.lesson else None
-    return lesson.order if lesson is not None else 1_000_000
-
-
 class LambdaLearnApp(App[None]):
     TITLE = "lambdalearn"
     SUB_TITLE = "learn AWS Lambda"
@@ -181,8 +174,10 @@ class LambdaLearnApp(App[None]):
     def select(self, request: QuizRequest) -> list[Entry]:
         """The questions a request draws from, in course order (new cards come in the order lessons teach
         them); SelectionError for an unknown name."""
+        from lambdalearn.study.course import in_course_order
+
         entries = self.catalog.select(pack=request.pack, deck=request.deck, lesson=request.lesson, tag=request.tag)
-        return sorted(entries, key=lambda entry: _lesson_order(entry))
+        return in_course_order(entries)
 
     def start_exam(self, pack: Pack | None = None) -> None:
         from lambdalearn.tui.screens.exam_setup import ExamSetupScreen

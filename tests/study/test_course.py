@@ -16,7 +16,9 @@ from lambdalearn.study.course import (
     IN_PROGRESS,
     NOT_STARTED,
     course_map,
+    in_course_order,
     link_target,
+    new_cards_today,
     next_step,
     page_of,
     pages,
@@ -106,3 +108,20 @@ def test_search_snippets_are_plain_text(pack):
 
     text = "The arithmetic is in [the concurrency lesson](lesson:concurrency#pool) and `code` **bold**."
     assert _snippet(text, "arithmetic") == "The arithmetic is in the concurrency lesson and code bold."
+
+
+def test_new_cards_today_respect_the_daily_limit(pack, store):
+    from lambdalearn.progress.settings import Settings, save_settings
+
+    assert new_cards_today(store, [pack]) == 8
+    save_settings(store, Settings(daily_new_limit=3))
+    assert new_cards_today(store, [pack]) == 3
+
+
+def test_questions_come_in_course_order(mini_pack):
+    from lambdalearn.study.catalog import Catalog
+
+    catalog = Catalog.load([mini_pack])
+    shuffled = list(reversed(catalog.select()))
+    assert [e.question.id for e in in_course_order(shuffled)][:2] == ["h-card", "h-order"]  # lesson 1, reversed authored order kept
+    assert [e.question.deck_id for e in in_course_order(shuffled)][-1] == "limits-quiz"

@@ -92,7 +92,7 @@ class HomeScreen(Screen):
         """Read the learner's standing and the course map from the services and show them."""
         from lambdalearn.progress.queue import answers_today
         from lambdalearn.progress.stats import summary
-        from lambdalearn.study.course import course_map, next_step
+        from lambdalearn.study.course import course_map, new_cards_today, next_step
 
         app = self.app
         figures = summary(app.store, app.now())
@@ -111,7 +111,7 @@ class HomeScreen(Screen):
         )
         rows = course_map(app.store, app.catalog.packs)
         self._fill_map(rows)
-        new_available = self._new_available()
+        new_available = new_cards_today(app.store, app.catalog.packs, app.now())
         self._next = next_step(rows, figures["due_now"], new_available)
         button = self.query_one("#continue", Button)
         button.label = f"▶ {self._next.label}"
@@ -130,11 +130,6 @@ class HomeScreen(Screen):
                           str(lesson.xp), key=str(index))
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1))
-
-    def _new_available(self) -> int:
-        keys = [(p.id, q.id) for p in self.app.catalog.packs for q in p.questions()]
-        known = {tuple(row) for row in self.app.store.db.execute("SELECT pack_id, item_id FROM cards").fetchall()}
-        return sum(1 for key in keys if key not in known)
 
     def _show_packs(self) -> None:
         catalog = self.app.catalog
