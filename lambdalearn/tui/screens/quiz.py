@@ -102,6 +102,7 @@ class QuizScreen(Screen):
         total = len(self.session.queue)
         self.query_one("#quiz-meta", Label).update(f"{self.position + 1}/{total} · {question.deck_id} · {question.type}")
         self.query_one("#prompt", Static).update(inline(display_prompt(question)))
+        self.query_one("#prompt").display = True
         self.query_one("#verdict").add_class("hidden")
         self.query_one("#verdict-actions").add_class("hidden")
         self.query_one("#summary", Static).update("")
@@ -189,7 +190,9 @@ class QuizScreen(Screen):
             lines.append(f"leech: {escape(item)} (missed 8 times; reread its lesson)")
         lines.append("\n[dim]r another round · Esc back home[/]")
         self._show_message("")
+        self.query_one("#prompt").display = False
         self.query_one("#summary", Static).update("\n".join(lines))
+        self.query_one("#quiz-body").scroll_home(animate=False)
         self.query_one("#quiz-meta", Label).update("done")
         self.state = "summary"
         self.refresh_bindings()
