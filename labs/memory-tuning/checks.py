@@ -19,14 +19,15 @@ from lambdalearn.runtime.billing import invocation_cost
 ONE_VCPU_MS = 25.0  # what one thumbnail takes on one full vCPU
 LATENCY_BOUND_MS = 100.0
 COST_TOLERANCE = 1.25  # at most this many times the cost at 1,769 MB
-ROUNDS = 9
+ROUNDS = 5
+SIDE = 256  # pixels: long enough (many CPU-quota periods) for the throttled duration to settle
 
 
 def lambda_duration_ms(lab):
     """(memory, p50 duration on Lambda in ms) for the learner's memory setting."""
     mine, full = [], []
     for _ in range(ROUNDS):
-        event = {"seed": lab.rng.randrange(10**9), "side": 128}
+        event = {"seed": lab.rng.randrange(10**9), "side": SIDE}
         [at_mine] = lab.invoke(event)
         [at_full] = lab.invoke(event, config={"memory": FULL_VCPU_MEMORY_MB})
         lab.expect([at_mine, at_full], status="success")
