@@ -4,6 +4,7 @@ a progress bar and a session summary. Every answer is recorded the moment it is 
 from __future__ import annotations
 
 import time
+from datetime import datetime, timezone
 
 from textual import on
 from textual.app import ComposeResult
@@ -119,6 +120,7 @@ class QuizScreen(Screen):
         if self.state != "question":
             return
         duration_ms = int((time.monotonic() - self.started) * 1000)
+        recorded_at = datetime.now(timezone.utc)  # the session records on the real clock; intervals follow it
         outcome = self.session.answer(self.entry, event.response, duration_ms)
         self.outcome = outcome
         event.pad.disabled = True
@@ -130,7 +132,7 @@ class QuizScreen(Screen):
         if outcome.recorded.xp_awarded:
             extras.append(f"+{outcome.recorded.xp_awarded} XP")
         if not self.session.cram:
-            extras.append(f"next review {relative_time(outcome.recorded.due, self.app.now())}")
+            extras.append(f"next review {relative_time(outcome.recorded.due, recorded_at)}")
         if outcome.recorded.became_leech:
             extras.append("this card is now a leech: reread its lesson section")
         extras.append("Enter: next")
@@ -185,7 +187,7 @@ class QuizScreen(Screen):
             f"XP earned: [b]{s.xp}[/]",
         ]
         if s.next_due is not None:
-            lines.append(f"next review: {relative_time(s.next_due, self.app.now())}")
+            lines.append(f"next review: {relative_time(s.next_due, datetime.now(timezone.utc))}")
         for item in s.new_leeches:
             lines.append(f"leech: {escape(item)} (missed 8 times; reread its lesson)")
         lines.append("\n[dim]r another round · Esc back home[/]")
