@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from lambdalearn.tui.app import LambdaLearnApp
+from lambdalearn.tui.screens.home import HomeScreen
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
 
@@ -49,7 +50,8 @@ async def loaded(pilot) -> None:
     """Wait until the app has loaded the packs and opened the database (the loader starts after the
     first frame, so wait for `ready` rather than for workers)."""
     for _ in range(400):
-        if pilot.app.ready or pilot.app.load_error:
+        home_filled = not isinstance(pilot.app.screen, HomeScreen) or pilot.app.screen.query("#continue")
+        if pilot.app.load_error or (pilot.app.ready and home_filled):
             break
         await pilot.pause(0.025)
     await pilot.pause()
