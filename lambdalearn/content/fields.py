@@ -121,11 +121,13 @@ class Fields:
             return () if not required else None
         if allow_scalar and isinstance(value, (str, int, float)) and not isinstance(value, bool):
             value = [value]
-        if not isinstance(value, list) or not all(
-            isinstance(item, (str, int, float)) and not isinstance(item, bool) and str(item).strip() for item in value
-        ):
+        if not isinstance(value, list):
             self.problem(key, f"expected a list of texts, got {_describe(value)}")
             return None
+        for number, item in enumerate(value, start=1):
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item).strip():
+                self.problem(key, f"expected a list of texts, but item {number} is {_describe_item(item)}")
+                return None
         return tuple(str(item).strip() for item in value)
 
     def mapping_list(self, key: str, required: bool = True) -> list[int]:
@@ -169,6 +171,21 @@ def _describe(value: Any) -> str:
         return "a list"
     text = str(value)
     return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
+
+
+def _describe_item(item: Any) -> str:
+    """What a bad item of a text list is, with the usual YAML slip that produces it."""
+    if isinstance(item, dict):
+        return "a mapping; quote it if it contains ': '"
+    if isinstance(item, list):
+        return "a list; quote it if it starts with '['"
+    if isinstance(item, bool):
+        return f"{_describe(item)}, not text; quote it"
+    if item is None:
+        return "empty"
+    if isinstance(item, str):
+        return "blank"
+    return f"{_describe(item)}, read as a {type(item).__name__}; quote it"
 
 
 def _closest(key: str, allowed: set[str] | frozenset[str]) -> str | None:

@@ -157,3 +157,17 @@ def test_safe_load_semantics_no_python_tags(mini_pack):
 def test_missing_folder_is_an_error(tmp_path):
     with pytest.raises(PackNotFound):
         load_pack(tmp_path / "nope")
+
+
+def test_a_text_list_names_the_item_that_is_not_text(mini_pack):
+    edit(mini_pack / "content" / "01-handlers.md", "tags: [handler]", "tags:\n  - handler\n  - note: unquoted colon")
+    problems = problems_of(mini_pack)
+    assert "content/01-handlers.md:8: tags: expected a list of texts, but item 2 is a mapping; quote it if it " \
+           "contains ': '" in problems, problems
+
+
+def test_a_text_list_names_a_blank_or_nested_item(mini_pack):
+    edit(mini_pack / "content" / "01-handlers.md", "tags: [handler]", "tags: [handler, [a, b]]")
+    assert any("tags: expected a list of texts, but item 2 is a list" in p for p in problems_of(mini_pack))
+    edit(mini_pack / "content" / "01-handlers.md", "tags: [handler, [a, b]]", "tags: ['', handler]")
+    assert any("tags: expected a list of texts, but item 1 is blank" in p for p in problems_of(mini_pack))
