@@ -13,7 +13,7 @@ from lambdalearn.content.build import BuildError, build_pack
 from lambdalearn.content.bundled import bundled_pack_root
 from lambdalearn.content.install import InstallError, install_pack
 from lambdalearn.content.loader import PackNotFound, load_pack
-from lambdalearn.content.models import Pack
+from lambdalearn.content.models import LabFolder, Pack
 from lambdalearn.content.registry import PackRegistry, RegistryError
 from lambdalearn.content.scaffold import ScaffoldError, create_pack
 
@@ -228,7 +228,9 @@ def build(directory: Path, output: Path | None) -> None:
 
 @pack.command(name="check")
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
-def check_labs(directory: Path | None) -> None:
+@click.option("--lab", "lab_ids", multiple=True, metavar="ID",
+              help="Check only this lab (repeatable): its validation problems and its starter and solution.")
+def check_labs(directory: Path | None, lab_ids: tuple[str, ...]) -> None:
     """Validate a pack (default: the bundled course), then prove its labs: every starter fails at least one
     check and every solution passes them all, each in a clean workspace. Exit 1 listing the offenders."""
     from lambdalearn.labs.authoring import check_lab
@@ -238,10 +240,12 @@ def check_labs(directory: Path | None) -> None:
         loaded = load_pack(root)
     except PackNotFound as exc:
         raise click.UsageError(str(exc)) from None
+    labs = _chosen_labs(loaded, lab_ids)
     offenders: dict[str, list[str]] = {}
     for problem in loaded.problems:
-        offenders.setdefault(problem.path, []).append(str(problem))
-    for folder in loaded.labs:
+        if not lab_ids or any(problem.path.startswith(f"labs/{folder.id}/") for folder in labs):
+            offenders.setdefault(problem.path, []).append(str(problem))
+    for folder in labs:
         if folder.spec is None:
             continue
         verdict = check_lab(folder.spec)
@@ -255,7 +259,8 @@ def check_labs(directory: Path | None) -> None:
             click.echo(f"ok    {folder.id}: starter fails {starter_fails} of {len(verdict.starter.checks)} checks, "
                        f"solution passes all ({verdict.solution.duration_ms / 1000:.1f} s)")
     if not offenders:
-        click.echo(f"ok: {loaded.manifest.id} {loaded.manifest.version}: valid, {plural(len(loaded.labs), 'lab')} sound")
+        scope = "valid" if not lab_ids else "the chosen labs are valid"
+        click.echo(f"ok: {loaded.manifest.id} {loaded.manifest.version}: {scope}, {plural(len(labs), 'lab')} sound")
         return
     click.echo(f"\n{plural(len(offenders), 'offender')}:", err=True)
     for name, problems in offenders.items():
@@ -263,6 +268,18 @@ def check_labs(directory: Path | None) -> None:
         for problem in problems:
             click.echo(f"      {problem}", err=True)
     raise SystemExit(1)
+
+
+def _chosen_labs(loaded: Pack, lab_ids: tuple[str, ...]) -> list[LabFolder]:
+    """The pack's lab folders named by --lab (all without it); a usage error names an unknown id."""
+    if not lab_ids:
+        return list(loaded.labs)
+    by_id = {folder.id: folder for folder in loaded.labs}
+    unknown = [lab_id for lab_id in lab_ids if lab_id not in by_id]
+    if unknown:
+        raise click.UsageError(f"--lab {unknown[0]}: no such lab in {loaded.manifest.id}; labs: "
+                               f"{', '.join(sorted(by_id)) or 'none'}")
+    return [by_id[lab_id] for lab_id in dict.fromkeys(lab_ids)]
 
 
 @pack.command()

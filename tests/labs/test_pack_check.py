@@ -33,3 +33,27 @@ def test_validation_problems_are_offenders_too(mini_pack):
     result = CliRunner().invoke(cli, ["pack", "check", str(mini_pack)])
     assert result.exit_code == 1
     assert "labs/hello/lab.yaml:1: 'checks' is required" in result.output
+
+
+def test_lab_option_checks_only_the_labs_named(mini_pack):
+    broken = mini_pack / "labs" / "broken-copy"
+    shutil.copytree(mini_pack / "labs" / "hello", broken)
+    (broken / "lab.yaml").write_text((broken / "lab.yaml").read_text().replace("id: hello", "id: broken-copy"))
+    shutil.copyfile(broken / "solution" / "app.py", broken / "starter" / "app.py")
+    (mini_pack / "quizzes" / "limits.yaml").write_text("id: [broken\n")  # a problem outside the lab
+
+    only_hello = CliRunner().invoke(cli, ["pack", "check", str(mini_pack), "--lab", "hello"])
+    assert only_hello.exit_code == 0, only_hello.output
+    assert "ok    hello:" in only_hello.output and "broken-copy" not in only_hello.output
+
+    both = CliRunner().invoke(cli, ["pack", "check", str(mini_pack), "--lab", "hello", "--lab", "broken-copy"])
+    assert both.exit_code == 1 and "ok    hello:" in both.output and "FAIL  broken-copy" in both.output
+    assert "limits.yaml" not in both.output
+
+    everything = CliRunner().invoke(cli, ["pack", "check", str(mini_pack)])
+    assert everything.exit_code == 1 and "limits.yaml" in everything.output and "FAIL  broken-copy" in everything.output
+
+
+def test_lab_option_with_an_unknown_id_is_a_usage_error(mini_pack):
+    result = CliRunner().invoke(cli, ["pack", "check", str(mini_pack), "--lab", "helo"])
+    assert result.exit_code == 2 and "--lab helo: no such lab in mini; labs: hello" in result.output
