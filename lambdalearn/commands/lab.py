@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from lambdalearn.commands.common import data_dir_of, load_catalog, open_store
-from lambdalearn.content.labs import read_hints
+from lambdalearn.content.labs import read_hints, read_instructions
 from lambdalearn.labs.finder import FoundLab, LabNotFound, course_order, find_lab, pack_roots
 from lambdalearn.labs.report import PASS, CheckResult, LabReport
 from lambdalearn.labs.workspace import WorkspaceError, default_workspace, reset_workspace, start_workspace
@@ -83,7 +83,7 @@ def start(ctx: click.Context, lab_id: str, directory: Path | None) -> None:
     else:
         click.echo(f"workspace: {workspace} (already started; `lambdalearn lab reset {spec.id}` starts over)")
     click.echo(f"edit: {', '.join(spec.editable)}    then: lambdalearn lab check {spec.id}\n")
-    click.echo(spec.readme.read_text(encoding="utf-8").rstrip())
+    click.echo(read_instructions(spec))
 
 
 @lab.command()

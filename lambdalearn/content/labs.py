@@ -25,7 +25,8 @@ README_FILE = "README.md"
 CHECKS_FILE = "checks.py"
 TUNING_FILE = "function.yaml"
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-HINT_HEADING = re.compile(r"^##\s+Hint\s+\d+\s*$", re.IGNORECASE)
+HINT_HEADING = re.compile(r"^##\s+Hint\s+(\d+)\s*$", re.IGNORECASE)
+_SECTION_HEADING = re.compile(r"^#{1,2}\s")
 
 _LAB_KEYS = frozenset(
     {"id", "title", "lesson", "lesson_section", "difficulty", "xp", "minutes", "function", "editable", "tunable",
@@ -215,25 +216,53 @@ def load_lab(folder: Path, rel: str, problems: list[Problem], lessons: Mapping[s
 
 
 def read_hints(spec: LabSpec) -> list[str]:
-    """The lab's hints in order: those of lab.yaml, then the README's `## Hint N` sections."""
+    """The lab's hints as `lab hint` numbers them (1..N): those of lab.yaml, then the README's `## Hint N`
+    sections, whose numbers validation keeps in step (the first README hint is numbered after lab.yaml's)."""
     hints = list(spec.hints)
     if spec.readme.is_file():
-        hints.extend(_readme_hints(spec.readme.read_text(encoding="utf-8")))
+        hints.extend(body for _, _, body in _readme_hints(spec.readme.read_text(encoding="utf-8")))
     return hints
 
 
-def _readme_hints(text: str) -> list[str]:
-    """The bodies of `## Hint N` sections; a section ends at the next heading of level 1 or 2."""
-    hints: list[str] = []
+def read_instructions(spec: LabSpec) -> str:
+    """The README as the learner first reads it: without its `## Hint N` sections (`lab hint` gives those)."""
+    kept: list[str] = []
+    in_hint = False
+    for _, heading, line in _headed_lines(spec.readme.read_text(encoding="utf-8")):
+        if heading:
+            in_hint = bool(HINT_HEADING.match(line))
+        if not in_hint:
+            kept.append(line)
+    return "\n".join(kept).rstrip()
+
+
+def _readme_hints(text: str) -> list[tuple[int, int, str]]:
+    """(line, number in its heading, body) of each non-empty `## Hint N` section; a section ends at the next
+    heading of level 1 or 2."""
+    hints: list[tuple[int, int, str]] = []
     current: list[str] | None = None
-    for line in [*text.splitlines(), "## end"]:
-        if re.match(r"^#{1,2}\s", line):
+    heading_line = number = 0
+    for line_number, heading, line in [*_headed_lines(text), (0, True, "## end")]:
+        if heading:
             if current is not None and "\n".join(current).strip():
-                hints.append("\n".join(current).strip())
-            current = [] if HINT_HEADING.match(line) else None
+                hints.append((heading_line, number, "\n".join(current).strip()))
+            matched = HINT_HEADING.match(line)
+            current = [] if matched else None
+            heading_line, number = (line_number, int(matched.group(1))) if matched else (0, 0)
         elif current is not None:
             current.append(line)
     return hints
+
+
+def _headed_lines(text: str) -> list[tuple[int, bool, str]]:
+    """(line number, is a level 1 or 2 heading, line) for each line; `# ...` inside a fenced block is code."""
+    lines = []
+    fenced = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        lines.append((number, not fenced and bool(_SECTION_HEADING.match(line)), line))
+    return lines
 
 
 class _LabReader:
@@ -268,6 +297,7 @@ class _LabReader:
         xp = lab.integer("xp", minimum=0, maximum=1000)
         minutes = lab.integer("minutes", minimum=1, maximum=600)
         hints = lab.text_list("hints", required=False) or ()
+        self._hint_numbers(len(hints))
         reuse = lab.boolean("reuse_environments", required=False, default=False)
         self._folders(lab)
         function = self._function(lab)
@@ -302,6 +332,24 @@ class _LabReader:
             except (ValueError, UnicodeDecodeError) as exc:
                 self.problems.append(Problem(_sibling(self.source.path, f"events/{event.name}"),
                                              getattr(exc, "lineno", 0), "", f"invalid JSON: {exc}"))
+
+    def _hint_numbers(self, lab_yaml_hints: int) -> None:
+        """README hints come after lab.yaml's in `lab hint`: their headings must carry the numbers shown there."""
+        readme = self.folder / README_FILE
+        if not readme.is_file():
+            return
+        try:
+            sections = _readme_hints(readme.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            self.problems.append(Problem(_sibling(self.source.path, README_FILE), 0, "", "not UTF-8 text"))
+            return
+        for position, (line, number, _) in enumerate(sections, start=1):
+            shown = lab_yaml_hints + position
+            if number != shown:
+                self.problems.append(Problem(
+                    _sibling(self.source.path, README_FILE), line, f"Hint {number}",
+                    f"`lab hint` shows this as hint {shown} (lab.yaml has {lab_yaml_hints} before the README's): "
+                    f"number it ## Hint {shown}"))
 
     def _editable(self, lab: Fields) -> tuple[str, ...]:
         editable = lab.text_list("editable") or ()

@@ -37,6 +37,7 @@ def test_start_check_until_green_awards_xp_once(tmp_path, isolated_home):
     started = run("lab", "start", LAB, "--dir", str(workspace))
     assert started.exit_code == 0
     assert f"workspace: {workspace}" in started.output and "# Your first handler" in started.output
+    assert "## Hint" not in started.output  # hints come one at a time from `lab hint`
     assert (workspace / "app.py").is_file() and status_of(LAB) == "started"
 
     failing = run("lab", "check", LAB)  # the workspace is remembered: no --dir needed
@@ -66,6 +67,14 @@ def test_usage_errors_exit_2(tmp_path):
 def test_hints_come_one_at_a_time(tmp_path):
     first, second = run("lab", "hint", LAB), run("lab", "hint", LAB)
     assert first.output.startswith("Hint 1 of 5:") and second.output.startswith("Hint 2 of 5:")
+
+
+def test_hint_numbers_match_the_readme_headings(tmp_path):
+    shown = [run("lab", "hint", LAB).output for _ in range(5)]
+    readme = (bundled_pack_root() / "labs" / LAB / "README.md").read_text()
+    fourth = readme.split("## Hint 4", 1)[1].split("## Hint 5", 1)[0].strip()
+    assert shown[3] == f"Hint 4 of 5:\n{fourth}\n"
+    assert shown[4].startswith("Hint 5 of 5 (the last one):")
 
 
 def test_the_solution_is_shown_only_after_an_attempt(tmp_path):

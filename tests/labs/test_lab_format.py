@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lambdalearn.content.labs import read_hints
+from lambdalearn.content.labs import read_hints, read_instructions
 from lambdalearn.content.loader import load_pack
 from tests.labs.conftest import spec_of
 
@@ -111,6 +111,23 @@ def test_missing_folders_are_reported(lab_pack):
 def test_hints_come_from_lab_yaml_then_the_readme(lab_pack):
     spec = spec_of(lab_pack, "kinds")
     assert read_hints(spec) == ["Read the event.", "Look closer."]
+
+
+def test_readme_hints_must_be_numbered_as_lab_hint_shows_them(lab_pack):
+    readme = lab_pack / "labs/kinds/README.md"
+    readme.write_text(readme.read_text().replace("## Hint 2", "## Hint 1"))
+    found = [str(p) for p in load_pack(lab_pack).problems]
+    assert "labs/kinds/README.md:5: Hint 1: `lab hint` shows this as hint 2 (lab.yaml has 1 before the " \
+           "README's): number it ## Hint 2" in found, found
+
+
+def test_instructions_leave_out_the_hint_sections_but_keep_code(lab_pack):
+    readme = lab_pack / "labs/kinds/README.md"
+    readme.write_text("# kinds\n\nIntro.\n\n```python\n# not a heading\n```\n\n## Hint 2\n\nLook closer.\n"
+                      "```python\n# still the hint\n```\n\n## Your steps\n\nRun it.\n\n## Hint 3\n\nLast.\n")
+    spec = spec_of(lab_pack, "kinds")
+    assert read_instructions(spec) == "# kinds\n\nIntro.\n\n```python\n# not a heading\n```\n\n## Your steps\n\nRun it."
+    assert read_hints(spec) == ["Read the event.", "Look closer.\n```python\n# still the hint\n```", "Last."]
 
 
 def test_solution_files_must_exist_in_the_starter_and_events_must_be_json(lab_pack):
