@@ -20,7 +20,7 @@ from lambdalearn.progress.exams import save_exam_result
 from lambdalearn.progress.settings import Settings
 from lambdalearn.progress.store import ProgressStore
 from lambdalearn.study.catalog import Entry
-from lambdalearn.study.session import _wrong_picks as wrong_picks
+from lambdalearn.study.session import wrong_picks
 
 # A response that is wrong for every question of the type: how an unanswered question is graded.
 _NO_RESPONSE: dict[str, Any] = {

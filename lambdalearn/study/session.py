@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from lambdalearn.content.questions import Choice, Flashcard, MultiChoice, SingleChoice, Verdict
+from lambdalearn.content.questions import Choice, Flashcard, MultiChoice, Question, SingleChoice, Verdict
 from lambdalearn.progress.queue import next_items, sync_items
 from lambdalearn.progress.ratings import rating_for
 from lambdalearn.progress.reviews import AnswerResult, record_answer
@@ -78,7 +79,7 @@ class QuizSession:
             rating=rating, correct=verdict.correct, duration_ms=duration_ms, cram=self.cram,
         )
         self._count(entry, recorded)
-        return Outcome(entry, verdict, recorded, _wrong_picks(question, response))
+        return Outcome(entry, verdict, recorded, wrong_picks(question, response))
 
     def skip(self) -> None:
         self.summary.skipped += 1
@@ -95,7 +96,8 @@ class QuizSession:
             s.new_leeches.append(entry.question.id)
 
 
-def _wrong_picks(question, response) -> tuple[tuple[int, Choice], ...]:
+def wrong_picks(question: Question, response: Any) -> tuple[tuple[int, Choice], ...]:
+    """The choices a learner picked that are not right, with their number, so their `why` can be shown."""
     if isinstance(question, SingleChoice):
         picked = {response}
         right = {question.answer}
