@@ -109,7 +109,9 @@ class Resources:
 
 @dataclass(frozen=True)
 class Invoke:
-    """How a check invokes the function. Exactly one of event_file / event_json / generate, or none ({})."""
+    """How a check invokes the function. Exactly one of event_file / event_json / generate, or none ({}).
+
+    `generate` is `{"event": NAME, OPTION: value...}`: the sample event's name, then its generator's options."""
 
     event_file: str | None = None
     event_json: Any = None
@@ -580,9 +582,7 @@ class _LabReader:
         event_file = i.text("event", required=False)
         if event_file is not None:
             self._event_file(i, event_file)
-        generate = raw.get("generate")
-        if generate is not None:
-            self._generate(i, generate)
+        generate = self._generate(i, raw["generate"]) if raw.get("generate") is not None else None
         count = i.integer("count", required=False, default=1, minimum=1, maximum=MAX_COUNT)
         concurrency = i.integer("concurrency", required=False, default=1, minimum=1, maximum=MAX_COUNT)
         config = raw.get("config") or {}
@@ -608,21 +608,30 @@ class _LabReader:
             except (ValueError, UnicodeDecodeError) as exc:
                 i.problem("event", f"{event_file} is not valid JSON: {exc}")
 
-    def _generate(self, i: Fields, generate: Any) -> None:
+    def _generate(self, i: Fields, generate: Any) -> dict[str, Any] | None:
+        """`{event: NAME, OPTION: value...}` as the runner uses it, or None (a problem is recorded).
+
+        `event` names the sample event (`lambdalearn event --list`); every other key is the generator's option,
+        so EventBridge's own `source` option needs no escaping. The older `{source: NAME, ...}` (no `event`)
+        still reads as the event's name: without `event` it cannot mean anything else.
+        """
         from lambdalearn.runtime.sample_events import EventOptionError, source_named
 
-        if not isinstance(generate, dict) or not isinstance(generate.get("source"), str):
-            i.problem("generate", "expected a mapping with 'source' (e.g. s3-put) and the generator's options")
-            return
+        name_key = "event" if isinstance(generate, dict) and "event" in generate else "source"
+        if not isinstance(generate, dict) or not isinstance(generate.get(name_key), str):
+            i.problem("generate", "expected a mapping with 'event' (e.g. s3-put) and the generator's options")
+            return None
         try:
-            source = source_named(generate["source"])
+            source = source_named(generate[name_key])
         except EventOptionError as exc:
-            i.problem("generate.source", str(exc))
-            return
-        for option in generate:
-            if option != "source" and option not in source.options:
+            i.problem(f"generate.{name_key}", str(exc))
+            return None
+        options = {key: value for key, value in generate.items() if key != name_key}
+        for option in options:
+            if option not in source.options:
                 i.problem(f"generate.{option}", f"{source.name} takes no option '{option}'; its options are: "
                           f"{', '.join(source.options) or 'none'}")
+        return {"event": source.name, **options}
 
     def _setup(self, i: Fields, raw: Any) -> tuple[tuple[str, Mapping[str, Any]], ...]:
         if raw is None:

@@ -101,11 +101,12 @@ class LabContext:
         coroutine = self.ainvoke(list(events), concurrency, config or {})
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
 
-    def generate(self, source: str, **options: Any) -> dict[str, Any]:
-        """A sample event (see `lambdalearn event --list`), with fresh ids."""
+    def generate(self, event: str, /, **options: Any) -> dict[str, Any]:
+        """A sample event named `event` (see `lambdalearn event --list`) with fresh ids; `options` are its
+        generator's, EventBridge's `source` included: `lab.generate("eventbridge-custom", source="shop")`."""
         from lambdalearn.runtime.sample_events import generate
 
-        return generate(source, seed=self.rng.randrange(2**31), **options)
+        return generate(event, seed=self.rng.randrange(2**31), **options)
 
     def event(self, name: str) -> Any:
         """The JSON of `events/<name>` in the lab folder."""

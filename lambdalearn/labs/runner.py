@@ -158,7 +158,7 @@ class LabRunner:
             return substitute(event, values)
         if invoke.generate is not None:
             options = substitute(dict(invoke.generate), values)
-            return context.generate(options.pop("source"), **options)
+            return context.generate(options.pop("event"), **options)
         return substitute(invoke.event_json, values) if invoke.event_json is not None else {}
 
     async def _python_check(self, name: str, module: ModuleType | Exception | None, context: LabContext) -> None:

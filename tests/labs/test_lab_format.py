@@ -79,6 +79,22 @@ def test_generated_events_are_checked_against_the_generators(lab_pack):
     assert any("checks[2].invoke.generate.source: unknown event source 's4-put'" in p for p in found), found
 
 
+def test_generate_names_its_event_with_event_so_source_stays_an_option(lab_pack):
+    found = problems_after_edit(lab_pack, "kinds", "invoke: {event_json: {}}",
+                                "invoke: {generate: {event: s3-put, source: shop}}")
+    assert any("checks[2].invoke.generate.source: s3-put takes no option 'source'" in p for p in found), found
+    found = problems_after_edit(lab_pack, "kinds", "event: s3-put, source: shop", "event: eventbridge-custom, source: shop")
+    assert not any("generate" in p for p in found), found
+    found = problems_after_edit(lab_pack, "kinds", "event: eventbridge-custom", "event: eventbridge")
+    assert any("checks[2].invoke.generate.event: unknown event source 'eventbridge'" in p for p in found), found
+
+
+def test_no_generator_has_an_option_called_event():
+    from lambdalearn.runtime.sample_events import SOURCES
+
+    assert not [source.name for source in SOURCES if "event" in source.options]  # `event` names the generator
+
+
 def test_resource_expectations_name_declared_resources(lab_pack):
     found = problems_after_edit(lab_pack, "aws", "{bucket: outbox, key: \"${id}.txt\"", "{bucket: elsewhere, key: \"${id}.txt\"")
     assert any("labs/aws/lab.yaml:" in p and "checks[0].expect.s3_object: no bucket 'elsewhere' in the lab's resources" in p

@@ -11,7 +11,7 @@ from lambdalearn.labs.authoring import check_lab
 from lambdalearn.labs.report import ERROR, FAIL, PASS
 from lambdalearn.labs.runner import run_checks
 from lambdalearn.labs.workspace import start_workspace
-from tests.labs.conftest import spec_of
+from tests.labs.conftest import add_lab, spec_of
 
 pytestmark = pytest.mark.slow
 
@@ -141,3 +141,27 @@ def test_on_log_streams_every_log_line(lab_pack, tmp_path):
     # 1 + 3 + 1 invocations, then a burst of 3 where reserved concurrency 1 throttles 2 (no logs for those)
     assert sum(line.startswith("START RequestId:") for line in lines) == 1 + 3 + 1 + 1
     assert "greeting Ada" in lines
+
+
+ECHO_APP = "def handler(event, context):\n    return event\n"
+
+
+@pytest.mark.parametrize(("generate", "source", "detail_type"), [
+    ("{event: eventbridge-custom, source: shop.orders}", "shop.orders", "OrderPlaced"),
+    ("{source: eventbridge-custom, detail_type: Shipped}", "com.example.orders", "Shipped"),  # the older form
+])
+def test_generate_names_the_event_and_passes_eventbridge_its_own_source(lab_pack, tmp_path, generate, source, detail_type):
+    spec = add_lab(lab_pack, "echo", f"checks:\n  - name: generated\n    invoke: {{generate: {generate}}}\n"
+                   f"    expect: {{jsonpath: {{'$.source': {source}, '$.detail-type': {detail_type}}}}}\n", ECHO_APP)
+    assert spec.checks[0].invoke.generate["event"] == "eventbridge-custom"
+    report = run_checks(spec, workspace_with(spec, tmp_path))
+    assert report.passed, report.checks[0].message
+
+
+def test_lab_generate_takes_eventbridge_source_as_an_option(lab_pack, tmp_path):
+    spec = add_lab(lab_pack, "echo", "checks:\n  - name: in python\n    python: check_source\n", ECHO_APP,
+                   checks_py="def check_source(lab):\n"
+                             "    [record] = lab.invoke(lab.generate('eventbridge-custom', source='shop.orders'))\n"
+                             "    assert record.payload['source'] == 'shop.orders', record.payload\n")
+    report = run_checks(spec, workspace_with(spec, tmp_path))
+    assert report.passed, report.checks[0].message
