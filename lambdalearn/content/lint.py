@@ -105,6 +105,21 @@ def _question_sentence(question: Question) -> str:
     return sentences[-1] if sentences else ""
 
 
+_LEANS_ON_ANOTHER = re.compile(
+    r"^\W*(same|again|as (above|before)|the previous)\b|\b(previous|last|above) question\b|\bsame scenario\b", re.I
+)
+
+
+def leans_on_another_question(pack: Pack) -> Iterator[Problem]:
+    """Questions come up alone and shuffled (reviews, exams): one must not rely on the one before it."""
+    for deck in pack.decks:
+        for q in deck.questions:
+            text = q.prompt or ""
+            if _LEANS_ON_ANOTHER.search(text):
+                yield Problem(deck.source, q.line, "not-standalone",
+                              f"{q.id} relies on another question ('{text.strip()[:40]}...'): say the whole scenario")
+
+
 def missing_explanation(pack: Pack) -> Iterator[Problem]:
     for deck in pack.decks:
         for q in deck.questions:
@@ -165,6 +180,7 @@ RULES: tuple[Rule, ...] = (
     longest_choice_is_right,
     all_or_none_of_the_above,
     negative_stem_not_emphasised,
+    leans_on_another_question,
     missing_explanation,
     wrong_choice_without_why,
     near_duplicates,

@@ -68,6 +68,13 @@ def test_negative_stem_must_be_emphasised(mini_pack):
         assert "negative-stem" not in rules_fired(mini_pack), fine
 
 
+def test_a_question_must_stand_alone(mini_pack):
+    write_deck(mini_pack, [single("s1", 1, prompt="Same function, but with 512 MB. What changes?")])
+    assert "not-standalone" in rules_fired(mini_pack)
+    write_deck(mini_pack, [single("s1", 1, prompt="A function with the same memory as its caller runs slowly. Why?")])
+    assert "not-standalone" not in rules_fired(mini_pack)
+
+
 def test_missing_explanation_and_missing_why(mini_pack):
     write_deck(mini_pack, [single("e1", 1, explanation=None), single("w1", 2, why=False)])
     fired = rules_fired(mini_pack)
