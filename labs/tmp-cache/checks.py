@@ -1,19 +1,8 @@
 """Checks of the tmp-cache lab that YAML cannot say: prices of random products, and the hit/miss sequence."""
 
-import importlib.util
-
-
-def _catalog(lab):
-    """The lab's own catalog module (the file the learner may not change), for the expected prices."""
-    path = lab.lab.starter / "catalog.py"
-    spec = importlib.util.spec_from_file_location("lab_catalog", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 def check_random_products(lab):
-    catalog = _catalog(lab)
+    catalog = lab.lab_module("catalog")  # the lab's own catalog.py (the learner may not change it)
     numbers = lab.rng.sample(range(1, catalog.PRODUCTS + 1), 3)
     events = [{"sku": catalog.sku(number)} for number in numbers]
     records = lab.invoke_events(events)

@@ -9,6 +9,9 @@ learner's function is wrong:
         lab.expect([first, second], status="success")
         assert lab.aws.item_count("orders") == 1, "a duplicate delivery wrote a second item"
 
+A check reads the lab's fixed helper modules (files of starter/ the learner may not edit) through
+`lab.lab_module("catalog")`, and the lab's files through `lab.lab.folder`.
+
 Each check starts with a fresh function (no warm environments): the runtimes made for it are closed when
 it ends; a lab with `reuse_environments: true` keeps them warm from check to check instead. Calls with the
 same `config` overrides share one runtime, so a second call can be a warm start.
@@ -17,11 +20,14 @@ same `config` overrides share one runtime, so a second call can be a warm start.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import random
+import re
 import string
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from lambdalearn.content.labs import LabSpec, function_config
@@ -86,6 +92,7 @@ class LabContext:
         self._runtimes: dict[str, Any] = {} if shared_runtimes is None else shared_runtimes
         self._launcher = launcher
         self._on_log = on_log
+        self._modules: dict[str, ModuleType] = {}
 
     # -- for checks.py (called from a worker thread) -------------------------------------------------------
 
@@ -111,6 +118,27 @@ class LabContext:
     def event(self, name: str) -> Any:
         """The JSON of `events/<name>` in the lab folder."""
         return json.loads((self.lab.folder / "events" / name).read_text(encoding="utf-8"))
+
+    def lab_module(self, name: str) -> ModuleType:
+        """The lab's own helper module `name` from its starter/ (`"catalog"` is starter/catalog.py, `"pkg.util"`
+        starter/pkg/util.py), imported once per check, for the values a check expects.
+
+        Never the learner's copy: only files the learner may not edit can be read this way, so a learner cannot
+        change what the checks expect. The module is private to the check (not in `sys.modules`).
+        """
+        if name not in self._modules:
+            relative = name.replace(".", "/") + ".py"
+            if relative in self.lab.editable:
+                raise ValueError(f"{relative} is editable: the learner's copy is under test, a check cannot rely on it")
+            path = self.lab.starter / relative
+            if not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", name) or not path.is_file():
+                raise ValueError(f"the lab has no module {name!r} (no file starter/{relative})")
+            module_spec = importlib.util.spec_from_file_location(f"lambdalearn_lab_{self.lab.id.replace('-', '_')}_{name}", path)
+            assert module_spec is not None and module_spec.loader is not None
+            module = importlib.util.module_from_spec(module_spec)
+            module_spec.loader.exec_module(module)
+            self._modules[name] = module
+        return self._modules[name]
 
     def word(self, length: int = 8) -> str:
         """A random lowercase word: input the learner cannot have hard-coded."""

@@ -24,6 +24,7 @@ from types import ModuleType
 from typing import Any
 
 from lambdalearn.content.labs import Check, LabSpec, config_problem
+from lambdalearn.labs.check_thread import CheckTimedOut, call_with_deadline
 from lambdalearn.labs.context import LabContext, close_runtimes
 from lambdalearn.labs.expectations import evaluate
 from lambdalearn.labs.local_aws import LocalAws, require_loopback
@@ -32,6 +33,8 @@ from lambdalearn.labs.variables import draw, substitute
 from lambdalearn.labs.workspace import WorkspaceError, read_tuning, stage
 
 OUTPUT_LINES = 15
+# How long one checks.py function may run (its invocations included) before it is reported and stopped.
+CHECKS_PY_TIMEOUT_S = 120.0
 # Where handlers of labs without resources would send AWS calls: loopback, and nothing listens there.
 NO_AWS_ENDPOINT = "http://127.0.0.1:9"
 
@@ -48,6 +51,7 @@ class LabRunner:
         on_check: Callable[[CheckResult], None] | None = None,
         on_log: Callable[[str], None] | None = None,
         pack_id: str | None = None,
+        checks_timeout_s: float = CHECKS_PY_TIMEOUT_S,
     ) -> None:
         self.spec = spec
         self.workspace = Path(workspace)
@@ -55,6 +59,7 @@ class LabRunner:
         self.on_check = on_check  # called after each check, for live status
         self.on_log = on_log  # called with every log line of the function (START ... REPORT), as it comes
         self.pack_id = pack_id
+        self.checks_timeout_s = checks_timeout_s  # the deadline of each checks.py function
 
     async def run(self) -> LabReport:
         started = time.perf_counter()
@@ -167,7 +172,13 @@ class LabRunner:
         function = getattr(module, name, None)
         if not callable(function):
             raise CheckCannotRun(f"checks.py has no function {name}")
-        await asyncio.to_thread(function, context)
+        try:
+            await call_with_deadline(function, context, self.checks_timeout_s)
+        except CheckTimedOut:
+            raise CheckCannotRun(
+                f"checks.py {name} did not finish within {self.checks_timeout_s:g} s and was stopped: it runs inside "
+                "lambdalearn, so the lab's check itself hangs (your function's invocations time out on their own)"
+            ) from None
 
 
 class CheckCannotRun(Exception):

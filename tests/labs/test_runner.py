@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from lambdalearn.labs.authoring import check_lab
 from lambdalearn.labs.report import ERROR, FAIL, PASS
-from lambdalearn.labs.runner import run_checks
+from lambdalearn.labs.runner import LabRunner, run_checks
 from lambdalearn.labs.workspace import start_workspace
 from tests.labs.conftest import add_lab, spec_of
 
@@ -165,3 +168,35 @@ def test_lab_generate_takes_eventbridge_source_as_an_option(lab_pack, tmp_path):
                              "    assert record.payload['source'] == 'shop.orders', record.payload\n")
     report = run_checks(spec, workspace_with(spec, tmp_path))
     assert report.passed, report.checks[0].message
+
+
+def test_a_checks_py_function_that_hangs_is_stopped_and_reported(lab_pack, tmp_path):
+    spec = add_lab(lab_pack, "hangs", "checks:\n  - name: spins\n    python: check_spins\n"
+                   "  - name: still runs\n    python: check_fine\n", ECHO_APP,
+                   checks_py="def check_spins(lab):\n    while True:\n        pass\n\n\n"
+                             "def check_fine(lab):\n    assert lab.invoke({'a': 1})[0].payload == {'a': 1}\n")
+    report = asyncio.run(LabRunner(spec, workspace_with(spec, tmp_path), checks_timeout_s=0.5).run())
+    spins, fine = report.checks
+    assert spins.status == ERROR
+    assert spins.message.startswith("checks.py check_spins did not finish within 0.5 s and was stopped")
+    assert fine.status == PASS  # the run went on
+    deadline = time.monotonic() + 30  # the spinning thread was asked to stop; give a loaded machine time
+    while any(t.name == "checks.py check_spins" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(t.name == "checks.py check_spins" for t in threading.enumerate())
+
+
+def test_checks_read_the_labs_own_helper_modules(lab_pack, tmp_path):
+    spec = add_lab(lab_pack, "helpers", "checks:\n  - name: uses the helper\n    python: check_helper\n", ECHO_APP,
+                   checks_py="def check_helper(lab):\n"
+                             "    prices = lab.lab_module('prices')\n"
+                             "    assert lab.lab_module('prices') is prices\n"
+                             "    [record] = lab.invoke({'total': prices.TOTAL})\n"
+                             "    assert record.payload == {'total': 42}\n"
+                             "    lab.lab_module('app')\n",
+                   files={"starter/prices.py": "TOTAL = 42\n", "solution/prices.py": "TOTAL = 42\n"})
+    workspace = workspace_with(spec, tmp_path, {"prices.py": "TOTAL = 0\n"})  # not editable: the lab's own is read
+    [check] = run_checks(spec, workspace).checks
+    assert check.status == ERROR
+    assert check.message == "the check could not run: ValueError: app.py is editable: the learner's copy is under " \
+                            "test, a check cannot rely on it"
