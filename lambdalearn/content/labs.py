@@ -789,6 +789,21 @@ def _resource_check(kind: str, required: set[str], optional: set[str], exclusive
     return validate_all
 
 
+def _sns_published(value: Any, resources: Resources) -> str | None:
+    """{topic, count?, contains?, json?, subject?}: at least one of the four; or a list of such mappings."""
+    for item in value if isinstance(value, list) and value else [value]:
+        wanted = {"count", "contains", "json", "subject"}
+        if not isinstance(item, dict) or "topic" not in item or not set(item) - {"topic"} or not set(item) <= wanted | {"topic"}:
+            return "expected a mapping with topic and at least one of: contains, count, json, subject"
+        if item["topic"] not in {topic.name for topic in resources.topics}:
+            return f"no topic '{item['topic']}' in the lab's resources"
+        if "count" in item and _count(item["count"], resources):
+            return f"count: {_count(item['count'], resources)}"
+        if "json" in item and not isinstance(item["json"], dict):
+            return "json: expected a mapping (a subset of the message's JSON)"
+    return None
+
+
 def _count(value: Any, _: Resources) -> str | None:
     if _is_int(value) and value >= 0:
         return None
@@ -811,6 +826,7 @@ EXPECTATIONS: dict[str, Any] = {
     "dynamodb_item": _resource_check("table", {"table", "key"}, {"equals", "exists"}, {"equals", "exists"}),
     "dynamodb_count": _resource_check("table", {"table", "count"}, set(), set()),
     "sqs_messages": _resource_check("queue", {"queue", "count"}, set(), set()),
+    "sns_published": _sns_published,
 }
 
 

@@ -262,6 +262,46 @@ def _sqs_messages(expected: Mapping[str, Any], run: CheckRun) -> str | None:
     return f"sqs_messages: expected {problem} messages left on {expected['queue']}, found {count}" if problem else None
 
 
+def _sns_published(expected: Mapping[str, Any], run: CheckRun) -> str | None:
+    topic = expected["topic"]
+    published = _aws(run).sns_published(topic)
+    if "count" in expected:
+        problem = _outside(expected["count"], len(published))
+        if problem:
+            return f"sns_published: expected {problem} messages published to {topic}, found {len(published)}" + \
+                   _shown_messages(published)
+    wanted = {key: expected[key] for key in ("contains", "json", "subject") if key in expected}
+    if not wanted or any(_message_matches(wanted, message) for message in published):
+        return None
+    described = ", ".join(f"{key} {json.dumps(value)}" for key, value in wanted.items())
+    if not published:
+        return f"sns_published: nothing was published to {topic}; expected a message with {described}"
+    return f"sns_published: no message published to {topic} has {described}" + _shown_messages(published)
+
+
+def _message_matches(wanted: Mapping[str, Any], published: Mapping[str, Any]) -> bool:
+    text = published["message"] if isinstance(published["message"], str) else json.dumps(published["message"])
+    if "contains" in wanted and str(wanted["contains"]) not in text:
+        return False
+    if "subject" in wanted and published.get("subject") != str(wanted["subject"]):
+        return False
+    if "json" in wanted:
+        try:
+            document = json.loads(text)
+        except ValueError:
+            return False
+        return subset_mismatch(wanted["json"], document) is None
+    return True
+
+
+def _shown_messages(published: Sequence[Mapping[str, Any]]) -> str:
+    if not published:
+        return ""
+    shown = "\n".join(f"  {json.dumps(message['message'])[:200]}" for message in published[:5])
+    more = f"\n  ... and {len(published) - 5} more" if len(published) > 5 else ""
+    return f"; published:\n{shown}{more}"
+
+
 def _aws(run: CheckRun) -> LocalAws:
     if run.aws is None:
         raise RuntimeError("this expectation needs the lab's resources, but the lab declares none")
@@ -318,6 +358,7 @@ JUDGES: dict[str, Callable[..., str | None]] = {
     "dynamodb_item": _dynamodb_item,
     "dynamodb_count": _dynamodb_count,
     "sqs_messages": _sqs_messages,
+    "sns_published": _sns_published,
 }
 _MODELLED = frozenset({"duration_ms", "p50_duration_ms", "cost_usd"})
-_LISTABLE = frozenset({"s3_object", "dynamodb_item"})  # a list checks several objects or items
+_LISTABLE = frozenset({"s3_object", "dynamodb_item", "sns_published"})  # a list checks several

@@ -197,6 +197,24 @@ class LocalAws:
         attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
         return sum(int(attributes.get(name, 0)) for name in names)
 
+    def sns_published(self, topic: str) -> list[dict[str, Any]]:
+        """The messages published to `topic` since the check began, oldest first: `{message_id, message,
+        subject, attributes}` each.
+
+        Read from moto's SNS backend through its `/moto-api/data.json` view (which keeps every notification a
+        topic sent), so no subscription the learner's code could see is needed.
+        """
+        with urllib.request.urlopen(f"{self.endpoint_url}/moto-api/data.json", timeout=10) as response:
+            topics = json.load(response).get("sns", {}).get("Topic", [])
+        published = []
+        for found in topics:
+            if found.get("name") != topic:
+                continue
+            for message_id, message, subject, attributes, *_ in found.get("sent_notifications", []):
+                published.append({"message_id": message_id, "message": message, "subject": subject,
+                                  "attributes": attributes or {}})
+        return published
+
     def put_item(self, table: str, item: dict[str, Any]) -> None:
         self._table(table).put_item(Item=_to_dynamodb(item))
 

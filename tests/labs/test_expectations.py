@@ -104,3 +104,32 @@ def test_a_bare_number_bounds_durations_and_costs_from_above():
     assert evaluate({"duration_ms": 30}, run) == [
         "duration_ms: expected every duration at most 30 ms, got 40.0 ms (all: 40.0)"
     ]
+
+
+class PublishedTo:
+    """Stands in for LocalAws: what was published to each topic."""
+
+    def __init__(self, **topics):
+        self.topics = topics
+
+    def sns_published(self, topic):
+        return [{"message_id": str(n), "message": message, "subject": subject, "attributes": {}}
+                for n, (message, subject) in enumerate(self.topics.get(topic, []))]
+
+
+@pytest.mark.parametrize(("expect", "fragment"), [
+    ({"topic": "alerts", "count": 2}, None),
+    ({"topic": "alerts", "count": {"min": 3}}, "expected at least 3 messages published to alerts, found 2"),
+    ({"topic": "alerts", "contains": "ord-7"}, None),
+    ({"topic": "alerts", "json": {"order": "ord-7"}, "subject": "paid"}, None),
+    ({"topic": "alerts", "json": {"order": "ord-7"}, "subject": "shipped"},
+     'no message published to alerts has json {"order": "ord-7"}, subject "shipped"; published:\n  "plain text"\n'),
+    ({"topic": "empty", "contains": "x"}, 'nothing was published to empty; expected a message with contains "x"'),
+])
+def test_sns_published(expect, fragment):
+    aws = PublishedTo(alerts=[("plain text", None), ('{"order": "ord-7", "cents": 5}', "paid")])
+    failures = evaluate({"sns_published": expect}, CheckRun([], aws=aws))
+    if fragment is None:
+        assert failures == []
+    else:
+        assert len(failures) == 1 and fragment in failures[0], failures

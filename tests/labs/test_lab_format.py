@@ -103,6 +103,17 @@ def test_resource_expectations_name_declared_resources(lab_pack):
     assert any("resources.tables[0].key: expected the partition key" in p for p in found), found
 
 
+@pytest.mark.parametrize(("new", "expected"), [
+    ("{topic: alarms, count: 1}", "no topic 'alarms' in the lab's resources"),
+    ("{topic: alerts}", "expected a mapping with topic and at least one of: contains, count, json, subject"),
+    ("{topic: alerts, json: [1]}", "json: expected a mapping"),
+    ("{topic: alerts, count: -1}", "count: expected a whole number or {min: N, max: N}"),
+])
+def test_sns_published_names_a_declared_topic_and_what_to_look_for(lab_pack, new, expected):
+    found = problems_after_edit(lab_pack, "aws", "sns_published: {topic: alerts, count: 0}", f"sns_published: {new}")
+    assert any("checks[1].expect.sns_published: " + expected in p for p in found), found
+
+
 def test_python_checks_need_their_function(lab_pack):
     found = problems_after_edit(lab_pack, "pychecks", "python: check_warm", "python: check_cold")
     assert "labs/pychecks/lab.yaml:13: checks[1].python: checks.py defines no function 'check_cold'" in found

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from lambdalearn.content.labs import Bucket, Queue, Resources, Table
+from lambdalearn.content.labs import Bucket, Queue, Resources, Table, Topic
 from lambdalearn.labs.local_aws import LocalAws, UnsafeEndpoint, require_loopback
 
 
@@ -40,6 +40,20 @@ def test_resources_are_created_and_reset():
         aws.reset()
         assert aws.s3_get("in-bucket", "b.txt") is None
         assert (aws.sqs_count("jobs.fifo"), aws.item_count("orders")) == (0, 1)
+
+
+def test_messages_published_to_a_topic_can_be_read_until_the_reset():
+    with LocalAws(Resources(topics=(Topic("alerts"), Topic("other")))) as aws:
+        aws.reset()
+        sns = aws.client("sns")
+        arn = sns.create_topic(Name="alerts")["TopicArn"]
+        sns.publish(TopicArn=arn, Message='{"n": 1}', Subject="first")
+        sns.publish(TopicArn=arn, Message="second")
+        published = aws.sns_published("alerts")
+        assert [(m["message"], m["subject"]) for m in published] == [('{"n": 1}', "first"), ("second", None)]
+        assert aws.sns_published("other") == []
+        aws.reset()
+        assert aws.sns_published("alerts") == []
 
 
 def test_the_lab_engine_imports_no_aws_library_until_a_lab_needs_it():

@@ -114,6 +114,8 @@ def test_resources_setup_and_resource_checks_against_moto(lab_pack, tmp_path):
     assert copy_check.status == FAIL
     assert "s3_object: expected an object at s3://outbox/" in copy_check.message
     assert "sqs_messages: expected exactly 1 messages left on jobs, found 0" in copy_check.message
+    assert "sns_published: expected exactly 1 messages published to alerts, found 0" in copy_check.message
+    assert "sns_published: nothing was published to alerts; expected a message with json {\"order\": " in copy_check.message
     assert starter.checks[1].status == PASS  # each check starts from the seeded state
 
 
