@@ -27,7 +27,7 @@ from lambdalearn.content.questions import (
     TextAnswer,
     TrueFalse,
 )
-from lambdalearn.content.yamlsource import YamlError, YamlSource, parse_yaml
+from lambdalearn.content.yamlsource import YamlSource, load_mapping_file
 
 _DECK_KEYS = frozenset({"id", "title", "lesson", "domain", "description", "questions"})
 _COMMON_KEYS = frozenset({"id", "type", "prompt", "explanation", "lesson_section", "tags", "difficulty", "domain"})
@@ -53,17 +53,8 @@ def load_deck(
     `lessons` maps the pack's lesson ids to their difficulty (the default for the deck's questions);
     `domains` holds the blueprint's domain ids, or None when the pack has no exam.
     """
-    try:
-        source, found = parse_yaml(path.read_text(encoding="utf-8"), rel)
-    except YamlError as exc:
-        problems.append(exc.problem)
-        return None
-    except UnicodeDecodeError:
-        problems.append(Problem(rel, 0, "", "not UTF-8 text"))
-        return None
-    problems.extend(found)
-    if not isinstance(source.data, dict):
-        problems.append(Problem(rel, 1, "", "expected a mapping with id, title and questions"))
+    source = load_mapping_file(path, rel, problems, "id, title and questions")
+    if source is None:
         return None
     deck = Fields(source, (), problems)
     deck.reject_unknown(_DECK_KEYS)

@@ -79,7 +79,7 @@ def all_or_none_of_the_above(pack: Pack) -> Iterator[Problem]:
         for q in _choice_questions(deck):
             for number, choice in enumerate(q.choices, start=1):
                 if _ALL_NONE.search(choice.text):
-                    yield Problem(deck.source, q.line, f"all-none-of-the-above",
+                    yield Problem(deck.source, q.line, "all-none-of-the-above",
                                   f"{q.id} choice {number} '{choice.text}': write a real choice instead")
 
 

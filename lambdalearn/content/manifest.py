@@ -8,7 +8,7 @@ from pathlib import Path
 from lambdalearn.content.fields import Fields
 from lambdalearn.content.models import Domain, ExamBlueprint, Manifest
 from lambdalearn.content.problems import Problem
-from lambdalearn.content.yamlsource import YamlError, parse_yaml
+from lambdalearn.content.yamlsource import load_mapping_file
 
 MANIFEST_FILE = "pack.yaml"
 _VERSION = re.compile(r"^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$")
@@ -24,17 +24,8 @@ def load_manifest(root: Path, problems: list[Problem]) -> Manifest:
     if not path.is_file():
         problems.append(Problem(MANIFEST_FILE, 0, "", "missing: a pack needs a pack.yaml manifest"))
         return fallback
-    try:
-        source, found = parse_yaml(path.read_text(encoding="utf-8"), MANIFEST_FILE)
-    except YamlError as exc:
-        problems.append(exc.problem)
-        return fallback
-    except UnicodeDecodeError:
-        problems.append(Problem(MANIFEST_FILE, 0, "", "not UTF-8 text"))
-        return fallback
-    problems.extend(found)
-    if not isinstance(source.data, dict):
-        problems.append(Problem(MANIFEST_FILE, 1, "", "expected a mapping of keys (id, title, version, ...)"))
+    source = load_mapping_file(path, MANIFEST_FILE, problems, "id, title, version, authors, license and description")
+    if source is None:
         return fallback
     fields = Fields(source, (), problems)
     fields.reject_unknown(_KEYS)

@@ -9,6 +9,7 @@ recording the line of each path.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -71,6 +72,27 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlSource, 
     finally:
         loader.dispose()
     return YamlSource(path, data, lines), problems
+
+
+def load_mapping_file(path: Path, rel: str, problems: list[Problem], expected: str) -> YamlSource | None:
+    """Parse the YAML file at `path` (shown as `rel`), which must hold a mapping; None when it cannot be used.
+
+    Syntax errors, encoding errors, duplicate keys and a non-mapping document all go to `problems`;
+    `expected` names the keys the author should write, for that last message.
+    """
+    try:
+        source, found = parse_yaml(path.read_text(encoding="utf-8"), rel)
+    except YamlError as exc:
+        problems.append(exc.problem)
+        return None
+    except UnicodeDecodeError:
+        problems.append(Problem(rel, 0, "", "not UTF-8 text"))
+        return None
+    problems.extend(found)
+    if not isinstance(source.data, dict):
+        problems.append(Problem(rel, 1, "", f"expected a mapping with {expected}"))
+        return None
+    return source
 
 
 def _walk(
