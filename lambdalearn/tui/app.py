@@ -24,6 +24,7 @@ from lambdalearn.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
     from lambdalearn.content.models import Lesson, Pack
+    from lambdalearn.labs.finder import FoundLab
     from lambdalearn.progress.settings import Settings
     from lambdalearn.progress.store import ProgressStore
     from lambdalearn.study.catalog import Catalog, Entry
@@ -165,6 +166,12 @@ class LambdaLearnApp(App[None]):
             else:
                 self.push_screen(LessonScreen(pack, lesson, anchor))
 
+    def open_lab(self, found: FoundLab) -> None:
+        from lambdalearn.tui.screens.lab import LabScreen
+
+        if self.require_ready():
+            self.push_screen(LabScreen(found))
+
     def start_quiz(self, request: QuizRequest | None = None) -> None:
         from lambdalearn.tui.screens.quiz import QuizScreen
 
@@ -264,6 +271,13 @@ class LambdaLearnApp(App[None]):
                         f"Quiz me on: {lesson.title}", f"Questions about lesson {lesson.order}",
                         lambda l=lesson: self.start_quiz(QuizRequest(lesson=l.id)),
                     )
+            from lambdalearn.labs.finder import course_order
+
+            for found in course_order(self.catalog.packs):
+                yield SystemCommand(
+                    f"Lab: {found.spec.title}", f"Hands-on: {found.spec.difficulty}, {found.spec.xp} XP",
+                    lambda f=found: self.open_lab(f),
+                )
             if hasattr(screen, "system_commands"):
                 yield from screen.system_commands()
         yield from super().get_system_commands(screen)

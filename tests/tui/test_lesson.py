@@ -173,6 +173,6 @@ async def test_one_click_on_the_course_map_opens_a_lesson(make_app):
     async with app.run_test() as pilot:
         await loaded(pilot)
         table = app.screen.query_one("#course-map")
-        await pilot.click(table, offset=(8, 2))  # the second lesson's row (below the header)
+        await pilot.click(table, offset=(8, 3))  # the second lesson's row (below the header and the first lesson's lab)
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen) and app.screen.lesson.id == "limits"

@@ -16,7 +16,7 @@ def test_home_screen(snap_compare, make_app):
 def test_lesson_screen(snap_compare, make_app):
     async def open_lesson(pilot) -> None:
         await loaded(pilot)
-        await pilot.press("down", "enter")
+        await pilot.press("down", "down", "enter")  # lesson 2 (under lesson 1 sits its lab)
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_lesson)
@@ -50,3 +50,15 @@ def test_exam_result_screen(snap_compare, make_app):
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=take_exam)
+
+
+def test_lab_screen(snap_compare, make_app):
+    async def open_lab(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("down", "enter")  # the hello lab sits under its lesson
+        await pilot.pause()
+        screen = pilot.app.screen
+        screen.query_one("#lab-log").clear()  # the workspace path differs from run to run
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_lab)

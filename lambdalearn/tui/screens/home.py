@@ -17,6 +17,7 @@ from lambdalearn.tui.widgets.course_map import CourseMap
 from textual.widgets import Button, DataTable, Footer, Header, Label, ProgressBar, Static
 
 _STATE_MARKS = {"done": "✓ done", "in progress": "◐ reading", "not started": "·"}
+_LAB_MARKS = {"new": "· new", "started": "◐ started", "passed": "✓ passed"}
 
 
 class HomeScreen(Screen):
@@ -93,6 +94,7 @@ class HomeScreen(Screen):
         from lambdalearn.progress.queue import answers_today
         from lambdalearn.progress.stats import summary
         from lambdalearn.study.course import course_map, new_cards_today, next_step
+        from lambdalearn.study.labs import lab_rows
 
         app = self.app
         figures = summary(app.store, app.now())
@@ -110,7 +112,7 @@ class HomeScreen(Screen):
             f"{min(done['new'], goal_new)}/{goal_new} new"
         )
         rows = course_map(app.store, app.catalog.packs)
-        self._fill_map(rows)
+        self._fill_map(rows, lab_rows(app.store, app.catalog.packs))
         new_available = new_cards_today(app.store, app.catalog.packs, app.now())
         self._next = next_step(rows, figures["due_now"], new_available)
         button = self.query_one("#continue", Button)
@@ -119,17 +121,32 @@ class HomeScreen(Screen):
         self.query_one("#continue-hint", Label).update("c · Enter or a click opens a lesson")
         self._show_packs()
 
-    def _fill_map(self, rows) -> None:
+    def _fill_map(self, rows, labs) -> None:
+        """Lessons in course order, each followed by its labs; labs of a lesson not shown come last."""
+        from lambdalearn.study.labs import LabRow
+
         table = self.query_one("#course-map", DataTable)
         cursor = table.cursor_row
         table.clear()
-        self._rows = rows
-        for index, row in enumerate(rows):
-            lesson = row.lesson
-            table.add_row(str(lesson.order), lesson.title, _STATE_MARKS[row.state], str(lesson.minutes),
-                          str(lesson.xp), key=str(index))
-        if rows:
-            table.move_cursor(row=min(cursor, len(rows) - 1))
+        by_lesson: dict[tuple[str, str], list] = {}
+        for lab in labs:
+            by_lesson.setdefault((lab.pack_id, lab.lesson_id), []).append(lab)
+        self._rows = []
+        for row in rows:
+            self._rows.append(row)
+            self._rows.extend(by_lesson.pop((row.pack.id, row.lesson.id), []))
+        self._rows.extend(lab for waiting in by_lesson.values() for lab in waiting)
+        for index, row in enumerate(self._rows):
+            if isinstance(row, LabRow):
+                spec = row.found.spec
+                table.add_row("", f"  ⚗ Lab: {spec.title}", _LAB_MARKS[row.status], str(spec.minutes),
+                              str(spec.xp), key=str(index))
+            else:
+                lesson = row.lesson
+                table.add_row(str(lesson.order), lesson.title, _STATE_MARKS[row.state], str(lesson.minutes),
+                              str(lesson.xp), key=str(index))
+        if self._rows:
+            table.move_cursor(row=min(cursor, len(self._rows) - 1))
 
     def _show_packs(self) -> None:
         catalog = self.app.catalog
@@ -159,7 +176,10 @@ class HomeScreen(Screen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         row = self._rows[int(event.row_key.value)]
-        self.app.open_lesson(row.pack, row.lesson)
+        if hasattr(row, "found"):  # a lab row
+            self.app.open_lab(row.found)
+        else:
+            self.app.open_lesson(row.pack, row.lesson)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "continue":

@@ -1,0 +1,98 @@
+"""Labs as the app shows them: each lab beside its lesson with the learner's status, the workspace the lab
+screen opens, the instructions cut into pages, and the solution files once the learner has tried.
+
+Headless (the lab screen and the home screen's course map call it); the CLI's `lambdalearn lab` shares the
+same progress and workspace services underneath.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from lambdalearn.content.labs import read_hints, read_instructions
+from lambdalearn.content.models import Pack
+from lambdalearn.labs.finder import FoundLab, course_order
+from lambdalearn.labs.workspace import default_workspace, start_workspace
+from lambdalearn.progress.labs import COMPLETED, NEW, lab_progress, remember_workspace
+from lambdalearn.progress.store import ProgressStore
+
+# The three states the course map shows: a lab never opened, opened or tried, passed once.
+LAB_NEW, LAB_STARTED, LAB_PASSED = "new", "started", "passed"
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+@dataclass(frozen=True)
+class LabRow:
+    found: FoundLab
+    status: str  # LAB_NEW, LAB_STARTED or LAB_PASSED
+
+    @property
+    def pack_id(self) -> str:
+        return self.found.pack_id
+
+    @property
+    def lesson_id(self) -> str:
+        return self.found.spec.lesson
+
+
+@dataclass(frozen=True)
+class InstructionPage:
+    title: str
+    text: str
+
+
+def lab_status(store: ProgressStore, found: FoundLab) -> str:
+    """new, started (a workspace or a run) or passed (every check passed once)."""
+    status = lab_progress(store, found.pack_id, found.spec.id).status
+    return LAB_PASSED if status == COMPLETED else LAB_NEW if status == NEW else LAB_STARTED
+
+
+def lab_rows(store: ProgressStore, packs: tuple[Pack, ...] | list[Pack]) -> list[LabRow]:
+    """Every valid lab of `packs` in course order, with the learner's status."""
+    return [LabRow(found, lab_status(store, found)) for found in course_order(packs)]
+
+
+def open_workspace(store: ProgressStore, data_dir: Path, found: FoundLab) -> Path:
+    """The learner's workspace for the lab (where `lab start` put it, else the default), created from the
+    starter if it does not exist yet, and remembered so `lambdalearn lab check` finds it too."""
+    remembered = lab_progress(store, found.pack_id, found.spec.id).workspace
+    workspace = Path(remembered) if remembered else default_workspace(data_dir, found.pack_id, found.spec.id)
+    start_workspace(found.spec, workspace)
+    remember_workspace(store, found.pack_id, found.spec.id, workspace)
+    return workspace
+
+
+def instruction_pages(found: FoundLab) -> list[InstructionPage]:
+    """The README without its hint sections, cut before each `##` heading (not inside code fences)."""
+    pages: list[InstructionPage] = []
+    title, lines, fenced = "Introduction", [], False
+    for line in read_instructions(found.spec).splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+        if not fenced and line.startswith("## "):
+            if "\n".join(lines).strip():
+                pages.append(InstructionPage(title, "\n".join(lines).strip()))
+            title, lines = line[3:].strip(), []
+        lines.append(line)
+    if "\n".join(lines).strip() or not pages:
+        pages.append(InstructionPage(title, "\n".join(lines).strip()))
+    return pages
+
+
+def hints_markdown(found: FoundLab, shown: int) -> str:
+    """The hints taken so far (the first `shown`), as one Markdown page."""
+    hints = read_hints(found.spec)
+    return "\n\n".join(f"### Hint {n} of {len(hints)}\n\n{text}" for n, text in enumerate(hints[:shown], 1))
+
+
+def solution_markdown(found: FoundLab) -> str:
+    """The reference solution's editable files as Markdown code blocks."""
+    parts = []
+    for name in found.spec.editable:
+        path = found.spec.solution / name
+        language = {".py": "python", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}.get(path.suffix, "")
+        text = path.read_text(encoding="utf-8").rstrip() if path.is_file() else "(no such file in the solution)"
+        parts.append(f"**{name}**\n\n```{language}\n{text}\n```")
+    return "\n\n".join(parts)

@@ -1,0 +1,127 @@
+"""The lab screen on the mini pack's `hello` lab: red then green, hints, reset, solution gating, XP once.
+
+The checks really run (one small function in the mini-Lambda per run), so these tests wait on the run's
+worker rather than on time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lambdalearn.progress.labs import lab_progress
+from lambdalearn.progress.xp import total_xp
+from lambdalearn.tui.screens.lab import LabScreen
+from lambdalearn.tui.screens.lab_solution import SolutionScreen
+
+from .conftest import loaded
+
+SOLVED = 'def handler(event, context):\n    return {"message": f"Hello, {event[\'name\']}!"}\n'
+
+
+
+@pytest.fixture
+def hinted_pack(mini_pack: Path) -> Path:
+    """The mini pack whose hello lab has two README hints and a second section."""
+    readme = mini_pack / "labs" / "hello" / "README.md"
+    readme.write_text(readme.read_text() + "\n## What to return\n\nA dict.\n\n## Hint 1\n\nRead event['name'].\n\n"
+                      "## Hint 2\n\nUse an f-string.\n")
+    return mini_pack
+
+
+async def open_hello(pilot) -> LabScreen:
+    await loaded(pilot)
+    table = pilot.app.screen.query_one("#course-map")
+    labs = [i for i in range(table.row_count) if "Lab: Hello handler" in str(table.get_row_at(i)[1])]
+    assert labs, "the course map lists the lab beside its lesson"
+    table.move_cursor(row=labs[0])
+    await pilot.press("enter")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, LabScreen)
+    return screen
+
+
+async def run(pilot, screen: LabScreen):
+    await pilot.press("r")
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return screen.last_report
+
+
+def checks_text(screen: LabScreen) -> str:
+    return str(screen.query_one("#lab-checks").render())
+
+
+async def test_lab_runs_red_then_green_and_awards_xp_once(make_app, data_dir):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_hello(pilot)
+        assert (screen.workspace / "app.py").is_file(), "opening the lab starts its workspace"
+        report = await run(pilot, screen)
+        assert not report.passed
+        assert "✗ greets whoever" in checks_text(screen)
+        log_lines = [str(line.text) for line in screen.query_one("#lab-log").lines]
+        assert any(line.startswith("REPORT RequestId") for line in log_lines), "the function's log shows"
+        (screen.workspace / "app.py").write_text(SOLVED)
+        report = await run(pilot, screen)
+        assert report.passed and "✓ greets whoever" in checks_text(screen)
+        xp_after_first_pass = total_xp(app.store)
+        assert xp_after_first_pass == 20
+        await run(pilot, screen)
+        assert total_xp(app.store) == xp_after_first_pass, "XP is awarded once"
+        await pilot.press("escape")
+        await pilot.pause()
+        table = app.screen.query_one("#course-map")
+        assert any(table.get_row_at(i)[2] == "✓ passed" for i in range(table.row_count))
+
+
+async def test_hints_come_one_at_a_time_and_are_remembered(make_app, hinted_pack):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_hello(pilot)
+        assert [page.title for page in screen.pages] == ["Introduction", "What to return"]
+        assert all("Hint" not in page.text for page in screen.pages)
+        await pilot.press("i")
+        await pilot.pause()
+        assert screen.pages[-1].title == "Hints" and "event['name']" in screen.pages[-1].text
+        assert "f-string" not in screen.pages[-1].text
+        await pilot.press("i")
+        await pilot.pause()
+        assert "f-string" in screen.pages[-1].text
+        assert lab_progress(app.store, "mini", "hello").hints_shown == 2
+
+
+async def test_solution_only_after_a_first_attempt(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_hello(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.screen is screen, "no solution before a first run"
+        await run(pilot, screen)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SolutionScreen)
+        await pilot.press("escape")
+
+
+async def test_reset_asks_and_keeps_a_backup(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_hello(pilot)
+        (screen.workspace / "app.py").write_text(SOLVED)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("escape")  # said no
+        await pilot.pause()
+        assert (screen.workspace / "app.py").read_text() == SOLVED
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert "TODO" in (screen.workspace / "app.py").read_text()
+        backups = list(screen.workspace.parent.glob("hello.backup-*"))
+        assert len(backups) == 1 and (backups[0] / "app.py").read_text() == SOLVED
