@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from lambdalearn.commands.common import data_dir_of, load_catalog, open_store
+from lambdalearn.commands.common import data_dir_of, open_store
 from lambdalearn.content.labs import read_hints, read_instructions
-from lambdalearn.labs.finder import FoundLab, LabNotFound, course_order, find_lab, pack_roots
+from lambdalearn.labs.finder import FoundLab, LabNotFound, all_labs, find_lab, pack_roots
 from lambdalearn.labs.report import PASS, CheckResult, LabReport
 from lambdalearn.labs.workspace import WorkspaceError, default_workspace, reset_workspace, start_workspace
 from lambdalearn.progress.labs import lab_progress, record_lab_result, remember_workspace, take_hint
@@ -51,7 +51,7 @@ def list_labs(ctx: click.Context, as_json: bool) -> None:
     """List the labs in course order with your status (new, started, attempted, completed)."""
     store = open_store(ctx)
     rows = []
-    for found in course_order(load_catalog(ctx).packs):
+    for found in all_labs(pack_roots(data_dir_of(ctx))):
         spec = found.spec
         progress = lab_progress(store, found.pack_id, spec.id)
         rows.append({"id": spec.id, "pack": found.pack_id, "title": spec.title, "lesson": spec.lesson,

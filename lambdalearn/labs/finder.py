@@ -1,7 +1,8 @@
-"""Finding a lab by id among the learner's packs (`handler-basics` or `lambda-core/handler-basics`).
+"""Finding labs among the learner's packs: one by id (`handler-basics` or `lambda-core/handler-basics`), or all.
 
-`find_lab` reads only the packs' manifests and lab folders: running one lab must not pay for parsing every
-lesson and deck of the course. `course_order` works on fully loaded packs, for listings.
+`find_lab` and `all_labs` read only the packs' manifests, lab folders and (for the order) the lessons' front
+matter: running or listing labs must not pay for parsing every lesson body and deck of the course.
+`course_order` does the same ordering on packs already loaded in full (the app has them).
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lambdalearn.content.labs import LAB_FILE, LabSpec, load_lab
+from lambdalearn.content.labs import LAB_FILE, LabSpec, lab_folders, load_lab
+from lambdalearn.content.lessons import split_front_matter
 from lambdalearn.content.manifest import load_manifest
 from lambdalearn.content.models import LabFolder, Pack
+from lambdalearn.content.yamlsource import YamlError, parse_yaml
 
 
 class LabNotFound(LookupError):
@@ -62,12 +65,45 @@ def find_lab(roots: Iterable[Path], lab_ref: str) -> FoundLab:
     raise LabNotFound(f"no lab '{lab_ref}'; labs: {', '.join(sorted(known)) or 'none'}")
 
 
+def all_labs(roots: Iterable[Path]) -> list[FoundLab]:
+    """Every valid lab of the packs at `roots` (the first pack with an id wins), pack by pack, in the order of
+    the lessons they belong to. Lesson links are not checked here (`pack validate` does)."""
+    found: list[FoundLab] = []
+    seen_packs: set[str] = set()
+    for root in roots:
+        pack_id = load_manifest(root, []).id
+        if pack_id in seen_packs:
+            continue
+        seen_packs.add(pack_id)
+        folders = [folder for folder in lab_folders(root, [], None) if folder.spec is not None]
+        found.extend(FoundLab(pack_id, folder) for folder in _in_course_order(folders, _lesson_orders(root)))
+    return found
+
+
 def course_order(packs: Iterable[Pack]) -> list[FoundLab]:
-    """Every valid lab, pack by pack, in the order of the lessons they belong to."""
+    """Every valid lab of loaded packs, pack by pack, in the order of the lessons they belong to."""
     found = []
     for pack in packs:
         order = {lesson.id: lesson.order for lesson in pack.lessons}
         labs = [folder for folder in pack.labs if folder.spec is not None]
-        labs.sort(key=lambda folder: (order.get(folder.spec.lesson, 10**6), folder.spec.xp, folder.id))
-        found.extend(FoundLab(pack.id, folder) for folder in labs)
+        found.extend(FoundLab(pack.id, folder) for folder in _in_course_order(labs, order))
     return found
+
+
+def _in_course_order(folders: list[LabFolder], lesson_order: dict[str, int]) -> list[LabFolder]:
+    """By their lesson's order (labs of unknown lessons last), then XP, then id."""
+    return sorted(folders, key=lambda folder: (lesson_order.get(folder.spec.lesson, 10**6), folder.spec.xp, folder.id))
+
+
+def _lesson_orders(root: Path) -> dict[str, int]:
+    """Lesson id -> order, from the lessons' front matter only (a broken lesson is left out)."""
+    orders: dict[str, int] = {}
+    for path in sorted((root / "content").glob("*.md")):
+        try:
+            parts = split_front_matter(path.read_text(encoding="utf-8"))
+            data = parse_yaml(parts[0], path.name)[0].data if parts else None
+        except (UnicodeDecodeError, YamlError):
+            continue
+        if isinstance(data, dict) and isinstance(data.get("id"), str) and type(data.get("order")) is int:
+            orders.setdefault(data["id"], data["order"])
+    return orders

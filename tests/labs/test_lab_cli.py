@@ -131,3 +131,23 @@ def test_watch_reruns_when_a_file_is_saved(tmp_path):
         saved.set()
     assert runs == 2
     assert [report.passed for report in reports] == [False, True]
+
+
+def test_lab_list_reads_no_lesson_body_and_no_deck(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("lab list must not parse lessons or decks")
+
+    for name in ("lambdalearn.content.loader.load_deck", "lambdalearn.content.loader.load_lesson",
+                 "lambdalearn.content.loader.load_pack", "lambdalearn.study.catalog.load_pack"):
+        monkeypatch.setattr(name, refuse)
+    rows = json.loads(run("lab", "list", "--json").output)
+    assert [row["id"] for row in rows][:2] == ["handler-basics", "init-vs-invoke"]
+    assert len(rows) == len(list((bundled_pack_root() / "labs").glob("*/lab.yaml")))
+
+
+def test_all_labs_orders_like_the_loaded_course():
+    from lambdalearn.content.loader import load_pack
+    from lambdalearn.labs.finder import all_labs, course_order
+
+    expected = [(found.pack_id, found.spec.id) for found in course_order([load_pack(bundled_pack_root())])]
+    assert [(found.pack_id, found.spec.id) for found in all_labs([bundled_pack_root()])] == expected
