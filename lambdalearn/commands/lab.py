@@ -16,7 +16,13 @@ from lambdalearn.commands.common import data_dir_of, open_store
 from lambdalearn.content.labs import read_hints, read_instructions
 from lambdalearn.labs.finder import FoundLab, LabNotFound, all_labs, find_lab, pack_roots
 from lambdalearn.labs.report import PASS, CheckResult, LabReport
-from lambdalearn.labs.workspace import WorkspaceError, default_workspace, reset_workspace, start_workspace
+from lambdalearn.labs.workspace import (
+    WorkspaceError,
+    copy_events,
+    default_workspace,
+    reset_workspace,
+    start_workspace,
+)
 from lambdalearn.progress.labs import lab_progress, record_lab_result, remember_workspace, take_hint
 
 _MARKS = {PASS: "PASS", "fail": "FAIL", "error": "ERROR"}
@@ -77,11 +83,18 @@ def start(ctx: click.Context, lab_id: str, directory: Path | None) -> None:
         created = start_workspace(spec, workspace)
     except WorkspaceError as exc:
         raise click.UsageError(str(exc)) from None
+    if not created:
+        copy_events(spec, workspace)  # a workspace started before events were copied gets them now
     remember_workspace(open_store(ctx), found.pack_id, spec.id, workspace)
     if created:
         click.echo(f"workspace: {workspace}")
     else:
         click.echo(f"workspace: {workspace} (already started; `lambdalearn lab reset {spec.id}` starts over)")
+    click.echo(f"lab folder: {spec.folder.resolve()}")
+    events = sorted(path.name for path in (workspace / "events").glob("*.json"))
+    if events:
+        click.echo(f"sample events: events/{', events/'.join(events)} in the workspace (yours to change; the checks "
+                   "use the lab's own)")
     click.echo(f"edit: {', '.join(spec.editable)}    then: lambdalearn lab check {spec.id}\n")
     click.echo(read_instructions(spec))
 

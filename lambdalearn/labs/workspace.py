@@ -1,4 +1,5 @@
-"""The learner's copy of a lab: starting it from the starter, resetting it (keeping a backup), staging a run.
+"""The learner's copy of a lab: starting it from the starter (with the sample events), resetting it (keeping a
+backup), staging a run.
 
 A check never runs in the workspace itself: `stage` builds a fresh folder from the lab's starter with the
 learner's editable files on top, so files the learner may not change are always the lab's own, and nothing
@@ -29,7 +30,8 @@ def default_workspace(data_dir: Path, pack_id: str, lab_id: str) -> Path:
 
 
 def start_workspace(spec: LabSpec, workspace: Path) -> bool:
-    """Copy the starter into `workspace`; False (nothing touched) when it already holds files."""
+    """Copy the starter and the sample events into `workspace`; False (nothing touched) when it already holds
+    files (`copy_events` then adds sample events it lacks)."""
     workspace = Path(workspace)
     if workspace.exists() and not workspace.is_dir():
         raise WorkspaceError(f"{workspace} exists and is not a folder")
@@ -37,7 +39,25 @@ def start_workspace(spec: LabSpec, workspace: Path) -> bool:
         return False
     workspace.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(spec.starter, workspace, ignore=_IGNORED, dirs_exist_ok=True)
+    copy_events(spec, workspace)
     return True
+
+
+def copy_events(spec: LabSpec, workspace: Path) -> list[str]:
+    """Copy the lab's `events/*.json` into `workspace/events/` (never over a file already there), so that
+    `lambdalearn invoke app.handler --event events/x.json` works in the workspace as a README types it.
+
+    These are the learner's copies, to try and to change: checks always read the lab's own events.
+    Returns the copied names.
+    """
+    copied = []
+    for event in sorted((spec.folder / "events").glob("*.json")):
+        target = Path(workspace) / "events" / event.name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(event, target)
+            copied.append(event.name)
+    return copied
 
 
 def reset_workspace(spec: LabSpec, workspace: Path) -> Path | None:

@@ -26,6 +26,10 @@ def run(*args: str, input: str | None = None):
     return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
 
 
+def found_lab_folder():
+    return bundled_pack_root() / "labs" / LAB
+
+
 def status_of(lab_id: str) -> str:
     rows = json.loads(run("lab", "list", "--json").output)
     return next(row["status"] for row in rows if row["id"] == lab_id)
@@ -38,6 +42,9 @@ def test_start_check_until_green_awards_xp_once(tmp_path, isolated_home):
     assert started.exit_code == 0
     assert f"workspace: {workspace}" in started.output and "# Your first handler" in started.output
     assert "## Hint" not in started.output  # hints come one at a time from `lab hint`
+    assert f"lab folder: {bundled_pack_root().resolve() / 'labs' / LAB}" in started.output
+    assert "sample events: events/order.json in the workspace" in started.output
+    assert (workspace / "events" / "order.json").read_bytes() == (found_lab_folder() / "events" / "order.json").read_bytes()
     assert (workspace / "app.py").is_file() and status_of(LAB) == "started"
 
     failing = run("lab", "check", LAB)  # the workspace is remembered: no --dir needed
@@ -151,3 +158,25 @@ def test_all_labs_orders_like_the_loaded_course():
 
     expected = [(found.pack_id, found.spec.id) for found in course_order([load_pack(bundled_pack_root())])]
     assert [(found.pack_id, found.spec.id) for found in all_labs([bundled_pack_root()])] == expected
+
+
+def test_start_on_an_older_workspace_adds_the_missing_events_and_keeps_yours(tmp_path):
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    (workspace / "app.py").write_text("# mine\n")
+    again = run("lab", "start", LAB, "--dir", str(workspace))
+    assert "already started" in again.output and (workspace / "events" / "order.json").is_file()
+    (workspace / "events" / "order.json").write_text('{"mine": true}')
+    run("lab", "start", LAB, "--dir", str(workspace))
+    assert (workspace / "events" / "order.json").read_text() == '{"mine": true}'
+    assert (workspace / "app.py").read_text() == "# mine\n"
+
+
+def test_readme_invoke_commands_work_in_the_workspace(tmp_path):
+    workspace = tmp_path / "ws"
+    run("lab", "start", LAB, "--dir", str(workspace))
+    readme = (found_lab_folder() / "README.md").read_text()
+    assert "`lambdalearn invoke app.handler --event events/order.json`" in readme
+    shutil.copyfile(SOLUTION, workspace / "app.py")
+    invoked = run("invoke", "app.handler", "--code", str(workspace), "--event", str(workspace / "events/order.json"))
+    assert invoked.exit_code == 0 and '"total_cents": 4150' in invoked.output

@@ -38,6 +38,14 @@ def test_the_solution_passes_every_kind_of_check(lab_pack, tmp_path):
     assert any(line.startswith("REPORT RequestId:") for line in report.checks[0].output)
 
 
+def test_checks_read_the_labs_own_events_not_the_workspace_copies(lab_pack, tmp_path):
+    spec = spec_of(lab_pack, "kinds")
+    workspace = workspace_with(spec, tmp_path, solution=True)
+    assert (workspace / "events" / "ada.json").is_file()  # start_workspace copied the sample events
+    (workspace / "events" / "ada.json").write_text('{"name": "Bob"}')
+    assert run_checks(spec, workspace).checks[0].status == PASS  # still greets Ada, from the lab's own file
+
+
 def test_the_starter_fails_with_a_message_and_the_function_output(lab_pack, tmp_path):
     spec = spec_of(lab_pack, "kinds")
     report = run_checks(spec, workspace_with(spec, tmp_path))
