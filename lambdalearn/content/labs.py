@@ -611,7 +611,7 @@ class _LabReader:
     def _generate(self, i: Fields, generate: Any) -> dict[str, Any] | None:
         """`{event: NAME, OPTION: value...}` as the runner uses it, or None (a problem is recorded).
 
-        `event` names the sample event (`lambdalearn event --list`); every other key is the generator's option,
+        `event` names the sample event (`lambdalearn event list`); every other key is the generator's option,
         so EventBridge's own `source` option needs no escaping. The older `{source: NAME, ...}` (no `event`)
         still reads as the event's name: without `event` it cannot mean anything else.
         """

@@ -109,7 +109,7 @@ class LabContext:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
 
     def generate(self, event: str, /, **options: Any) -> dict[str, Any]:
-        """A sample event named `event` (see `lambdalearn event --list`) with fresh ids; `options` are its
+        """A sample event named `event` (see `lambdalearn event list`) with fresh ids; `options` are its
         generator's, EventBridge's `source` included: `lab.generate("eventbridge-custom", source="shop")`."""
         from lambdalearn.runtime.sample_events import generate
 
