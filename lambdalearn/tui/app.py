@@ -68,6 +68,7 @@ class LambdaLearnApp(App[None]):
         pack_roots: list[Path] | None = None,
         catalog: Catalog | None = None,
         start_quiz: QuizRequest | None = None,
+        start_screen: Callable[[], Screen] | None = None,
         seed: int | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
@@ -78,6 +79,7 @@ class LambdaLearnApp(App[None]):
         self.store: ProgressStore | None = None
         self.settings: Settings | None = None
         self.start_quiz_request = start_quiz
+        self.start_screen = start_screen  # pushed over home at once (the playground needs no course)
         self.rng = random.Random(seed)
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.load_error: str | None = None
@@ -89,6 +91,10 @@ class LambdaLearnApp(App[None]):
     def get_default_screen(self) -> Screen:
         """The home screen is the base of the stack (no blank default screen to paint first)."""
         return HomeScreen()
+
+    def on_mount(self) -> None:
+        if self.start_screen is not None:
+            self.push_screen(self.start_screen())
 
     @work(thread=True, exclusive=True, group="load")
     def load_study(self) -> None:
@@ -171,6 +177,11 @@ class LambdaLearnApp(App[None]):
 
         if self.require_ready():
             self.push_screen(LabScreen(found))
+
+    def action_playground(self) -> None:
+        from lambdalearn.tui.screens.playground import PlaygroundScreen
+
+        self.push_screen(PlaygroundScreen())
 
     def start_quiz(self, request: QuizRequest | None = None) -> None:
         from lambdalearn.tui.screens.quiz import QuizScreen
@@ -258,6 +269,8 @@ class LambdaLearnApp(App[None]):
         yield SystemCommand("Mock exam", "A timed exam built from the pack's blueprint", self.action_exam)
         yield SystemCommand("Stats", "Reviews, forecast, heatmap, retention, XP and leeches", self.action_stats)
         yield SystemCommand("Settings", "Retention, daily limits, exam defaults, theme", self.action_settings)
+        yield SystemCommand("Playground", "Fire traffic at a function and watch its environments",
+                            self.action_playground)
         yield SystemCommand("Search lessons", "Find a word or phrase in every lesson", self.action_search)
         yield SystemCommand("Help", "Keys and how the app works", self.action_help)
         if self.ready:

@@ -29,6 +29,7 @@ class HomeScreen(Screen):
         Binding("slash", "app.search", "Search"),
         Binding("ctrl+f", "app.search", "Search", show=False),
         Binding("comma", "app.settings", "Settings"),
+        Binding("p", "app.playground", "Playground"),
         Binding("v", "skipped", "Skipped", show=False),
         Binding("f2", "app.settings", "Settings", show=False),
     ]
@@ -41,7 +42,7 @@ class HomeScreen(Screen):
 
     def on_mount(self) -> None:
         self.watch(self.app, "ready", self._on_ready)
-        if not self.app.ready:
+        if not self.app.ready and self.app.start_screen is None:
             self.call_after_refresh(self.app.load_study)  # after the first frame: loading competes for the GIL
 
     async def _on_ready(self, ready: bool) -> None:
@@ -86,6 +87,11 @@ class HomeScreen(Screen):
         table.refresh()
 
     def on_screen_resume(self) -> None:
+        """Back on home: refresh, or load the course if the app opened on another screen (the playground)
+        and put it off so as not to compete with that screen for the interpreter."""
+        if not self.app.ready and self.app.start_screen is not None:
+            self.app.start_screen = None
+            self.app.load_study()
         if self.app.ready and self.query("#course-map"):
             self.refresh_figures()
 

@@ -1,0 +1,265 @@
+"""The playground: fire a burst or a steady stream at a function and watch its environment pool live.
+
+Every figure comes from the real mini-Lambda (`lambdalearn.runtime.traffic.fire`). The runtime runs on the
+app's event loop (it is asyncio and never blocks); its events only update a `PoolView`, and the pool and
+counters are redrawn from a timer at most every `REDRAW_S`, so a hundred environments starting at once do
+not flood the screen with repaints. The runtime is kept between runs (warm environments stay warm) until
+a setting changes, and it is closed when the learner leaves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+from lambdalearn.study.playground import (
+    BUSY,
+    DEMO_HANDLER,
+    FROZEN,
+    IDLE,
+    INITIALISING,
+    PLAYGROUND_IDLE_TIMEOUT_S,
+    POOL_STATES,
+    SHUT_DOWN,
+    PlaygroundSettings,
+    PoolView,
+    demo_code_dir,
+)
+
+REDRAW_S = 0.08
+_CELL = {INITIALISING: "$warning", BUSY: "$success", IDLE: "$primary", FROZEN: "$accent", SHUT_DOWN: "$text-disabled"}
+_NUMBER = {"type": "integer", "compact": True}
+
+
+class PlaygroundScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("f5", "burst", "Burst"),
+        Binding("f6", "steady", "Steady"),
+        Binding("f7", "stop", "Stop"),
+        Binding("f8", "shut_down_idle", "Shut down idle"),
+    ]
+
+    def __init__(self, code_dir: Path | None = None, handler: str | None = None) -> None:
+        super().__init__()
+        self.code_dir = Path(code_dir) if code_dir is not None else demo_code_dir()
+        self.handler = handler or DEMO_HANDLER
+        self.pool = PoolView()
+        self.runtime = None
+        self.runtime_settings: PlaygroundSettings | None = None
+        self.tally = None
+        self.running = False
+        self._figures_changed = False
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="λ")
+        with Vertical(id="playground"):
+            with Horizontal(classes="pg-row"):
+                yield Label("Burst")
+                yield Input("20", id="requests", **_NUMBER)
+                yield Label("requests, at most")
+                yield Input("10", id="concurrency", **_NUMBER)
+                yield Label("at once")
+                yield Button("Fire burst F5", id="burst", compact=True, variant="primary")
+            with Horizontal(classes="pg-row"):
+                yield Label("Steady")
+                yield Input("5", id="rate", type="number", compact=True)
+                yield Label("a second, for")
+                yield Input("10", id="duration", type="number", compact=True)
+                yield Label("seconds")
+                yield Button("Fire steady F6", id="steady", compact=True)
+            with Horizontal(classes="pg-row"):
+                yield Label("Memory MB")
+                yield Input("128", id="memory", **_NUMBER)
+                yield Label("Reserved")
+                yield Input("", id="reserved", placeholder="none", **_NUMBER)
+                yield Label("Provisioned")
+                yield Input("0", id="provisioned", **_NUMBER)
+            yield Static("", id="pg-message")
+            yield Static("", id="pg-counters")
+            yield Static(self._legend(), id="pg-legend")
+            with VerticalScroll(id="pg-pool-scroll"):
+                yield Static("", id="pg-pool")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"Playground: {self.handler} in {self.code_dir}"
+        self._say(f"Function {escape(self.handler)}. Set the traffic and settings, then F5 or F6. Esc leaves.")
+        self._draw_counters()
+        self.set_interval(REDRAW_S, self._redraw)
+        self.query_one("#burst").focus()
+        self._warm_imports()
+
+    @work(thread=True, group="playground-imports")
+    def _warm_imports(self) -> None:
+        """Import the runtime (about 0.1 s) now, off the event loop, rather than on the first F5 in one block."""
+        import lambdalearn.runtime.service  # noqa: F401
+        import lambdalearn.runtime.traffic  # noqa: F401
+
+    # ----- drawing -----------------------------------------------------------------------------------------
+    def _say(self, text: str, error: bool = False) -> None:
+        message = self.query_one("#pg-message", Static)
+        message.set_class(error, "error")
+        message.update(text)
+
+    @staticmethod
+    def _legend() -> str:
+        return "Pool: " + "  ".join(f"[{_CELL[state]}]■[/] {state}" for state in POOL_STATES) + "  (◆ provisioned)"
+
+    def _redraw(self) -> None:
+        """Repaint what changed since the last tick (the runtime's events only mark it)."""
+        if self.pool.changed:
+            self.pool.changed = False
+            views = self.runtime.environments() if self.runtime is not None else []
+            provisioned = {view.environment_id for view in views if view.provisioned}
+            cells = [
+                f"[{_CELL[state]}]{'◆' if env in provisioned else '■'}[/]" for env, state in self.pool.states.items()
+            ]
+            counts = self.pool.counts()
+            summary = " · ".join(f"{counts[state]} {state}" for state in POOL_STATES if counts[state])
+            self.query_one("#pg-pool", Static).update(f"{summary or 'no environments yet'}\n" + " ".join(cells))
+        if self._figures_changed:
+            self._figures_changed = False
+            self._draw_counters()
+
+    def _draw_counters(self) -> None:
+        tally = self.tally
+        if tally is None:
+            waiting = "[b]running[/]: waiting for the first answers…" if self.running else "No traffic yet."
+            self.query_one("#pg-counters", Static).update(f"[$text-muted]{waiting}[/]")
+            return
+
+        def ms(value: float | None) -> str:
+            return "–" if value is None else f"{value:.0f} ms"
+
+        state = "[b]running[/] (F7 stops)" if self.running else "done"
+        self.query_one("#pg-counters", Static).update(
+            f"{state} · sent {tally.sent} · invocations [b]{tally.invocations}[/] · cold starts "
+            f"[b $warning]{tally.cold_starts}[/] · throttles [b $error]{tally.throttles}[/] · errors {tally.errors}\n"
+            f"in flight {tally.in_flight} (peak {tally.peak_in_flight}) · p50 {ms(tally.p50_ms)} · "
+            f"p99 {ms(tally.p99_ms)} · cost ${tally.cost_usd:.8f}"
+        )
+
+    # ----- settings and the runtime ------------------------------------------------------------------------
+    def _number(self, input_id: str, *, blank: bool = False, real: bool = False) -> float | int | None:
+        text = self.query_one(f"#{input_id}", Input).value.strip()
+        if not text and blank:
+            return None
+        try:
+            return float(text) if real else int(text)
+        except ValueError:
+            raise ValueError(f"{input_id}: '{text}' is not a number") from None
+
+    def _settings(self) -> PlaygroundSettings:
+        return PlaygroundSettings(self._number("memory"), self._number("reserved", blank=True),
+                                  self._number("provisioned"))
+
+    async def _runtime_for(self, settings: PlaygroundSettings):
+        """The runtime for these settings: the current one, or a new one (the old one is closed)."""
+        from lambdalearn.runtime.service import LambdaRuntime
+
+        if self.runtime is not None and settings == self.runtime_settings:
+            return self.runtime
+        config = settings.config(self.code_dir, self.handler)  # ConfigError before anything closes
+        await self._close_runtime()
+        self.pool.clear_shut_down()
+        self.runtime = LambdaRuntime(config, idle_timeout_s=PLAYGROUND_IDLE_TIMEOUT_S)
+        self.runtime_settings = settings
+        self.runtime.events.subscribe(self.pool.on_event)
+        if settings.provisioned_concurrency:
+            self._say(f"Initialising {settings.provisioned_concurrency} provisioned environment(s) first…")
+        await self.runtime.start()
+        return self.runtime
+
+    async def _close_runtime(self) -> None:
+        if self.runtime is not None:
+            runtime, self.runtime = self.runtime, None
+            await runtime.aclose()
+
+    # ----- firing -------------------------------------------------------------------------------------------
+    def action_burst(self) -> None:
+        from lambdalearn.runtime.traffic import Burst
+
+        try:
+            plan = Burst(self._number("requests"), self._number("concurrency"))
+        except ValueError as problem:
+            self._say(f"Burst: {problem}", error=True)
+            return
+        self.fire_plan(plan, f"burst of {plan.requests} at concurrency {plan.concurrency}")
+
+    def action_steady(self) -> None:
+        from lambdalearn.runtime.traffic import Steady
+
+        try:
+            plan = Steady(self._number("rate", real=True), self._number("duration", real=True))
+        except ValueError as problem:
+            self._say(f"Steady: {problem}", error=True)
+            return
+        self.fire_plan(plan, f"{plan.rate_per_s:g} a second for {plan.duration_s:g} s")
+
+    @work(exclusive=True, group="playground")
+    async def fire_plan(self, plan, description: str) -> None:
+        from lambdalearn.runtime.config import ConfigError
+        from lambdalearn.runtime.traffic import fire
+
+        try:
+            runtime = await self._runtime_for(self._settings())
+        except (ValueError, ConfigError) as problem:
+            self._say(escape(str(problem)), error=True)
+            return
+        self._say(f"Firing a {description}…")
+        self.running = True
+        self.tally = None
+        self._figures_changed = True
+        try:
+            self.tally = await fire(runtime, plan, on_record=self._on_record)
+            self._say(f"Fired a {description}. Change the settings or the traffic and fire again.")
+        finally:
+            self.running = False
+            self._figures_changed = True
+
+    def _on_record(self, _record, tally) -> None:
+        self.tally = tally
+        self._figures_changed = True
+
+    def action_stop(self) -> None:
+        if self.running:
+            self.workers.cancel_group(self, "playground")
+            self._say("Stopped sending; invocations already running finish.")
+
+    @work(exclusive=True, group="playground")
+    async def action_shut_down_idle(self) -> None:
+        if self.runtime is not None:
+            count = await self.runtime.shut_down_idle()
+            self._say(f"Shut down {count} idle environment(s): the next invocations are cold starts.")
+
+    @on(Button.Pressed, "#burst")
+    def _burst_pressed(self) -> None:
+        self.action_burst()
+
+    @on(Button.Pressed, "#steady")
+    def _steady_pressed(self) -> None:
+        self.action_steady()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.action_steady() if event.input.id in ("rate", "duration") else self.action_burst()
+
+    # ----- leaving ------------------------------------------------------------------------------------------
+    async def action_back(self) -> None:
+        self.workers.cancel_group(self, "playground")
+        await self._close_runtime()
+        if len(self.app.screen_stack) > 1:
+            self.dismiss()
+        else:
+            self.app.exit()
+
+    async def on_unmount(self) -> None:
+        await self._close_runtime()
