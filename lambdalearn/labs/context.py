@@ -133,7 +133,8 @@ class LabContext:
             path = self.lab.starter / relative
             if not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", name) or not path.is_file():
                 raise ValueError(f"the lab has no module {name!r} (no file starter/{relative})")
-            module_spec = importlib.util.spec_from_file_location(f"lambdalearn_lab_{self.lab.id.replace('-', '_')}_{name}", path)
+            private_name = f"lambdalearn_lab_{self.lab.id.replace('-', '_')}_{name.replace('.', '_')}"
+            module_spec = importlib.util.spec_from_file_location(private_name, path)
             assert module_spec is not None and module_spec.loader is not None
             module = importlib.util.module_from_spec(module_spec)
             module_spec.loader.exec_module(module)
