@@ -83,9 +83,16 @@ class LambdaLearnApp(App[None]):
         self.rng = random.Random(seed)
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.load_error: str | None = None
+        self.pack_filter: str | None = None  # the id of the one pack home, quizzes, exams and labs show
 
     def now(self) -> datetime:
         return self.clock()
+
+    def shown_packs(self) -> list[Pack]:
+        """The loaded packs the pack filter keeps (all of them without a filter)."""
+        from lambdalearn.study.packs import keep_packs
+
+        return keep_packs(self.catalog.packs, self.pack_filter)
 
     # ----- start-up -------------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
@@ -187,7 +194,7 @@ class LambdaLearnApp(App[None]):
         from lambdalearn.tui.screens.quiz import QuizScreen
 
         if self.require_ready():
-            self.push_screen(QuizScreen(request or QuizRequest()))
+            self.push_screen(QuizScreen(request or QuizRequest(pack=self.pack_filter)))
 
     def select(self, request: QuizRequest) -> list[Entry]:
         """The questions a request draws from, in course order (new cards come in the order lessons teach
@@ -201,9 +208,10 @@ class LambdaLearnApp(App[None]):
         from lambdalearn.tui.screens.exam_setup import ExamSetupScreen
 
         if self.require_ready():
-            packs = [p for p in self.catalog.packs if p.manifest.exam is not None]
+            packs = [p for p in self.shown_packs() if p.manifest.exam is not None]
             if not packs:
-                self.notify("No loaded pack has an exam blueprint.", severity="warning")
+                where = f"Pack {self.pack_filter} has" if self.pack_filter else "No loaded pack has"
+                self.notify(f"{where} no exam blueprint.", severity="warning")
                 return
             self.push_screen(ExamSetupScreen(packs, pack))
 
@@ -214,7 +222,7 @@ class LambdaLearnApp(App[None]):
         self.start_quiz()
 
     def action_cram(self) -> None:
-        self.start_quiz(QuizRequest(cram=True, limit=20))
+        self.start_quiz(QuizRequest(pack=self.pack_filter, cram=True, limit=20))
 
     def action_exam(self) -> None:
         self.start_exam()
@@ -274,7 +282,7 @@ class LambdaLearnApp(App[None]):
         yield SystemCommand("Search lessons", "Find a word or phrase in every lesson", self.action_search)
         yield SystemCommand("Help", "Keys and how the app works", self.action_help)
         if self.ready:
-            for pack in self.catalog.packs:
+            for pack in self.shown_packs():
                 for lesson in sorted(pack.lessons, key=lambda lesson: lesson.order):
                     yield SystemCommand(
                         f"Lesson {lesson.order}: {lesson.title}", lesson.summary or pack.manifest.title,
@@ -286,7 +294,7 @@ class LambdaLearnApp(App[None]):
                     )
             from lambdalearn.labs.finder import course_order
 
-            for found in course_order(self.catalog.packs):
+            for found in course_order(self.shown_packs()):
                 yield SystemCommand(
                     f"Lab: {found.spec.title}", f"Hands-on: {found.spec.difficulty}, {found.spec.xp} XP",
                     lambda f=found: self.open_lab(f),

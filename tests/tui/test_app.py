@@ -36,7 +36,8 @@ async def test_home_shows_standing_map_continue_and_packs(make_app, data_dir):
         assert [table.get_row_at(i)[1:3] for i in range(table.row_count)] == [
             ["Handlers", "✓ done"], ["  ⚗ Lab: Hello handler", "· new"], ["Limits", "·"]]
         assert "Read lesson 2: Limits" in str(home.query_one("#continue").label)
-        assert "Mini pack for tests 1.0.0 (2 lessons, 8 questions)" in str(home.query_one("#packs").render())
+        assert "Mini pack for tests 1.0.0 (external): 2 lessons, 8 questions, 1 lab, an exam" in str(
+            home.query_one("#packs").render())
         await pilot.press("c")
         await pilot.pause()
         assert app.screen.lesson.id == "limits"

@@ -28,8 +28,9 @@ class HomeScreen(Screen):
         Binding("s", "app.stats", "Stats"),
         Binding("slash", "app.search", "Search"),
         Binding("ctrl+f", "app.search", "Search", show=False),
-        Binding("comma", "app.settings", "Settings"),
+        Binding("comma", "app.settings", "Settings", show=False),
         Binding("p", "app.playground", "Playground"),
+        Binding("f", "pack_filter", "Packs"),
         Binding("v", "skipped", "Skipped", show=False),
         Binding("f2", "app.settings", "Settings", show=False),
     ]
@@ -38,7 +39,7 @@ class HomeScreen(Screen):
         yield Header(icon="λ")
         with Vertical(id="home"):
             yield Static("Loading the course…", id="loading")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.watch(self.app, "ready", self._on_ready)
@@ -117,9 +118,10 @@ class HomeScreen(Screen):
             f"today's goal: {done['review']}/{figures['due_now'] + done['review']} reviews, "
             f"{min(done['new'], goal_new)}/{goal_new} new"
         )
-        rows = course_map(app.store, app.catalog.packs)
-        self._fill_map(rows, lab_rows(app.store, app.catalog.packs))
-        new_available = new_cards_today(app.store, app.catalog.packs, app.now())
+        packs = app.shown_packs()
+        rows = course_map(app.store, packs)
+        self._fill_map(rows, lab_rows(app.store, packs))
+        new_available = new_cards_today(app.store, packs, app.now())
         self._next = next_step(rows, figures["due_now"], new_available)
         button = self.query_one("#continue", Button)
         button.label = f"▶ {self._next.label}"
@@ -155,19 +157,47 @@ class HomeScreen(Screen):
             table.move_cursor(row=min(cursor, len(self._rows) - 1))
 
     def _show_packs(self) -> None:
-        catalog = self.app.catalog
-        loaded = "; ".join(
-            f"{p.manifest.title} {p.manifest.version} ({len(p.lessons)} lessons, {len(p.questions())} questions)"
-            for p in catalog.packs
-        )
-        skipped = catalog.skipped
-        text = f"Packs: {escape(loaded)}"
+        from lambdalearn.study.packs import pack_lines
+
+        app = self.app
+        lines = pack_lines(app.catalog.packs, app.data_dir)
+        if len(lines) == 1:
+            text = f"Pack: {escape(lines[0].describe())}"
+        else:
+            shown = f"showing [b]{escape(app.pack_filter)}[/] only" if app.pack_filter else "showing all"
+            text = f"{len(lines)} packs, {shown} (f picks): " + "; ".join(
+                escape(f"{line.pack.manifest.title} ({line.origin})") for line in lines)
+        skipped = app.catalog.skipped
         if skipped:
             text += (f"\n[b $warning]{len(skipped)} item(s) skipped: they failed validation[/]"
                      " [dim](v lists them; `lambdalearn pack validate` too)[/]")
         else:
             text += " · nothing skipped"
         self.query_one("#packs", Static).update(text)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The pack filter shows in the footer only when there is more than one pack to pick from."""
+        if action == "pack_filter":
+            return self.app.ready and len(self.app.catalog.packs) > 1
+        return True
+
+    def action_pack_filter(self) -> None:
+        """Pick the pack the course map, quizzes, exams and labs show (or all of them)."""
+        from lambdalearn.study.packs import pack_lines
+        from lambdalearn.tui.screens.pick import PickScreen
+
+        if not self.app.require_ready():
+            return
+        lines = pack_lines(self.app.catalog.packs, self.app.data_dir)
+        choices = ["All packs"] + [escape(line.describe()) for line in lines]
+        self.app.push_screen(PickScreen("Show which pack?", choices), lambda index: self._filter_by(index, lines))
+
+    def _filter_by(self, index: int | None, lines) -> None:
+        if index is None:
+            return
+        self.app.pack_filter = None if index == 0 else lines[index - 1].pack.id
+        self.refresh_figures()
 
     def action_skipped(self) -> None:
         """List what failed validation, file:line: field: message, one a line."""
