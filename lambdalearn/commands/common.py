@@ -6,9 +6,13 @@ from pathlib import Path
 
 import click
 
+from typing import TYPE_CHECKING
+
 from lambdalearn.progress.paths import resolve_data_dir
 from lambdalearn.progress.store import ProgressStore, StoreError
-from lambdalearn.study.catalog import Catalog
+
+if TYPE_CHECKING:  # loading packs pulls in the Markdown parser: only the commands that need it pay for it
+    from lambdalearn.study.catalog import Catalog
 
 
 def open_store(ctx: click.Context) -> ProgressStore:
@@ -33,6 +37,8 @@ def data_dir_of(ctx: click.Context) -> Path:
 
 def load_catalog(ctx: click.Context, roots: list[Path] | None = None) -> Catalog:
     """The packs to study from (default: bundled and installed ones), reporting what failed validation."""
+    from lambdalearn.study.catalog import Catalog
+
     catalog = Catalog.load(roots, data_dir_of(ctx))
     skipped = catalog.skipped
     if skipped:

@@ -18,7 +18,7 @@ from typing import Any
 from lambdalearn.content.fields import Fields
 from lambdalearn.content.problems import Problem
 from lambdalearn.content.questions import DIFFICULTIES
-from lambdalearn.content.yamlsource import YamlError, YamlSource, parse_yaml
+from lambdalearn.content.yamlsource import YamlSource, load_mapping_file
 
 LAB_FILE = "lab.yaml"
 README_FILE = "README.md"
@@ -202,17 +202,8 @@ def load_lab(folder: Path, rel: str, problems: list[Problem], lessons: Mapping[s
     `rel` is lab.yaml's path relative to the pack root; `lessons` maps the pack's lesson ids to their anchors
     (None: do not check the lesson link).
     """
-    try:
-        source, found = parse_yaml((folder / LAB_FILE).read_text(encoding="utf-8"), rel)
-    except YamlError as exc:
-        problems.append(exc.problem)
-        return None
-    except UnicodeDecodeError:
-        problems.append(Problem(rel, 0, "", "not UTF-8 text"))
-        return None
-    problems.extend(found)
-    if not isinstance(source.data, dict):
-        problems.append(Problem(rel, 1, "", "expected a mapping with id, title, function and checks"))
+    source = load_mapping_file(folder / LAB_FILE, rel, problems, "id, title, function and checks")
+    if source is None:
         return None
     return _LabReader(folder, source, problems, lessons).read()
 
@@ -550,7 +541,7 @@ class _LabReader:
                 c.problem(where, "a variable name is letters, digits and underscores")
                 continue
             if not isinstance(spec, dict) or len(spec) != 1 or next(iter(spec)) not in VAR_KINDS:
-                c.problem(where, f"expected one of: {{word: LENGTH}}, {{int: [LOW, HIGH]}}, {{choice: [A, B, ...]}}")
+                c.problem(where, "expected one of: {word: LENGTH}, {int: [LOW, HIGH]}, {choice: [A, B, ...]}")
                 continue
             kind, argument = next(iter(spec.items()))
             good = (
