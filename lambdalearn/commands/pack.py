@@ -332,3 +332,30 @@ def _load_or_usage_error(directory: Path | None) -> Pack:
         return load_pack(directory or bundled_pack_root())
     except PackNotFound as exc:
         raise click.UsageError(str(exc)) from None
+
+
+@pack.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def preview(directory: Path) -> None:
+    """Open the app on a pack folder that is not installed, and reload it each time you save a file.
+
+    Problems show in the app (file:line: field: message) instead of stopping it; progress goes to a
+    throwaway folder, never to your own.
+    """
+    import tempfile
+
+    from lambdalearn.content.manifest import MANIFEST_FILE
+
+    directory = directory.resolve()
+    if not (directory / MANIFEST_FILE).is_file():
+        raise click.UsageError(f"{directory}: no {MANIFEST_FILE} here; `lambdalearn pack new DIR` starts a pack")
+    from lambdalearn.tui.app import LambdaLearnApp
+
+    with tempfile.TemporaryDirectory(prefix="lambdalearn-preview-") as scratch:
+        app = LambdaLearnApp(Path(scratch), pack_roots=[directory], preview=directory)
+        try:
+            app.run()
+        finally:
+            app.close_store()
+    if app.load_error:
+        raise click.ClickException(app.load_error)

@@ -69,6 +69,7 @@ class LambdaLearnApp(App[None]):
         catalog: Catalog | None = None,
         start_quiz: QuizRequest | None = None,
         start_screen: Callable[[], Screen] | None = None,
+        preview: Path | None = None,
         seed: int | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
@@ -80,6 +81,7 @@ class LambdaLearnApp(App[None]):
         self.settings: Settings | None = None
         self.start_quiz_request = start_quiz
         self.start_screen = start_screen  # pushed over home at once (the playground needs no course)
+        self.preview = preview  # a pack folder being written: reloaded on every save, problems shown
         self.rng = random.Random(seed)
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.load_error: str | None = None
@@ -143,8 +145,41 @@ class LambdaLearnApp(App[None]):
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.ready = True
+        if self.preview is not None:
+            self.watch_preview()
         if self.start_quiz_request is not None:
             self.start_quiz(self.start_quiz_request)
+
+    # ----- pack preview ---------------------------------------------------------------------------------
+    @work(exclusive=True, group="preview")
+    async def watch_preview(self) -> None:
+        """Reload the previewed pack each time one of its files is saved (loading runs in a thread)."""
+        import asyncio
+
+        from watchfiles import awatch
+
+        from lambdalearn.study.catalog import Catalog
+
+        async for _changes in awatch(self.preview, debounce=300, rust_timeout=500):
+            catalog = await asyncio.to_thread(Catalog.load, [self.preview], None)
+            self.reload_catalog(catalog)
+
+    def reload_catalog(self, catalog: Catalog) -> None:
+        """Show the freshly loaded packs: home redraws, an open lesson is shown again from the new copy."""
+        from lambdalearn.tui.screens.lesson import LessonScreen
+
+        self.catalog = catalog
+        problems = sum(len(pack.problems) for pack in catalog.packs)
+        self.notify(f"Reloaded the pack: {problems} problem{'s' if problems != 1 else ''}.", timeout=3,
+                    severity="warning" if problems else "information")
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen) and screen.query("#course-map"):
+                screen.refresh_figures()
+        if isinstance(self.screen, LessonScreen):
+            pack = catalog.pack(self.screen.pack.id)
+            lesson = pack.lesson(self.screen.lesson.id) if pack is not None else None
+            if lesson is not None:
+                self.screen.show_lesson(pack, lesson, self.screen.pages[self.screen.page_index].anchor)
 
     def close_store(self) -> None:
         if self.store is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets.data_table import ColumnKey
@@ -65,6 +65,8 @@ class HomeScreen(Screen):
         body = self.query_one("#home")
         await self.query_one("#loading").remove()
         await body.mount_all([standing, Static("", id="today"), continue_row, table, Static("", id="packs")])
+        if self.app.preview is not None:
+            await body.mount(VerticalScroll(Static("", id="problems"), id="problems-scroll"))
         table.add_column("#", key="order", width=3)
         table.add_column("Lesson", key="title")
         table.add_column("State", key="state", width=10)
@@ -175,6 +177,19 @@ class HomeScreen(Screen):
             text += " · nothing skipped"
         self.query_one("#packs", Static).update(text)
         self.refresh_bindings()
+        if app.preview is not None:
+            self._show_problems()
+
+    def _show_problems(self) -> None:
+        """Preview: every problem of the pack, file:line: field: message, one a line (the map shows the rest)."""
+        problems = [problem for pack in self.app.catalog.packs for problem in pack.problems]
+        head = f"[b]Previewing {escape(str(self.app.preview))}[/]: reloads when you save; progress is thrown away."
+        if not problems:
+            body = "[$success]No problems.[/]"
+        else:
+            body = f"[b $error]{len(problems)} problem(s):[/]\n" + "\n".join(escape(str(p)) for p in problems)
+        self.query_one("#problems", Static).update(f"{head}\n{body}")
+        self.query_one("#problems-scroll").set_class(bool(problems), "failing")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The pack filter shows in the footer only when there is more than one pack to pick from."""
