@@ -176,3 +176,20 @@ async def test_one_click_on_the_course_map_opens_a_lesson(make_app):
         await pilot.click(table, offset=(8, 3))  # the second lesson's row (below the header and the first lesson's lab)
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen) and app.screen.lesson.id == "limits"
+
+
+async def test_a_long_code_line_scrolls_sideways_with_a_visible_bar(make_app, mini_pack):
+    lesson = mini_pack / "content" / "01-handlers.md"
+    long_line = "result = " + " + ".join(f"value_{n}" for n in range(20))
+    text = lesson.read_text()
+    lesson.write_text(text.replace("\n## ", f"\n```python\n{long_line}\n```\n\n## ", 1))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        from textual.widgets._markdown import MarkdownFence
+
+        fence = next(f for f in app.screen.query(MarkdownFence) if long_line in f.code)
+        assert fence.max_scroll_x > 0 and fence.show_horizontal_scrollbar, "the rest of the line is one scroll away"
+        assert fence.styles.scrollbar_size_horizontal >= 1, "and the bar that says so is visible"
