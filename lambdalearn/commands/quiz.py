@@ -53,6 +53,8 @@ def quiz(ctx: click.Context, plain: bool, pack_id: str | None, deck, lesson, tag
         # Nothing to check by name: the app shows its first frame at once and loads the packs behind it.
         open_app(ctx, quiz=dict(limit=limit, new_limit=new_limit, cram=cram), seed=seed)
         return
+    if _stderr_is_terminal():  # loading takes a moment: say so rather than leave the terminal blank
+        click.echo("Loading the course to check the filters…", err=True)
     catalog = load_catalog(ctx, [pack_dir] if pack_dir else None)
     try:
         entries = catalog.select(pack=pack_id, deck=deck, lesson=lesson, tag=tag)
@@ -68,6 +70,10 @@ def quiz(ctx: click.Context, plain: bool, pack_id: str | None, deck, lesson, tag
     rng = random.Random(seed)
     session = QuizSession(store, entries, limit=limit, new_limit=new_limit, cram=cram, rng=rng)
     run_plain(session, rng)
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
 
 
 def run_plain(session: QuizSession, rng: random.Random) -> None:

@@ -156,6 +156,13 @@ def test_quiz_command_rejects_unknown_filters_before_opening_the_app(mini_pack, 
     assert result.exit_code == 2 and "no deck named 'nope'" in result.output
 
 
+def test_quiz_command_says_it_is_loading_while_it_checks_the_filters(mini_pack, monkeypatch):
+    monkeypatch.setattr(LambdaLearnApp, "run", lambda self: None)
+    monkeypatch.setattr("lambdalearn.commands.quiz._stderr_is_terminal", lambda: True)
+    result = CliRunner().invoke(cli, ["quiz", "--pack-dir", str(mini_pack), "--deck", "limits-quiz"])
+    assert result.exit_code == 0 and "Loading the course to check the filters" in result.output
+
+
 def test_lambdalearn_alone_opens_the_app(tmp_path, monkeypatch):
     started = []
     monkeypatch.setattr(LambdaLearnApp, "run", lambda self: started.append(self))
