@@ -184,3 +184,26 @@ async def test_an_unknown_filter_is_explained_in_the_quiz(make_app):
         await pilot.press("s")  # nothing to skip: ignored
         await pilot.pause()
         assert app.screen.state == "error" and "no deck named 'nope'" in str(app.screen.query_one("#prompt").render())
+
+
+async def test_ordering_steps_can_be_put_right_with_the_mouse(make_app):
+    from lambdalearn.tui.widgets.answer_pads import OrderList, OrderPad
+
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await loaded(pilot)
+        app.start_quiz(QuizRequest(tag="steps", cram=True))
+        await pilot.pause()
+        pad = app.screen.query_one(OrderPad)
+        steps = pad.query_one(OrderList)
+        row = steps.region.y - steps.content_region.y  # clicks are relative to the widget: skip its border
+        for target in range(len(pad.order)):
+            at = pad.order.index(target + 1)
+            if at != target:
+                await pilot.click(steps, offset=(4, -row + at))  # pick the step that belongs here
+                await pilot.click(steps, offset=(4, -row + target))  # and drop it in its place
+                await pilot.pause()
+        assert pad.order == sorted(pad.order), "click a step, then where it goes"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "right" in app.screen.query_one("#verdict").classes

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -244,6 +244,29 @@ class OrderList(OptionList):
     class Submit(Message):
         pass
 
+    class Place(Message):
+        """The mouse picked the step at `source` and then clicked where it goes, `target`."""
+
+        def __init__(self, source: int, target: int) -> None:
+            super().__init__()
+            self.source, self.target = source, target
+
+    picked: int | None = None
+
+    async def _on_click(self, event: events.Click) -> None:
+        """Click a step to pick it, then click the place it goes (the same step again drops it)."""
+        clicked = event.style.meta.get("option")
+        event.prevent_default()  # not OptionList's own click: that would select (and submit) the step
+        if clicked is None:
+            return
+        self.highlighted = clicked
+        if self.picked is None:
+            self.picked = clicked
+        else:
+            source, self.picked = self.picked, None
+            if source != clicked:
+                self.post_message(self.Place(source, clicked))
+
     def action_move(self, step: int) -> None:
         self.post_message(self.Move(step))
 
@@ -263,7 +286,8 @@ class OrderPad(AnswerPad):
 
     def compose(self) -> ComposeResult:
         yield OrderList(*self._options(), classes="steps")
-        yield Label("↑/↓ choose a step · -/+ or Shift+↑/↓ move it · Enter submits", classes="pad-hint")
+        yield Label("↑/↓ choose a step · -/+ or Shift+↑/↓ move it · or click a step, then where it goes · "
+                    "Enter submits", classes="pad-hint")
 
     def on_mount(self) -> None:
         self.query_one(OrderList).highlighted = 0
@@ -282,6 +306,14 @@ class OrderPad(AnswerPad):
         steps.clear_options()
         steps.add_options(self._options())
         steps.highlighted = to
+
+    @on(OrderList.Place)
+    def _place(self, event: OrderList.Place) -> None:
+        self.order.insert(event.target, self.order.pop(event.source))
+        steps = self.query_one(OrderList)
+        steps.clear_options()
+        steps.add_options(self._options())
+        steps.highlighted = event.target
 
     @on(OrderList.Submit)
     def _submit(self) -> None:
