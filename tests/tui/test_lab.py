@@ -125,3 +125,27 @@ async def test_reset_asks_and_keeps_a_backup(make_app):
         assert "TODO" in (screen.workspace / "app.py").read_text()
         backups = list(screen.workspace.parent.glob("hello.backup-*"))
         assert len(backups) == 1 and (backups[0] / "app.py").read_text() == SOLVED
+
+
+async def test_watch_mode_runs_again_on_save_and_keeps_watching_after_a_reset(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_hello(pilot)
+        await pilot.press("w")
+        for _ in range(600):  # the first run starts at once
+            if screen.runs == 1 and not screen.running:
+                break
+            await pilot.pause(0.05)
+        assert screen.last_report is not None and not screen.last_report.passed
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause(0.5)  # let the watcher settle on the fresh folder
+        (screen.workspace / "app.py").write_text(SOLVED)
+        for _ in range(600):  # a save is seen within about a second, then the checks run
+            if screen.last_report is not None and screen.last_report.passed:
+                break
+            await pilot.pause(0.05)
+        assert screen.last_report.passed, "saving the fresh workspace re-ran the checks"
+        await pilot.press("w")
+        assert not screen.watching

@@ -14,8 +14,9 @@ HELP = """\
 `Ctrl+Q` or `F10` quit (answers are saved as you give them, notes on the way out; an unfinished exam asks)
 
 ## Home
-`c` continue · `Enter` or click opens a lesson · `r` review due cards · `e` mock exam · `s` stats ·
-`/` or Ctrl+F search lessons · `,` or F2 settings
+`c` continue · `Enter` or click opens a lesson or a lab (⚗) · `r` review due cards · `e` mock exam ·
+`s` stats · `/` or Ctrl+F search lessons · `,` or F2 settings · `p` playground · `f` show one pack only
+(with several packs: the map, quizzes, exams and labs follow it) · `v` what failed validation
 
 ## Lesson
 `←`/`→` (or `h`/`l`) pages · `<`/`>` (or Ctrl+B/Ctrl+N) lessons · `t` contents · `d` mark done ·
@@ -23,9 +24,18 @@ HELP = """\
 
 ## Quiz
 Choices: `1`-`9` or click (multi: toggle, then Enter) · true/false: `t`/`f` · text, number, cloze: type
-and Enter · order: `↑`/`↓` pick a step, `-`/`+` (or Shift+↑/↓) move it, Enter submits · flashcard:
+and Enter · order: `↑`/`↓` pick a step, `-`/`+` (or Shift+↑/↓) move it (or click a step, then where it goes), Enter submits · flashcard:
 Space shows the answer, `1`-`4` rates it · after the verdict: Enter next, `o` open the lesson section ·
 `s` or Ctrl+N skip · `f` or F4 filters (deck, lesson, tag, cram)
+
+## Lab
+`r` run the checks · `w` watch (run again on every save) · `e` edit in `$EDITOR`, then run · `i` next
+hint · `x` reset to the starter (yours is kept as a backup) · `s` solution (after a first run) · `←`/`→`
+pages of the instructions · the bottom pane is your function's log
+
+## Playground
+F5 fire a burst (N requests, at most C at once) · F6 fire a steady rate · F7 stop sending · F8 shut
+down idle environments · memory, reserved and provisioned concurrency apply to the next run
 
 ## Mock exam
 PgUp/PgDn (or F7/F8) move between questions · `f` or F6 flag for review · Ctrl+S or F9 submit ·

@@ -55,6 +55,8 @@ class LabScreen(Screen):
         self.runs = 0
         self.last_report: LabReport | None = None
         self._watch_stop: asyncio.Event | None = None
+        self.workspace = None  # opened (made from the starter if new) when the screen mounts
+        self.hints_shown = 0
         self.pages: list[InstructionPage] = instruction_pages(found)
         self.page_index = 0
 
@@ -185,11 +187,17 @@ class LabScreen(Screen):
             self.notify("Stopped watching. r still runs the checks.", timeout=3)
         else:
             self.watching = True
-            self._watch_stop = asyncio.Event()
-            self._watch(self._watch_stop)
+            self._start_watching()
             self.run_checks()
             self.notify("Watching the workspace: the checks run again each time you save.", timeout=4)
         self._show_checks()
+
+    def _start_watching(self) -> None:
+        """Watch the workspace folder as it is now (a reset puts a new folder in its place)."""
+        if self._watch_stop is not None:
+            self._watch_stop.set()
+        self._watch_stop = asyncio.Event()
+        self._watch(self._watch_stop)
 
     @work(exclusive=True, group="lab-watch")
     async def _watch(self, stop: asyncio.Event) -> None:
@@ -254,6 +262,8 @@ class LabScreen(Screen):
             return
         self.workers.cancel_group(self, "lab-run")
         backup = reset_workspace(self.spec, self.workspace)
+        if self.watching:
+            self._start_watching()
         self.results = {check.name: None for check in self.spec.checks}
         self.runs = 0
         self._show_checks()

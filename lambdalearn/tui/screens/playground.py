@@ -250,7 +250,10 @@ class PlaygroundScreen(Screen):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        self.action_steady() if event.input.id in ("rate", "duration") else self.action_burst()
+        if event.input.id in ("rate", "duration"):
+            self.action_steady()
+        else:
+            self.action_burst()
 
     # ----- leaving ------------------------------------------------------------------------------------------
     async def action_back(self) -> None:
