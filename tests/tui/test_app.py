@@ -117,7 +117,8 @@ async def test_palette_offers_every_screen_and_lesson_and_help_opens(make_app):
         await loaded(pilot)
         names = [command.title for command in app.get_system_commands(app.screen)]
         for expected in ("Home", "Continue", "Quiz: due cards", "Quiz: cram", "Mock exam", "Stats", "Settings",
-                         "Search lessons", "Help", "Lesson 1: Handlers", "Quiz me on: Limits", "Theme", "Quit"):
+                         "Search lessons", "Help", "Lesson 1: Handlers", "Quiz me on: Limits", "Theme", "Quit",
+                         "Playground", "Lab: Hello handler"):
             assert expected in names
         await pilot.press("f1")
         await pilot.pause()
