@@ -119,7 +119,11 @@ class LambdaLearnApp(App[None]):
             return
         catalog = self.catalog or Catalog.load(self.pack_roots, self.data_dir)
         self.call_from_thread(self._open_store, catalog)
-        # Warm the imports of the screens a learner opens next, so the first lesson opens as fast as the rest.
+
+    @work(thread=True, group="warm")
+    def warm_screens(self) -> None:
+        """Import the screens a learner opens next, so the first lesson opens as fast as the rest. Home starts
+        this once its map shows: run earlier, it would compete with drawing the map."""
         import textual.highlight  # noqa: F401  (code blocks in lessons)
         import lambdalearn.tui.screens.lesson  # noqa: F401
         import lambdalearn.tui.screens.quiz  # noqa: F401

@@ -50,6 +50,7 @@ class HomeScreen(Screen):
         if ready and not self.query("#course-map"):
             await self._mount_body()
             self.refresh_figures()
+            self.call_after_refresh(self.app.warm_screens)
 
     async def _mount_body(self) -> None:
         standing = Horizontal(
