@@ -38,6 +38,17 @@ _CELL = {INITIALISING: "$warning", BUSY: "$success", IDLE: "$primary", FROZEN: "
 _NUMBER = {"type": "integer", "compact": True}
 
 
+def _cells(pool: PoolView, provisioned: set[str]) -> str:
+    """One cell an environment, in order of creation; neighbours in the same state share one colour tag
+    (markup is parsed on every redraw: a hundred tags cost more than a handful)."""
+    runs: list[tuple[str, list[str]]] = []
+    for env, state in pool.states.items():
+        if not runs or runs[-1][0] != state:
+            runs.append((state, []))
+        runs[-1][1].append("◆" if env in provisioned else "■")
+    return " ".join(f"[{_CELL[state]}]{' '.join(marks)}[/]" for state, marks in runs)
+
+
 class PlaygroundScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -119,12 +130,9 @@ class PlaygroundScreen(Screen):
             self.pool.changed = False
             views = self.runtime.environments() if self.runtime is not None else []
             provisioned = {view.environment_id for view in views if view.provisioned}
-            cells = [
-                f"[{_CELL[state]}]{'◆' if env in provisioned else '■'}[/]" for env, state in self.pool.states.items()
-            ]
             counts = self.pool.counts()
             summary = " · ".join(f"{counts[state]} {state}" for state in POOL_STATES if counts[state])
-            self.query_one("#pg-pool", Static).update(f"{summary or 'no environments yet'}\n" + " ".join(cells))
+            self.query_one("#pg-pool", Static).update(f"{summary or 'no environments yet'}\n" + _cells(self.pool, provisioned))
         if self._figures_changed:
             self._figures_changed = False
             self._draw_counters()
