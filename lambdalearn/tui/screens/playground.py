@@ -167,7 +167,7 @@ class PlaygroundScreen(Screen):
 
     def _settings(self) -> PlaygroundSettings:
         return PlaygroundSettings(self._number("memory"), self._number("reserved", blank=True),
-                                  self._number("provisioned"))
+                                  self._number("provisioned", blank=True) or 0)
 
     async def _runtime_for(self, settings: PlaygroundSettings):
         """The runtime for these settings: the current one, or a new one (the old one is closed)."""
