@@ -149,3 +149,16 @@ async def test_watch_mode_runs_again_on_save_and_keeps_watching_after_a_reset(ma
         assert screen.last_report.passed, "saving the fresh workspace re-ran the checks"
         await pilot.press("w")
         assert not screen.watching
+
+
+async def test_brackets_in_a_check_message_are_shown_as_text(make_app):
+    from lambdalearn.labs.report import FAIL, CheckResult
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_hello(pilot)
+        screen.runs = 1
+        screen._check_done(CheckResult("greets whoever is named in the event", FAIL, '-  "copied": [\n+  [/b] ]'))
+        await pilot.pause()
+        text = checks_text(screen)
+        assert '-  "copied": [\n' in text and "[/b] ]" in text and "[/]" not in text

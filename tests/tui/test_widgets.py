@@ -36,3 +36,13 @@ def test_responses_are_described_in_words(mini_pack):
     assert describe_response(pack.question("h-order"), [2, 1, 3, 4]).startswith("Start the runtime → Download")
     assert describe_response(pack.question("l-num"), 900.0) == "900"
     assert describe_response(pack.question("h-tf"), None) == "(not answered)"
+
+
+def test_escaped_text_keeps_a_final_bracket_as_text():
+    from textual.content import Content
+
+    from lambdalearn.tui.widgets.text import escape, inline
+
+    assert Content.from_markup(f"[b]{escape('copied: [')}[/] next").plain == "copied: [ next"
+    assert Content.from_markup(inline("index with `items[` then")).plain == "index with items[ then"
+    assert Content.from_markup(f"[b]{escape('list[int]')}[/]").plain == "list[int]"

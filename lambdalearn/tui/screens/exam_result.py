@@ -7,7 +7,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -16,6 +15,7 @@ from lambdalearn.content.questions import display_prompt
 from lambdalearn.study.course import section_target
 from lambdalearn.study.exam import ExamResult
 from lambdalearn.tui.widgets.answer_pads import describe_response
+from lambdalearn.tui.widgets.text import escape
 from lambdalearn.tui.widgets.text import inline
 from lambdalearn.tui.widgets.verdict import verdict_markup
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from lambdalearn.content.models import Pack
 from lambdalearn.progress.exams import exam_history
 from lambdalearn.study.exam import ExamError, build_exam, exam_options, minutes_for
+from lambdalearn.tui.widgets.text import escape
 
 
 class ExamSetupScreen(Screen):

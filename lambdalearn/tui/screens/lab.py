@@ -19,13 +19,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, RichLog, Static
 
 from lambdalearn.labs.finder import FoundLab
 from lambdalearn.labs.report import PASS, CheckResult, LabReport
 from lambdalearn.study.labs import InstructionPage, hints_markdown, instruction_pages, open_workspace
+from lambdalearn.tui.widgets.text import escape
 
 _MARKS = {PASS: "[b $success]✓[/]", "fail": "[b $error]✗[/]", "error": "[b $warning]![/]"}
 _MESSAGE_LINES = 8  # of a failed check's message in the list (the diff can be long)
@@ -112,17 +113,19 @@ class LabScreen(Screen):
         self.query_one("#lab-page", Markdown).update(page.text)
 
     def _show_checks(self) -> None:
+        """The checks with their marks; names and messages go in as markup variables, so brackets in them
+        (a JSON diff ends lines with `[`) are always text."""
         lines = []
         for name, result in self.results.items():
             if result is None:
                 mark = "[$text-muted]…[/]" if self.running else "[$text-muted]·[/]"
-                lines.append(f"{mark} {escape(name)}")
+                lines.append(Content.from_markup(f"{mark} $name", name=name))
                 continue
-            lines.append(f"{_MARKS[result.status]} {escape(name)}")
+            lines.append(Content.from_markup(f"{_MARKS[result.status]} $name", name=name))
             message = result.message.splitlines()
             shown = message if len(message) <= _MESSAGE_LINES else [*message[:_MESSAGE_LINES - 1], "… (lab check shows all)"]
-            lines.extend(f"   [$text-muted]{escape(line)}[/]" for line in shown)
-        self.query_one("#lab-checks", Static).update("\n".join(lines))
+            lines.extend(Content.from_markup("   [$text-muted]$line[/]", line=line) for line in shown)
+        self.query_one("#lab-checks", Static).update(Content("\n").join(lines))
         passed = sum(1 for r in self.results.values() if r is not None and r.passed)
         state = "running…" if self.running else f"{passed}/{len(self.results)} passed" if self.runs else "not run yet"
         watch = " · [b]watching[/] (w stops)" if self.watching else ""

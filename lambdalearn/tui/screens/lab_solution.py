@@ -5,12 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Label, Markdown
 
 from lambdalearn.labs.finder import FoundLab
 from lambdalearn.study.labs import solution_markdown
+from lambdalearn.tui.widgets.text import escape
 
 
 class SolutionScreen(ModalScreen[None]):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
+
+from lambdalearn.tui.widgets.text import escape
 
 
 class LinkScreen(ModalScreen[None]):

@@ -15,7 +15,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
@@ -32,6 +31,7 @@ from lambdalearn.study.playground import (
     PoolView,
     demo_code_dir,
 )
+from lambdalearn.tui.widgets.text import escape
 
 REDRAW_S = 0.08
 _CELL = {INITIALISING: "$warning", BUSY: "$success", IDLE: "$primary", FROZEN: "$accent", SHUT_DOWN: "$text-disabled"}

@@ -10,7 +10,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, ProgressBar, Static
 
@@ -19,6 +18,7 @@ from lambdalearn.study.catalog import SelectionError
 from lambdalearn.study.course import section_target
 from lambdalearn.study.session import QuizSession
 from lambdalearn.tui.widgets.answer_pads import AnswerPad, pad_for
+from lambdalearn.tui.widgets.text import escape
 from lambdalearn.tui.widgets.text import inline, relative_time
 from lambdalearn.tui.widgets.verdict import verdict_markup
 

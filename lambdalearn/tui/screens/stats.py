@@ -6,7 +6,6 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 from textual_plotext import PlotextPlot
@@ -15,6 +14,7 @@ from lambdalearn.content.questions import display_prompt
 from lambdalearn.progress.history import xp_per_day
 from lambdalearn.progress.stats import due_forecast, leeches, reviews_per_day, summary
 from lambdalearn.tui.widgets.heatmap import Heatmap
+from lambdalearn.tui.widgets.text import escape
 
 REVIEW_DAYS = 30
 FORECAST_DAYS = 14

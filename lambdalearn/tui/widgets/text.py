@@ -5,9 +5,16 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from textual.markup import escape
+from textual.markup import escape as _textual_escape
 
 _CODE = re.compile(r"`([^`]+)`")
+
+
+def escape(text: str) -> str:
+    """Textual's markup escape, and a final `[` too: Textual leaves it, and then the closing tag that follows
+    it (`[b]items[[/]`) is read as text."""
+    escaped = _textual_escape(text)
+    return escaped[:-1] + "\\[" if escaped.endswith("[") and not escaped.endswith("\\[") else escaped
 
 
 def inline(text: str) -> str:
