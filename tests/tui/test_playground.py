@@ -59,3 +59,16 @@ def test_playground_refuses_a_handler_that_does_not_exist(tmp_path):
     assert result.exit_code == 2 and "nope.py does not exist" in result.output
     result = CliRunner().invoke(cli, ["playground", "--handler", "app.handler"])
     assert result.exit_code == 2 and "--handler needs --code" in result.output
+
+
+def test_playground_command_opens_the_app_on_the_playground(tmp_path, monkeypatch):
+    from lambdalearn.study.playground import DEMO_HANDLER, demo_code_dir
+    from lambdalearn.tui.app import LambdaLearnApp
+
+    started = []
+    monkeypatch.setattr(LambdaLearnApp, "run", lambda self: started.append(self.start_screen()))
+    result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "d"), "playground"])
+    assert result.exit_code == 0, result.output
+    [screen] = started
+    assert isinstance(screen, PlaygroundScreen)
+    assert (screen.code_dir, screen.handler) == (demo_code_dir(), DEMO_HANDLER)
