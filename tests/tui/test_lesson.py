@@ -193,3 +193,9 @@ async def test_a_long_code_line_scrolls_sideways_with_a_visible_bar(make_app, mi
         fence = next(f for f in app.screen.query(MarkdownFence) if long_line in f.code)
         assert fence.max_scroll_x > 0 and fence.show_horizontal_scrollbar, "the rest of the line is one scroll away"
         assert fence.styles.scrollbar_size_horizontal >= 1, "and the bar that says so is visible"
+        await pilot.press("shift+right")
+        await pilot.pause()
+        assert fence.scroll_x > 0, "Shift+→ scrolls the code sideways"
+        await pilot.press("shift+left")
+        await pilot.pause()
+        assert fence.scroll_x == 0

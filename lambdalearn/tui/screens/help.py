@@ -20,7 +20,8 @@ HELP = """\
 
 ## Lesson
 `←`/`→` (or `h`/`l`) pages · `<`/`>` (or Ctrl+B/Ctrl+N) lessons · `t` contents · `d` mark done ·
-`q` quiz me · `n` or F3 notes · `y` copy a code block · links: in-course ones open here, web links are shown
+`q` quiz me · `n` or F3 notes · `y` copy a code block · Shift+`←`/`→` scroll wide code blocks (or drag
+their scrollbar) · links: in-course ones open here, web links are shown
 
 ## Quiz
 Choices: `1`-`9` or click (multi: toggle, then Enter) · true/false: `t`/`f` · text, number, cloze: type
@@ -30,7 +31,7 @@ Space shows the answer, `1`-`4` rates it · after the verdict: Enter next, `o` o
 
 ## Lab
 `r` run the checks · `w` watch (run again on every save) · `e` edit in `$EDITOR`, then run · `i` next
-hint · `x` reset to the starter (yours is kept as a backup) · `s` solution (after a first run) · `←`/`→`
+hint · Shift+`←`/`→` wide code · `x` reset to the starter (yours is kept as a backup) · `s` solution (after a first run) · `←`/`→`
 pages of the instructions · the bottom pane is your function's log
 
 ## Playground

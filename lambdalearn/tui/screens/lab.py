@@ -43,6 +43,8 @@ class LabScreen(Screen):
         Binding("x", "reset", "Reset"),
         Binding("s", "solution", "Solution"),
         Binding("right,l", "page(1)", "Page", key_display="→"),
+        Binding("shift+right", "code_sideways(1)", "Code →", show=False),
+        Binding("shift+left", "code_sideways(-1)", "Code ←", show=False),
         Binding("left,h", "page(-1)", "Page", key_display="←", show=False),
     ]
 
@@ -107,7 +109,7 @@ class LabScreen(Screen):
             f"[reverse] {spec.difficulty} [/] [reverse] {spec.xp} XP [/] [reverse] {spec.minutes} min [/]"
         )
         self.query_one("#lab-pager", Static).update(
-            f"page {self.page_index + 1}/{len(self.pages)}: {escape(page.title)} · ←/→ pages"
+            f"{self.page_index + 1}/{len(self.pages)} {escape(page.title)} · ←/→ pages · ⇧←/→ code"
         )
         self.query_one("#lab-page-scroll", VerticalScroll).scroll_home(animate=False)
         self.query_one("#lab-page", Markdown).update(page.text)
@@ -210,6 +212,13 @@ class LabScreen(Screen):
             self.run_checks()
 
     # ----- the other keys ------------------------------------------------------------------------------------
+    def action_code_sideways(self, direction: int) -> None:
+        """Shift+←/→: scroll the page's wide code blocks sideways."""
+        from lambdalearn.tui.widgets.code_blocks import SIDEWAYS_STEP, scroll_code_sideways
+
+        if not scroll_code_sideways(self, direction * SIDEWAYS_STEP):
+            self.notify("No code block on this page is wider than the screen.", timeout=3)
+
     def action_page(self, step: int) -> None:
         index = self.page_index + step
         if 0 <= index < len(self.pages):

@@ -25,6 +25,8 @@ class LessonScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("right,l", "page(1)", "Page", key_display="→"),
+        Binding("shift+right", "code_sideways(1)", "Code →", show=False),
+        Binding("shift+left", "code_sideways(-1)", "Code ←", show=False),
         Binding("left,h", "page(-1)", "Page", key_display="←"),
         Binding("greater_than_sign,ctrl+n", "lesson(1)", "Next lesson", show=False),
         Binding("less_than_sign,ctrl+b", "lesson(-1)", "Prev lesson", show=False),
@@ -145,7 +147,7 @@ class LessonScreen(Screen):
         scroll = self.query_one("#page-scroll", VerticalScroll)
         self._show_badges()
         self.query_one("#pager", Static).update(
-            f"page {self.page_index + 1}/{len(self.pages)} · ←/→ pages · </> lessons · d done · q quiz me"
+            f"page {self.page_index + 1}/{len(self.pages)} · ←/→ pages · </> lessons · d done · q quiz me · ⇧←/→ code"
         )
         for contents in self.query("#toc").results(OptionList):
             contents.highlighted = self.page_index
@@ -171,6 +173,13 @@ class LessonScreen(Screen):
                 self.query_one(f"#{block_id}").scroll_visible(top=True, animate=False)
 
     # ----- actions --------------------------------------------------------------------------------------
+    def action_code_sideways(self, direction: int) -> None:
+        """Shift+←/→: scroll the page's wide code blocks sideways."""
+        from lambdalearn.tui.widgets.code_blocks import SIDEWAYS_STEP, scroll_code_sideways
+
+        if not scroll_code_sideways(self, direction * SIDEWAYS_STEP):
+            self.notify("No code block on this page is wider than the screen.", timeout=3)
+
     def action_page(self, step: int) -> None:
         index = self.page_index + step
         if 0 <= index < len(self.pages):
