@@ -275,7 +275,8 @@ class ExecutionEnvironment:
             if self.state is EnvironmentState.SHUT_DOWN:
                 return
             if samples % _MEMBER_SCAN_EVERY == 0:
-                others = sum(procfs.rss_bytes(member) for member in procfs.session_members(pid) if member != pid)
+                members = procfs.recent_session_members(pid, MEMORY_POLL_S * _MEMBER_SCAN_EVERY / 2)
+                others = sum(procfs.rss_bytes(member) for member in members if member != pid)
             samples += 1
             used = procfs.rss_bytes(pid) + others
             self._peak_bytes = max(self._peak_bytes, used)

@@ -30,26 +30,40 @@ import traceback
 from lambdalearn.runtime import bootstrap
 
 _PR_SET_CHILD_SUBREAPER = 36
+_PR_SET_PDEATHSIG = 1
 _MAX_MESSAGE = 1024 * 1024
 
 
-def _become_subreaper() -> None:
-    """Adopt orphaned grandchildren so they are reaped here instead of lingering as zombies."""
+def _prctl(option: int, value: int) -> None:
     try:
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
     except (OSError, AttributeError):
         pass
 
 
-def _run_child(spec: dict, fds: list[int], inherited: list[int]) -> None:
+def _become_subreaper() -> None:
+    """Adopt orphaned grandchildren so they are reaped here instead of lingering as zombies."""
+    _prctl(_PR_SET_CHILD_SUBREAPER, 1)
+
+
+def _die_with_parent(parent: int) -> None:
+    """An environment must never outlive its fork server, however that ends (even SIGKILL): ask the kernel
+    to SIGKILL us when it goes, which also reaches a frozen (SIGSTOPped) environment."""
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the fork server died before the request took effect
+        os._exit(1)
+
+
+def _run_child(spec: dict, fds: list[int], inherited: list[int], parent: int) -> None:
     """In the forked child: become the environment and run the bootstrap. Never returns."""
     code = 1
     try:
+        _die_with_parent(parent)
         os.setsid()
         signal.set_wakeup_fd(-1)
-        for signum in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM):
+        for signum in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, signal.SIG_DFL)
         for fd in inherited:
             os.close(fd)
@@ -90,9 +104,15 @@ def _send(control: socket.socket, message: dict) -> None:
 
 def serve(control_fd: int) -> None:
     """The fork server's loop: spawn on request, report exits, stop when the runtime goes away."""
+    server_pid = os.getpid()
     control = socket.socket(fileno=control_fd)
     _become_subreaper()
+    environments: set[int] = set()
+    # Ctrl-C and a closing terminal reach this process too: outlive them long enough to see the runtime's
+    # socket close and kill the environments; a plain SIGTERM stops them first, then exits.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: (_stop(environments), os._exit(0)))
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_read, False)
     os.set_blocking(wake_write, False)
@@ -101,7 +121,6 @@ def serve(control_fd: int) -> None:
     selector = selectors.DefaultSelector()
     selector.register(control, selectors.EVENT_READ)
     selector.register(wake_read, selectors.EVENT_READ)
-    environments: set[int] = set()
     sys.stdout.flush()
     sys.stderr.flush()
     _send(control, {"ready": True})
@@ -118,7 +137,8 @@ def serve(control_fd: int) -> None:
                     _send(control, {"error": f"fork failed: {error}"})
                     continue
                 if pid == 0:
-                    _run_child(json.loads(message), fds, [control.fileno(), wake_read, wake_write, selector.fileno()])
+                    inherited = [control.fileno(), wake_read, wake_write, selector.fileno()]
+                    _run_child(json.loads(message), fds, inherited, server_pid)
                 for fd in fds:
                     os.close(fd)
                 environments.add(pid)
