@@ -16,7 +16,11 @@ def open_app(ctx: click.Context, catalog=None, quiz: dict | None = None, seed: i
 
     explicit = (ctx.find_root().obj or {}).get("data_dir")
     request = QuizRequest(**quiz) if quiz is not None else None
-    app = LambdaLearnApp(explicit, catalog=catalog, start_quiz=request, seed=seed)
+    run_app(LambdaLearnApp(explicit, catalog=catalog, start_quiz=request, seed=seed))
+
+
+def run_app(app) -> None:
+    """Run `app` until it ends, always closing the learner's database; a load error ends as a clean message."""
     try:
         app.run()
     finally:

@@ -349,13 +349,8 @@ def preview(directory: Path) -> None:
     directory = directory.resolve()
     if not (directory / MANIFEST_FILE).is_file():
         raise click.UsageError(f"{directory}: no {MANIFEST_FILE} here; `lambdalearn pack new DIR` starts a pack")
+    from lambdalearn.commands.app import run_app
     from lambdalearn.tui.app import LambdaLearnApp
 
     with tempfile.TemporaryDirectory(prefix="lambdalearn-preview-") as scratch:
-        app = LambdaLearnApp(Path(scratch), pack_roots=[directory], preview=directory)
-        try:
-            app.run()
-        finally:
-            app.close_store()
-    if app.load_error:
-        raise click.ClickException(app.load_error)
+        run_app(LambdaLearnApp(Path(scratch), pack_roots=[directory], preview=directory))

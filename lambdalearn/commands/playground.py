@@ -32,14 +32,9 @@ def playground(ctx: click.Context, code_dir: Path | None, handler: str | None) -
         path = code_dir / (module.replace(".", "/") + ".py")
         if not path.is_file():
             raise click.UsageError(f"--handler: {path} does not exist")
+    from lambdalearn.commands.app import run_app
     from lambdalearn.tui.app import LambdaLearnApp
     from lambdalearn.tui.screens.playground import PlaygroundScreen
 
-    app = LambdaLearnApp((ctx.find_root().obj or {}).get("data_dir"),
-                         start_screen=lambda: PlaygroundScreen(code_dir, handler))
-    try:
-        app.run()
-    finally:
-        app.close_store()
-    if app.load_error:
-        raise click.ClickException(app.load_error)
+    run_app(LambdaLearnApp((ctx.find_root().obj or {}).get("data_dir"),
+                           start_screen=lambda: PlaygroundScreen(code_dir, handler)))

@@ -26,6 +26,7 @@ from textual.widgets import Footer, Header, Markdown, RichLog, Static
 from lambdalearn.labs.finder import FoundLab
 from lambdalearn.labs.report import PASS, CheckResult, LabReport
 from lambdalearn.study.labs import InstructionPage, hints_markdown, instruction_pages, open_workspace
+from lambdalearn.tui.widgets.code_blocks import CodeSidewaysMixin
 from lambdalearn.tui.widgets.text import escape
 
 _MARKS = {PASS: "[b $success]✓[/]", "fail": "[b $error]✗[/]", "error": "[b $warning]![/]"}
@@ -33,7 +34,7 @@ _MESSAGE_LINES = 8  # of a failed check's message in the list (the diff can be l
 _LAMBDA_LINES = ("START ", "END ", "REPORT ", "INIT_START", "INIT_REPORT")
 
 
-class LabScreen(Screen):
+class LabScreen(CodeSidewaysMixin, Screen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("r,ctrl+r", "run", "Run checks"),
@@ -212,13 +213,6 @@ class LabScreen(Screen):
             self.run_checks()
 
     # ----- the other keys ------------------------------------------------------------------------------------
-    def action_code_sideways(self, direction: int) -> None:
-        """Shift+←/→: scroll the page's wide code blocks sideways."""
-        from lambdalearn.tui.widgets.code_blocks import SIDEWAYS_STEP, scroll_code_sideways
-
-        if not scroll_code_sideways(self, direction * SIDEWAYS_STEP):
-            self.notify("No code block on this page is wider than the screen.", timeout=3)
-
     def action_page(self, step: int) -> None:
         index = self.page_index + step
         if 0 <= index < len(self.pages):

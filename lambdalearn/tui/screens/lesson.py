@@ -16,12 +16,13 @@ from textual.widgets.option_list import Option
 
 from lambdalearn.content.models import Lesson, Pack
 from lambdalearn.study.course import link_target, page_of, pages
+from lambdalearn.tui.widgets.code_blocks import CodeSidewaysMixin
 
 NOTE_DEBOUNCE_S = 0.4
 NOTE_MAX_AT_RISK_S = 1.0
 
 
-class LessonScreen(Screen):
+class LessonScreen(CodeSidewaysMixin, Screen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("right,l", "page(1)", "Page", key_display="→"),
@@ -173,13 +174,6 @@ class LessonScreen(Screen):
                 self.query_one(f"#{block_id}").scroll_visible(top=True, animate=False)
 
     # ----- actions --------------------------------------------------------------------------------------
-    def action_code_sideways(self, direction: int) -> None:
-        """Shift+←/→: scroll the page's wide code blocks sideways."""
-        from lambdalearn.tui.widgets.code_blocks import SIDEWAYS_STEP, scroll_code_sideways
-
-        if not scroll_code_sideways(self, direction * SIDEWAYS_STEP):
-            self.notify("No code block on this page is wider than the screen.", timeout=3)
-
     def action_page(self, step: int) -> None:
         index = self.page_index + step
         if 0 <= index < len(self.pages):

@@ -16,3 +16,11 @@ def scroll_code_sideways(root: DOMNode, columns: int) -> bool:
     for fence in wide:
         fence.scroll_relative(x=columns, animate=False)
     return bool(wide)
+
+
+class CodeSidewaysMixin:
+    """Shift+←/→ on a screen with lessons or lab instructions: scroll its wide code blocks sideways."""
+
+    def action_code_sideways(self, direction: int) -> None:
+        if not scroll_code_sideways(self, direction * SIDEWAYS_STEP):
+            self.notify("No code block on this page is wider than the screen.", timeout=3)
