@@ -166,6 +166,26 @@ def thin_blueprint_domain(pack: Pack) -> Iterator[Problem]:
                           f"exam at {domain.weight:g}% needs {need}")
 
 
+def raw_html(pack: Pack) -> Iterator[Problem]:
+    """The app shows Markdown, not HTML: a `<name>` placeholder outside code would silently vanish."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark")
+    documents = [(lesson.source, lesson.body_line, lesson.body) for lesson in pack.lessons]
+    for lab in pack.labs:
+        readme = lab.path / "README.md"
+        if readme.is_file():
+            documents.append((readme.relative_to(pack.root).as_posix(), 1, readme.read_text(encoding="utf-8")))
+    for source, first_line, text in documents:
+        for token in parser.parse(text):
+            children = token.children or []
+            html = [c.content for c in children if c.type == "html_inline"] or ([token.content] if token.type == "html_block" else [])
+            if html:
+                line = first_line + (token.map[0] if token.map else 0)
+                yield Problem(source, line, "raw-html",
+                              f"{html[0].strip()[:30]} is HTML the app does not show; put it in `code` or write it out")
+
+
 def lessons_without_questions(pack: Pack) -> Iterator[Problem]:
     tested = {deck.lesson for deck in pack.decks if deck.questions} | {
         (q.lesson_section or "").split("#")[0] for q in pack.questions() if "#" in (q.lesson_section or "")
@@ -185,5 +205,6 @@ RULES: tuple[Rule, ...] = (
     wrong_choice_without_why,
     near_duplicates,
     thin_blueprint_domain,
+    raw_html,
     lessons_without_questions,
 )

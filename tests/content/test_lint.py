@@ -93,6 +93,17 @@ def test_thin_blueprint_domain(mini_pack):
     assert "thin-domain" in rules_fired(mini_pack)
 
 
+def test_raw_html_that_the_app_would_drop(mini_pack):
+    lesson = mini_pack / "content" / "02-limits.md"
+    lesson.write_text(lesson.read_text() + "\nCall https://<url-id>.lambda-url.aws with `<id>` in code.\n")
+    [warning] = [w for w in lint_pack(load_pack(mini_pack)) if w.field == "raw-html"]
+    assert warning.path == "content/02-limits.md" and warning.line == 20 and "<url-id>" in warning.message
+    lab_readme = mini_pack / "labs" / "hello" / "README.md"
+    lab_readme.write_text("# Hello\n\nReturn <b>bold</b>.\n")
+    assert {w.path for w in lint_pack(load_pack(mini_pack)) if w.field == "raw-html"} == {
+        "content/02-limits.md", "labs/hello/README.md"}
+
+
 def test_lesson_without_questions(mini_pack):
     (mini_pack / "content" / "03-extra.md").write_text(
         "---\nid: extra\ntitle: Extra\norder: 3\ndifficulty: beginner\nxp: 5\nminutes: 1\ntags: []\nsummary: s\n---\n\n## A\n"
