@@ -353,6 +353,10 @@ class _LabReader:
             for folder in ("starter", "solution"):
                 if (self.folder / folder).is_dir() and not (self.folder / folder / name).is_file():
                     lab.problem("editable", f"'{name}' is missing from {folder}/")
+        shared = _files(self.folder / "solution") & _files(self.folder / "starter")
+        for name in sorted(shared - set(editable)):
+            lab.problem(None, f"solution/{name} is never used: checks take it from starter/, and only the editable "
+                              "files of solution/ are run; delete it from solution/")
         return editable
 
     def _tunable(self, lab: Fields, editable: tuple[str, ...]) -> tuple[str, ...]:

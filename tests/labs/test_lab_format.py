@@ -148,6 +148,15 @@ def test_readme_hints_must_be_numbered_as_lab_hint_shows_them(lab_pack):
            "README's): number it ## Hint 2" in found, found
 
 
+def test_a_solution_copy_of_a_starter_file_that_is_never_run_is_reported(lab_pack):
+    (lab_pack / "labs/kinds/starter/helpers.py").write_text("X = 1\n")
+    assert not [p for p in load_pack(lab_pack).problems if "never used" in str(p)]
+    (lab_pack / "labs/kinds/solution/helpers.py").write_text("X = 1\n")
+    found = [str(p) for p in load_pack(lab_pack).problems]
+    assert "labs/kinds/lab.yaml:1: solution/helpers.py is never used: checks take it from starter/, and only the " \
+           "editable files of solution/ are run; delete it from solution/" in found
+
+
 def test_instructions_leave_out_the_hint_sections_but_keep_code(lab_pack):
     readme = lab_pack / "labs/kinds/README.md"
     readme.write_text("# kinds\n\nIntro.\n\n```python\n# not a heading\n```\n\n## Hint 2\n\nLook closer.\n"

@@ -204,7 +204,7 @@ def test_checks_read_the_labs_own_helper_modules(lab_pack, tmp_path):
                              "    [record] = lab.invoke({'total': prices.TOTAL})\n"
                              "    assert record.payload == {'total': 42}\n"
                              "    lab.lab_module('app')\n",
-                   files={"starter/prices.py": "TOTAL = 42\n", "solution/prices.py": "TOTAL = 42\n"})
+                   files={"starter/prices.py": "TOTAL = 42\n"})
     workspace = workspace_with(spec, tmp_path, {"prices.py": "TOTAL = 0\n"})  # not editable: the lab's own is read
     [check] = run_checks(spec, workspace).checks
     assert check.status == ERROR
