@@ -40,6 +40,18 @@ class LazyGroup(click.Group):
             return getattr(importlib.import_module(module_name), attr)
         return super().get_command(ctx, cmd_name)
 
+    def invoke(self, ctx: click.Context) -> object:
+        """The command line's error boundary: an unexpected failure becomes one line (exit 1), see `errors`."""
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:
+            from lambdalearn.errors import report_failure
+
+            action = " ".join(["lambdalearn", *filter(None, [ctx.invoked_subcommand])])
+            raise click.ClickException(report_failure(error, (ctx.obj or {}).get("data_dir"), action)) from None
+
 
 @click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(

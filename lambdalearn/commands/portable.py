@@ -9,6 +9,7 @@ import click
 
 from lambdalearn.commands.common import load_catalog, open_store
 from lambdalearn.progress.backup import BACKUP_DIR_NAME, automatic_backup, backup_to
+from lambdalearn.progress.store import StoreError
 from lambdalearn.progress.portable import ImportRefused, import_progress, read_export, write_export
 
 
@@ -71,4 +72,6 @@ def backup(ctx: click.Context, file: Path | None) -> None:
         target = backup_to(store, file)
     except FileExistsError as exc:
         raise click.UsageError(str(exc)) from None
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"backed up your progress to {target}")

@@ -22,6 +22,8 @@ from lambdalearn.content.questions import (
 _TRUE = {"t", "true", "y", "yes", "1"}
 _FALSE = {"f", "false", "n", "no", "0"}
 _NUMBER = re.compile(r"^[-+]?(\d[\d,_]*)?(\.\d+)?")
+# A choice number: short ASCII digits (`str.isdigit` also accepts "²", which `int()` refuses).
+_CHOICE_NUMBER = re.compile(r"[0-9]{1,4}")
 
 
 class AnswerFormatError(ValueError):
@@ -92,7 +94,7 @@ def parse_response(question: Question, text: str, display_order: tuple[int, ...]
 
 def _numbers(text: str, highest: int, exactly: int | None, hint: str) -> list[int]:
     parts = [p for p in re.split(r"[\s,;]+", text) if p]
-    if not parts or not all(p.isdigit() for p in parts):
+    if not parts or not all(_CHOICE_NUMBER.fullmatch(p) for p in parts):
         raise AnswerFormatError(hint)
     numbers = [int(p) for p in parts]
     if any(not 1 <= n <= highest for n in numbers):

@@ -45,7 +45,22 @@ def automatic_copy(conn: sqlite3.Connection, db_path: Path, label: str) -> Path:
 
 
 def backup_to(store: ProgressStore, target: Path) -> Path:
-    """`lambdalearn backup FILE`: a copy of the learner's database at `target`."""
+    """`lambdalearn backup FILE`: a copy of the learner's database at `target`, once SQLite finds it sound.
+
+    A copy of a damaged database would look like a safe backup and not be one, so `PRAGMA quick_check` runs
+    first and a damaged database raises `StoreError` (nothing is written).
+    """
+    from lambdalearn.progress.store import StoreError, learner_message
+
+    try:
+        verdict = store.db.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as error:
+        raise StoreError(learner_message(error, store.path) or str(error)) from error
+    if verdict != [("ok",)]:
+        raise StoreError(
+            f"Your progress database {store.path} is damaged ({verdict[0][0]}), so no backup was taken. "
+            "Restore a copy from the backups folder beside it, or move the file away to start afresh."
+        )
     return copy_database(store.db.conn, target)
 
 

@@ -1,15 +1,19 @@
 """Opening the learner's progress database safely: WAL, migrations, backups, and recovery from bad files.
 
-Nothing the learner has is ever deleted. A file that is not a readable SQLite database is moved aside to
-`progress.db.broken-YYYYmmdd-HHMMSS` and a fresh database is started, with a notice saying so. A database
+Nothing the learner has is ever deleted. Only SQLite's own verdict calls a file broken: a read that fails as
+corrupt or not-a-database is confirmed by `PRAGMA quick_check` while this process holds the write lock, so a
+file that another process is checkpointing or growing is never mistaken for a damaged one. A confirmed broken
+file is copied to `progress.db.broken-YYYYmmdd-HHMMSS` and emptied in place (never renamed: another process
+may hold it open and would go on writing to the renamed file), and a notice says so. A database
 written by a newer lambdalearn is left untouched and refused with a clear `StoreError`. Before an existing
 database is migrated, a copy goes to `backups/` (the last five are kept).
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
-import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -23,9 +27,7 @@ from lambdalearn.progress.backup import BACKUP_DIR_NAME, automatic_copy
 DB_FILE_NAME = "progress.db"
 BUSY_TIMEOUT_MS = 5000
 
-_SQLITE_HEADER = b"SQLite format 3\x00"
 _UNREADABLE_CODES = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
-_SIDE_FILE_SUFFIXES = ("-wal", "-shm")
 
 
 class StoreError(Exception):
@@ -57,12 +59,15 @@ class ProgressStore:
         try:
             found_version = _existing_version(path)
         except _UnreadableDatabase as problem:
-            moved_to = _move_aside(path)
-            notices.append(
-                f"Your progress database {path} could not be read ({problem}). It was moved to {moved_to} "
-                "(nothing was deleted) and a fresh database was started."
-            )
-            found_version = 0
+            copy = _set_aside_if_broken(path)
+            if copy is None:  # SQLite finds the file sound now: the failed read met another process's work
+                found_version = _existing_version(path)
+            else:
+                notices.append(
+                    f"Your progress database {path} could not be read ({problem}). A copy of it is at {copy} "
+                    "(nothing was deleted) and a fresh database was started."
+                )
+                found_version = 0
         _refuse_newer(path, found_version)
         db = _connect(path)
         store = cls(db, path, notices)
@@ -143,12 +148,10 @@ def _existing_version(path: Path) -> int:
         return 0
     if size == 0:
         return 0
-    _check_header(path, size)
-    wal_exists = path.with_name(path.name + "-wal").exists()
-    # immutable=1 creates no -wal/-shm files; with a WAL present, read-only mode is needed to see its pages.
-    uri = f"{path.resolve().as_uri()}?mode=ro" + ("" if wal_exists else "&immutable=1")
+    # Read-only and with SQLite's locks (never `immutable`, which would read pages another process is writing).
+    uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
-        conn = sqlite3.connect(uri, uri=True)
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             has_table = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
@@ -161,28 +164,41 @@ def _existing_version(path: Path) -> int:
     except sqlite3.DatabaseError as error:
         if getattr(error, "sqlite_errorname", "") in _UNREADABLE_CODES:
             raise _UnreadableDatabase(str(error)) from error
+        _raise_for_learner(error, path)
         raise StoreError(f"Cannot open your progress database {path}: {error}.") from error
 
 
-def _check_header(path: Path, size: int) -> None:
-    """Raise `_UnreadableDatabase` if the file is not SQLite or is shorter than its header says."""
+def _set_aside_if_broken(path: Path) -> Path | None:
+    """Ask SQLite, holding the write lock, whether the file is broken; if so copy it aside and empty it.
+
+    Returns the copy, or None when the integrity check passes (the file is sound and is left alone).
+    """
     try:
-        with path.open("rb") as file:
-            header = file.read(100)
-    except OSError as error:
-        raise StoreError(f"Cannot read your progress database {path}: {error.strerror or error}.") from error
-    if not header.startswith(_SQLITE_HEADER) or len(header) < 100:
-        raise _UnreadableDatabase("it is not a SQLite database")
-    (page_size,) = struct.unpack(">H", header[16:18])
-    page_size = 65536 if page_size == 1 else page_size
-    change_counter, page_count = struct.unpack(">II", header[24:32])
-    (valid_for,) = struct.unpack(">I", header[92:96])
-    if change_counter == valid_for and page_count and size < page_count * page_size:
-        raise _UnreadableDatabase(f"it is truncated: {size} bytes where {page_count * page_size} were expected")
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as error:
+        raise StoreError(f"Cannot open your progress database {path}: {error}.") from error
+    try:
+        try:
+            conn.execute("BEGIN EXCLUSIVE")  # writers wait; the verdict and the copy see one state of the file
+            verdict = conn.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as error:
+            if getattr(error, "sqlite_errorname", "") not in _UNREADABLE_CODES:
+                _raise_for_learner(error, path)
+                raise StoreError(f"Cannot open your progress database {path}: {error}.") from error
+            verdict = [(str(error),)]
+        if verdict == [("ok",)]:
+            return None
+        copy = _copy_aside(path)
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        _empty_in_place(conn, path)
+        return copy
+    finally:
+        conn.close()
 
 
-def _move_aside(path: Path) -> Path:
-    """Rename the unreadable file (and its -wal/-shm) to `progress.db.broken-<timestamp>`; return the name."""
+def _copy_aside(path: Path) -> Path:
+    """Copy the broken file (and its -wal) to `progress.db.broken-<timestamp>`; return the copy's path."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.broken-{stamp}")
     counter = 1
@@ -190,17 +206,38 @@ def _move_aside(path: Path) -> Path:
         counter += 1
         target = path.with_name(f"{path.name}.broken-{stamp}-{counter}")
     try:
-        path.rename(target)
-        for suffix in _SIDE_FILE_SUFFIXES:
-            side = path.with_name(path.name + suffix)
-            if side.exists():
-                side.rename(target.with_name(target.name + suffix))
+        shutil.copyfile(path, target)
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists():
+            shutil.copyfile(wal, target.with_name(target.name + "-wal"))
     except OSError as error:
         raise StoreError(
-            f"Your progress database {path} could not be read, and moving it aside failed: "
-            f"{error.strerror or error}. Move or delete it yourself, then start lambdalearn again."
+            f"Your progress database {path} could not be read, and copying it aside failed: "
+            f"{error.strerror or error}. Copy it somewhere safe, delete it, then start lambdalearn again."
         ) from error
     return target
+
+
+def _empty_in_place(conn: sqlite3.Connection, path: Path) -> None:
+    """Make the broken file an empty database without renaming it (other processes may hold it open)."""
+    empty = sqlite3.connect(":memory:")
+    try:
+        empty.backup(conn)  # SQLite rewrites a damaged database under its own locks
+        return
+    except sqlite3.DatabaseError:
+        pass  # not a database at all: SQLite cannot lock it, so no lambdalearn can be using it
+    finally:
+        empty.close()
+    try:
+        for name in (path.name, path.name + "-wal"):
+            if path.with_name(name).exists():
+                os.truncate(path.with_name(name), 0)
+        path.with_name(path.name + "-shm").unlink(missing_ok=True)
+    except OSError as error:
+        raise StoreError(
+            f"Your progress database {path} could not be read and could not be emptied: "
+            f"{error.strerror or error}. A copy is beside it; delete it, then start lambdalearn again."
+        ) from error
 
 
 def _refuse_newer(path: Path, version: int) -> None:
@@ -252,9 +289,19 @@ _LEARNER_MESSAGES = {
 }
 
 
-def _raise_for_learner(error: sqlite3.Error, path: Path) -> None:
-    """Raise a `StoreError` for failures the learner can act on (by SQLite's primary result code)."""
+def learner_message(error: sqlite3.Error, path: Path) -> str | None:
+    """A one-line message for SQLite failures the learner can act on (by primary result code), else None."""
     name = getattr(error, "sqlite_errorname", "")
+    if name == "SQLITE_NOTADB":
+        name = "SQLITE_CORRUPT"
     for code, message in _LEARNER_MESSAGES.items():
         if name == code or name.startswith(code + "_"):
-            raise StoreError(f"Your progress database {path} {message} ({error}).") from error
+            return f"Your progress database {path} {message} ({error})."
+    return None
+
+
+def _raise_for_learner(error: sqlite3.Error, path: Path) -> None:
+    """Raise a `StoreError` for failures the learner can act on."""
+    message = learner_message(error, path)
+    if message is not None:
+        raise StoreError(message) from error

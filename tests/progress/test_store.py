@@ -153,27 +153,57 @@ def test_a_failing_migration_leaves_the_database_as_it_was(data_dir, monkeypatch
         pytest.param(b"SQLite format 3\x00" + os.urandom(4000), id="sqlite-header-then-garbage"),
     ],
 )
-def test_an_unreadable_file_is_moved_aside_and_a_fresh_database_started(data_dir, content):
+def test_an_unreadable_file_is_copied_aside_and_emptied_in_place(data_dir, content):
     data_dir.mkdir()
-    (data_dir / "progress.db").write_bytes(content)
+    path = data_dir / "progress.db"
+    path.write_bytes(content)
+    inode = path.stat().st_ino
     with ProgressStore.open(data_dir) as store:
         assert migrations.schema_version(store.db) == migrations.LATEST_VERSION
         [notice] = store.notices
     [broken] = list(data_dir.glob("progress.db.broken-*"))
     assert broken.read_bytes() == content, "the learner's file is kept byte for byte"
     assert str(broken) in notice and "could not be read" in notice
+    assert path.stat().st_ino == inode, "never renamed: another process may hold the file open"
 
 
-def test_a_truncated_database_is_moved_aside(data_dir, tmp_path):
+def test_a_truncated_database_is_copied_aside_on_sqlites_verdict(data_dir):
     with ProgressStore.open(data_dir) as store:
         award_xp(store, 10, "test", None, None)
-    source = (data_dir / "progress.db").read_bytes()
-    for side in data_dir.glob("progress.db-*"):
-        side.unlink()
-    (data_dir / "progress.db").write_bytes(source[: len(source) // 2])
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.db.execute("PRAGMA journal_mode = DELETE")
+    path = data_dir / "progress.db"
+    truncated = path.read_bytes()[: 3 * 4096]
+    path.write_bytes(truncated)
     with ProgressStore.open(data_dir) as store:
-        assert "truncated" in store.notices[0]
+        [notice] = store.notices
         assert total_xp(store) == 0
+    assert "(database disk image is malformed)" in notice
+    [broken] = list(data_dir.glob("progress.db.broken-*"))
+    assert broken.read_bytes() == truncated
+
+
+def test_a_failed_first_read_of_a_sound_database_sets_nothing_aside(data_dir, monkeypatch):
+    """Another process's checkpoint can make one read fail; only quick_check under the lock may condemn."""
+    from lambdalearn.progress import store as store_module
+
+    with ProgressStore.open(data_dir) as store:
+        award_xp(store, 10, "kept", None, None)
+    real = store_module._existing_version
+    calls = []
+
+    def fails_once(path):
+        calls.append(path)
+        if len(calls) == 1:
+            raise store_module._UnreadableDatabase("database disk image is malformed")
+        return real(path)
+
+    monkeypatch.setattr(store_module, "_existing_version", fails_once)
+    with ProgressStore.open(data_dir) as store:
+        assert store.notices == []
+        assert total_xp(store) == 10
+    assert len(calls) == 2
+    assert not list(data_dir.glob("progress.db.broken-*"))
 
 
 def test_a_database_from_a_newer_version_is_refused_and_left_untouched(data_dir):
