@@ -44,7 +44,12 @@ class LazyGroup(click.Group):
         """The command line's error boundary: an unexpected failure becomes one line (exit 1), see `errors`."""
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+        except click.ClickException as error:  # messages can quote pack text: no terminal control codes
+            from lambdalearn.textsafe import printable
+
+            error.message = printable(error.message)
+            raise
+        except (click.exceptions.Exit, click.Abort):
             raise
         except Exception as error:
             from lambdalearn.errors import report_failure

@@ -10,9 +10,20 @@ from typing import TYPE_CHECKING
 
 from lambdalearn.progress.paths import resolve_data_dir
 from lambdalearn.progress.store import ProgressStore, StoreError
+from lambdalearn.textsafe import printable
 
 if TYPE_CHECKING:  # loading packs pulls in the Markdown parser: only the commands that need it pay for it
     from lambdalearn.study.catalog import Catalog
+
+
+def echo(message: object = "", **options) -> None:
+    """`click.echo` for text that may hold pack text: terminal control characters are stripped."""
+    click.echo(printable(str(message)), **options)
+
+
+def secho(message: object = "", **options) -> None:
+    """`click.secho` with the same stripping as `echo` (the styles themselves are added after)."""
+    click.secho(printable(str(message)), **options)
 
 
 def open_store(ctx: click.Context) -> ProgressStore:

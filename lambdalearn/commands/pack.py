@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from lambdalearn.commands.common import data_dir_of
+from lambdalearn.commands.common import data_dir_of, echo, secho
 from lambdalearn.content.build import BuildError, build_pack
 from lambdalearn.content.bundled import bundled_pack_root
 from lambdalearn.content.install import InstallError, install_pack
@@ -42,12 +42,12 @@ def validate(directory: Path | None) -> None:
         f"{plural(len(loaded.decks), 'deck')}, {plural(len(loaded.labs), 'lab')}"
     )
     if loaded.ok:
-        click.echo(f"ok: {loaded.manifest.id} {loaded.manifest.version}: {counts}; no problems")
+        echo(f"ok: {loaded.manifest.id} {loaded.manifest.version}: {counts}; no problems")
         return
     for problem in loaded.problems:
-        click.echo(str(problem))
+        echo(str(problem))
     files = len({problem.path for problem in loaded.problems})
-    click.echo(f"{plural(len(loaded.problems), 'problem')} in {plural(files, 'file')} ({counts} loaded)", err=True)
+    echo(f"{plural(len(loaded.problems), 'problem')} in {plural(files, 'file')} ({counts} loaded)", err=True)
     raise SystemExit(1)
 
 
@@ -61,10 +61,10 @@ def new(directory: Path, pack_id: str | None, title: str | None) -> None:
         files = create_pack(directory, pack_id, title)
     except ScaffoldError as exc:
         raise click.UsageError(str(exc)) from None
-    click.echo(f"created a new pack in {directory}:")
+    echo(f"created a new pack in {directory}:")
     for path in files:
-        click.echo(f"  {path}")
-    click.echo(f"next: edit the files, then run `lambdalearn pack validate {directory}`")
+        echo(f"  {path}")
+    echo(f"next: edit the files, then run `lambdalearn pack validate {directory}`")
 
 
 @pack.command()
@@ -77,21 +77,21 @@ def install(ctx: click.Context, source: str) -> None:
         result = install_pack(registry, source)
     except InstallError as exc:
         for problem in exc.problems:
-            click.echo(str(problem), err=True)
+            echo(str(problem), err=True)
         raise click.ClickException(str(exc)) from None
     except (RegistryError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     manifest = result.pack.manifest
     if result.previous_version == manifest.version:
-        click.echo(f"reinstalled {manifest.id} {manifest.version}; your progress is kept")
+        echo(f"reinstalled {manifest.id} {manifest.version}; your progress is kept")
     elif result.previous_version:
-        click.echo(f"upgraded {manifest.id} from {result.previous_version} to {manifest.version}; your progress is kept")
+        echo(f"upgraded {manifest.id} from {result.previous_version} to {manifest.version}; your progress is kept")
     else:
-        click.echo(f"installed {manifest.id} {manifest.version}: {manifest.title}")
+        echo(f"installed {manifest.id} {manifest.version}: {manifest.title}")
     if result.changed:
-        click.echo(f"  {plural(len(result.changed), 'question')} changed and are flagged for you: {', '.join(result.changed)}")
+        echo(f"  {plural(len(result.changed), 'question')} changed and are flagged for you: {', '.join(result.changed)}")
     if result.removed:
-        click.echo(f"  {plural(len(result.removed), 'question')} left the pack (history kept, no longer scheduled)")
+        echo(f"  {plural(len(result.removed), 'question')} left the pack (history kept, no longer scheduled)")
 
 
 @dataclass(frozen=True)
@@ -130,11 +130,11 @@ def list_packs(ctx: click.Context, as_json: bool) -> None:
     """List the bundled, installed and distribution-offered packs."""
     rows = [_summary(row) for row in _rows(ctx)]
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
+        echo(json.dumps(rows, indent=2))
         return
     for row in rows:
         state = "" if row["enabled"] else "  (disabled)"
-        click.echo(
+        echo(
             f"{row['id']:<24} {row['version']:<9} {row['lessons']:>3} lessons {row['questions']:>4} questions "
             f"{row['labs']:>3} labs  {row['title']}{state}\n{'':<24} from {row['source']}"
         )
@@ -150,19 +150,19 @@ def info(ctx: click.Context, pack_id: str) -> None:
         raise click.UsageError(f"no pack '{pack_id}'; see `lambdalearn pack list`")
     manifest = row.pack.manifest
     summary = _summary(row)
-    click.echo(f"{manifest.title} ({manifest.id} {manifest.version}){'' if row.enabled else ' - disabled'}")
-    click.echo(f"  by {', '.join(manifest.authors)}; license {manifest.license}")
-    click.echo(f"  from {row.source}\n  at {row.pack.root}")
-    click.echo(f"  {plural(summary['lessons'], 'lesson')}, {plural(summary['questions'], 'question')}, {plural(summary['labs'], 'lab')}")
-    click.echo(f"  {manifest.description}")
+    echo(f"{manifest.title} ({manifest.id} {manifest.version}){'' if row.enabled else ' - disabled'}")
+    echo(f"  by {', '.join(manifest.authors)}; license {manifest.license}")
+    echo(f"  from {row.source}\n  at {row.pack.root}")
+    echo(f"  {plural(summary['lessons'], 'lesson')}, {plural(summary['questions'], 'question')}, {plural(summary['labs'], 'lab')}")
+    echo(f"  {manifest.description}")
     if manifest.exam:
         exam = manifest.exam
-        click.echo(f"  mock exam: {exam.questions} questions in {exam.minutes} min, pass mark {exam.pass_mark:g}%")
+        echo(f"  mock exam: {exam.questions} questions in {exam.minutes} min, pass mark {exam.pass_mark:g}%")
         for domain in exam.domains:
-            click.echo(f"    {domain.weight:>5g}%  {domain.title} ({domain.id})")
+            echo(f"    {domain.weight:>5g}%  {domain.title} ({domain.id})")
     installed = PackRegistry(data_dir_of(ctx)).get(pack_id)
     if installed and installed.changed:
-        click.echo(f"  questions changed since you first studied them: {', '.join(sorted(installed.changed))}")
+        echo(f"  questions changed since you first studied them: {', '.join(sorted(installed.changed))}")
 
 
 @pack.command()
@@ -179,13 +179,13 @@ def remove(ctx: click.Context, pack_id: str, yes: bool, purge: bool) -> None:
     if not yes and not click.confirm(f"Remove pack {pack_id} {what}?", default=False):
         raise click.ClickException("nothing removed (answer y to confirm, or pass --yes)")
     removed = registry.forget(pack_id)
-    click.echo(f"removed {removed.id} {removed.version}")
+    echo(f"removed {removed.id} {removed.version}")
     if purge:
         from lambdalearn.commands.common import open_store
         from lambdalearn.progress.packs import purge_pack
 
         counts = purge_pack(open_store(ctx), pack_id)
-        click.echo(f"  deleted progress: {counts['cards']} cards, {counts['reviews']} reviews, {counts['notes']} notes")
+        echo(f"  deleted progress: {counts['cards']} cards, {counts['reviews']} reviews, {counts['notes']} notes")
 
 
 @pack.command()
@@ -209,7 +209,7 @@ def _set_enabled(ctx: click.Context, pack_id: str, enabled: bool) -> None:
         PackRegistry(data_dir_of(ctx)).set_enabled(pack_id, enabled)
     except RegistryError as exc:
         raise click.UsageError(f"{exc}; see `lambdalearn pack list`") from None
-    click.echo(f"{'enabled' if enabled else 'disabled'} {pack_id}")
+    echo(f"{'enabled' if enabled else 'disabled'} {pack_id}")
 
 
 @pack.command()
@@ -221,9 +221,9 @@ def build(directory: Path, output: Path | None) -> None:
         result = build_pack(directory, output)
     except BuildError as exc:
         for problem in exc.problems:
-            click.echo(str(problem), err=True)
+            echo(str(problem), err=True)
         raise click.ClickException(str(exc)) from None
-    click.echo(f"built {result.path} ({result.files} files, sha256 {result.sha256})")
+    echo(f"built {result.path} ({result.files} files, sha256 {result.sha256})")
 
 
 @pack.command(name="check")
@@ -252,21 +252,21 @@ def check_labs(directory: Path | None, lab_ids: tuple[str, ...]) -> None:
         starter_fails = len(verdict.starter.checks) - verdict.starter.checks_passed
         if verdict.problems:
             offenders[f"lab {folder.id}"] = verdict.problems
-            click.secho(f"FAIL  {folder.id}", fg="red")
+            secho(f"FAIL  {folder.id}", fg="red")
             for problem in verdict.problems:
-                click.echo(f"      {problem}")
+                echo(f"      {problem}")
         else:
-            click.echo(f"ok    {folder.id}: starter fails {starter_fails} of {len(verdict.starter.checks)} checks, "
+            echo(f"ok    {folder.id}: starter fails {starter_fails} of {len(verdict.starter.checks)} checks, "
                        f"solution passes all ({verdict.solution.duration_ms / 1000:.1f} s)")
     if not offenders:
         scope = "valid" if not lab_ids else "the chosen labs are valid"
-        click.echo(f"ok: {loaded.manifest.id} {loaded.manifest.version}: {scope}, {plural(len(labs), 'lab')} sound")
+        echo(f"ok: {loaded.manifest.id} {loaded.manifest.version}: {scope}, {plural(len(labs), 'lab')} sound")
         return
-    click.echo(f"\n{plural(len(offenders), 'offender')}:", err=True)
+    echo(f"\n{plural(len(offenders), 'offender')}:", err=True)
     for name, problems in offenders.items():
-        click.echo(f"  {name}", err=True)
+        echo(f"  {name}", err=True)
         for problem in problems:
-            click.echo(f"      {problem}", err=True)
+            echo(f"      {problem}", err=True)
     raise SystemExit(1)
 
 
@@ -291,14 +291,14 @@ def lint(directory: Path | None, strict: bool) -> None:
 
     loaded = _load_or_usage_error(directory)
     if loaded.problems:
-        click.echo(f"the pack has {plural(len(loaded.problems), 'validation problem')}; run `lambdalearn pack validate` first", err=True)
+        echo(f"the pack has {plural(len(loaded.problems), 'validation problem')}; run `lambdalearn pack validate` first", err=True)
     warnings = lint_pack(loaded)
     for warning in warnings:
-        click.echo(f"{warning.path}:{warning.line}: warning: {warning.field}: {warning.message}")
+        echo(f"{warning.path}:{warning.line}: warning: {warning.field}: {warning.message}")
     if not warnings:
-        click.echo(f"ok: {loaded.id}: no lint warnings in {plural(len(loaded.questions()), 'question')}")
+        echo(f"ok: {loaded.id}: no lint warnings in {plural(len(loaded.questions()), 'question')}")
     else:
-        click.echo(plural(len(warnings), "warning"), err=True)
+        echo(plural(len(warnings), "warning"), err=True)
     if strict and (warnings or loaded.problems):
         raise SystemExit(1)
 
@@ -312,19 +312,19 @@ def pack_stats(directory: Path | None, as_json: bool) -> None:
 
     figures = pack_statistics(_load_or_usage_error(directory))
     if as_json:
-        click.echo(json.dumps(figures, indent=2))
+        echo(json.dumps(figures, indent=2))
         return
-    click.echo(f"{figures['pack']} {figures['version']}: {figures['questions']} questions, {figures['gradable']} gradable")
+    echo(f"{figures['pack']} {figures['version']}: {figures['questions']} questions, {figures['gradable']} gradable")
     for title, key in (("per type", "by_type"), ("per domain", "by_domain"), ("per difficulty", "by_difficulty"),
                        ("per lesson", "by_lesson")):
-        click.echo(f"\n{title}:")
+        echo(f"\n{title}:")
         for name, count in figures[key].items():
-            click.echo(f"  {name:<32} {count:>4}")
+            echo(f"  {name:<32} {count:>4}")
     if figures["blueprint"]:
-        click.echo("\nblueprint coverage (gradable questions against a default exam):")
+        echo("\nblueprint coverage (gradable questions against a default exam):")
         for row in figures["blueprint"]:
             mark = "ok" if row["available"] >= row["needed"] else "SHORT"
-            click.echo(f"  {row['domain']:<22} {row['weight']:>5g}%  {row['available']:>4} available, {row['needed']:>3} needed  {mark}")
+            echo(f"  {row['domain']:<22} {row['weight']:>5g}%  {row['available']:>4} available, {row['needed']:>3} needed  {mark}")
 
 
 def _load_or_usage_error(directory: Path | None) -> Pack:

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 
 import click
 
-from lambdalearn.commands.common import load_catalog, open_store
+from lambdalearn.commands.common import echo, load_catalog, open_store, secho
 from lambdalearn.content.answers import AnswerFormatError, input_hint, parse_response
 from lambdalearn.content.questions import Cloze, Flashcard, MultiChoice, Ordering, Question, SingleChoice, display_prompt
 from lambdalearn.study.catalog import Entry, SelectionError
@@ -54,7 +54,7 @@ def quiz(ctx: click.Context, plain: bool, pack_id: str | None, deck, lesson, tag
         open_app(ctx, quiz=dict(limit=limit, new_limit=new_limit, cram=cram), seed=seed)
         return
     if _stderr_is_terminal():  # loading takes a moment: say so rather than leave the terminal blank
-        click.echo("Loading the course to check the filters…", err=True)
+        echo("Loading the course to check the filters…", err=True)
     catalog = load_catalog(ctx, [pack_dir] if pack_dir else None)
     try:
         entries = catalog.select(pack=pack_id, deck=deck, lesson=lesson, tag=tag)
@@ -80,27 +80,27 @@ def run_plain(session: QuizSession, rng: random.Random) -> None:
     """Ask every queued question on stdout, read answers from stdin, then print the summary."""
     total = len(session.queue)
     if total == 0:
-        click.echo("Nothing is due right now. Come back later, or use --cram to practise anyway.")
+        echo("Nothing is due right now. Come back later, or use --cram to practise anyway.")
         return
-    click.echo(f"{total} question{'s' if total != 1 else ''} to go. Type 'skip' to pass, 'quit' to stop.\n")
+    echo(f"{total} question{'s' if total != 1 else ''} to go. Type 'skip' to pass, 'quit' to stop.\n")
     try:
         for number, entry in enumerate(session.queue, start=1):
             _ask(session, entry, number, total, rng)
     except (EndOfSession, KeyboardInterrupt):
-        click.echo("\nSession ended; your answers so far are saved.")
+        echo("\nSession ended; your answers so far are saved.")
     _print_summary(session)
 
 
 def _ask(session: QuizSession, entry: Entry, number: int, total: int, rng: random.Random) -> None:
     question = entry.question
-    click.secho(f"[{number}/{total}] {entry.pack.id} › {question.deck_id} ({question.type})", dim=True)
-    click.echo(display_prompt(question).strip())
+    secho(f"[{number}/{total}] {entry.pack.id} › {question.deck_id} ({question.type})", dim=True)
+    echo(display_prompt(question).strip())
     display_order = _show_options(question, rng)
     started = time.monotonic()
     if isinstance(question, Flashcard):
         if _read_line("Recall the answer, then press Enter to see it: ") is None:
             return session.skip()
-        click.echo(question.back.strip())
+        echo(question.back.strip())
     misfits = 0
     while True:
         text = _read_line(f"{input_hint(question)}: ")
@@ -109,10 +109,10 @@ def _ask(session: QuizSession, entry: Entry, number: int, total: int, rng: rando
         try:
             response = parse_response(question, text, display_order)
         except AnswerFormatError as exc:
-            click.echo(f"  {exc}")
+            echo(f"  {exc}")
             misfits += 1
             if misfits >= MAX_MISFITS_PIPED and not sys.stdin.isatty():
-                click.echo(f"  skipped after {misfits} answers that did not fit this question\n")
+                echo(f"  skipped after {misfits} answers that did not fit this question\n")
                 return session.skip()
             continue
         break
@@ -123,25 +123,25 @@ def _ask(session: QuizSession, entry: Entry, number: int, total: int, rng: rando
 def _show_options(question: Question, rng: random.Random) -> tuple[int, ...] | None:
     if isinstance(question, (SingleChoice, MultiChoice)):
         for n, choice in enumerate(question.choices, start=1):
-            click.echo(f"  {n}. {choice.text}")
+            echo(f"  {n}. {choice.text}")
     elif isinstance(question, Ordering):
         order = list(range(1, len(question.items) + 1))
         while len(order) > 1 and order == sorted(order):
             rng.shuffle(order)
         for k, item_number in enumerate(order, start=1):
-            click.echo(f"  {k}. {question.items[item_number - 1]}")
+            echo(f"  {k}. {question.items[item_number - 1]}")
         return tuple(order)
     return None
 
 
 def _read_line(prompt: str) -> str | None:
     """One line of input; None means skip this question; EndOfSession on quit or end of input."""
-    click.echo(prompt, nl=False)
+    echo(prompt, nl=False)
     line = sys.stdin.readline()
     if not line:
         raise EndOfSession
     if not sys.stdin.isatty():
-        click.echo(line.rstrip("\n"))
+        echo(line.rstrip("\n"))
     answer = line.strip()
     if answer.lower() in ("quit", "q", "exit"):
         raise EndOfSession
@@ -153,20 +153,20 @@ def _read_line(prompt: str) -> str | None:
 def _show_outcome(outcome: Outcome, cram: bool) -> None:
     question = outcome.entry.question
     if isinstance(question, Flashcard):
-        click.secho(f"  Recorded ({_RATINGS[outcome.recorded.rating]}).", fg="cyan")
+        secho(f"  Recorded ({_RATINGS[outcome.recorded.rating]}).", fg="cyan")
     elif outcome.verdict.correct:
-        click.secho("  ✓ Right.", fg="green", bold=True)
+        secho("  ✓ Right.", fg="green", bold=True)
     else:
-        click.secho(f"  ✗ Not quite. The answer: {outcome.verdict.expected}", fg="red", bold=True)
+        secho(f"  ✗ Not quite. The answer: {outcome.verdict.expected}", fg="red", bold=True)
     for number, choice in outcome.wrong_picks:
         if choice.why:
-            click.echo(f"  Why not {number}: {choice.why}")
+            echo(f"  Why not {number}: {choice.why}")
     if question.explanation:
-        click.echo(f"  {question.explanation.strip()}")
+        echo(f"  {question.explanation.strip()}")
     if isinstance(question, Cloze) and not outcome.verdict.correct:
-        click.echo(f"  In full: {question.filled}")
+        echo(f"  In full: {question.filled}")
     if question.lesson_section:
-        click.secho(f"  Read more: {_section_label(outcome.entry)}", dim=True)
+        secho(f"  Read more: {_section_label(outcome.entry)}", dim=True)
     extras = []
     if outcome.recorded.xp_awarded:
         extras.append(f"+{outcome.recorded.xp_awarded} XP")
@@ -175,8 +175,8 @@ def _show_outcome(outcome: Outcome, cram: bool) -> None:
     if outcome.recorded.became_leech:
         extras.append("this card is now a leech: reread its lesson section")
     if extras:
-        click.secho(f"  {' · '.join(extras)}", dim=True)
-    click.echo()
+        secho(f"  {' · '.join(extras)}", dim=True)
+    echo()
 
 
 def _section_label(entry: Entry) -> str:
@@ -203,13 +203,13 @@ def _when(due: datetime) -> str:
 
 def _print_summary(session: QuizSession) -> None:
     s = session.summary
-    click.secho("Session summary", bold=True)
-    click.echo(f"  answered {s.answered}: {s.right} right, {s.wrong} wrong" + (f", {s.skipped} skipped" if s.skipped else ""))
-    click.echo(f"  XP earned: {s.xp}")
+    secho("Session summary", bold=True)
+    echo(f"  answered {s.answered}: {s.right} right, {s.wrong} wrong" + (f", {s.skipped} skipped" if s.skipped else ""))
+    echo(f"  XP earned: {s.xp}")
     if s.next_due is not None:
-        click.echo(f"  next review: {_when(s.next_due)}")
+        echo(f"  next review: {_when(s.next_due)}")
     for item in s.new_leeches:
-        click.echo(f"  leech: {item} (missed 8 times; reread its lesson)")
+        echo(f"  leech: {item} (missed 8 times; reread its lesson)")
 
 
 _RATINGS = {1: "again", 2: "hard", 3: "good", 4: "easy"}

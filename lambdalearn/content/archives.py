@@ -2,7 +2,8 @@
 
 Refused, each with a clear message and nothing written outside the staging folder: absolute paths, `..`
 components (zip-slip), symlinks and hard links, device files and FIFOs, more than `MAX_ENTRIES` entries,
-more than `MAX_BYTES` unpacked. Sizes are checked against what is really written, not only what the
+more than `MAX_BYTES` unpacked, paths deeper than `MAX_DEPTH` folders or with names longer than the file system
+takes, and damaged archives (a truncated stream, a size the zip directory understates). Sizes are checked against what is really written, not only what the
 headers claim, so a lying header cannot smuggle a zip bomb past the limit.
 """
 
@@ -11,12 +12,15 @@ from __future__ import annotations
 import stat
 import tarfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 MAX_ENTRIES = 10_000
 MAX_BYTES = 100 * 1024 * 1024
+MAX_DEPTH = 32  # folders within folders; deeper trees make recursive walks (rglob, rmtree) fail
+MAX_NAME_BYTES = 255  # one path component, as most file systems allow
 _CHUNK = 64 * 1024
 
 
@@ -38,23 +42,36 @@ def extract(archive: Path, staging: Path, max_entries: int = MAX_ENTRIES, max_by
         members = _tar_members(archive)
     else:
         raise UnsafeArchive(f"{archive.name}: not a .zip or .tar.gz archive")
+    try:
+        _unpack(archive.name, members, staging, max_entries, max_bytes)
+    except (zipfile.BadZipFile, tarfile.TarError, zlib.error, EOFError) as exc:
+        raise UnsafeArchive(f"{archive.name}: the archive is damaged or truncated ({exc or type(exc).__name__})") from None
+
+
+def _unpack(archive_name: str, members: Iterator[tuple[str, str, object]], staging: Path, max_entries: int,
+            max_bytes: int) -> None:
     written = 0
     for count, (entry_name, kind, opener) in enumerate(members, start=1):
         if count > max_entries:
-            raise UnsafeArchive(f"{archive.name}: more than {max_entries:,} entries; refusing to unpack")
-        target = staging.joinpath(*_safe_parts(archive.name, entry_name))
-        if kind == "dir":
-            target.mkdir(parents=True, exist_ok=True)
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            raise UnsafeArchive(f"{archive.name}: entry '{entry_name}' appears twice")
-        with opener() as source, open(target, "xb") as sink:
-            while chunk := source.read(_CHUNK):
-                written += len(chunk)
-                if written > max_bytes:
-                    raise UnsafeArchive(f"{archive.name}: unpacks to more than {_megabytes(max_bytes)}; refusing (zip bomb?)")
-                sink.write(chunk)
+            raise UnsafeArchive(f"{archive_name}: more than {max_entries:,} entries; refusing to unpack")
+        target = staging.joinpath(*_safe_parts(archive_name, entry_name))
+        try:
+            if kind == "dir":
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists():
+                raise UnsafeArchive(f"{archive_name}: entry '{entry_name}' appears twice")
+            with opener() as source, open(target, "xb") as sink:
+                while chunk := source.read(_CHUNK):
+                    written += len(chunk)
+                    if written > max_bytes:
+                        raise UnsafeArchive(
+                            f"{archive_name}: unpacks to more than {_megabytes(max_bytes)}; refusing (zip bomb?)"
+                        )
+                    sink.write(chunk)
+        except OSError as exc:  # named without the staging folder, which means nothing to the learner
+            raise UnsafeArchive(f"{archive_name}: entry '{entry_name}' cannot be unpacked: {exc.strerror or exc}") from None
 
 
 def _megabytes(count: int) -> str:
@@ -72,6 +89,10 @@ def _safe_parts(archive_name: str, entry_name: str) -> tuple[str, ...]:
         raise UnsafeArchive(f"{archive_name}: entry '{entry_name}' climbs out with '..'")
     if not parts:
         raise UnsafeArchive(f"{archive_name}: entry '{entry_name}' has no name")
+    if len(parts) > MAX_DEPTH:
+        raise UnsafeArchive(f"{archive_name}: entry '{entry_name[:80]}...' is more than {MAX_DEPTH} folders deep")
+    if any(len(part.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES for part in parts):
+        raise UnsafeArchive(f"{archive_name}: entry '{entry_name[:80]}...' has a name longer than {MAX_NAME_BYTES} bytes")
     return parts
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from lambdalearn.content.fields import Fields
+from lambdalearn.content.packfiles import read_pack_text
 from lambdalearn.content.problems import Problem
 from lambdalearn.content.questions import DIFFICULTIES
 from lambdalearn.content.yamlsource import YamlSource, load_mapping_file
@@ -320,9 +321,12 @@ class _LabReader:
             lab.problem(None, f"solution/{extra} is not in starter/: only starter files (and the editable ones "
                               "from the workspace) are run, so the solution must use the same file names")
         for event in sorted((self.folder / "events").glob("*.json")):
+            text = read_pack_text(event, _sibling(self.source.path, f"events/{event.name}"), self.problems)
+            if text is None:
+                continue
             try:
-                json.loads(event.read_text(encoding="utf-8"))
-            except (ValueError, UnicodeDecodeError) as exc:
+                json.loads(text)
+            except ValueError as exc:
                 self.problems.append(Problem(_sibling(self.source.path, f"events/{event.name}"),
                                              getattr(exc, "lineno", 0), "", f"invalid JSON: {exc}"))
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from lambdalearn.content.anchors import scan
 from lambdalearn.content.fields import Fields
 from lambdalearn.content.models import Lesson
+from lambdalearn.content.packfiles import read_pack_text
 from lambdalearn.content.problems import Problem
 from lambdalearn.content.questions import DIFFICULTIES
 from lambdalearn.content.yamlsource import YamlError, parse_yaml
@@ -27,10 +28,8 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
 
 def load_lesson(path: Path, rel: str, problems: list[Problem]) -> Lesson | None:
     """The lesson in `path`, or None (with problems recorded) when it cannot be used."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.append(Problem(rel, 0, "", "not UTF-8 text"))
+    text = read_pack_text(path, rel, problems)
+    if text is None:
         return None
     parts = split_front_matter(text)
     if parts is None:

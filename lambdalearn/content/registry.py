@@ -62,10 +62,18 @@ class PackRegistry:
         try:
             state = json.loads(self.file.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise RegistryError(f"{self.file}: the pack registry is unreadable ({exc}); move it aside to start over") from None
+            raise RegistryError(f"{self.file}: the pack registry is unreadable ({exc}); {self._repair_hint()}") from None
         if not isinstance(state, dict) or state.get("format") != _FORMAT:
-            raise RegistryError(f"{self.file}: written by another version of lambdalearn (format {state.get('format')!r})")
+            found = state.get("format") if isinstance(state, dict) else None
+            raise RegistryError(f"{self.file}: written by another version of lambdalearn (format {found!r})")
+        problem = registry_problem(state)
+        if problem:
+            raise RegistryError(f"{self.file}: the pack registry is damaged ({problem}); {self._repair_hint()}")
         return state
+
+    def _repair_hint(self) -> str:
+        return (f"move it aside (for example `mv {self.file} {self.file}.bad`), then `lambdalearn pack install` "
+                "your packs again (your progress is kept)")
 
     def _write(self, state: dict) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -148,6 +156,38 @@ class PackRegistry:
         if self.root.is_dir():
             for leftover in self.root.glob(".staging-*"):
                 shutil.rmtree(leftover, ignore_errors=True)
+
+
+def registry_problem(state: dict) -> str | None:
+    """The first thing wrong in a registry's state, or None. Folder names must be plain child names: a
+    `"folder": "../../x"` would make a reinstall delete a folder outside the data directory."""
+    packs, disabled = state.get("packs"), state.get("disabled_entry_points", [])
+    if not isinstance(packs, dict):
+        return "'packs' must be an object"
+    if not isinstance(disabled, list) or not all(isinstance(name, str) for name in disabled):
+        return "'disabled_entry_points' must be a list of names"
+    for pack_id, entry in packs.items():
+        if not _plain_name(pack_id):
+            return f"pack id {pack_id!r} is not a plain folder name"
+        if not isinstance(entry, dict):
+            return f"packs.{pack_id} must be an object"
+        for key in ("version", "folder", "source", "installed_at"):
+            if not isinstance(entry.get(key), str):
+                return f"packs.{pack_id}.{key} must be a string"
+        if not _plain_name(entry["folder"]):
+            return f"packs.{pack_id}.folder {entry['folder']!r} is not a plain folder name"
+        if not isinstance(entry.get("enabled"), bool):
+            return f"packs.{pack_id}.enabled must be true or false"
+        changed = entry.get("changed", {})
+        if not isinstance(changed, dict) or not all(isinstance(v, str) for v in changed.values()):
+            return f"packs.{pack_id}.changed must map question ids to versions"
+    return None
+
+
+def _plain_name(name: object) -> bool:
+    """A single path component that stays inside its parent: no separators, no `..`, nothing hidden."""
+    return (isinstance(name, str) and 0 < len(name) <= 255 and name not in (".", "..")
+            and not name.startswith(".") and not any(char in name for char in "/\\\x00"))
 
 
 def resolve_entry_point(ep: metadata.EntryPoint) -> Path:

@@ -4,6 +4,11 @@
 "quizzes/x.yaml:14: questions[ff-03].answer: ..." is only possible if each value knows its line. We compose
 the node tree with the safe loader (so the semantics stay exactly those of `safe_load`) and walk it once,
 recording the line of each path.
+
+The text may be hostile: a few hundred bytes of nested aliases ("billion laughs") expand to billions of
+values for whoever walks the result. The walk visits each node once, measures the document as if every alias
+were expanded, and refuses it beyond `MAX_VALUES` values or `MAX_DEPTH` levels; an alias that contains itself
+is refused too. Scalars with an explicit tag that does not fit (`!!int abc`) become located problems.
 """
 
 from __future__ import annotations
@@ -14,9 +19,14 @@ from typing import Any
 
 import yaml
 
+from lambdalearn.content.packfiles import read_pack_text
 from lambdalearn.content.problems import Problem
+from lambdalearn.textsafe import control_characters, control_refusal
 
 PathKey = tuple[Any, ...]
+MAX_VALUES = 100_000  # values in the document with every alias expanded (the largest bundled deck: ~3,000)
+MAX_DEPTH = 64
+_MERGE_TAG = "tag:yaml.org,2002:merge"  # `<<: *base`, resolved by the constructor, not a value of its own
 # libyaml's safe loader has the same semantics as yaml.SafeLoader and is about ten times faster.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -59,7 +69,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlSource, 
         problems: list[Problem] = []
         lines: dict[PathKey, int] = {}
         if node is not None:
-            _walk(loader, node, (), lines, problems, path, line_offset)
+            _Walk(loader, lines, problems, path, line_offset).visit(node, (), 0)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -67,8 +77,15 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlSource, 
         column = (mark.column + 1) if mark else 1
         reason = exc.problem or exc.context or "invalid YAML"
         raise YamlError(Problem(path, line, "", f"YAML syntax error at column {column}: {reason}")) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: say which, on its line
+        line = text.count("\n", 0, exc.position) + 1 + line_offset
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise YamlError(Problem(path, line, "", f"YAML does not allow the character U+{code:04X}")) from None
     except yaml.YAMLError as exc:
-        raise YamlError(Problem(path, 1 + line_offset, "", f"YAML error: {exc}")) from None
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise YamlError(Problem(path, 1 + line_offset, "", f"YAML error: {reason}")) from None
+    except RecursionError:  # the pure-Python composer recurses once per level
+        raise YamlError(Problem(path, 1 + line_offset, "", f"document refused: nested deeper than {MAX_DEPTH} levels")) from None
     finally:
         loader.dispose()
     return YamlSource(path, data, lines), problems
@@ -80,13 +97,13 @@ def load_mapping_file(path: Path, rel: str, problems: list[Problem], expected: s
     Syntax errors, encoding errors, duplicate keys and a non-mapping document all go to `problems`;
     `expected` names the keys the author should write, for that last message.
     """
+    text = read_pack_text(path, rel, problems)
+    if text is None:
+        return None
     try:
-        source, found = parse_yaml(path.read_text(encoding="utf-8"), rel)
+        source, found = parse_yaml(text, rel)
     except YamlError as exc:
         problems.append(exc.problem)
-        return None
-    except UnicodeDecodeError:
-        problems.append(Problem(rel, 0, "", "not UTF-8 text"))
         return None
     problems.extend(found)
     if not isinstance(source.data, dict):
@@ -95,33 +112,72 @@ def load_mapping_file(path: Path, rel: str, problems: list[Problem], expected: s
     return source
 
 
-def _walk(
-    loader: Any,
-    node: yaml.Node,
-    path: PathKey,
-    lines: dict[PathKey, int],
-    problems: list[Problem],
-    file: str,
-    offset: int,
-) -> None:
-    lines[path] = node.start_mark.line + 1 + offset
-    if isinstance(node, yaml.MappingNode):
+class _Walk:
+    """One pass over the node tree: lines of every path, duplicate keys, bad tags, size and depth limits."""
+
+    def __init__(self, loader: Any, lines: dict[PathKey, int], problems: list[Problem], file: str, offset: int):
+        self.loader, self.lines, self.problems, self.file, self.offset = loader, lines, problems, file, offset
+        self.expanded: dict[int, int] = {}  # id(node) -> its value count with aliases expanded
+        self.open: set[int] = set()  # the nodes being visited: meeting one again is a self-containing alias
+
+    def visit(self, node: yaml.Node, path: PathKey, depth: int) -> int:
+        """Record `node` under `path`; return its value count with aliases expanded (each node walked once)."""
+        line = node.start_mark.line + 1 + self.offset
+        self.lines[path] = line
+        known = self.expanded.get(id(node))
+        if known is not None:
+            return known
+        if id(node) in self.open:
+            self._refuse(path, line, "an alias that contains itself")
+        if depth > MAX_DEPTH:
+            self._refuse(path, line, f"nested deeper than {MAX_DEPTH} levels")
+        self.open.add(id(node))
+        size = 1
+        if isinstance(node, yaml.MappingNode):
+            size += self._mapping(node, path, depth)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, child in enumerate(node.value):
+                size += self.visit(child, (*path, index), depth + 1)
+        else:
+            value = self._scalar(node, path, line)
+            found = control_characters(value) if isinstance(value, str) else []
+            if found:
+                self.problems.append(Problem(self.file, line, format_field(path), control_refusal(found)))
+        self.open.discard(id(node))
+        if size > MAX_VALUES:
+            self._refuse(path, line, f"more than {MAX_VALUES:,} values once its aliases are expanded")
+        self.expanded[id(node)] = size
+        return size
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> int:
+        size = 0
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 continue
-            key = loader.construct_object(key_node)
-            key_line = key_node.start_mark.line + 1 + offset
+            key_line = key_node.start_mark.line + 1 + self.offset
+            key = "<<" if key_node.tag == _MERGE_TAG else self._scalar(key_node, path, key_line)
             if key in seen and key != "<<":
-                problems.append(
-                    Problem(file, key_line, format_field((*path, key)), f"duplicate key (first at line {seen[key]})")
-                )
+                self.problems.append(Problem(self.file, key_line, format_field((*path, key)),
+                                             f"duplicate key (first at line {seen[key]})"))
             seen.setdefault(key, key_line)
-            _walk(loader, value_node, (*path, key), lines, problems, file, offset)
-            lines[(*path, key)] = key_line
-    elif isinstance(node, yaml.SequenceNode):
-        for index, child in enumerate(node.value):
-            _walk(loader, child, (*path, index), lines, problems, file, offset)
+            size += 1 + self.visit(value_node, (*path, key), depth + 1)
+            self.lines[(*path, key)] = key_line
+        return size
+
+    def _scalar(self, node: yaml.ScalarNode, path: PathKey, line: int) -> Any:
+        """Construct one scalar now, so a tag that does not fit its text is reported at its line."""
+        try:
+            return self.loader.construct_object(node)
+        except yaml.YAMLError:
+            raise
+        except Exception as error:  # the safe constructors raise ValueError, KeyError, ... on bad tagged text
+            tag = node.tag.rsplit(":", 1)[-1]
+            raise YamlError(Problem(self.file, line, format_field(path),
+                                    f"{node.value[:40]!r} is not a valid !!{tag} ({type(error).__name__})")) from None
+
+    def _refuse(self, path: PathKey, line: int, why: str) -> None:
+        raise YamlError(Problem(self.file, line, format_field(path), f"document refused: {why}"))
 
 
 def format_field(path: PathKey) -> str:
