@@ -84,7 +84,7 @@ class LambdaLearnApp(App[None]):
         self.preview = preview  # a pack folder being written: reloaded on every save, problems shown
         self.rng = random.Random(seed)
         self.clock = clock or (lambda: datetime.now(timezone.utc))
-        self.load_error: str | None = None
+        self.load_error: str | None = None  # why the app ended early: the command line prints it
         self.pack_filter: str | None = None  # the id of the one pack home, quizzes, exams and labs show
 
     def now(self) -> datetime:
@@ -184,6 +184,18 @@ class LambdaLearnApp(App[None]):
             lesson = pack.lesson(self.screen.lesson.id) if pack is not None else None
             if lesson is not None:
                 self.screen.show_lesson(pack, lesson, self.screen.pages[self.screen.page_index].anchor)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """The app's error boundary (its workers' failures come here too): the traceback goes to the log in
+        the data folder and the command line prints one line saying what and where (see `errors`)."""
+        from textual.worker import WorkerFailed
+
+        from lambdalearn.errors import report_failure
+
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        self.load_error = report_failure(cause, self.data_dir, "the lambdalearn app")
+        super()._handle_exception(error)  # exits with status 1; under run_test the error is raised again
+        self._exit_renderables.clear()  # Textual's traceback on the terminal gives way to the one line
 
     def close_store(self) -> None:
         if self.store is not None:

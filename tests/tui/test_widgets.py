@@ -7,13 +7,34 @@ from datetime import date, datetime, timedelta, timezone
 from lambdalearn.content.loader import load_pack
 from lambdalearn.tui.widgets.answer_pads import describe_response
 from lambdalearn.tui.widgets.heatmap import heatmap_markup
-from lambdalearn.tui.widgets.text import inline, relative_time
+import pytest
+from textual.markup import to_content
+
+from lambdalearn.tui.widgets.text import assemble, escape, inline, relative_time
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
 
 
-def test_inline_escapes_markup_and_highlights_code():
-    assert inline("Use `[x]` not [b]bold[/b]") == r"Use [b $text-accent]\[x][/] not \[b]bold\[/b]"
+def test_inline_never_parses_markup_and_highlights_code():
+    content = inline("Use `[x]` not [b]bold[/b]")
+    assert content.plain == "Use [x] not [b]bold[/b]"
+    assert [(span.start, span.end, span.style) for span in content.spans] == [(4, 7, "b $text-accent")]
+
+
+# Fuzzing found 862 authored strings that crashed the quiz screen or showed backslashes doubled.
+HOSTILE_TEXT = ["(see [/tmp", "ends with [", "C:\\dir\\", "a\\[b", "\\[/]", "[/]", "[@click=app.quit]x[/]",
+                "$text-accent [b", "x \x1b[2Jcleared"]
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXT)
+def test_authored_text_shows_exactly_as_written_beside_app_markup(text):
+    shown = assemble("[b]1[/]. ", inline(text), "[dim] · tail[/]")
+    assert shown.plain == "1. " + text.replace("\x1b[2J", "") + " · tail"
+
+
+@pytest.mark.parametrize("text", [t for t in HOSTILE_TEXT if not t.endswith("\\")])  # see escape's docstring
+def test_escape_keeps_text_inside_a_markup_template(text):
+    assert to_content(f"[b]{escape(text)}[/] after").plain == text.replace("\x1b[2J", "") + " after"
 
 
 def test_relative_time_reads_like_speech():

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from lambdalearn.content.questions import display_prompt
 from lambdalearn.study.exam import MockExam, save_result
 from lambdalearn.tui.widgets.answer_pads import AnswerPad, pad_for
-from lambdalearn.tui.widgets.text import inline
+from lambdalearn.tui.widgets.text import assemble, escape, inline
 
 
 class ExamScreen(Screen):
@@ -92,7 +92,8 @@ class ExamScreen(Screen):
         question = item.entry.question
         flag = "  [b $warning]⚑ flagged[/]" if index in self.exam.flagged else ""
         self.query_one("#prompt", Static).update(
-            f"[dim]{index + 1}. {item.domain.title} · {question.type}[/]{flag}\n{inline(display_prompt(question))}"
+            assemble(f"[dim]{index + 1}. {escape(item.domain.title)} · {question.type}[/]{flag}\n",
+                    inline(display_prompt(question)))
         )
         switcher = self.query_one("#exam-pads", ContentSwitcher)
         pad_id = f"pad-{index}"

@@ -15,8 +15,7 @@ from lambdalearn.content.questions import display_prompt
 from lambdalearn.study.course import section_target
 from lambdalearn.study.exam import ExamResult
 from lambdalearn.tui.widgets.answer_pads import describe_response
-from lambdalearn.tui.widgets.text import escape
-from lambdalearn.tui.widgets.text import inline
+from lambdalearn.tui.widgets.text import assemble, inline
 from lambdalearn.tui.widgets.verdict import verdict_markup
 
 BAR_WIDTH = 20
@@ -68,15 +67,16 @@ class ExamResultScreen(Screen):
             self.query_one("#miss-detail", Static).update("[b $success]No misses: every question right.[/]")
 
     def _miss_options(self) -> list[Option]:
-        return [Option(f"{m.number:>2}. {escape(_first_line(display_prompt(m.item.entry.question)))}")
+        return [Option(assemble(f"{m.number:>2}. ", inline(_first_line(display_prompt(m.item.entry.question)))))
                 for m in self.result.misses]
 
     @on(OptionList.OptionHighlighted, "#misses")
     def _show_miss(self, event: OptionList.OptionHighlighted) -> None:
         miss = self.result.misses[event.option_index]
         question = miss.item.entry.question
-        text = (f"{inline(display_prompt(question))}\n[b]Your answer:[/] {inline(describe_response(question, miss.response))}\n"
-                + verdict_markup(miss.item.entry.pack, question, miss.verdict, miss.wrong_picks))
+        text = assemble(inline(display_prompt(question)), "\n[b]Your answer:[/] ",
+                       inline(describe_response(question, miss.response)), "\n",
+                       verdict_markup(miss.item.entry.pack, question, miss.verdict, miss.wrong_picks))
         self.query_one("#miss-detail", Static).update(text)
 
     @on(OptionList.OptionSelected, "#misses")

@@ -10,7 +10,7 @@ from textual.widgets import Label, Markdown
 
 from lambdalearn.labs.finder import FoundLab
 from lambdalearn.study.labs import solution_markdown
-from lambdalearn.tui.widgets.text import escape
+from lambdalearn.tui.widgets.text import assemble, inline
 
 
 class SolutionScreen(ModalScreen[None]):
@@ -22,7 +22,7 @@ class SolutionScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="solution"):
-            yield Label(f"[b]Solution: {escape(self.found.spec.title)}[/]  (Esc closes)")
+            yield Label(assemble("[b]Solution: [/]", inline(self.found.spec.title).stylize("bold"), "  (Esc closes)"))
             with VerticalScroll():
                 yield Markdown(solution_markdown(self.found), open_links=False)
 

@@ -19,7 +19,7 @@ from lambdalearn.study.course import section_target
 from lambdalearn.study.session import QuizSession
 from lambdalearn.tui.widgets.answer_pads import AnswerPad, pad_for
 from lambdalearn.tui.widgets.text import escape
-from lambdalearn.tui.widgets.text import inline, relative_time
+from lambdalearn.tui.widgets.text import assemble, inline, relative_time
 from lambdalearn.tui.widgets.verdict import verdict_markup
 
 
@@ -137,7 +137,7 @@ class QuizScreen(Screen):
             extras.append("this card is now a leech: reread its lesson section")
         extras.append("Enter: next")
         verdict = self.query_one("#verdict", Static)
-        verdict.update(text + "\n[dim]" + " · ".join(extras) + "[/]")
+        verdict.update(assemble(text, "\n[dim]" + escape(" · ".join(extras)) + "[/]"))
         verdict.set_classes("right" if outcome.verdict.correct else "wrong")
         self.query_one("#quiz-progress", ProgressBar).advance(1)
         self.state = "verdict"

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from lambdalearn.tui.widgets.text import escape
+from lambdalearn.tui.widgets.text import assemble, inline
 
 
 class SearchScreen(ModalScreen):
@@ -36,7 +36,8 @@ class SearchScreen(ModalScreen):
         results = self.query_one("#hits", OptionList)
         results.clear_options()
         results.add_options(
-            Option(f"[b]{escape(h.lesson.title)}[/] › {escape(h.heading)}\n  [dim]{escape(h.snippet)}[/]")
+            Option(assemble(inline(h.lesson.title).stylize("bold"), " › ", inline(h.heading), "\n  ",
+                            inline(h.snippet).stylize("dim")))
             for h in self.hits
         )
         count = len(self.hits)

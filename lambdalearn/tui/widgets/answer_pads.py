@@ -14,6 +14,7 @@ from typing import Any
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
 from textual.message import Message
@@ -32,7 +33,7 @@ from lambdalearn.content.questions import (
     TextAnswer,
     TrueFalse,
 )
-from lambdalearn.tui.widgets.text import inline
+from lambdalearn.tui.widgets.text import assemble, inline
 
 RATINGS = ((1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy"))
 
@@ -112,12 +113,12 @@ class ChoicePad(AnswerPad):
                 else f"press 1-{count} or click to answer")
         yield Label(hint, classes="pad-hint")
 
-    def _label(self, number: int) -> str:
+    def _label(self, number: int) -> Content:
         text = inline(self.question.choices[number - 1].text)
         if self.multi:
             box = "[b $success]☒[/]" if number in self.picked else "☐"
-            return f"{box} [b]{number}[/]. {text}"
-        return f"[b]{number}[/]. {text}"
+            return assemble(f"{box} [b]{number}[/]. ", text)
+        return assemble(f"[b]{number}[/]. ", text)
 
     def show_verdict(self, response: Any) -> None:
         """Mark the right choices ✓ and the learner's wrong picks ✗ in the list."""
@@ -127,7 +128,7 @@ class ChoicePad(AnswerPad):
         for number in range(1, len(self.question.choices) + 1):
             mark = "[b $success]✓[/]" if number in right else "[b $error]✗[/]" if number in picked else " "
             text = inline(self.question.choices[number - 1].text)
-            choices.replace_option_prompt_at_index(number - 1, f"{mark} [b]{number}[/]. {text}")
+            choices.replace_option_prompt_at_index(number - 1, assemble(f"{mark} [b]{number}[/]. ", text))
 
     def _toggle(self, number: int) -> None:
         self.picked ^= {number}
@@ -293,7 +294,7 @@ class OrderPad(AnswerPad):
         self.query_one(OrderList).highlighted = 0
 
     def _options(self) -> list[Option]:
-        return [Option(f"[b]{k}[/]. {inline(self.question.items[n - 1])}") for k, n in enumerate(self.order, start=1)]
+        return [Option(assemble(f"[b]{k}[/]. ", inline(self.question.items[n - 1]))) for k, n in enumerate(self.order, start=1)]
 
     @on(OrderList.Move)
     def _move(self, event: OrderList.Move) -> None:

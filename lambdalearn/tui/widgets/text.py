@@ -1,27 +1,38 @@
-"""Question and explanation text as Textual markup: escaped, with `code` spans highlighted."""
+"""Authored text for the screen: never parsed as markup, never carrying terminal control codes.
+
+Pack text is data. `inline` turns it into a Textual `Content` (no markup parsing, so a prompt ending
+`(see [/tmp` or holding backslashes shows exactly as written), and `assemble` puts such pieces beside the app's
+own markup. `escape` remains for the app's own strings (paths, messages) that go inside markup templates.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
 
-from textual.markup import escape as _textual_escape
+from textual.content import Content
+
+from lambdalearn.textsafe import printable
 
 _CODE = re.compile(r"`([^`]+)`")
 
 
 def escape(text: str) -> str:
-    """Textual's markup escape, and a final `[` too: Textual leaves it, and then the closing tag that follows
-    it (`[b]items[[/]`) is read as text."""
-    escaped = _textual_escape(text)
-    return escaped[:-1] + "\\[" if escaped.endswith("[") and not escaped.endswith("\\[") else escaped
+    """`text` for use inside a markup template: every `[` is escaped (Textual reads a run of N backslashes
+    before `[` as N-1 backslashes and a literal `[`, so one more backslash keeps any text as it was).
+    A backslash at the very end would escape a tag that follows it: authored text goes through `inline`."""
+    return printable(text).replace("[", "\\[")
 
 
-def inline(text: str) -> str:
-    """Markup for plain authored text: everything escaped, backtick spans shown as code."""
-    parts = _CODE.split(text.strip())
-    return "".join(f"[b $text-accent]{escape(part)}[/]" if odd else escape(part) for odd, part in
-                   ((index % 2 == 1, part) for index, part in enumerate(parts)))
+def inline(text: str) -> Content:
+    """Plain authored text as Content (never parsed as markup), backtick spans shown as code."""
+    parts = _CODE.split(printable(text.strip()))
+    return Content.assemble(*((part, "b $text-accent") if index % 2 else part for index, part in enumerate(parts)))
+
+
+def assemble(*pieces: str | Content) -> Content:
+    """One Content from the app's markup (`str` pieces) and authored text (`Content` pieces, from `inline`)."""
+    return Content.assemble(*(Content.from_markup(piece) if isinstance(piece, str) else piece for piece in pieces))
 
 
 def relative_time(when: datetime, now: datetime) -> str:

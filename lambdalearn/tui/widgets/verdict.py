@@ -1,4 +1,4 @@
-"""The feedback after an answer, as markup: right or wrong, the answer, why each wrong pick is wrong, the
+"""The feedback after an answer, as Content: right or wrong, the answer, why each wrong pick is wrong, the
 explanation, and where to read more. Shared by the quiz and the exam review."""
 
 from __future__ import annotations
@@ -6,7 +6,9 @@ from __future__ import annotations
 from lambdalearn.content.models import Pack
 from lambdalearn.content.questions import Choice, Cloze, Flashcard, Question, Verdict
 from lambdalearn.study.course import section_target
-from lambdalearn.tui.widgets.text import inline
+from textual.content import Content
+
+from lambdalearn.tui.widgets.text import assemble, inline
 
 RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 
@@ -17,25 +19,25 @@ def verdict_markup(
     verdict: Verdict,
     wrong_picks: tuple[tuple[int, Choice], ...] = (),
     rating: int | None = None,
-) -> str:
-    lines = []
+) -> Content:
+    lines: list[Content | str] = []
     if isinstance(question, Flashcard):
-        lines.append(f"[b $accent]Recorded: {RATING_NAMES.get(rating or 0, '')}[/]")
+        lines.append(assemble(f"[b $accent]Recorded: {RATING_NAMES.get(rating or 0, '')}[/]"))
     elif verdict.correct:
-        lines.append("[b $success]✓ Right.[/]")
+        lines.append(assemble("[b $success]✓ Right.[/]"))
     else:
-        lines.append(f"[b $error]✗ Not quite.[/] The answer: [b]{inline(verdict.expected)}[/]")
+        lines.append(assemble("[b $error]✗ Not quite.[/] The answer: ", inline(verdict.expected).stylize("bold")))
     for number, choice in wrong_picks:
         if choice.why:
-            lines.append(f"[b]Why not {number}:[/] {inline(choice.why)}")
+            lines.append(assemble(f"[b]Why not {number}:[/] ", inline(choice.why)))
     if question.explanation:
         lines.append(inline(question.explanation))
     if isinstance(question, Cloze) and not verdict.correct:
-        lines.append(f"In full: {inline(question.filled)}")
+        lines.append(assemble("In full: ", inline(question.filled)))
     label = section_label(pack, question)
     if label:
-        lines.append(f"[dim]Read more (o): {inline(label)}[/]")
-    return "\n".join(lines)
+        lines.append(assemble("[dim]Read more (o): [/]", inline(label).stylize("dim")))
+    return Content("\n").join(lines)
 
 
 def section_label(pack: Pack, question: Question) -> str:
