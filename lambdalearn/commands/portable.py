@@ -46,14 +46,14 @@ def import_command(ctx: click.Context, file: Path) -> None:
     except ImportRefused as exc:
         raise click.ClickException(f"{exc}; nothing was changed") from None
     store = open_store(ctx)
-    copy = automatic_backup(store, "import")
     try:
+        if not import_progress(store, data, dry_run=True).changed_anything:  # then no backup is needed
+            click.echo(f"{file}: nothing new; your progress already holds all of it")
+            return
+        copy = automatic_backup(store, "import")
         report = import_progress(store, data)
     except ImportRefused as exc:
         raise click.ClickException(str(exc)) from None
-    if not report.changed_anything:
-        click.echo(f"{file}: nothing new; your progress already holds all of it")
-        return
     added = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in report.added.items() if n)
     updated = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in report.updated.items() if n)
     click.echo(f"imported {file}" + (f": added {added}" if added else "") + (f"; updated {updated}" if updated else ""))

@@ -124,9 +124,62 @@ def _v2_lab_and_exam_results(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+def _v3_strict_tables(db: sqlite_utils.Database) -> None:
+    """Every table rebuilt STRICT, with the value checks an import once skipped (a text due_ms crashed every
+    quiz, state 99 left a card never scheduled). Rows that break a rule are not lost: they move, as JSON, to
+    `set_aside_rows`, and reviews of a card set aside keep their history without the link."""
+    checks = {
+        "cards": ["due_ms >= 0", "state IN (1, 2, 3)", "reps >= 0", "lapses >= 0",
+                  "leech IN (0, 1)", "active IN (0, 1)"],
+        "lessons": ["xp_awarded >= 0"],
+        "settings": ["json_valid(value)"],
+        "lab_results": ["json_valid(report_json)", "checks_passed >= 0", "checks_total >= 0", "duration_ms >= 0"],
+        "exam_results": ["json_valid(domains_json)", "questions >= 0", "correct >= 0", "score BETWEEN 0 AND 100"],
+    }
+    db.execute("""CREATE TABLE set_aside_rows (
+        id INTEGER PRIMARY KEY,
+        table_name TEXT NOT NULL,
+        row_json TEXT NOT NULL,
+        set_aside_at TEXT NOT NULL
+    ) STRICT""")
+    # Each table is copied aside, dropped and made again under its own name, so references to it (reviews ->
+    # cards) never change. Foreign keys cannot be switched off inside the migration's transaction; deferred,
+    # they are checked at commit, once every card is back (and reviews of cards set aside lost their link).
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    now = utc_text(utc_now())
+    tables = ["cards", "reviews", "xp_events", "totals", "lessons", "notes", "settings", "lab_results",
+              "exam_results", "schema_version"]
+    kinds = {"INTEGER": "('integer')", "REAL": "('integer', 'real')", "TEXT": "('text')"}
+    for table in tables:
+        create_sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone()[0]
+        index_sql = [row[0] for row in db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [table])]
+        columns = db.execute(f"PRAGMA table_info({table})").fetchall()  # (cid, name, type, notnull, default, pk)
+        rules = checks.get(table, [])
+        db.execute(f"CREATE TEMP TABLE {table}__old AS SELECT * FROM {table}")
+        db.execute(f"DROP TABLE {table}")
+        head, _, _ = create_sql.rstrip().rpartition(")")
+        db.execute(head + "".join(f",\n            CHECK ({rule})" for rule in rules) + "\n        ) STRICT")
+        fits = " AND ".join(
+            [f"({name} IS NULL OR typeof({name}) IN {kinds[kind.upper()]})" for _, name, kind, *_ in columns]
+            + [f"({rule})" for rule in rules]
+        )
+        names = ", ".join(column[1] for column in columns)
+        as_json = ", ".join(f"'{column[1]}', {column[1]}" for column in columns)
+        db.execute(f"INSERT INTO set_aside_rows (table_name, row_json, set_aside_at) SELECT ?, json_object({as_json}), ?"
+                   f" FROM {table}__old WHERE ({fits}) IS NOT 1", [table, now])
+        db.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {table}__old WHERE ({fits}) IS 1")
+        db.execute(f"DROP TABLE {table}__old")
+        for sql in index_sql:
+            db.execute(sql)
+    db.execute("UPDATE reviews SET card_id = NULL WHERE card_id IS NOT NULL AND card_id NOT IN (SELECT id FROM cards)")
+    db.execute("UPDATE totals SET value = (SELECT COALESCE(SUM(amount), 0) FROM xp_events) WHERE name = 'xp'")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
     _v2_lab_and_exam_results,
+    _v3_strict_tables,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -3,7 +3,8 @@
 Importing the same file twice changes nothing: every row is matched on its natural key (a card by pack and
 item, a review by everything it records, ...). Where both sides hold a row, the merge keeps the most
 informed one (the card reviewed last, the note written last, the earliest completion). A file that is
-malformed or from a newer lambdalearn is refused before anything is written.
+malformed, holds a value of the wrong type or out of range (see `export_fields`), or comes from a newer
+lambdalearn is refused before anything is written, with its first problems listed.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from typing import Any
 
 from lambdalearn.progress import migrations
 from lambdalearn.progress.clock import utc_now, utc_text
-from lambdalearn.progress.store import ProgressStore
+from lambdalearn.progress.export_fields import row_problems
+from lambdalearn.progress.store import ProgressStore, StoreError
 
 FORMAT = "lambdalearn-progress"
 EXPORT_VERSION = 1
+PROBLEMS_LISTED = 10  # a refused file lists this many of its problems, then how many more there are
 
 # table -> (exported columns, natural key columns); `id` columns are local and never exported.
 TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -93,13 +96,14 @@ def read_export(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ImportRefused(f"{path}: not a lambdalearn progress export (no \"format\": \"{FORMAT}\")")
     version = data.get("version")
-    if not isinstance(version, int) or version < 1:
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ImportRefused(f"{path}: 'version' must be a positive integer, got {version!r}")
     if version > EXPORT_VERSION:
         raise ImportRefused(
             f"{path}: written by a newer lambdalearn (export version {version}; this one reads up to "
             f"{EXPORT_VERSION}). Upgrade lambdalearn to import it."
         )
+    problems: list[str] = []
     for table, (columns, _key) in TABLES.items():
         rows = data.get(table, [])
         if not isinstance(rows, list):
@@ -108,16 +112,30 @@ def read_export(path: Path) -> dict[str, Any]:
             if not isinstance(row, dict) or set(row) != set(columns):
                 missing = sorted(set(columns) - set(row)) if isinstance(row, dict) else columns
                 extra = sorted(set(row) - set(columns)) if isinstance(row, dict) else []
-                raise ImportRefused(
-                    f"{path}: {table}[{index}]: expected the fields {', '.join(columns)}"
+                problems.append(
+                    f"{table}[{index}]: expected the fields {', '.join(columns)}"
                     + (f"; missing {', '.join(missing)}" if missing else "")
                     + (f"; unknown {', '.join(extra)}" if extra else "")
                 )
+                continue
+            problems.extend(f"{table}[{index}].{problem}" for problem in row_problems(table, row))
+    if problems:
+        more = len(problems) - PROBLEMS_LISTED
+        raise ImportRefused(f"{path}: {len(problems)} problem(s): " + "; ".join(problems[:PROBLEMS_LISTED])
+                            + (f"; and {more} more" if more > 0 else ""))
     return data
 
 
-def import_progress(store: ProgressStore, data: dict[str, Any]) -> ImportReport:
-    """Merge `data` (from `read_export`) into the store in one transaction; repeatable without effect."""
+class _DryRun(Exception):
+    """Rolls back a trial import (internal)."""
+
+
+def import_progress(store: ProgressStore, data: dict[str, Any], dry_run: bool = False) -> ImportReport:
+    """Merge `data` (from `read_export`) into the store in one transaction; repeatable without effect.
+
+    With `dry_run` the merge is rolled back: the report says what an import would change (the command takes
+    a backup only then).
+    """
     added = dict.fromkeys(TABLES, 0)
     updated = dict.fromkeys(TABLES, 0)
     try:
@@ -131,8 +149,12 @@ def import_progress(store: ProgressStore, data: dict[str, Any]) -> ImportReport:
                         updated[table] += 1
             # The running total follows the ledger, which now holds every award from both sides.
             db.execute("UPDATE totals SET value = (SELECT COALESCE(SUM(amount), 0) FROM xp_events) WHERE name = 'xp'")
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
     except Exception as exc:  # a constraint or type error in the file: roll back, report, change nothing
-        if isinstance(exc, ImportRefused):
+        if isinstance(exc, (ImportRefused, StoreError)):
             raise
         raise ImportRefused(f"the file has a value the database rejects ({exc}); nothing was changed") from None
     return ImportReport(added, updated)

@@ -131,6 +131,7 @@ class ProgressStore:
         with self.transaction():  # BEGIN IMMEDIATE: another process cannot migrate at the same moment
             current = migrations.schema_version(self.db)
             _refuse_newer(self.path, current)
+            set_aside_before = _set_aside_count(self.db)
             try:
                 migrations.apply_pending(self.db, current)
             except sqlite3.Error as error:
@@ -138,6 +139,12 @@ class ProgressStore:
                     f"Could not upgrade your progress database {self.path} from version {current} to "
                     f"{migrations.LATEST_VERSION}: {error}. Nothing was changed.{note}"
                 ) from error
+            set_aside = _set_aside_count(self.db) - set_aside_before
+        if set_aside:
+            self.notices.append(
+                f"{set_aside} row(s) of your progress database held values out of range; they are kept, as JSON, "
+                f"in its table set_aside_rows.{note}"
+            )
 
 
 def _existing_version(path: Path) -> int:
@@ -259,6 +266,13 @@ def _connect(path: Path) -> sqlite_utils.Database:
     except sqlite3.Error as error:
         raise StoreError(f"Cannot open your progress database {path}: {error}.") from error
     return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+def _set_aside_count(db: sqlite_utils.Database) -> int:
+    """Rows the migrations moved aside for breaking a rule (0 before migration 3 made the table)."""
+    if not db["set_aside_rows"].exists():
+        return 0
+    return db.execute("SELECT COUNT(*) FROM set_aside_rows").fetchone()[0]
 
 
 def _holds_data(db: sqlite_utils.Database) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 from pathlib import Path
@@ -272,3 +273,31 @@ def test_closing_twice_is_harmless(data_dir):
     store = ProgressStore.open(data_dir)
     store.close()
     store.close()
+
+
+def test_migration_3_makes_every_table_strict_and_sets_aside_rows_that_break_a_rule(data_dir):
+    """A text due_ms crashed every quiz and state 99 hid a card for ever: version 3 keeps them out for good."""
+    write_v1_database(data_dir / "progress.db")
+    conn = sqlite3.connect(data_dir / "progress.db")
+    conn.executescript("""
+        INSERT INTO cards (id, pack_id, item_id, question_type, card_json, due_ms, state, created_at)
+            VALUES (1, 'mini', 'good', 'single', '{}', 1000, 2, 't'),
+                   (2, 'mini', 'text-due', 'single', '{}', 'soon', 2, 't'),
+                   (3, 'mini', 'state-99', 'single', '{}', 1000, 99, 't');
+        INSERT INTO reviews (card_id, pack_id, item_id, kind, rating, correct, duration_ms, reviewed_at)
+            VALUES (1, 'mini', 'good', 'new', 3, 1, 10, 't'), (3, 'mini', 'state-99', 'new', 3, 1, 10, 't');
+    """)
+    conn.commit()
+    conn.close()
+    with ProgressStore.open(data_dir) as store:
+        [notice] = [n for n in store.notices if "set_aside_rows" in n]
+        assert notice.startswith("2 row(s) of your progress database held values out of range")
+        assert [r[0] for r in store.db.execute("SELECT item_id FROM cards")] == ["good"]
+        aside = [json.loads(r[0]) for r in store.db.execute("SELECT row_json FROM set_aside_rows ORDER BY id")]
+        assert [(r["item_id"], r["due_ms"], r["state"]) for r in aside] == [("text-due", "soon", 2), ("state-99", 1000, 99)]
+        assert store.db.execute("SELECT item_id, card_id FROM reviews ORDER BY id").fetchall() == [("good", 1), ("state-99", None)]
+        strict = store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE '%STRICT'").fetchall()
+        assert strict == []
+        assert total_xp(store) == 40
+        with pytest.raises(sqlite3.IntegrityError):
+            store.db.execute("UPDATE cards SET due_ms = 'later' WHERE item_id = 'good'")
