@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from textual.widgets import OptionList, Static
+from textual.widgets import Button, OptionList, Static
 
 from lambdalearn.tui.app import QuizRequest
 from lambdalearn.tui.screens.quiz import QuizScreen
 
 from .conftest import loaded
+from .test_quiz import answer
 
 PROMPT = "Which argument carries the input? (see [/tmp"
 CHOICE = "C:\\\\dir\\\\ [b]event[/b]"
@@ -32,3 +33,22 @@ async def test_a_prompt_ending_in_an_open_bracket_and_backslashes_show_as_writte
         assert screen.state == "verdict"
         verdict = str(screen.query_one("#verdict", Static).render())
         assert "The answer: 2. C:\\\\dir\\\\ [b]event[/b]" in verdict
+
+
+async def test_enter_after_the_summary_does_nothing_instead_of_crashing(make_app):
+    """Answer the last question, Enter for the summary, Enter again: the hidden "Read more" button kept the
+    focus and opened the section of a question past the end (IndexError)."""
+    app = make_app(start_quiz=QuizRequest(deck="handlers-quiz", limit=1, cram=True))
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        await pilot.pause()
+        screen = app.screen
+        await answer(pilot, right=True)
+        assert screen.state == "verdict"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.state == "summary"
+        assert not isinstance(app.focused, Button)
+        await pilot.press("enter", "enter", "space")
+        await pilot.pause()
+        assert app.screen is screen and screen.state == "summary"

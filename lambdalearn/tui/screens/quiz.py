@@ -91,6 +91,7 @@ class QuizScreen(Screen):
         self.query_one("#pad-holder").remove_children()
         self.query_one("#verdict").add_class("hidden")
         self.query_one("#verdict-actions").add_class("hidden")
+        self.query_one("#quiz-body").focus()  # not the buttons just hidden
         self.query_one("#quiz-meta", Label).update("")
 
     @property
@@ -149,6 +150,8 @@ class QuizScreen(Screen):
         self.refresh_bindings()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
+        if self.state != "verdict":  # a hidden button that kept the focus must not act after the last answer
+            return
         if event.button.id == "next":
             self.action_next()
         elif event.button.id == "read-more":
