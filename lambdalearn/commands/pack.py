@@ -99,20 +99,34 @@ class _Row:
     pack: Pack
     source: str
     enabled: bool
+    shadowed: tuple[str, ...] = ()  # sources of later packs with the same id, which the app does not use
 
 
 def _rows(ctx: click.Context) -> list[_Row]:
+    """One row per pack id, in the order the app takes them (the first pack with an id wins)."""
     registry = PackRegistry(data_dir_of(ctx))
     rows = [_Row(load_pack(bundled_pack_root()), "bundled", True)]
     try:
         rows += [_Row(load_pack(p.path), p.source, p.enabled) for p in registry.installed() if p.path.is_dir()]
+        offered = registry.entry_point_packs()
     except RegistryError as exc:
         raise click.ClickException(str(exc)) from None
-    rows += [
-        _Row(load_pack(p.path), f"entry point {p.name} ({p.distribution})", p.enabled)
-        for p in registry.entry_point_packs() if p.path is not None
-    ]
-    return rows
+    rows += [_Row(load_pack(p.path), f"entry point {p.name} ({p.distribution})", p.enabled)
+             for p in offered if p.path is not None]
+    first: dict[str, _Row] = {}
+    for row in rows:
+        if row.pack.id in first:
+            kept = first[row.pack.id]
+            first[row.pack.id] = _Row(kept.pack, kept.source, kept.enabled, (*kept.shadowed, row.source))
+        else:
+            first[row.pack.id] = row
+    return list(first.values())
+
+
+def _broken_entry_points(ctx: click.Context) -> list[str]:
+    """One line per entry point whose distribution could not give a pack folder."""
+    return [f"{p.name}: entry point of {p.distribution} is broken ({p.error})"
+            for p in PackRegistry(data_dir_of(ctx)).entry_point_packs() if p.error]
 
 
 def _summary(row: _Row) -> dict:
@@ -120,6 +134,7 @@ def _summary(row: _Row) -> dict:
     return {
         "id": pack.id, "title": pack.manifest.title, "version": pack.manifest.version, "source": row.source,
         "lessons": len(pack.lessons), "questions": len(pack.questions()), "labs": len(pack.labs), "enabled": row.enabled,
+        "shadowed": list(row.shadowed),
     }
 
 
@@ -129,6 +144,8 @@ def _summary(row: _Row) -> dict:
 def list_packs(ctx: click.Context, as_json: bool) -> None:
     """List the bundled, installed and distribution-offered packs."""
     rows = [_summary(row) for row in _rows(ctx)]
+    for problem in _broken_entry_points(ctx):
+        secho(f"note: {problem}", err=True, fg="yellow")
     if as_json:
         echo(json.dumps(rows, indent=2))
         return
@@ -138,6 +155,8 @@ def list_packs(ctx: click.Context, as_json: bool) -> None:
             f"{row['id']:<24} {row['version']:<9} {row['lessons']:>3} lessons {row['questions']:>4} questions "
             f"{row['labs']:>3} labs  {row['title']}{state}\n{'':<24} from {row['source']}"
         )
+        for source in row["shadowed"]:
+            echo(f"{'':<24} also from {source}: not used, the pack above has the same id")
 
 
 @pack.command()

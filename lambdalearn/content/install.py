@@ -21,7 +21,7 @@ from lambdalearn.content.loader import load_pack
 from lambdalearn.content.manifest import MANIFEST_FILE
 from lambdalearn.content.models import Pack
 from lambdalearn.content.problems import Problem
-from lambdalearn.content.registry import PackRegistry, resolve_entry_point
+from lambdalearn.content.registry import PackRegistry, describe_entry_point_failure, resolve_entry_point
 
 _IGNORED = shutil.ignore_patterns(".git", "__pycache__", "*.pyc", ".DS_Store")
 
@@ -108,7 +108,12 @@ def _stage(registry: PackRegistry, source: str, staging: Path) -> Path:
         raise InstallError(f"{source}: not a pack folder, a .zip or a .tar.gz archive")
     offered = {ep.name: ep for ep in _entry_points()}
     if source in offered:
-        return _copy_folder(resolve_entry_point(offered[source]), staging / "pack")
+        try:
+            root = resolve_entry_point(offered[source])
+        except (Exception, SystemExit) as exc:  # third-party code: any failure is the entry point's
+            raise InstallError(f"{source}: the entry point is broken ({describe_entry_point_failure(exc)}); "
+                               "nothing was installed") from None
+        return _copy_folder(root, staging / "pack")
     raise InstallError(
         f"{source}: no such folder or archive, and no installed Python distribution offers a pack by that name"
         + (f" (offered: {', '.join(sorted(offered))})" if offered else "")

@@ -146,8 +146,8 @@ class PackRegistry:
             dist = ep.dist.name if ep.dist else "?"
             try:
                 path, error = resolve_entry_point(ep), None
-            except Exception as exc:  # a broken third-party package must not break the app
-                path, error = None, f"{type(exc).__name__}: {exc}"
+            except (Exception, SystemExit) as exc:  # a broken third-party package must not break the app
+                path, error = None, describe_entry_point_failure(exc)
             found.append(EntryPointPack(ep.name, dist, path, error, ep.name not in disabled))
         return found
 
@@ -188,6 +188,13 @@ def _plain_name(name: object) -> bool:
     """A single path component that stays inside its parent: no separators, no `..`, nothing hidden."""
     return (isinstance(name, str) and 0 < len(name) <= 255 and name not in (".", "..")
             and not name.startswith(".") and not any(char in name for char in "/\\\x00"))
+
+
+def describe_entry_point_failure(error: BaseException) -> str:
+    """What went wrong in a distribution's entry point, in one line (it may even have called sys.exit)."""
+    if isinstance(error, SystemExit):
+        return f"it called sys.exit({error.code!r}) while loading"
+    return " ".join(f"{type(error).__name__}: {error}".split())
 
 
 def resolve_entry_point(ep: metadata.EntryPoint) -> Path:

@@ -13,6 +13,7 @@ is refused too. Scalars with an explicit tag that does not fit (`!!int abc`) bec
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -157,6 +158,8 @@ class _Walk:
                 continue
             key_line = key_node.start_mark.line + 1 + self.offset
             key = "<<" if key_node.tag == _MERGE_TAG else self._scalar(key_node, path, key_line)
+            if not isinstance(key, Hashable):  # `? !!set`: construct_document refuses it at its line
+                continue
             if key in seen and key != "<<":
                 self.problems.append(Problem(self.file, key_line, format_field((*path, key)),
                                              f"duplicate key (first at line {seen[key]})"))
