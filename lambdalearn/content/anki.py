@@ -17,7 +17,8 @@ from markdown_it import MarkdownIt
 from lambdalearn.content.models import Pack
 from lambdalearn.content.questions import CLOZE_BLANK, Cloze, Flashcard, MultiChoice, Ordering, Question, SingleChoice, TrueFalse
 
-_md = MarkdownIt("commonmark").enable("table")
+# Raw HTML in pack text is shown as text, never copied into a card (a <script> would run in Anki's viewer).
+_md = MarkdownIt("commonmark", {"html": False}).enable("table")
 _CSS = ".card { font-family: sans-serif; font-size: 18px; text-align: left; } .why { color: #666; } code { background: #eee; }"
 
 
@@ -72,10 +73,16 @@ def _tags(question: Question) -> list[str]:
 
 
 def _cloze_text(question: Cloze) -> str:
+    """The text with Anki's `{{cN::answer}}` blanks; the rest escaped. Colons in an answer are written as
+    `&#58;`: Anki reads `::` as the start of a hint, so `{{::1}}` became an empty answer."""
     counter = iter(range(1, len(question.blanks) + 1))
     answers = iter(question.blanks)
-    text = CLOZE_BLANK.sub(lambda _m: f"{{{{c{next(counter)}::{html.escape(next(answers)[0])}}}}}", question.text)
-    return text
+    parts = CLOZE_BLANK.split(question.text)  # text, blank, text, blank, ..., text
+    return "".join(
+        f"{{{{c{next(counter)}::{html.escape(next(answers)[0]).replace(':', '&#58;')}}}}}" if index % 2
+        else html.escape(part)
+        for index, part in enumerate(parts)
+    )
 
 
 def _front(question: Question) -> str:
