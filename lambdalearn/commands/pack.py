@@ -69,12 +69,16 @@ def new(directory: Path, pack_id: str | None, title: str | None) -> None:
 
 @pack.command()
 @click.argument("source")
+@click.option("--yes", is_flag=True, help="Install a pack with labs without asking (for scripts).")
 @click.pass_context
-def install(ctx: click.Context, source: str) -> None:
-    """Install a pack from a folder, a .zip/.tar.gz archive, or a Python distribution's entry point name."""
+def install(ctx: click.Context, source: str, yes: bool) -> None:
+    """Install a pack from a folder, a .zip/.tar.gz archive, or a Python distribution's entry point name.
+
+    A pack with labs asks first: running its labs runs the pack's Python with your rights.
+    """
     registry = PackRegistry(data_dir_of(ctx))
     try:
-        result = install_pack(registry, source)
+        result = install_pack(registry, source, confirm=None if yes else _confirm_labs)
     except InstallError as exc:
         for problem in exc.problems:
             echo(str(problem), err=True)
@@ -92,6 +96,19 @@ def install(ctx: click.Context, source: str) -> None:
         echo(f"  {plural(len(result.changed), 'question')} changed and are flagged for you: {', '.join(result.changed)}")
     if result.removed:
         echo(f"  {plural(len(result.removed), 'question')} left the pack (history kept, no longer scheduled)")
+
+
+def _confirm_labs(pack: Pack) -> bool:
+    """Ask before installing a pack whose labs would run its Python (a pack without labs needs no question)."""
+    if not pack.labs:
+        return True
+    secho(f"{pack.id} has {plural(len(pack.labs), 'lab')}. Running a lab runs the pack's own Python (its checks "
+          "and starter code) with your rights on this computer: install only packs from authors you trust.",
+          fg="yellow")
+    try:
+        return click.confirm("Install it?", default=False)
+    except click.Abort:  # no answer (no terminal, end of input): not a yes
+        return False
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -43,8 +44,12 @@ class InstallResult:
     removed: tuple[str, ...]  # question ids the new version no longer has (their progress is kept)
 
 
-def install_pack(registry: PackRegistry, source: str | Path) -> InstallResult:
-    """Install `source` (a pack folder, a .zip/.tar.gz, or the name of a `lambdalearn.packs` entry point)."""
+def install_pack(registry: PackRegistry, source: str | Path, confirm: Callable[[Pack], bool] | None = None) -> InstallResult:
+    """Install `source` (a pack folder, a .zip/.tar.gz, or the name of a `lambdalearn.packs` entry point).
+
+    `confirm` is asked once the pack is validated, before anything is placed (the command asks the learner
+    about a pack with labs, whose Python runs with the learner's rights); False installs nothing.
+    """
     registry.root.mkdir(parents=True, exist_ok=True)
     registry.clean_staging()
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=registry.root))
@@ -56,6 +61,8 @@ def install_pack(registry: PackRegistry, source: str | Path) -> InstallResult:
             raise InstallError(f"{source}: the pack has {len(pack.problems)} problem(s); nothing was installed", pack.problems)
         if pack.id == load_pack_id(bundled_pack_root()):
             raise InstallError(f"'{pack.id}' is the id of the bundled course; give your pack its own id")
+        if confirm is not None and not confirm(pack):
+            raise InstallError(f"{source}: not confirmed; nothing was installed (pass --yes to install it)")
         previous = registry.get(pack.id)
         changed, removed = _differences(load_pack(previous.path), pack) if previous and previous.path.is_dir() else ((), ())
         placed = _free_folder(registry.root / pack.id, pack.manifest.version)

@@ -72,6 +72,14 @@ class LocalAws:
             stderr=subprocess.DEVNULL,
         )
 
+    @classmethod
+    def attach(cls, resources: Resources, endpoint_url: str) -> LocalAws:
+        """A client of a server started elsewhere (a checks.py child reads the lab's server this way)."""
+        view = cls.__new__(cls)
+        view.resources, view.endpoint_url = resources, require_loopback(endpoint_url)
+        view._session, view._clients, view._process = None, {}, None
+        return view
+
     def wait_ready(self) -> str:
         """Block until the server listens; return its endpoint URL.
 

@@ -12,7 +12,6 @@ process, fork server or moto server behind.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import random
 import shutil
@@ -20,11 +19,10 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from lambdalearn.content.labs import Check, LabSpec, config_problem
-from lambdalearn.labs.check_thread import CheckTimedOut, call_with_deadline
+from lambdalearn.labs.checks_process import ChecksFailed, run_checks_function
 from lambdalearn.labs.context import LabContext, close_runtimes
 from lambdalearn.labs.expectations import evaluate
 from lambdalearn.labs.local_aws import LocalAws, require_loopback
@@ -85,10 +83,9 @@ class LabRunner:
                 endpoint = require_loopback(aws.endpoint_url if aws else NO_AWS_ENDPOINT)
             except Exception as exc:  # this machine cannot run the lab: say so in one line
                 return self._unrunnable(f"could not start the local Lambda{' and AWS' if aws else ''}: {exc}", started)
-            module = _load_checks_module(self.spec)
             results = []
             for check in self.spec.checks:
-                result = await self._run_check(check, staging, overrides, aws, endpoint, module, launcher, shared)
+                result = await self._run_check(check, staging, overrides, aws, endpoint, launcher, shared)
                 results.append(result)
                 if self.on_check is not None:
                     self.on_check(result)
@@ -115,7 +112,6 @@ class LabRunner:
         overrides: dict[str, Any],
         aws: LocalAws | None,
         endpoint: str,
-        module: ModuleType | Exception | None,
         launcher: Any,
         shared: dict[str, Any] | None,
     ) -> CheckResult:
@@ -127,7 +123,7 @@ class LabRunner:
             if aws is not None:
                 await asyncio.to_thread(aws.reset)
             if check.python is not None:
-                await self._python_check(check.python, module, context)
+                await self._python_check(check.python, context, endpoint)
             else:
                 await self._declarative_check(check, context, values)
         except AssertionError as failure:
@@ -166,19 +162,14 @@ class LabRunner:
             return context.generate(options.pop("event"), **options)
         return substitute(invoke.event_json, values) if invoke.event_json is not None else {}
 
-    async def _python_check(self, name: str, module: ModuleType | Exception | None, context: LabContext) -> None:
-        if isinstance(module, Exception) or module is None:
-            raise CheckCannotRun(f"checks.py could not be loaded: {module}")
-        function = getattr(module, name, None)
-        if not callable(function):
-            raise CheckCannotRun(f"checks.py has no function {name}")
+    async def _python_check(self, name: str, context: LabContext, endpoint: str) -> None:
+        """The pack's Python runs in a child process with a scrubbed environment (see `checks_process`)."""
+        if not self.spec.checks_module.is_file():
+            raise CheckCannotRun(f"checks.py has no function {name} (the lab has no checks.py)")
         try:
-            await call_with_deadline(function, context, self.checks_timeout_s)
-        except CheckTimedOut:
-            raise CheckCannotRun(
-                f"checks.py {name} did not finish within {self.checks_timeout_s:g} s and was stopped: it runs inside "
-                "lambdalearn, so the lab's check itself hangs (your function's invocations time out on their own)"
-            ) from None
+            await run_checks_function(name, context, endpoint, self.checks_timeout_s)
+        except ChecksFailed as problem:
+            raise CheckCannotRun(str(problem)) from None
 
 
 class CheckCannotRun(Exception):
@@ -199,21 +190,6 @@ def _setup_action(aws: LocalAws | None, action: str, arguments: dict[str, Any]) 
         aws.sqs_send(arguments["queue"], arguments["body"])
     else:
         aws.put_item(arguments["table"], arguments["item"])
-
-
-def _load_checks_module(spec: LabSpec) -> ModuleType | Exception | None:
-    """The lab's checks.py as a module; the exception when importing it failed; None without the file."""
-    path = spec.checks_module
-    if not path.is_file():
-        return None
-    module_spec = importlib.util.spec_from_file_location(f"lambdalearn_lab_checks_{spec.id.replace('-', '_')}", path)
-    assert module_spec is not None and module_spec.loader is not None
-    module = importlib.util.module_from_spec(module_spec)
-    try:
-        module_spec.loader.exec_module(module)
-    except Exception as exc:  # the author's file: report it as the reason python checks cannot run
-        return exc
-    return module
 
 
 def _last_lines(context: LabContext) -> tuple[str, ...]:
