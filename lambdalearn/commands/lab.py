@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from lambdalearn.commands.common import data_dir_of, open_store
+from lambdalearn.commands.common import data_dir_of, echo, open_store, secho
 from lambdalearn.content.labs import read_hints, read_instructions
 from lambdalearn.labs.finder import FoundLab, LabNotFound, all_labs, find_lab, pack_roots
 from lambdalearn.labs.report import PASS, CheckResult, LabReport
@@ -63,10 +63,10 @@ def list_labs(ctx: click.Context, as_json: bool) -> None:
         rows.append({"id": spec.id, "pack": found.pack_id, "title": spec.title, "lesson": spec.lesson,
                      "difficulty": spec.difficulty, "xp": spec.xp, "minutes": spec.minutes, "status": progress.status})
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
+        echo(json.dumps(rows, indent=2))
         return
     for row in rows:
-        click.echo(f"{row['id']:<26} {row['status']:<10} {row['difficulty']:<13} {row['xp']:>4} XP  "
+        echo(f"{row['id']:<26} {row['status']:<10} {row['difficulty']:<13} {row['xp']:>4} XP  "
                    f"{row['title']}  (lesson: {row['lesson']})")
 
 
@@ -87,16 +87,16 @@ def start(ctx: click.Context, lab_id: str, directory: Path | None) -> None:
         copy_events(spec, workspace)  # a workspace started before events were copied gets them now
     remember_workspace(open_store(ctx), found.pack_id, spec.id, workspace)
     if created:
-        click.echo(f"workspace: {workspace}")
+        echo(f"workspace: {workspace}")
     else:
-        click.echo(f"workspace: {workspace} (already started; `lambdalearn lab reset {spec.id}` starts over)")
-    click.echo(f"lab folder: {spec.folder.resolve()}")
+        echo(f"workspace: {workspace} (already started; `lambdalearn lab reset {spec.id}` starts over)")
+    echo(f"lab folder: {spec.folder.resolve()}")
     events = sorted(path.name for path in (workspace / "events").glob("*.json"))
     if events:
-        click.echo(f"sample events: events/{', events/'.join(events)} in the workspace (yours to change; the checks "
+        echo(f"sample events: events/{', events/'.join(events)} in the workspace (yours to change; the checks "
                    "use the lab's own)")
-    click.echo(f"edit: {', '.join(spec.editable)}    then: lambdalearn lab check {spec.id}\n")
-    click.echo(read_instructions(spec))
+    echo(f"edit: {', '.join(spec.editable)}    then: lambdalearn lab check {spec.id}\n")
+    echo(read_instructions(spec))
 
 
 @lab.command()
@@ -113,7 +113,7 @@ def check(ctx: click.Context, lab_id: str, directory: Path | None, as_json: bool
     report = run_checks(found.spec, workspace, pack_id=found.pack_id, on_check=None if as_json else _print_check)
     awarded = record_lab_result(open_store(ctx), found.pack_id, found.spec.id, report.to_dict(), found.spec.xp)
     if as_json:
-        click.echo(json.dumps(report.to_dict()))
+        echo(json.dumps(report.to_dict()))
     else:
         _print_summary(report, awarded)
     ctx.exit(0 if report.passed else 1)
@@ -134,19 +134,19 @@ def watch(ctx: click.Context, lab_id: str, directory: Path | None, runs: int | N
 
     def before_run() -> None:
         click.clear()
-        click.echo(f"watching {workspace} (Ctrl-C to stop); checking {found.spec.id}...")
+        echo(f"watching {workspace} (Ctrl-C to stop); checking {found.spec.id}...")
 
     def on_report(report: LabReport) -> None:
         for result in report.checks if report.error is None else ():
             _print_check(result)
         awarded = record_lab_result(store, found.pack_id, found.spec.id, report.to_dict(), found.spec.xp)
         _print_summary(report, awarded)
-        click.echo("\nwaiting for you to save a file...")
+        echo("\nwaiting for you to save a file...")
 
     try:
         watch_lab(found.spec, workspace, on_report, before_run=before_run, max_runs=runs)
     except KeyboardInterrupt:
-        click.echo("\nstopped watching")
+        echo("\nstopped watching")
 
 
 @lab.command()
@@ -157,11 +157,11 @@ def hint(ctx: click.Context, lab_id: str) -> None:
     found = _find(ctx, lab_id)
     hints = read_hints(found.spec)
     if not hints:
-        click.echo("this lab has no hints; read its README again, or run `lambdalearn lab check` for details")
+        echo("this lab has no hints; read its README again, or run `lambdalearn lab check` for details")
         return
     shown = take_hint(open_store(ctx), found.pack_id, found.spec.id, len(hints))
     more = "" if shown < len(hints) else " (the last one)"
-    click.echo(f"Hint {shown} of {len(hints)}{more}:\n{hints[shown - 1]}")
+    echo(f"Hint {shown} of {len(hints)}{more}:\n{hints[shown - 1]}")
 
 
 @lab.command()
@@ -174,13 +174,13 @@ def reset(ctx: click.Context, lab_id: str, directory: Path | None, yes: bool) ->
     found = _find(ctx, lab_id)
     workspace = _workspace(ctx, found, directory, must_exist=False)
     if not yes and not click.confirm(f"Replace {workspace} with a fresh copy of the starter (yours is kept as a backup)?"):
-        click.echo("nothing changed")
+        echo("nothing changed")
         return
     backup = reset_workspace(found.spec, workspace)
     remember_workspace(open_store(ctx), found.pack_id, found.spec.id, workspace)
     if backup is not None:
-        click.echo(f"your previous workspace is kept at {backup}")
-    click.echo(f"fresh workspace: {workspace}")
+        echo(f"your previous workspace is kept at {backup}")
+    echo(f"fresh workspace: {workspace}")
 
 
 @lab.command()
@@ -190,35 +190,35 @@ def solution(ctx: click.Context, lab_id: str) -> None:
     """Show the reference solution (after a first attempt with `lab check`)."""
     found = _find(ctx, lab_id)
     if lab_progress(open_store(ctx), found.pack_id, found.spec.id).attempts == 0:
-        click.echo(f"make a first attempt before you look: `lambdalearn lab check {found.spec.id}`", err=True)
+        echo(f"make a first attempt before you look: `lambdalearn lab check {found.spec.id}`", err=True)
         ctx.exit(1)
     for name in found.spec.editable:
         path = found.spec.solution / name
-        click.echo(f"--- {name} ---")
-        click.echo(path.read_text(encoding="utf-8").rstrip())
-        click.echo("")
+        echo(f"--- {name} ---")
+        echo(path.read_text(encoding="utf-8").rstrip())
+        echo("")
 
 
 def _print_check(result: CheckResult) -> None:
     colour = "green" if result.passed else ("red" if result.status == "fail" else "yellow")
-    click.secho(f"{_MARKS[result.status]:<5} {result.name}", fg=colour)
+    secho(f"{_MARKS[result.status]:<5} {result.name}", fg=colour)
     if result.passed:
         return
     for line in result.message.splitlines():
-        click.echo(f"      {line}")
+        echo(f"      {line}")
     if result.output:
-        click.echo("      function output (last lines):")
+        echo("      function output (last lines):")
         for line in result.output:
-            click.echo(f"      | {line}")
+            echo(f"      | {line}")
 
 
 def _print_summary(report: LabReport, awarded: int) -> None:
     if report.error is not None:
-        click.secho(f"cannot run the checks: {report.error}", fg="yellow")
+        secho(f"cannot run the checks: {report.error}", fg="yellow")
     total = len(report.checks)
     if report.passed:
-        click.secho(f"\nall {total} checks passed in {report.duration_ms / 1000:.1f} s", fg="green", bold=True)
+        secho(f"\nall {total} checks passed in {report.duration_ms / 1000:.1f} s", fg="green", bold=True)
     else:
-        click.echo(f"\n{report.checks_passed} of {total} checks passed in {report.duration_ms / 1000:.1f} s")
+        echo(f"\n{report.checks_passed} of {total} checks passed in {report.duration_ms / 1000:.1f} s")
     if awarded:
-        click.secho(f"+{awarded} XP: lab completed", fg="green")
+        secho(f"+{awarded} XP: lab completed", fg="green")

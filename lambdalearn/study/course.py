@@ -17,6 +17,7 @@ from lambdalearn.progress.lessons import completed_lessons, opened_lessons
 from lambdalearn.progress.queue import next_items
 from lambdalearn.progress.store import ProgressStore
 from lambdalearn.study.catalog import Entry
+from lambdalearn.textsafe import printable
 
 DONE, IN_PROGRESS, NOT_STARTED = "done", "in progress", "not started"
 
@@ -118,7 +119,7 @@ def pages(lesson: Lesson) -> list[Page]:
         else:
             title, anchor = cuts[number - 1].text, cuts[number - 1].anchor
         inside = tuple(h for h in lesson.headings if start <= h.line < end)
-        result.append(Page(title, anchor, text, inside))
+        result.append(Page(title, anchor, printable(text), inside))  # pack text: no terminal control codes
     return result
 
 

@@ -17,6 +17,7 @@ from lambdalearn.labs.finder import FoundLab, course_order
 from lambdalearn.labs.workspace import default_workspace, start_workspace
 from lambdalearn.progress.labs import COMPLETED, NEW, lab_progress, remember_workspace
 from lambdalearn.progress.store import ProgressStore
+from lambdalearn.textsafe import printable
 
 # The three states the course map shows: a lab never opened, opened or tried, passed once.
 LAB_NEW, LAB_STARTED, LAB_PASSED = "new", "started", "passed"
@@ -68,7 +69,7 @@ def instruction_pages(found: FoundLab) -> list[InstructionPage]:
     """The README without its hint sections, cut before each `##` heading (not inside code fences)."""
     pages: list[InstructionPage] = []
     title, lines, fenced = "Introduction", [], False
-    for line in read_instructions(found.spec).splitlines():
+    for line in printable(read_instructions(found.spec)).splitlines():  # pack text: no terminal control codes
         if _FENCE.match(line):
             fenced = not fenced
         if not fenced and line.startswith("## "):
@@ -84,7 +85,7 @@ def instruction_pages(found: FoundLab) -> list[InstructionPage]:
 def hints_markdown(found: FoundLab, shown: int) -> str:
     """The hints taken so far (the first `shown`), as one Markdown page."""
     hints = read_hints(found.spec)
-    return "\n\n".join(f"### Hint {n} of {len(hints)}\n\n{text}" for n, text in enumerate(hints[:shown], 1))
+    return printable("\n\n".join(f"### Hint {n} of {len(hints)}\n\n{text}" for n, text in enumerate(hints[:shown], 1)))
 
 
 def solution_markdown(found: FoundLab) -> str:
@@ -95,4 +96,4 @@ def solution_markdown(found: FoundLab) -> str:
         language = {".py": "python", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}.get(path.suffix, "")
         text = path.read_text(encoding="utf-8").rstrip() if path.is_file() else "(no such file in the solution)"
         parts.append(f"**{name}**\n\n```{language}\n{text}\n```")
-    return "\n\n".join(parts)
+    return printable("\n\n".join(parts))

@@ -196,3 +196,14 @@ def test_the_yaml_loader_answers_any_text_with_data_or_one_located_problem(text)
         return
     assert all(problem.path == "fuzz.yaml" for problem in problems)
     assert source.line() >= 1
+
+
+def test_lesson_pages_and_lab_instructions_reach_the_screen_without_control_codes(mini_pack):
+    from lambdalearn.study.course import pages
+
+    lesson_file = next((mini_pack / "content").glob("*.md"))
+    lesson_file.write_text(lesson_file.read_text() + "\n## Trap\n\nread \x1b]0;owned\x07this \x1b[2Jnow\n")
+    pack = load_pack(mini_pack)
+    lesson = next(lesson for lesson in pack.lessons if lesson.body.endswith("now\n") or "Trap" in lesson.body)
+    shown = "\n".join(page.text for page in pages(lesson))
+    assert "read this now" in shown and control_characters(shown) == []
