@@ -87,21 +87,26 @@ def test_a_damaged_page_gives_one_line_naming_the_database(tmp_path, mini_pack, 
     assert not list((tmp_path / "backups").glob("manual-*")) if (tmp_path / "backups").exists() else True
 
 
-def test_a_busy_database_says_so_in_one_line(tmp_path, monkeypatch):
+@pytest.mark.parametrize("command", ["import", "quiz"])
+def test_a_busy_database_says_so_in_one_line(tmp_path, mini_pack, monkeypatch, command):
+    """A long import holds the write lock: a quiz or a second import waits, then says so (no traceback)."""
     from lambdalearn.progress import store as store_module
 
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 50)
     filled_database(tmp_path)
+    arguments = (["import", str(export_of(tmp_path))] if command == "import"
+                 else ["quiz", "--plain", "--pack-dir", str(mini_pack), "--deck", "handlers-quiz", "--limit", "1"])
     holder = sqlite3.connect(tmp_path / "progress.db", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        result = run(tmp_path, "import", str(export_of(tmp_path)))
+        result = run(tmp_path, *arguments, stdin="2\n")
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     assert result.exit_code == 1
-    [line] = result.output.splitlines()
-    assert "is busy: another lambdalearn is writing to it" in line
+    line = result.output.splitlines()[-1]
+    assert "is busy: another lambdalearn is writing to it. Try again (database is locked)" in line
+    assert "Traceback" not in result.output
 
 
 def export_of(home):
