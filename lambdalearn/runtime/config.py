@@ -121,10 +121,13 @@ class FunctionConfig:
     region: str = "us-east-1"
     runtime: str = "python3.13"
     account_concurrency_limit: int = 1000
+    opt_dir: Path | None = None  # the folder the environment sees as /opt (the function's layers, merged)
 
     def __post_init__(self) -> None:
         # A private read-only copy: changing the caller's dict later must not change a frozen config.
         object.__setattr__(self, "code_dir", Path(self.code_dir))
+        if self.opt_dir is not None:
+            object.__setattr__(self, "opt_dir", Path(self.opt_dir))
         object.__setattr__(self, "environment", ReadOnlyEnvironment(self.environment or {}))
 
     @property

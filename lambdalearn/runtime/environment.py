@@ -1,11 +1,11 @@
 """One execution environment: a process (a session of its own), its Runtime API server and its log pipes.
 
 Life cycle, as on Lambda: created -> initialising (INIT: the bootstrap imports the handler module) ->
-busy (an invocation) -> idle, frozen (SIGSTOP on the whole process group, so even background threads stop)
--> busy again (SIGCONT) ... -> shut down (SIGKILL to the process group and session). An environment that
+busy (an invocation) -> idle, frozen (SIGSTOP to every process of the environment, so even background
+threads and detached children stop) -> busy again (SIGCONT) ... -> shut down (SIGKILL to all of them). An environment that
 timed out, ran out of memory, failed INIT or whose runtime exited is discarded.
 
-Memory is watched while the environment runs: its processes' resident memory is sampled every few
+Memory is watched while the environment runs: the resident memory of all its processes is sampled every few
 milliseconds and the environment is killed when it goes over the function's memory size, which is how an
 out-of-memory kill looks on Lambda. An address-space limit well above the memory size is the backstop for
 allocations faster than the sampling.
@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lambdalearn.runtime import procfs
+from lambdalearn.runtime import procfs, sandbox
 from lambdalearn.runtime.api_server import NextInvocation, RuntimeApiServer
 from lambdalearn.runtime.config import FunctionConfig
 from lambdalearn.runtime.cpu_share import cpu_share, throttle
@@ -35,7 +35,7 @@ from lambdalearn.runtime.logs import LogCapture
 
 INIT_TIMEOUT_S = 10.0  # Lambda's limit for the INIT phase of an on-demand environment
 MEMORY_POLL_S = 0.005
-_MEMBER_SCAN_EVERY = 20  # samples between scans for child processes (a /proc walk)
+_MEMBER_SCAN_EVERY = 4  # samples between looks for new child processes
 _ADDRESS_SPACE_HEADROOM_MB = 1024
 _KILL_WAIT_S = 5.0
 
@@ -213,6 +213,9 @@ class ExecutionEnvironment:
             address_space_bytes=2 * memory_bytes + _ADDRESS_SPACE_HEADROOM_MB * procfs.MIB,
             stdout_fd=stdout_w,
             stderr_fd=stderr_w,
+            tmp_dir=self._tmpdir,
+            ephemeral_storage_mb=self.config.ephemeral_storage_mb,
+            opt_dir=str(self.config.opt_dir.resolve()) if self.config.opt_dir else None,
         )
         self._emit(EventKind.ENVIRONMENT_INITIALISING, self, None)
         self._init_started = time.perf_counter()
@@ -238,12 +241,12 @@ class ExecutionEnvironment:
         self.state = EnvironmentState.SHUT_DOWN
         self._running.set()
         if self.process is not None:
-            procfs.kill_session(self.process.pid)
+            procfs.kill_unit(self.process.pid)
             try:
                 await asyncio.wait_for(self.process.wait(), _KILL_WAIT_S)
             except asyncio.TimeoutError:
                 pass
-            procfs.kill_session(self.process.pid)
+            procfs.kill_unit(self.process.pid)
             forget = getattr(self._launcher, "forget", None)
             if forget is not None:
                 forget(self.process.pid)
@@ -267,43 +270,60 @@ class ExecutionEnvironment:
             await self.shutdown(f"runtime exited ({returncode})")
 
     async def _watch_memory(self, pid: int) -> None:
+        """Sample the memory of every process of the environment; kill them all past the memory size."""
         limit = self.config.memory_mb * procfs.MIB
-        others = 0
+        members: list[int] = []
         samples = 0
         while True:
             await self._running.wait()
             if self.state is EnvironmentState.SHUT_DOWN:
                 return
             if samples % _MEMBER_SCAN_EVERY == 0:
-                members = procfs.recent_session_members(pid, MEMORY_POLL_S * _MEMBER_SCAN_EVERY / 2)
-                others = sum(procfs.rss_bytes(member) for member in members if member != pid)
+                members = self._counted_members()
             samples += 1
-            used = procfs.rss_bytes(pid) + others
+            used = sum(procfs.rss_bytes(member) for member in members)
             self._peak_bytes = max(self._peak_bytes, used)
             if used > limit and not self._out_of_memory:
                 self._out_of_memory = True
-                procfs.kill_session(pid)
+                procfs.kill_unit(pid)
             await asyncio.sleep(MEMORY_POLL_S)
+
+    def _counted_members(self) -> list[int]:
+        """The environment's processes whose memory counts: all but the namespace path's relay, which only
+        waits outside the PID namespace for the environment's PID 1 (see sandbox.py)."""
+        if self.process is None:
+            return []
+        members = procfs.unit_members(self.process.pid)
+        if self._has_relay():
+            members = [member for member in members if member != self.process.pid]
+        return members
+
+    def _has_relay(self) -> bool:
+        chosen = getattr(self._launcher, "sandbox", None)
+        return chosen is not None and chosen[0] == sandbox.NAMESPACES
 
     def max_memory_used_mb(self) -> int:
         """Peak memory of the environment so far, in MB as REPORT shows it."""
-        if self.process is not None:
-            self._peak_bytes = max(self._peak_bytes, procfs.peak_rss_bytes(self.process.pid))
+        members = self._counted_members()
+        if len(members) == 1:  # one process: its own high-water mark catches peaks between samples
+            self._peak_bytes = max(self._peak_bytes, procfs.peak_rss_bytes(members[0]))
         used = -(-self._peak_bytes // procfs.MIB)
         return min(used, self.config.memory_mb) if self._out_of_memory else used
 
     # -- freezing ---------------------------------------------------------------------------------------
 
     def _freeze(self) -> None:
+        """Stop every process of the environment (a second walk catches one forked during the first)."""
         if self.process is not None and not self.frozen:
             self._running.clear()
-            procfs.signal_group(self.process.pid, signal.SIGSTOP)
+            for _ in range(2):
+                procfs.signal_unit(procfs.unit_members(self.process.pid), signal.SIGSTOP)
             self.frozen = True
             self._emit(EventKind.ENVIRONMENT_FROZEN, self, None)
 
     def _thaw(self) -> None:
         if self.process is not None and self.frozen:
-            procfs.signal_group(self.process.pid, signal.SIGCONT)
+            procfs.signal_unit(procfs.unit_members(self.process.pid), signal.SIGCONT)
             self.frozen = False
         self._running.set()
 
@@ -356,7 +376,7 @@ class ExecutionEnvironment:
         else:
             outcome = InvokeOutcome(OutcomeKind.TIMEOUT)
             if self.process is not None:
-                procfs.kill_session(self.process.pid)
+                procfs.kill_unit(self.process.pid)
         ended = time.perf_counter()
         self._inflight = None
         dispatched = inflight.dispatched_at or started
