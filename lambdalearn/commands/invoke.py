@@ -59,17 +59,19 @@ def _check_positive(name: str, value: int) -> None:
         raise UsageProblem(f"{name} must be at least 1, got {value}")
 
 
-async def _run(config: FunctionConfig, event: Any, times: int, concurrency: int) -> list[InvocationRecord]:
+async def _run(config: FunctionConfig, event: Any, times: int, concurrency: int, verbose: bool = False) -> list[InvocationRecord]:
     from lambdalearn.runtime.service import LambdaRuntime
 
     async with LambdaRuntime(config) as runtime:
+        if verbose and runtime.sandbox is not None:
+            click.echo(f"lambdalearn: sandbox: {runtime.sandbox[0]} ({runtime.sandbox[1]})", err=True)
         for line in runtime.provisioning_logs:
             click.echo(line, err=True)
         return await runtime.invoke_many([event] * times, concurrency)
 
 
 @click.command()
-@click.argument("handler")
+@click.argument("handler", required=False)
 @click.option("--code", "code_dir", type=click.Path(path_type=Path), default=Path("."), show_default="current directory", help="Directory with the function's code.")
 @click.option("--event", "event_file", type=click.Path(path_type=Path), help="File with the event (JSON).")
 @click.option("--event-json", help="The event as a JSON string (default: {}).")
@@ -82,10 +84,12 @@ async def _run(config: FunctionConfig, event: Any, times: int, concurrency: int)
 @click.option("--reserved-concurrency", type=int, help="Reserved concurrency of the function.")
 @click.option("--provisioned-concurrency", type=int, default=0, show_default=True, help="Environments initialised before traffic.")
 @click.option("--records", "as_records", is_flag=True, help="Print one JSON record per invocation instead of the payload.")
+@click.option("--verbose", is_flag=True, help="Also say which containment (sandbox) the environments run in.")
+@click.option("--explain-sandbox", is_flag=True, help="Explain what seals an environment on this machine, and exit.")
 @click.pass_context
 def invoke(
     ctx: click.Context,
-    handler: str,
+    handler: str | None,
     code_dir: Path,
     event_file: Path | None,
     event_json: str | None,
@@ -98,9 +102,15 @@ def invoke(
     reserved_concurrency: int | None,
     provisioned_concurrency: int,
     as_records: bool,
+    verbose: bool,
+    explain_sandbox: bool,
 ) -> None:
     """Invoke HANDLER (module.function) in a local Lambda execution environment."""
+    if explain_sandbox:
+        ctx.exit(_explain_sandbox())
     try:
+        if handler is None:
+            raise UsageProblem("missing argument HANDLER (module.function)")
         if not code_dir.is_dir():
             raise UsageProblem(f"code directory {code_dir} does not exist")
         _check_positive("--times", times)
@@ -122,7 +132,7 @@ def invoke(
     from lambdalearn.runtime.launcher import LauncherError
 
     try:
-        results = asyncio.run(_run(config, event, times, concurrency))
+        results = asyncio.run(_run(config, event, times, concurrency, verbose))
     except LauncherError as error:
         click.echo(f"Error: the local Lambda could not start an execution environment: {error}", err=True)
         ctx.exit(1)
@@ -132,3 +142,17 @@ def invoke(
         shown = record.to_dict() if as_records else record.payload
         click.echo(json.dumps(shown))
     ctx.exit(0 if all(record.succeeded for record in results) else 1)
+
+
+def _explain_sandbox() -> int:
+    """Print which containment path this machine gives environments and what it seals; the exit status."""
+    from lambdalearn.runtime import sandbox
+
+    try:
+        path, reason = sandbox.probe()
+    except sandbox.SandboxError as refusal:
+        click.echo(f"Error: {refusal}", err=True)
+        return 2
+    for line in sandbox.explain(path, reason):
+        click.echo(line)
+    return 0

@@ -147,20 +147,21 @@ def signal_unit(members: list[int], signum: int) -> bool:
 
 
 def kill_unit(root: int) -> None:
-    """SIGKILL every process of the environment: stop them all first so none can fork a replacement
-    between the walk and the kill, and walk again until nothing is left."""
-    try:
-        os.killpg(root, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+    """SIGKILL every process of the environment. All are found and stopped before any is killed (a killed
+    parent would hand its children to another reaper, and a running one could fork a replacement), and
+    the walk is repeated until nothing is left."""
     for _ in range(_KILL_ROUNDS):
         # The whole table, with the session: if the first process is already gone, its descendants have
         # been re-parented away, but those that stayed in its session are still found.
         members = _descendants_in(root, _process_table(), with_session=True)
         if not members:
-            return
+            break
         signal_unit(members, signal.SIGSTOP)
         signal_unit(members, signal.SIGKILL)
+    try:
+        os.killpg(root, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def cpu_seconds_of(members: list[int]) -> float | None:

@@ -61,7 +61,7 @@ _PR_SET_PDEATHSIG = 1
 _SIGKILL = 9
 
 
-class SandboxError(OSError):
+class SandboxError(RuntimeError):
     """The kernel refused a step of sealing the environment."""
 
 
@@ -81,7 +81,7 @@ _libc = ctypes.CDLL(None, use_errno=True)
 def _check(result: int, what: str) -> None:
     if result != 0:
         errno = ctypes.get_errno()
-        raise SandboxError(errno, f"{what}: {os.strerror(errno)}")
+        raise SandboxError(f"{what}: {os.strerror(errno)}")
 
 
 def _mount(source: str, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
@@ -116,7 +116,7 @@ def requested_path() -> str | None:
     if value in ("", "auto"):
         return None
     if value not in PATHS:
-        raise SandboxError(0, f"{ENV_VAR}={value!r}: expected auto, {NAMESPACES} or {FALLBACK}")
+        raise SandboxError(f"{ENV_VAR}={value!r}: expected auto, {NAMESPACES} or {FALLBACK}")
     return value
 
 
@@ -132,10 +132,16 @@ def _enter_namespaces(layout: Layout) -> None:
     _write("/proc/self/uid_map", f"{uid} {uid} 1")
     _write("/proc/self/gid_map", f"{gid} {gid} 1")
     _mount("none", "/", None, _MS_REC | _MS_PRIVATE)
+    # Held open across the /tmp mount: the code or the layers may live under the host's /tmp.
+    code = os.open(layout.code_dir, os.O_PATH | os.O_DIRECTORY)
+    opt = os.open(layout.opt_dir, os.O_PATH | os.O_DIRECTORY) if layout.opt_dir and os.path.isdir("/opt") else None
     _mount("tmpfs", "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV, f"size={layout.ephemeral_storage_mb}m,mode=1777")
-    _bind_read_only(layout.code_dir, layout.code_dir)
-    if layout.opt_dir and os.path.isdir("/opt"):
-        _bind_read_only(layout.opt_dir, "/opt")
+    os.makedirs(layout.code_dir, exist_ok=True)  # only needed (and only done) when it was under /tmp
+    _bind_read_only(f"/proc/self/fd/{code}", layout.code_dir)
+    os.close(code)
+    if opt is not None:
+        _bind_read_only(f"/proc/self/fd/{opt}", "/opt")
+        os.close(opt)
     pid = os.fork()
     if pid != 0:
         _relay_exit(pid)
@@ -274,7 +280,7 @@ def probe() -> tuple[str, str]:
             layout = Layout(code_dir=os.path.dirname(os.__file__), opt_dir=None, tmp_dir="/tmp", ephemeral_storage_mb=1)
             _enter_namespaces(layout)
             if os.getpid() != 1:
-                raise SandboxError(0, "not PID 1 in the new PID namespace")
+                raise SandboxError("not PID 1 in the new PID namespace")
         except BaseException as error:  # noqa: BLE001 - every refusal is a reason to fall back
             os.write(write_end, str(error).encode()[:500])
             code = 1
@@ -287,7 +293,7 @@ def probe() -> tuple[str, str]:
         why = f"forced by {ENV_VAR}={NAMESPACES}" if forced else "the kernel allows user, mount and PID namespaces"
         return NAMESPACES, why
     if forced == NAMESPACES:
-        raise SandboxError(0, f"{ENV_VAR}={NAMESPACES}, but the kernel refused: {reason or 'unknown reason'}")
+        raise SandboxError(f"{ENV_VAR}={NAMESPACES}, but the kernel refused: {reason or 'unknown reason'}")
     return FALLBACK, f"the kernel refused namespaces ({reason or 'unknown reason'})"
 
 

@@ -194,6 +194,11 @@ class LambdaRuntime:
 
         return list(await asyncio.gather(*(one(event) for event in events)))
 
+    @property
+    def sandbox(self) -> tuple[str, str] | None:
+        """(containment path, why) the environments run in, once the fork server is up (see sandbox.py)."""
+        return getattr(self._launcher, "sandbox", None)
+
     def environments(self) -> list[EnvironmentView]:
         """The pool as it is now."""
         return [

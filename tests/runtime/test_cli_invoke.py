@@ -95,3 +95,33 @@ def test_an_invalid_event_file_names_the_file_line_and_column(handlers_dir, tmp_
     result = invoke("basic.echo", "--code", str(handlers_dir), "--event", str(event_file))
     assert result.exit_code == 2
     assert result.stderr.strip() == f"Error: {event_file}:3:1: invalid JSON: Expecting property name enclosed in double quotes"
+
+
+def test_explain_sandbox_says_which_containment_is_in_force_and_what_it_seals(sandbox_path):
+    result = invoke("--explain-sandbox")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"Containment: {sandbox_path} (")
+    assert any(line.startswith("- /tmp: ") for line in lines)
+    if sandbox_path == "fallback":
+        assert "- ephemeral storage size is not enforced." in lines
+
+
+def test_explain_sandbox_rejects_an_unknown_forced_path_in_one_line(monkeypatch):
+    monkeypatch.setenv("LAMBDALEARN_SANDBOX", "chroot")
+    result = invoke("--explain-sandbox")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: LAMBDALEARN_SANDBOX='chroot': expected auto, namespaces or fallback\n"
+
+
+def test_verbose_names_the_containment_once(handlers_dir, sandbox_path):
+    result = invoke("basic.echo", "--code", str(handlers_dir), "--verbose", "--times", "2")
+    assert result.exit_code == 0, result.output
+    sandbox_lines = [line for line in result.stderr.splitlines() if line.startswith("lambdalearn: sandbox: ")]
+    assert len(sandbox_lines) == 1 and sandbox_lines[0].startswith(f"lambdalearn: sandbox: {sandbox_path} (")
+
+
+def test_a_handler_is_required_unless_explaining(handlers_dir):
+    result = invoke("--code", str(handlers_dir))
+    assert result.exit_code == 2
+    assert result.stderr == "Error: missing argument HANDLER (module.function)\n"
