@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from lambdalearn.runtime.config import ConfigError, FunctionConfig
+from lambdalearn.runtime.config import UNPUBLISHED_PROVISIONED_MESSAGE, ConfigError, FunctionConfig
 from lambdalearn.runtime.records import InvocationRecord
 
 
@@ -127,7 +127,7 @@ def invoke(
             provisioned_concurrency=provisioned_concurrency,
         ).validated()
     except (UsageProblem, ConfigError) as problem:
-        click.echo(f"Error: {problem}", err=True)
+        click.echo(f"Error: {problem}{_hint(problem)}", err=True)
         ctx.exit(2)
     from lambdalearn.runtime.launcher import LauncherError
 
@@ -142,6 +142,16 @@ def invoke(
         shown = record.to_dict() if as_records else record.payload
         click.echo(json.dumps(shown))
     ctx.exit(0 if all(record.succeeded for record in results) else 1)
+
+
+def _hint(problem: Exception) -> str:
+    """What to do instead, where Lambda's own message does not say it."""
+    if str(problem) == UNPUBLISHED_PROVISIONED_MESSAGE:
+        return (
+            " `lambdalearn invoke` runs $LATEST and cannot publish versions yet: leave out"
+            " --provisioned-concurrency (try --times 3 to see warm starts), or open the provisioned-concurrency lab."
+        )
+    return ""
 
 
 def _explain_sandbox() -> int:

@@ -60,12 +60,16 @@ def test_throttled_invocations_exit_1(handlers_dir):
     assert statuses == ["success", "throttled", "throttled"]
 
 
-def test_provisioned_concurrency_from_the_command_line(handlers_dir):
+def test_provisioned_concurrency_on_latest_is_refused_with_what_to_do_instead(handlers_dir):
+    """Provisioned concurrency needs a version or an alias
+    (https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html)."""
     result = invoke("basic.echo", "--code", str(handlers_dir), "--provisioned-concurrency", "1", "--records")
-    assert result.exit_code == 0, result.output
-    record = json.loads(result.stdout)
-    assert record["cold_start"] is False and record["init_duration_ms"] is None
-    assert result.stderr.splitlines()[0] == "INIT: module basic loaded"
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "Error: Provisioned Concurrency Configs cannot be applied to unpublished function versions."
+        " `lambdalearn invoke` runs $LATEST and cannot publish versions yet"
+    )
+    assert len(result.stderr.splitlines()) == 1
 
 
 @pytest.mark.parametrize(

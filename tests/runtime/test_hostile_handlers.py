@@ -126,7 +126,7 @@ def test_init_errors_leave_nothing_behind_and_every_retry_is_a_new_cold_start(
     assert leftover_processes(pids) == {}
 
 
-def test_an_init_phase_over_the_limit_is_a_timeout_and_leaves_nothing(run, function_config, leftover_processes, monkeypatch):
+def test_an_init_over_the_limit_twice_is_a_timeout_and_leaves_nothing(run, function_config, leftover_processes, monkeypatch):
     from lambdalearn.runtime import environment
 
     monkeypatch.setattr(environment, "INIT_TIMEOUT_S", 0.5)  # Lambda's limit is 10 s; keep the test short
@@ -141,7 +141,8 @@ def test_an_init_phase_over_the_limit_is_a_timeout_and_leaves_nothing(run, funct
     record, pids = run(scenario())
     assert len(pids) == 1
     assert record.error_type == "Sandbox.Timedout" and record.cold_start
-    assert any(line.startswith("INIT_REPORT Init Duration: ") and line.endswith("\tStatus: timeout") for line in record.logs)
+    reports = [line for line in record.logs if line.startswith("INIT_REPORT Init Duration: ")]
+    assert [line.split("\t", 1)[1] for line in reports] == ["Phase: init\tStatus: timeout", "Phase: invoke\tStatus: timeout"]
     assert leftover_processes(pids) == {}
 
 

@@ -44,18 +44,23 @@ def test_a_cold_start_then_a_warm_start_in_the_same_environment(invoke_twice):
 def test_log_lines_are_lambdas_start_end_report_with_init_output_first(invoke_twice):
     first, second = invoke_twice("basic.echo", {"a": 1})
     request_id = first.request_id
-    assert first.logs[0] == "INIT: module basic loaded"
-    assert first.logs[1] == f"START RequestId: {request_id} Version: $LATEST"
-    assert first.logs[2] == 'handling {"a": 1}'
-    assert first.logs[3] == f"END RequestId: {request_id}"
-    report = first.logs[4]
+    assert re.fullmatch(
+        r"INIT_START Runtime Version: python:3\.13\.v\d+\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:[0-9a-f]{64}",
+        first.logs[0],
+    )  # https://docs.aws.amazon.com/lambda/latest/dg/runtime-management-identify.html
+    first_logs = first.logs[1:]
+    assert first_logs[0] == "INIT: module basic loaded"
+    assert first_logs[1] == f"START RequestId: {request_id} Version: $LATEST"
+    assert first_logs[2] == 'handling {"a": 1}'
+    assert first_logs[3] == f"END RequestId: {request_id}"
+    report = first_logs[4]
     assert re.fullmatch(
         rf"REPORT RequestId: {request_id}\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB"
         r"\tMax Memory Used: \d+ MB\tInit Duration: \d+\.\d\d ms",
         report,
     )
     assert "Init Duration" not in second.logs[-1]
-    assert second.logs[0].startswith("START RequestId: ")
+    assert second.logs[0].startswith("START RequestId: ")  # INIT_START only when INIT runs
 
 
 def test_billed_duration_includes_init_on_a_cold_start(invoke_twice):
