@@ -2,8 +2,10 @@
 
 Standard output carries one line per invocation (the response payload or the error object as JSON, or with
 `--records` the whole invocation record); the function's output and Lambda's START/END/REPORT lines go to
-standard error. Exit status: 0 if every invocation succeeded, 1 if any failed or was throttled, 2 for bad
-usage (with a one-line message).
+standard error. Exit status: 0 if every invocation succeeded; 1 if the function failed (an error it raised,
+a crash, a timeout: what Lambda flags with X-Amz-Function-Error); 3 if Lambda throttled a request; 4 if the
+Invoke API refused one (an oversized event); 2 for bad usage (with a one-line message). With several
+outcomes, the first in that order wins.
 """
 
 from __future__ import annotations
@@ -15,8 +17,25 @@ from typing import Any
 
 import click
 
-from lambdalearn.runtime.config import UNPUBLISHED_PROVISIONED_MESSAGE, ConfigError, FunctionConfig
+from lambdalearn.runtime.config import UNPUBLISHED_PROVISIONED_MESSAGE, ConfigError, FunctionConfig, interpreter_note
 from lambdalearn.runtime.records import InvocationRecord
+
+
+EXIT_FUNCTION_ERROR = 1
+EXIT_USAGE = 2
+EXIT_THROTTLED = 3
+EXIT_REFUSED = 4
+
+
+def exit_status(results: list[InvocationRecord]) -> int:
+    """0 when all succeeded; otherwise a status that tells function errors, throttles and refusals apart."""
+    if any(record.function_error for record in results):
+        return EXIT_FUNCTION_ERROR
+    if any(record.status == "throttled" for record in results):
+        return EXIT_THROTTLED
+    if any(not record.succeeded for record in results):
+        return EXIT_REFUSED
+    return 0
 
 
 class UsageProblem(ValueError):
@@ -63,8 +82,10 @@ async def _run(config: FunctionConfig, event: Any, times: int, concurrency: int,
     from lambdalearn.runtime.service import LambdaRuntime
 
     async with LambdaRuntime(config) as runtime:
-        if verbose and runtime.sandbox is not None:
-            click.echo(f"lambdalearn: sandbox: {runtime.sandbox[0]} ({runtime.sandbox[1]})", err=True)
+        if verbose:
+            if runtime.sandbox is not None:
+                click.echo(f"lambdalearn: sandbox: {runtime.sandbox[0]} ({runtime.sandbox[1]})", err=True)
+            click.echo(f"lambdalearn: {interpreter_note(config.runtime)}", err=True)
         for line in runtime.provisioning_logs:
             click.echo(line, err=True)
         return await runtime.invoke_many([event] * times, concurrency)
@@ -141,7 +162,7 @@ def invoke(
             click.echo(line, err=True)
         shown = record.to_dict() if as_records else record.payload
         click.echo(json.dumps(shown))
-    ctx.exit(0 if all(record.succeeded for record in results) else 1)
+    ctx.exit(exit_status(results))
 
 
 def _hint(problem: Exception) -> str:

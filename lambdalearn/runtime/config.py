@@ -27,6 +27,7 @@ import dataclasses
 import json
 import math
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -262,3 +263,14 @@ def _check_concurrency(config: FunctionConfig) -> None:
 
 def _is_number(raw: object) -> bool:
     return isinstance(raw, (int, float)) and not isinstance(raw, bool) and math.isfinite(raw)
+
+
+def interpreter_note(runtime: str, running: tuple[int, int] | None = None) -> str:
+    """The runtime a function claims (AWS_EXECUTION_ENV) beside the Python that really runs it here, with a
+    warning when they differ: code that needs the newer language or library passes here and fails there."""
+    major, minor = running or sys.version_info[:2]
+    here = f"python{major}.{minor}"
+    line = f"runtime {runtime} (AWS_EXECUTION_ENV=AWS_Lambda_{runtime}); handlers run on Python {major}.{minor} here"
+    if here != runtime:
+        line += f" - not {runtime}: what differs between the two versions behaves as {here}, not as on Lambda"
+    return line

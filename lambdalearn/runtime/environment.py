@@ -211,7 +211,7 @@ class ExecutionEnvironment:
         loop = asyncio.get_running_loop()
         self._init_done = loop.create_future()
         self._exited = loop.create_future()
-        stdout_w, stderr_w = self._logs.open()
+        output_w = self._logs.open()
         memory_bytes = self.config.memory_mb * procfs.MIB
         spec = SpawnSpec(
             handler=self.config.handler,
@@ -225,8 +225,8 @@ class ExecutionEnvironment:
                 provisioned=self.provisioned,
             ),
             address_space_bytes=2 * memory_bytes + _ADDRESS_SPACE_HEADROOM_MB * procfs.MIB,
-            stdout_fd=stdout_w,
-            stderr_fd=stderr_w,
+            stdout_fd=output_w,
+            stderr_fd=output_w,
             tmp_dir=self._tmpdir,
             ephemeral_storage_mb=self.config.ephemeral_storage_mb,
             opt_dir=str(self.config.opt_dir.resolve()) if self.config.opt_dir else None,
@@ -236,8 +236,7 @@ class ExecutionEnvironment:
         try:
             self.process = await self._launcher.spawn(spec)
         finally:
-            os.close(stdout_w)
-            os.close(stderr_w)
+            os.close(output_w)
         self._tasks.append(asyncio.create_task(self._watch_exit(self.process)))
         self._tasks.append(asyncio.create_task(self._watch_memory(self.process.pid)))
 

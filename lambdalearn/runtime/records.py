@@ -30,7 +30,10 @@ RECORD_KEYS = (
     "error_type",
     "payload",
     "cost_usd",
+    "function_error",
 )
+# X-Amz-Function-Error: what a caller of Invoke learns when the function (not the service) failed.
+FUNCTION_ERROR_UNHANDLED = "Unhandled"
 
 
 @dataclass
@@ -49,6 +52,9 @@ class InvocationRecord:
     error_type: str | None
     payload: Any
     cost_usd: float
+    # "Unhandled" when the function failed (its error, a crash, a timeout: Invoke's X-Amz-Function-Error);
+    # None for a success and for what the service refused (a throttle, an oversized or invalid request).
+    function_error: str | None = None
     logs: list[str] = field(default_factory=list)
 
     @property
@@ -155,10 +161,15 @@ def exit_reason(returncode: int) -> str:
 
 
 def runtime_exit_error(request_id: str, returncode: int, out_of_memory: bool = False) -> dict[str, str]:
-    """The caller's error when the runtime process died during the invocation (Runtime.ExitError/OutOfMemory)."""
+    """The caller's error when the runtime process died during the invocation (Runtime.ExitError/OutOfMemory).
+    A runtime that exits with status 0 gave Lambda no error, and Lambda says just that."""
+    if returncode == 0 and not out_of_memory:
+        detail = "Runtime exited without providing a reason"
+    else:
+        detail = f"Runtime exited with error: {exit_reason(returncode)}"
     return {
         "errorType": "Runtime.OutOfMemory" if out_of_memory else "Runtime.ExitError",
-        "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: {exit_reason(returncode)}",
+        "errorMessage": f"RequestId: {request_id} Error: {detail}",
     }
 
 

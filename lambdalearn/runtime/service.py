@@ -431,6 +431,7 @@ class LambdaRuntime:
             error_type=error_type,
             payload=payload,
             cost_usd=cost,
+            function_error=None if error_type is None else records.FUNCTION_ERROR_UNHANDLED,
             logs=logs,
         )
 

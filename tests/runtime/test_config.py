@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lambdalearn.runtime.config import RESERVED_ENVIRONMENT_KEYS, ConfigError, FunctionConfig
+from lambdalearn.runtime.config import RESERVED_ENVIRONMENT_KEYS, ConfigError, FunctionConfig, interpreter_note
 
 
 def config(**changes) -> FunctionConfig:
@@ -251,3 +251,10 @@ def test_provisioned_concurrency_needs_a_published_version_not_latest():
 
 def test_a_version_is_latest_or_a_number():
     assert "at 'qualifier' failed to satisfy constraint" in str(refusal(version="v2"))
+
+
+def test_the_interpreter_is_shown_beside_the_runtime_it_claims_with_a_note_when_they_differ():
+    same = interpreter_note("python3.13", (3, 13))
+    assert same == "runtime python3.13 (AWS_EXECUTION_ENV=AWS_Lambda_python3.13); handlers run on Python 3.13 here"
+    differs = interpreter_note("python3.13", (3, 11))
+    assert differs.startswith("runtime python3.13 (AWS_EXECUTION_ENV=AWS_Lambda_python3.13); handlers run on Python 3.11 here - not python3.13")

@@ -77,6 +77,15 @@ def test_sys_exit_in_a_handler_ends_the_runtime_too(misbehave_then_behave):
     assert bad.payload["errorMessage"].endswith("Runtime exited with error: exit status 7")
 
 
+def test_sys_exit_0_is_a_runtime_exit_without_a_reason(misbehave_then_behave):
+    bad, _ = misbehave_then_behave("sys_exit_0")
+    assert bad.payload == {
+        "errorType": "Runtime.ExitError",
+        "errorMessage": f"RequestId: {bad.request_id} Error: Runtime exited without providing a reason",
+    }
+    assert bad.function_error == "Unhandled"
+
+
 def test_a_child_process_left_running_dies_with_its_environment(misbehave_then_behave):
     bad, good = misbehave_then_behave("leave_child")
     assert bad.status == "success" and isinstance(bad.payload["child_pid"], int)

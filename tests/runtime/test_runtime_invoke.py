@@ -311,3 +311,16 @@ def test_a_payload_that_is_not_json_is_refused_and_an_empty_one_is_an_empty_obje
     assert refused.payload["message"].startswith("Could not parse request body into json: ")
     assert refused.environment_id is None
     assert empty.payload == {"event": {}}
+
+
+def test_stdout_and_stderr_reach_the_log_in_the_order_they_were_written(invoke_twice):
+    first, _ = invoke_twice("basic.interleaved")
+    written = [line for line in first.logs if line.startswith(("out ", "err "))]
+    assert written == [f"{stream} {number}" for number in range(5) for stream in ("out", "err")]
+
+
+def test_function_errors_are_flagged_unhandled_and_successes_are_not(invoke_twice):
+    failed, _ = invoke_twice("basic.fails")
+    succeeded, _ = invoke_twice("basic.echo")
+    assert failed.function_error == "Unhandled" and failed.to_dict()["function_error"] == "Unhandled"
+    assert succeeded.function_error is None
