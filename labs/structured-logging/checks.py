@@ -14,7 +14,7 @@ def _json_object(line):
 
 
 def _platform_line(line):
-    return line.startswith(("START RequestId:", "END RequestId:", "REPORT RequestId:"))
+    return line.startswith(("INIT_START ", "INIT_REPORT ", "START RequestId:", "END RequestId:", "REPORT RequestId:"))
 
 
 def check_every_line_structured_and_private(lab):

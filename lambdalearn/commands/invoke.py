@@ -2,8 +2,10 @@
 
 Standard output carries one line per invocation (the response payload or the error object as JSON, or with
 `--records` the whole invocation record); the function's output and Lambda's START/END/REPORT lines go to
-standard error. Exit status: 0 if every invocation succeeded, 1 if any failed or was throttled, 2 for bad
-usage (with a one-line message).
+standard error. Exit status: 0 if every invocation succeeded; 1 if the function failed (an error it raised,
+a crash, a timeout: what Lambda flags with X-Amz-Function-Error); 3 if Lambda throttled a request; 4 if the
+Invoke API refused one (an oversized event); 2 for bad usage (with a one-line message). With several
+outcomes, the first in that order wins.
 """
 
 from __future__ import annotations
@@ -15,8 +17,25 @@ from typing import Any
 
 import click
 
-from lambdalearn.runtime.config import ConfigError, FunctionConfig
+from lambdalearn.runtime.config import UNPUBLISHED_PROVISIONED_MESSAGE, ConfigError, FunctionConfig, interpreter_note
 from lambdalearn.runtime.records import InvocationRecord
+
+
+EXIT_FUNCTION_ERROR = 1
+EXIT_USAGE = 2
+EXIT_THROTTLED = 3
+EXIT_REFUSED = 4
+
+
+def exit_status(results: list[InvocationRecord]) -> int:
+    """0 when all succeeded; otherwise a status that tells function errors, throttles and refusals apart."""
+    if any(record.function_error for record in results):
+        return EXIT_FUNCTION_ERROR
+    if any(record.status == "throttled" for record in results):
+        return EXIT_THROTTLED
+    if any(not record.succeeded for record in results):
+        return EXIT_REFUSED
+    return 0
 
 
 class UsageProblem(ValueError):
@@ -59,17 +78,21 @@ def _check_positive(name: str, value: int) -> None:
         raise UsageProblem(f"{name} must be at least 1, got {value}")
 
 
-async def _run(config: FunctionConfig, event: Any, times: int, concurrency: int) -> list[InvocationRecord]:
+async def _run(config: FunctionConfig, event: Any, times: int, concurrency: int, verbose: bool = False) -> list[InvocationRecord]:
     from lambdalearn.runtime.service import LambdaRuntime
 
     async with LambdaRuntime(config) as runtime:
+        if verbose:
+            if runtime.sandbox is not None:
+                click.echo(f"lambdalearn: sandbox: {runtime.sandbox[0]} ({runtime.sandbox[1]})", err=True)
+            click.echo(f"lambdalearn: {interpreter_note(config.runtime)}", err=True)
         for line in runtime.provisioning_logs:
             click.echo(line, err=True)
         return await runtime.invoke_many([event] * times, concurrency)
 
 
 @click.command()
-@click.argument("handler")
+@click.argument("handler", required=False)
 @click.option("--code", "code_dir", type=click.Path(path_type=Path), default=Path("."), show_default="current directory", help="Directory with the function's code.")
 @click.option("--event", "event_file", type=click.Path(path_type=Path), help="File with the event (JSON).")
 @click.option("--event-json", help="The event as a JSON string (default: {}).")
@@ -82,10 +105,12 @@ async def _run(config: FunctionConfig, event: Any, times: int, concurrency: int)
 @click.option("--reserved-concurrency", type=int, help="Reserved concurrency of the function.")
 @click.option("--provisioned-concurrency", type=int, default=0, show_default=True, help="Environments initialised before traffic.")
 @click.option("--records", "as_records", is_flag=True, help="Print one JSON record per invocation instead of the payload.")
+@click.option("--verbose", is_flag=True, help="Also say which containment (sandbox) the environments run in.")
+@click.option("--explain-sandbox", is_flag=True, help="Explain what seals an environment on this machine, and exit.")
 @click.pass_context
 def invoke(
     ctx: click.Context,
-    handler: str,
+    handler: str | None,
     code_dir: Path,
     event_file: Path | None,
     event_json: str | None,
@@ -98,9 +123,15 @@ def invoke(
     reserved_concurrency: int | None,
     provisioned_concurrency: int,
     as_records: bool,
+    verbose: bool,
+    explain_sandbox: bool,
 ) -> None:
     """Invoke HANDLER (module.function) in a local Lambda execution environment."""
+    if explain_sandbox:
+        ctx.exit(_explain_sandbox())
     try:
+        if handler is None:
+            raise UsageProblem("missing argument HANDLER (module.function)")
         if not code_dir.is_dir():
             raise UsageProblem(f"code directory {code_dir} does not exist")
         _check_positive("--times", times)
@@ -117,12 +148,12 @@ def invoke(
             provisioned_concurrency=provisioned_concurrency,
         ).validated()
     except (UsageProblem, ConfigError) as problem:
-        click.echo(f"Error: {problem}", err=True)
+        click.echo(f"Error: {problem}{_hint(problem)}", err=True)
         ctx.exit(2)
     from lambdalearn.runtime.launcher import LauncherError
 
     try:
-        results = asyncio.run(_run(config, event, times, concurrency))
+        results = asyncio.run(_run(config, event, times, concurrency, verbose))
     except LauncherError as error:
         click.echo(f"Error: the local Lambda could not start an execution environment: {error}", err=True)
         ctx.exit(1)
@@ -131,4 +162,28 @@ def invoke(
             click.echo(line, err=True)
         shown = record.to_dict() if as_records else record.payload
         click.echo(json.dumps(shown))
-    ctx.exit(0 if all(record.succeeded for record in results) else 1)
+    ctx.exit(exit_status(results))
+
+
+def _hint(problem: Exception) -> str:
+    """What to do instead, where Lambda's own message does not say it."""
+    if str(problem) == UNPUBLISHED_PROVISIONED_MESSAGE:
+        return (
+            " `lambdalearn invoke` runs $LATEST and cannot publish versions yet: leave out"
+            " --provisioned-concurrency (try --times 3 to see warm starts), or open the provisioned-concurrency lab."
+        )
+    return ""
+
+
+def _explain_sandbox() -> int:
+    """Print which containment path this machine gives environments and what it seals; the exit status."""
+    from lambdalearn.runtime import sandbox
+
+    try:
+        path, reason = sandbox.probe()
+    except sandbox.SandboxError as refusal:
+        click.echo(f"Error: {refusal}", err=True)
+        return 2
+    for line in sandbox.explain(path, reason):
+        click.echo(line)
+    return 0

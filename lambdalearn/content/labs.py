@@ -35,7 +35,7 @@ _LAB_KEYS = frozenset(
 )
 _FUNCTION_KEYS = frozenset(
     {"handler", "memory", "timeout", "env", "architecture", "ephemeral_storage", "reserved_concurrency",
-     "provisioned_concurrency"}
+     "provisioned_concurrency", "version"}
 )
 # function.yaml keys a tuning lab may let the learner set.
 TUNABLE_KEYS = ("memory", "timeout", "architecture", "ephemeral_storage", "reserved_concurrency",
@@ -68,6 +68,7 @@ class LabFunction:
     ephemeral_storage_mb: int = 512
     reserved_concurrency: int | None = None
     provisioned_concurrency: int = 0
+    version: str = "$LATEST"  # a number: the lab's function is that published version (provisioned needs one)
 
 
 @dataclass(frozen=True)
@@ -393,6 +394,7 @@ class _LabReader:
             ephemeral_storage_mb=f.integer("ephemeral_storage", required=False, default=512),  # type: ignore[arg-type]
             reserved_concurrency=f.integer("reserved_concurrency", required=False),
             provisioned_concurrency=f.integer("provisioned_concurrency", required=False, default=0),  # type: ignore[arg-type]
+            version=str(f.text("version", required=False, default="$LATEST")),
         )
         if f.failed:
             return None
@@ -710,6 +712,7 @@ def function_config(function: LabFunction, overrides: Mapping[str, Any], code_di
         ephemeral_storage_mb=settings["ephemeral_storage"],
         reserved_concurrency=settings["reserved_concurrency"],
         provisioned_concurrency=settings["provisioned_concurrency"] or 0,
+        version=function.version,
         **extra,
     )
 

@@ -7,7 +7,8 @@ https://aws.amazon.com/lambda/pricing/ and in the AWS Price List (rate names "La
 month on x86_64, 7.5 billion on arm64) are not modelled: a lab never gets near them.
 
 Rules modelled:
-- Billed duration is rounded UP to the next whole millisecond (minimum 1 ms).
+- Billed duration is rounded UP to the next whole millisecond (minimum 1 ms), from the durations as REPORT
+  shows them (two decimals), so the REPORT line's own arithmetic always gives its Billed Duration.
 - INIT phase: since 1 August 2025 Lambda bills the INIT phase of on-demand functions packaged as ZIP with a
   managed runtime (before that date it was free for them, and already billed for container images, custom
   runtimes and provisioned concurrency). A cold start's Billed Duration is therefore ceil(Init Duration +
@@ -72,10 +73,12 @@ def billed_duration_ms(
     """
     if duration_ms < 0 or (init_duration_ms is not None and init_duration_ms < 0):
         raise ValueError("durations must not be negative")
-    total = duration_ms
+    # From the durations as REPORT shows them (to 0.01 ms): Billed Duration is then exactly the sum a reader
+    # of the REPORT line computes, rounded up, never 1 ms more because of digits REPORT does not show.
+    total = round(duration_ms, 2)
     if init_duration_ms is not None and init_billing is InitBilling.SINCE_2025_08_01:
-        total += init_duration_ms
-    # round() first so float noise such as 2.0000000000000004 does not bill an extra millisecond.
+        total += round(init_duration_ms, 2)
+    # round() again so float noise such as 2.0000000000000004 does not bill an extra millisecond.
     return max(1, math.ceil(round(total, 6)))
 
 

@@ -40,6 +40,10 @@ _UNHANDLED_INIT_WARNING = (
 )
 
 _current_request_id = ""
+_DECIMAL_MARK = "\x00decimal\x00"
+_JSON_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# LogRecord attributes that are not "extra" fields of a JSON log line.
+_RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "aws_request_id"}
 
 
 class Fault(Exception):
@@ -95,8 +99,18 @@ def error_from_exception(error: BaseException, request_id: str = "") -> dict:
     return error_object(str(error), type(error).__name__, traceback.format_list(frames), request_id)
 
 
+def _json_logs() -> bool:
+    """AWS_LAMBDA_LOG_FORMAT=JSON (any case), as awslambdaric reads it."""
+    return os.environ.get("AWS_LAMBDA_LOG_FORMAT", "").upper() == "JSON"
+
+
 def log_error(error: dict) -> None:
-    """Print an error the way awslambdaric logs it: `[ERROR] Type: message` and the traceback."""
+    """Print an error the way awslambdaric logs it: `[ERROR] Type: message` and the traceback, or in the JSON
+    log format one JSON object with a timestamp and "level": "ERROR" before the error's own fields (awslambdaric 4.2)."""
+    if _json_logs():
+        stamp = time.strftime(_JSON_TIME_FORMAT, time.gmtime())
+        sys.stdout.write(_encode_log({"timestamp": stamp, "level": "ERROR", **error}) + "\n")
+        return
     description = "[ERROR]"
     if error["errorType"]:
         description += " " + error["errorType"]
@@ -108,10 +122,24 @@ def log_error(error: dict) -> None:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-def _json_default(value: Any) -> Any:
+def _marshallable(value: Any, decimals: list[str]) -> Any:
+    """`value` with what AWS's client (simplejson) encodes differently from the json module made plain:
+    a namedtuple becomes an object, bytes inside a result become UTF-8 text, and a Decimal becomes a marker
+    replaced afterwards by its exact digits (a float would lose precision)."""
+    if isinstance(value, dict):
+        return {key: _marshallable(item, decimals) for key, item in value.items()}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):
+        return {key: _marshallable(item, decimals) for key, item in value._asdict().items()}
+    if isinstance(value, (list, tuple)):
+        return [_marshallable(item, decimals) for item in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
     if isinstance(value, decimal.Decimal):
-        return math.nan if value.is_nan() else float(value)
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+        if value.is_nan():
+            return math.nan
+        decimals.append(str(value))
+        return f"{_DECIMAL_MARK}{len(decimals) - 1}{_DECIMAL_MARK}"
+    return value
 
 
 def marshal_response(result: Any) -> tuple[bytes, str]:
@@ -119,10 +147,13 @@ def marshal_response(result: Any) -> tuple[bytes, str]:
     if isinstance(result, bytes):
         return result, "application/unknown"
     ensure_ascii = os.environ.get("AWS_EXECUTION_ENV") not in _UNESCAPED_JSON_RUNTIMES
+    decimals: list[str] = []
     try:
-        text = json.dumps(result, default=_json_default, ensure_ascii=ensure_ascii, allow_nan=True)
+        text = json.dumps(_marshallable(result, decimals), ensure_ascii=ensure_ascii, allow_nan=True)
     except Exception as error:
         raise Fault("Runtime.MarshalError", f"Unable to marshal response: {error}") from None
+    for index, digits in enumerate(decimals):
+        text = text.replace(json.dumps(f"{_DECIMAL_MARK}{index}{_DECIMAL_MARK}"), digits, 1)
     return text.encode("utf-8"), "application/json"
 
 
@@ -275,20 +306,56 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
+class _JsonLogFormatter(logging.Formatter):
+    """One JSON object per log record, with the fields and order of awslambdaric's JSON log format."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        level = min(50, max(0, record.levelno)) // 10 * 10
+        failure = record.exc_info
+        fields: dict[str, Any] = {
+            "timestamp": time.strftime(_JSON_TIME_FORMAT, time.gmtime(record.created)),
+            "level": logging.getLevelName(level),
+            "message": record.getMessage(),
+            "logger": record.name,
+            "stackTrace": traceback.format_tb(failure[2]) if failure else None,
+            "errorType": failure[0].__name__ if failure and failure[0] else None,
+            "errorMessage": str(failure[1]) if failure else None,
+            "requestId": getattr(record, "aws_request_id", None) or None,
+            "location": f"{record.pathname}:{record.funcName}:{record.lineno}" if failure else None,
+        }
+        for key, value in vars(record).items():
+            if key not in _RECORD_ATTRIBUTES and key not in fields:
+                fields[key] = value
+        return _encode_log({key: value for key, value in fields.items() if value is not None}) + "\n"
+
+
+def _encode_log(fields: dict) -> str:
+    return json.dumps(fields, ensure_ascii=False, default=str)
+
+
 def _setup_output() -> None:
-    """Unbuffered stdout/stderr (each write reaches the log at once) and Lambda's logging format."""
+    """Unbuffered stdout/stderr (each write reaches the log at once) and Lambda's logging format and level
+    (AWS_LAMBDA_LOG_FORMAT, AWS_LAMBDA_LOG_LEVEL, as awslambdaric honours them)."""
     sys.stdout = io.TextIOWrapper(open(1, "wb", 0, closefd=False), encoding="utf-8", write_through=True)
     sys.stderr = io.TextIOWrapper(open(2, "wb", 0, closefd=False), encoding="utf-8", write_through=True)
     logging.Formatter.converter = time.gmtime
     handler = logging.StreamHandler(sys.stdout)
     handler.terminator = ""
-    handler.setFormatter(
-        logging.Formatter(
-            "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n", "%Y-%m-%dT%H:%M:%S"
+    if _json_logs():
+        handler.setFormatter(_JsonLogFormatter())
+    else:
+        handler.setFormatter(
+            logging.Formatter(
+                "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n", "%Y-%m-%dT%H:%M:%S"
+            )
         )
-    )
     handler.addFilter(_RequestIdFilter())
-    logging.getLogger().addHandler(handler)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    level = os.environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper()
+    level = "DEBUG" if level == "TRACE" else level
+    if level in logging.getLevelNamesMapping():
+        root.setLevel(level)
 
 
 def _handle_one(client: RuntimeApiClient, handler: Callable[[Any, Any], Any]) -> None:

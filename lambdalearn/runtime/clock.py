@@ -67,6 +67,11 @@ class ManualClock:
     def now(self) -> float:
         return self._now
 
+    @property
+    def sleepers(self) -> int:
+        """How many waits are pending (a test advances time once the wait it means has begun)."""
+        return sum(1 for _, _, future in self._sleepers if not future.done())
+
     async def sleep(self, seconds: float) -> None:
         if seconds <= 0:
             await asyncio.sleep(0)

@@ -27,6 +27,7 @@ import dataclasses
 import json
 import math
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,6 +72,9 @@ RESERVED_ENVIRONMENT_KEYS = frozenset(
 )
 
 _FUNCTION_NAME_PATTERN = r"[a-zA-Z0-9-_]+"
+_VERSION_PATTERN = r"\$LATEST|[0-9]+"
+# PutProvisionedConcurrencyConfig's refusal for $LATEST: provisioned concurrency needs a version or an alias.
+UNPUBLISHED_PROVISIONED_MESSAGE = "Provisioned Concurrency Configs cannot be applied to unpublished function versions."
 _HANDLER_PATTERN = r"[^\s]+"
 _ENV_KEY_PATTERN = r"[a-zA-Z]([a-zA-Z0-9_])+"
 REGION_PATTERN = r"[a-z]{2}(-gov)?-[a-z]+-\d{1}"
@@ -121,10 +125,14 @@ class FunctionConfig:
     region: str = "us-east-1"
     runtime: str = "python3.13"
     account_concurrency_limit: int = 1000
+    opt_dir: Path | None = None  # the folder the environment sees as /opt (the function's layers, merged)
+    version: str = "$LATEST"  # the function version this configuration is; a published one is a number
 
     def __post_init__(self) -> None:
         # A private read-only copy: changing the caller's dict later must not change a frozen config.
         object.__setattr__(self, "code_dir", Path(self.code_dir))
+        if self.opt_dir is not None:
+            object.__setattr__(self, "opt_dir", Path(self.opt_dir))
         object.__setattr__(self, "environment", ReadOnlyEnvironment(self.environment or {}))
 
     @property
@@ -206,6 +214,7 @@ def _constraint_violations(config: FunctionConfig) -> list[str]:
             f"Value at 'environment.variables' failed to satisfy constraint: Map value of '{bad_values[0]}' must be a string"
         )
     check_pattern(config.region, "region", REGION_PATTERN)
+    check_pattern(config.version, "qualifier", _VERSION_PATTERN)
     if config.reserved_concurrency is not None:
         check_range(config.reserved_concurrency, "reservedConcurrentExecutions", 0, float("inf"))
     check_range(config.provisioned_concurrency, "provisionedConcurrentExecutions", 0, float("inf"))
@@ -242,6 +251,8 @@ def _check_concurrency(config: FunctionConfig) -> None:
             f" value of [{minimum_unreserved}].",
             "InvalidParameterValueException",
         )
+    if config.provisioned_concurrency > 0 and config.version == "$LATEST":
+        raise ConfigError(UNPUBLISHED_PROVISIONED_MESSAGE, "InvalidParameterValueException")
     if config.reserved_concurrency is not None and config.provisioned_concurrency > config.reserved_concurrency:
         raise ConfigError(
             "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for"
@@ -252,3 +263,14 @@ def _check_concurrency(config: FunctionConfig) -> None:
 
 def _is_number(raw: object) -> bool:
     return isinstance(raw, (int, float)) and not isinstance(raw, bool) and math.isfinite(raw)
+
+
+def interpreter_note(runtime: str, running: tuple[int, int] | None = None) -> str:
+    """The runtime a function claims (AWS_EXECUTION_ENV) beside the Python that really runs it here, with a
+    warning when they differ: code that needs the newer language or library passes here and fails there."""
+    major, minor = running or sys.version_info[:2]
+    here = f"python{major}.{minor}"
+    line = f"runtime {runtime} (AWS_EXECUTION_ENV=AWS_Lambda_{runtime}); handlers run on Python {major}.{minor} here"
+    if here != runtime:
+        line += f" - not {runtime}: what differs between the two versions behaves as {here}, not as on Lambda"
+    return line

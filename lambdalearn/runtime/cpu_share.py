@@ -5,7 +5,8 @@ Lambda gives a function CPU power in proportion to its memory size: one full vCP
 than at 1,769 MB, which is why raising memory can make a function both faster and cheaper.
 
 The model here is the one Linux's CFS bandwidth control applies to Lambda's sandboxes: in every period the
-environment may use its share of CPU time, then it is stopped (SIGSTOP on its process group) for the rest.
+environment may use its share of CPU time, then it is stopped (SIGSTOP on all its processes) for
+the rest.
 Only the INVOKE phase is throttled (Lambda is observed to give INIT more CPU than its memory share). Above 1,769 MB nothing is throttled: more than one vCPU cannot be given
 out of a laptop's cores, so multi-threaded handlers get whatever the machine has.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import signal
 
-from lambdalearn.runtime.procfs import cpu_seconds, signal_group
+from lambdalearn.runtime.procfs import cpu_seconds_of, signal_unit, unit_members
 
 FULL_VCPU_MEMORY_MB = 1769
 PERIOD_S = 0.02
@@ -27,33 +28,35 @@ def cpu_share(memory_mb: int) -> float:
     return min(1.0, memory_mb / FULL_VCPU_MEMORY_MB)
 
 
-async def throttle(process_group: int, share: float, period_s: float = PERIOD_S) -> None:
-    """Until cancelled, let the process group use `share` of a CPU and stop it for the rest (SIGSTOP/SIGCONT).
+async def throttle(root: int, share: float, period_s: float = PERIOD_S) -> None:
+    """Until cancelled, let the environment whose first process is `root` use `share` of a CPU, all its
+    processes together, and stop them all for the rest (SIGSTOP/SIGCONT).
 
-    Like CFS bandwidth control it counts CPU time, not wall time: in each period the group runs until the
-    threads of its first process have had `share * period` of CPU (a handler waiting on I/O is not held
-    back), then it is stopped long enough to bring its average down to `share`. On cancellation the group
-    is left running.
+    Like CFS bandwidth control it counts CPU time, not wall time: in each period the environment runs until
+    its processes have had `share * period` of CPU (a handler waiting on I/O is not held back), then it is
+    stopped long enough to bring its average down to `share`. On cancellation it is left running.
     """
     if share >= 1.0:
         return
     loop = asyncio.get_running_loop()
     quota_s = share * period_s
-    stopped = False
+    stopped: list[int] = []
     try:
         while True:
-            began_wall, began_cpu = loop.time(), cpu_seconds(process_group)
+            members = unit_members(root)
+            began_wall, began_cpu = loop.time(), cpu_seconds_of(members)
             used_s = 0.0
             while used_s < quota_s and loop.time() - began_wall < period_s:
                 await asyncio.sleep(max(quota_s - used_s, _MIN_SLEEP_S))
-                now_cpu = cpu_seconds(process_group)
+                now_cpu = cpu_seconds_of(members)
                 if now_cpu is None or began_cpu is None:
                     return  # the environment is gone
                 used_s = now_cpu - began_cpu
-            stopped = signal_group(process_group, signal.SIGSTOP)
-            await asyncio.sleep(used_s * (1.0 - share) / share)
-            signal_group(process_group, signal.SIGCONT)
-            stopped = False
+            stopped = members
+            signal_unit(stopped, signal.SIGSTOP)
+            await asyncio.sleep(max(0.0, used_s) * (1.0 - share) / share)
+            signal_unit(stopped, signal.SIGCONT)
+            stopped = []
     finally:
         if stopped:
-            signal_group(process_group, signal.SIGCONT)
+            signal_unit(stopped, signal.SIGCONT)

@@ -1,11 +1,11 @@
 """One execution environment: a process (a session of its own), its Runtime API server and its log pipes.
 
 Life cycle, as on Lambda: created -> initialising (INIT: the bootstrap imports the handler module) ->
-busy (an invocation) -> idle, frozen (SIGSTOP on the whole process group, so even background threads stop)
--> busy again (SIGCONT) ... -> shut down (SIGKILL to the process group and session). An environment that
+busy (an invocation) -> idle, frozen (SIGSTOP to every process of the environment, so even background
+threads and detached children stop) -> busy again (SIGCONT) ... -> shut down (SIGKILL to all of them). An environment that
 timed out, ran out of memory, failed INIT or whose runtime exited is discarded.
 
-Memory is watched while the environment runs: its processes' resident memory is sampled every few
+Memory is watched while the environment runs: the resident memory of all its processes is sampled every few
 milliseconds and the environment is killed when it goes over the function's memory size, which is how an
 out-of-memory kill looks on Lambda. An address-space limit well above the memory size is the backstop for
 allocations faster than the sampling.
@@ -25,17 +25,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lambdalearn.runtime import procfs
+from lambdalearn.runtime import procfs, sandbox
 from lambdalearn.runtime.api_server import NextInvocation, RuntimeApiServer
+from lambdalearn.runtime.clock import Clock, RealClock
 from lambdalearn.runtime.config import FunctionConfig
 from lambdalearn.runtime.cpu_share import cpu_share, throttle
 from lambdalearn.runtime.events import EventKind
 from lambdalearn.runtime.launcher import EnvironmentProcess, Launcher, SpawnSpec
 from lambdalearn.runtime.logs import LogCapture
+from lambdalearn.runtime.records import init_report_line, init_start_line
 
 INIT_TIMEOUT_S = 10.0  # Lambda's limit for the INIT phase of an on-demand environment
+PROVISIONED_INIT_MIN_TIMEOUT_S = 130.0  # provisioned INIT may take max(this, the function timeout)
 MEMORY_POLL_S = 0.005
-_MEMBER_SCAN_EVERY = 20  # samples between scans for child processes (a /proc walk)
+_MEMBER_SCAN_EVERY = 4  # samples between looks for new child processes
 _ADDRESS_SPACE_HEADROOM_MB = 1024
 _KILL_WAIT_S = 5.0
 
@@ -97,7 +100,7 @@ def lambda_environment_variables(
     code_dir = str(config.code_dir.resolve())
     variables = {
         "AWS_LAMBDA_FUNCTION_NAME": config.function_name,
-        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_VERSION": config.version,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(config.memory_mb),
         "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{config.function_name}",
         "AWS_LAMBDA_LOG_STREAM_NAME": log_stream_name,
@@ -124,8 +127,8 @@ def lambda_environment_variables(
     return variables
 
 
-def new_log_stream_name() -> str:
-    return time.strftime("%Y/%m/%d", time.gmtime()) + "/[$LATEST]" + uuid.uuid4().hex
+def new_log_stream_name(version: str = "$LATEST") -> str:
+    return time.strftime("%Y/%m/%d", time.gmtime()) + f"/[{version}]" + uuid.uuid4().hex
 
 
 @dataclass
@@ -155,6 +158,7 @@ class ExecutionEnvironment:
         claimed: bool = False,
         log_cap_bytes: int | None = None,
         models_cpu_share: bool = True,
+        clock: Clock | None = None,
     ) -> None:
         self.id = environment_id
         self.config = config
@@ -166,7 +170,12 @@ class ExecutionEnvironment:
         self._claimed = claimed
         self._models_cpu_share = models_cpu_share
         self.init_duration_ms: float | None = None
+        self.initialised = False  # INIT completed (the runtime asked for its first event)
         self.process: EnvironmentProcess | None = None
+        self._clock = clock or RealClock()
+        self._api_address = ""
+        self._log_stream_name = new_log_stream_name(config.version)
+        self._init_start_logged = False
         self._launcher = launcher
         self._tmp_root = tmp_root
         self._aws_endpoint_url = aws_endpoint_url
@@ -191,45 +200,105 @@ class ExecutionEnvironment:
 
     async def start(self) -> None:
         """Create the process and start its INIT; returns once the process exists (INIT goes on)."""
+        self._emit(EventKind.ENVIRONMENT_CREATED, self, None)
+        self._tmpdir = tempfile.mkdtemp(prefix=f"{self.id}-tmp-", dir=self._tmp_root)
+        self._api_address = await self._server.start()
+        self._emit(EventKind.ENVIRONMENT_INITIALISING, self, None)
+        await self._spawn()
+
+    async def _spawn(self) -> None:
+        """Start the environment's first process (again, for an INIT re-run) and watch it."""
         loop = asyncio.get_running_loop()
         self._init_done = loop.create_future()
         self._exited = loop.create_future()
-        self._emit(EventKind.ENVIRONMENT_CREATED, self, None)
-        self._tmpdir = tempfile.mkdtemp(prefix=f"{self.id}-tmp-", dir=self._tmp_root)
-        address = await self._server.start()
-        stdout_w, stderr_w = self._logs.open()
+        output_w = self._logs.open()
         memory_bytes = self.config.memory_mb * procfs.MIB
         spec = SpawnSpec(
             handler=self.config.handler,
             cwd=str(self.config.code_dir.resolve()),
             env=lambda_environment_variables(
                 self.config,
-                api_address=address,
+                api_address=self._api_address,
                 tmpdir=self._tmpdir,
-                log_stream_name=new_log_stream_name(),
+                log_stream_name=self._log_stream_name,
                 aws_endpoint_url=self._aws_endpoint_url,
                 provisioned=self.provisioned,
             ),
             address_space_bytes=2 * memory_bytes + _ADDRESS_SPACE_HEADROOM_MB * procfs.MIB,
-            stdout_fd=stdout_w,
-            stderr_fd=stderr_w,
+            stdout_fd=output_w,
+            stderr_fd=output_w,
+            tmp_dir=self._tmpdir,
+            ephemeral_storage_mb=self.config.ephemeral_storage_mb,
+            opt_dir=str(self.config.opt_dir.resolve()) if self.config.opt_dir else None,
         )
-        self._emit(EventKind.ENVIRONMENT_INITIALISING, self, None)
         self._init_started = time.perf_counter()
         self._running.set()
         try:
             self.process = await self._launcher.spawn(spec)
         finally:
-            os.close(stdout_w)
-            os.close(stderr_w)
+            os.close(output_w)
         self._tasks.append(asyncio.create_task(self._watch_exit(self.process)))
         self._tasks.append(asyncio.create_task(self._watch_memory(self.process.pid)))
 
-    async def wait_initialised(self) -> list[str]:
-        """Wait for INIT to finish ahead of traffic (provisioned concurrency); returns INIT's log lines."""
+    async def _respawn(self) -> None:
+        """Kill the process whose INIT ran out of time and start INIT again in a fresh one."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        await self._kill_process()
+        self._peak_bytes = 0
+        await self._spawn()
+
+    async def _kill_process(self) -> None:
+        if self.process is None:
+            return
+        procfs.kill_unit(self.process.pid)
+        try:
+            await asyncio.wait_for(self.process.wait(), _KILL_WAIT_S)
+        except asyncio.TimeoutError:
+            pass
+        procfs.kill_unit(self.process.pid)
+        forget = getattr(self._launcher, "forget", None)
+        if forget is not None:
+            forget(self.process.pid)
+
+    def init_timeout_s(self) -> float:
+        """How long INIT may take: 10 s on demand; max(130 s, the function timeout) when provisioned."""
+        if self.provisioned:
+            return max(PROVISIONED_INIT_MIN_TIMEOUT_S, self.config.timeout_s)
+        return INIT_TIMEOUT_S
+
+    async def _await_init(self) -> bool:
+        """Wait for INIT to finish or the process to end, at most `init_timeout_s` of the runtime's clock
+        (an injected clock lets tests pass Lambda's long INIT limits at once); False if time ran out."""
         assert self._init_done is not None and self._exited is not None
-        await asyncio.wait({self._init_done, self._exited}, timeout=INIT_TIMEOUT_S, return_when=asyncio.FIRST_COMPLETED)
-        return self._logs.take_lines()
+        if self._init_done.done() or self._exited.done():
+            return True
+        limit = asyncio.ensure_future(self._clock.sleep(self.init_timeout_s()))
+        try:
+            await asyncio.wait({self._init_done, self._exited, limit}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            limit.cancel()
+        return self._init_done.done() or self._exited.done()
+
+    def _take_init_lines(self) -> list[str]:
+        """The output of INIT so far, after the INIT_START line the first time."""
+        lines = self._logs.take_lines()
+        if not self._init_start_logged:
+            self._init_start_logged = True
+            lines.insert(0, init_start_line(self.config.runtime, self.config.region))
+        return lines
+
+    async def wait_initialised(self) -> list[str]:
+        """Wait for INIT to finish ahead of traffic (provisioned concurrency); returns INIT's log lines.
+        An environment whose INIT runs out of time is shut down."""
+        finished = await self._await_init()
+        lines = self._take_init_lines()
+        if not finished:
+            lines.append(init_report_line(self.init_timeout_s() * 1000, None, timed_out=True))
+            await self.shutdown("init timed out")
+        return lines
 
     async def shutdown(self, reason: str) -> None:
         """Kill every process of the environment and release its server, pipes and TMPDIR."""
@@ -237,16 +306,7 @@ class ExecutionEnvironment:
             return
         self.state = EnvironmentState.SHUT_DOWN
         self._running.set()
-        if self.process is not None:
-            procfs.kill_session(self.process.pid)
-            try:
-                await asyncio.wait_for(self.process.wait(), _KILL_WAIT_S)
-            except asyncio.TimeoutError:
-                pass
-            procfs.kill_session(self.process.pid)
-            forget = getattr(self._launcher, "forget", None)
-            if forget is not None:
-                forget(self.process.pid)
+        await self._kill_process()
         # shutdown may run inside one of these tasks (the exit watcher): never cancel or await that one.
         others = [task for task in self._tasks if task is not asyncio.current_task()]
         for task in others:
@@ -267,43 +327,60 @@ class ExecutionEnvironment:
             await self.shutdown(f"runtime exited ({returncode})")
 
     async def _watch_memory(self, pid: int) -> None:
+        """Sample the memory of every process of the environment; kill them all past the memory size."""
         limit = self.config.memory_mb * procfs.MIB
-        others = 0
+        members: list[int] = []
         samples = 0
         while True:
             await self._running.wait()
             if self.state is EnvironmentState.SHUT_DOWN:
                 return
             if samples % _MEMBER_SCAN_EVERY == 0:
-                members = procfs.recent_session_members(pid, MEMORY_POLL_S * _MEMBER_SCAN_EVERY / 2)
-                others = sum(procfs.rss_bytes(member) for member in members if member != pid)
+                members = self._counted_members()
             samples += 1
-            used = procfs.rss_bytes(pid) + others
+            used = sum(procfs.rss_bytes(member) for member in members)
             self._peak_bytes = max(self._peak_bytes, used)
             if used > limit and not self._out_of_memory:
                 self._out_of_memory = True
-                procfs.kill_session(pid)
+                procfs.kill_unit(pid)
             await asyncio.sleep(MEMORY_POLL_S)
+
+    def _counted_members(self) -> list[int]:
+        """The environment's processes whose memory counts: all but the namespace path's relay, which only
+        waits outside the PID namespace for the environment's PID 1 (see sandbox.py)."""
+        if self.process is None:
+            return []
+        members = procfs.unit_members(self.process.pid)
+        if self._has_relay():
+            members = [member for member in members if member != self.process.pid]
+        return members
+
+    def _has_relay(self) -> bool:
+        chosen = getattr(self._launcher, "sandbox", None)
+        return chosen is not None and chosen[0] == sandbox.NAMESPACES
 
     def max_memory_used_mb(self) -> int:
         """Peak memory of the environment so far, in MB as REPORT shows it."""
-        if self.process is not None:
-            self._peak_bytes = max(self._peak_bytes, procfs.peak_rss_bytes(self.process.pid))
+        members = self._counted_members()
+        if len(members) == 1:  # one process: its own high-water mark catches peaks between samples
+            self._peak_bytes = max(self._peak_bytes, procfs.peak_rss_bytes(members[0]))
         used = -(-self._peak_bytes // procfs.MIB)
         return min(used, self.config.memory_mb) if self._out_of_memory else used
 
     # -- freezing ---------------------------------------------------------------------------------------
 
     def _freeze(self) -> None:
+        """Stop every process of the environment (a second walk catches one forked during the first)."""
         if self.process is not None and not self.frozen:
             self._running.clear()
-            procfs.signal_group(self.process.pid, signal.SIGSTOP)
+            for _ in range(2):
+                procfs.signal_unit(procfs.unit_members(self.process.pid), signal.SIGSTOP)
             self.frozen = True
             self._emit(EventKind.ENVIRONMENT_FROZEN, self, None)
 
     def _thaw(self) -> None:
         if self.process is not None and self.frozen:
-            procfs.signal_group(self.process.pid, signal.SIGCONT)
+            procfs.signal_unit(procfs.unit_members(self.process.pid), signal.SIGCONT)
             self.frozen = False
         self._running.set()
 
@@ -322,28 +399,69 @@ class ExecutionEnvironment:
             self.reserve()
         first_invocation = not self._invoked
         self._invoked = True
-        if not self._init_done.done():
-            await asyncio.wait(
-                {self._init_done, self._exited}, timeout=INIT_TIMEOUT_S, return_when=asyncio.FIRST_COMPLETED
-            )
+        if not await self._await_init() and not self.provisioned:
+            return await self._invoke_after_suppressed_init(invocation)
         failed = self._init_failure(invocation.request_id)
         if failed is not None:
             return failed
-        init_lines = self._logs.take_lines()
-        init_duration = self.init_duration_ms if first_invocation and not self.provisioned else None
+        init_lines = self._take_init_lines()
+        outcome = await self._dispatch(invocation, self.config.timeout_s)
+        outcome.init_duration_ms = self.init_duration_ms if first_invocation and not self.provisioned else None
+        outcome.init_lines = init_lines
+        return self._finish(outcome)
+
+    async def _invoke_after_suppressed_init(self, invocation: NextInvocation) -> InvokeOutcome:
+        """INIT ran past its 10 s: as Lambda does, log the timeout, start INIT again inside this invocation
+        under the function's timeout, then run the event in what is left of it. Duration covers both; the
+        REPORT has no Init Duration."""
+        assert self._init_done is not None and self._exited is not None
+        init_lines = self._take_init_lines()
+        init_lines.append(init_report_line(self.init_timeout_s() * 1000, None, timed_out=True))
+        began = time.perf_counter()
+        await self._respawn()
+        await asyncio.wait({self._init_done, self._exited}, timeout=self.config.timeout_s, return_when=asyncio.FIRST_COMPLETED)
+        reinit_s = time.perf_counter() - began
+        reinit_lines = self._logs.take_lines()
+        if self._init_done.done() and self._init_done.result() is None:
+            self.init_duration_ms = None
+            outcome = await self._dispatch(invocation, max(0.0, self.config.timeout_s - reinit_s))
+            report = init_report_line(reinit_s * 1000, None, phase="invoke")
+            outcome.lines = [*reinit_lines, report, *outcome.lines]
+            outcome.elapsed_s += reinit_s
+        else:
+            if self._init_done.done():
+                body, error_type = self._init_done.result()  # type: ignore[misc]
+                outcome = InvokeOutcome(OutcomeKind.INIT_ERROR, body, error_type)
+                report = init_report_line(reinit_s * 1000, error_type, phase="invoke")
+            elif self._exited.done():
+                kind = OutcomeKind.OUT_OF_MEMORY if self._out_of_memory else OutcomeKind.RUNTIME_EXIT
+                outcome = InvokeOutcome(kind, returncode=self._exited.result())
+                error_type = "Runtime.OutOfMemory" if self._out_of_memory else "Runtime.ExitError"
+                report = init_report_line(reinit_s * 1000, error_type, phase="invoke")
+            else:
+                outcome = InvokeOutcome(OutcomeKind.TIMEOUT)
+                report = init_report_line(reinit_s * 1000, None, timed_out=True, phase="invoke")
+            outcome.lines = [*reinit_lines, report]
+            outcome.elapsed_s = reinit_s
+            outcome.max_memory_used_mb = self.max_memory_used_mb()
+        outcome.duration_ms = outcome.elapsed_s * 1000
+        outcome.init_lines = init_lines
+        return self._finish(outcome)
+
+    async def _dispatch(self, invocation: NextInvocation, budget_s: float) -> InvokeOutcome:
+        """Hand the event to the initialised runtime and wait, at most `budget_s`, for how it ends."""
+        assert self._exited is not None
         self.finishing = False
         loop = asyncio.get_running_loop()
         inflight = _Inflight(invocation, loop.create_future())
         self._inflight = inflight
-        invocation.deadline_ms = int((time.time() + self.config.timeout_s) * 1000)
+        invocation.deadline_ms = int((time.time() + budget_s) * 1000)
         self._thaw()
         self._queue.put_nowait(invocation)
         started = time.perf_counter()
         throttler = asyncio.create_task(self._throttle())
         try:
-            await asyncio.wait(
-                {inflight.result, self._exited}, timeout=self.config.timeout_s, return_when=asyncio.FIRST_COMPLETED
-            )
+            await asyncio.wait({inflight.result, self._exited}, timeout=budget_s, return_when=asyncio.FIRST_COMPLETED)
         finally:
             throttler.cancel()
             await asyncio.gather(throttler, return_exceptions=True)
@@ -356,16 +474,17 @@ class ExecutionEnvironment:
         else:
             outcome = InvokeOutcome(OutcomeKind.TIMEOUT)
             if self.process is not None:
-                procfs.kill_session(self.process.pid)
+                procfs.kill_unit(self.process.pid)
         ended = time.perf_counter()
         self._inflight = None
-        dispatched = inflight.dispatched_at or started
-        outcome.elapsed_s = ended - dispatched
+        outcome.elapsed_s = ended - (inflight.dispatched_at or started)
         outcome.duration_ms = outcome.elapsed_s * 1000
-        outcome.init_duration_ms = init_duration
-        outcome.init_lines = init_lines
         outcome.lines = self._logs.take_lines()
         outcome.max_memory_used_mb = self.max_memory_used_mb()
+        return outcome
+
+    def _finish(self, outcome: InvokeOutcome) -> InvokeOutcome:
+        """After an invocation: a surviving environment goes back to the pool."""
         if outcome.environment_survives:
             self._claimed = False
             self.finishing = not self._runtime_waiting
@@ -396,7 +515,7 @@ class ExecutionEnvironment:
             outcome.elapsed_s = init_ms / 1000
         outcome.init_duration_ms = init_ms
         outcome.during_init = True
-        outcome.init_lines = self._logs.take_lines()
+        outcome.init_lines = self._take_init_lines()
         outcome.max_memory_used_mb = self.max_memory_used_mb()
         return outcome
 
@@ -406,6 +525,7 @@ class ExecutionEnvironment:
         assert self._init_done is not None
         if not self._init_done.done():
             self.init_duration_ms = (time.perf_counter() - self._init_started) * 1000
+            self.initialised = True
             self._init_done.set_result(None)
         self.finishing = False
         self._runtime_waiting = True

@@ -49,6 +49,9 @@ class SpawnSpec:
     address_space_bytes: int | None
     stdout_fd: int
     stderr_fd: int
+    tmp_dir: str = ""  # a private host folder: TMPDIR and HOME on the fallback path
+    ephemeral_storage_mb: int = 512
+    opt_dir: str | None = None  # the folder the environment sees as /opt (merged layers)
 
 
 class EnvironmentProcess(Protocol):
@@ -87,6 +90,8 @@ class ForkServerLauncher:
         self._exits: dict[int, asyncio.Future[int]] = {}
         self._lock: asyncio.Lock | None = None
         self._ready: asyncio.Future[None] | None = None
+        # (path, reason): which containment the fork server applies (sandbox.py), known once it is ready.
+        self.sandbox: tuple[str, str] | None = None
 
     @property
     def pid(self) -> int | None:
@@ -105,7 +110,7 @@ class ForkServerLauncher:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 cwd="/",
-                env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+                env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **_sandbox_request()},
             )
         finally:
             theirs.close()
@@ -131,8 +136,11 @@ class ForkServerLauncher:
             return
         message = json.loads(data)
         if "ready" in message:
+            self.sandbox = (message["sandbox"], message["sandbox_reason"])
             if self._ready is not None and not self._ready.done():
                 self._ready.set_result(None)
+        elif "error" in message and self._ready is not None and not self._ready.done():
+            self._ready.set_exception(LauncherError(message["error"]))
         elif "spawned" in message or "error" in message:
             waiter = self._spawn_waiters.popleft()
             if not waiter.done():
@@ -179,6 +187,9 @@ class ForkServerLauncher:
             "cwd": spec.cwd,
             "env": spec.env,
             "address_space_bytes": spec.address_space_bytes,
+            "tmp_dir": spec.tmp_dir,
+            "ephemeral_storage_mb": spec.ephemeral_storage_mb,
+            "opt_dir": spec.opt_dir,
         }
         waiter: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self._spawn_waiters.append(waiter)
@@ -206,6 +217,12 @@ class ForkServerLauncher:
         if self._server is not None:
             await asyncio.to_thread(self._server.wait)
             self._server = None
+
+
+def _sandbox_request() -> dict[str, str]:
+    """LAMBDALEARN_SANDBOX passed on to the fork server, which reads it (see sandbox.py)."""
+    value = os.environ.get("LAMBDALEARN_SANDBOX")
+    return {"LAMBDALEARN_SANDBOX": value} if value else {}
 
 
 class _SubprocessProcess:

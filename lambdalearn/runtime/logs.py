@@ -1,4 +1,4 @@
-"""Capture of an execution environment's output (stdout and stderr), bounded per invocation.
+"""Capture of an execution environment's output (stdout and stderr, one pipe), bounded per invocation.
 
 A handler may print without end; the runtime must not keep it all. Each invocation keeps at most
 `cap_bytes` of output; the rest is read and thrown away (so the handler never blocks on a full pipe) and a
@@ -19,7 +19,7 @@ _MAX_READS_PER_WAKE = 64
 
 
 class LogCapture:
-    """Reads one environment's stdout and stderr pipes into lines for the current phase."""
+    """Reads one environment's output pipe into lines for the current phase."""
 
     def __init__(self, cap_bytes: int = DEFAULT_CAP_BYTES) -> None:
         self.cap_bytes = cap_bytes
@@ -29,18 +29,16 @@ class LogCapture:
         self._kept = 0
         self._dropped = 0
 
-    def open(self) -> tuple[int, int]:
-        """Create the pipes and start reading; returns the write ends (stdout, stderr) for the process."""
-        loop = asyncio.get_running_loop()
-        write_ends = []
-        for _ in range(2):
-            read_fd, write_fd = os.pipe()
-            os.set_blocking(read_fd, False)
-            self._read_fds.append(read_fd)
-            self._partial[read_fd] = bytearray()
-            loop.add_reader(read_fd, self._read_available, read_fd)
-            write_ends.append(write_fd)
-        return write_ends[0], write_ends[1]
+    def open(self) -> int:
+        """Create the pipe and start reading; returns its write end, for the process's stdout and stderr both:
+        one pipe keeps what the handler prints and what it logs to stderr in the order it wrote them, as
+        Lambda's log stream does."""
+        read_fd, write_fd = os.pipe()
+        os.set_blocking(read_fd, False)
+        self._read_fds.append(read_fd)
+        self._partial[read_fd] = bytearray()
+        asyncio.get_running_loop().add_reader(read_fd, self._read_available, read_fd)
+        return write_fd
 
     def _read_available(self, fd: int) -> None:
         for _ in range(_MAX_READS_PER_WAKE):

@@ -1,18 +1,19 @@
 """Linux process facts the runtime needs, read from /proc: memory use, and the processes of an environment.
 
-An execution environment is one session (its first process called setsid), so "the environment's processes"
-are the live processes whose session id is the environment's pid, wherever they moved inside it. Killing an
-environment kills its process group and then every straggler of its session.
+An execution environment is a unit: its first process and every descendant. The sandbox keeps orphans among
+the descendants (a subreaper, or PID 1 of a PID namespace), so a double fork and `setsid` do not get out;
+processes still in the first process's session count too. Freezing, memory, CPU and killing all act on
+the whole unit.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import time
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 MIB = 1024 * 1024
+_KILL_ROUNDS = 5
 
 
 def _stat_fields(pid: int) -> list[str] | None:
@@ -61,40 +62,70 @@ def cpu_seconds(pid: int) -> float | None:
     return total_ns / 1e9
 
 
-def session_members(session_id: int) -> list[int]:
-    """Live (non-zombie) processes whose session id is `session_id`."""
-    members = []
+def _process_table() -> dict[int, tuple[int, int]]:
+    """Every live (non-zombie) process: pid -> (parent pid, session id)."""
+    table = {}
     for name in os.listdir("/proc"):
-        if not name.isdigit():
+        if name.isdigit():
+            fields = _stat_fields(int(name))
+            # fields: 0 state, 1 ppid, 2 pgrp, 3 session
+            if fields and len(fields) > 3 and fields[0] not in ("Z", "X"):
+                table[int(name)] = (int(fields[1]), int(fields[3]))
+    return table
+
+
+def _children(pid: int) -> list[int]:
+    """Direct children of `pid` (of all its threads), from /proc/<pid>/task/<tid>/children."""
+    found: list[int] = []
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for thread in threads:
+        try:
+            with open(f"/proc/{pid}/task/{thread}/children", "rb") as children:
+                found.extend(int(child) for child in children.read().split())
+        except (OSError, ValueError):
             continue
-        fields = _stat_fields(int(name))
-        # fields: 0 state, 1 ppid, 2 pgrp, 3 session
-        if fields and len(fields) > 3 and fields[3] == str(session_id) and fields[0] not in ("Z", "X"):
-            members.append(int(name))
-    return members
+    return found
 
 
-_sessions_seen: tuple[float, dict[int, list[int]]] = (float("-inf"), {})
+_HAS_CHILDREN_FILES = os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
 
 
-def recent_session_members(session_id: int, max_age_s: float) -> list[int]:
-    """Like `session_members`, from one /proc walk shared by every caller within `max_age_s`.
+def unit_members(root: int) -> list[int]:
+    """The live processes of the environment whose first process is `root`: it and its descendants (the
+    sandbox keeps orphans among them: a subreaper, or PID 1 of a PID namespace).
 
-    Each environment's memory watcher needs its session's processes every few tens of milliseconds; with a
-    hundred environments, a walk each would keep the event loop busy walking /proc.
+    Read from each member's children files, so the cost grows with the environment, not with the machine;
+    kernels without those files get a walk of the whole process table.
     """
-    global _sessions_seen
-    taken_at, sessions = _sessions_seen
-    now = time.monotonic()
-    if now - taken_at > max_age_s:
-        sessions = {}
-        for name in os.listdir("/proc"):
-            if name.isdigit():
-                fields = _stat_fields(int(name))
-                if fields and len(fields) > 3 and fields[0] not in ("Z", "X"):
-                    sessions.setdefault(int(fields[3]), []).append(int(name))
-        _sessions_seen = (now, sessions)
-    return sessions.get(session_id, [])
+    if not _HAS_CHILDREN_FILES:
+        return _descendants_in(root, _process_table())
+    found = [root] if is_alive(root) else []
+    pending = list(found)
+    while pending:
+        for child in _children(pending.pop()):
+            if child not in found and is_alive(child):
+                found.append(child)
+                pending.append(child)
+    return found
+
+
+def _descendants_in(root: int, table: dict[int, tuple[int, int]], *, with_session: bool = False) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    found = {pid for pid, (_, session) in table.items() if with_session and session == root}
+    if root in table:
+        found.add(root)
+    pending = list(found)
+    while pending:
+        for child in children.get(pending.pop(), ()):
+            if child not in found:
+                found.add(child)
+                pending.append(child)
+    return sorted(found)
 
 
 def is_alive(pid: int) -> bool:
@@ -103,23 +134,38 @@ def is_alive(pid: int) -> bool:
     return bool(fields) and fields[0] not in ("Z", "X")
 
 
-def kill_session(session_id: int) -> None:
-    """SIGKILL the environment's process group, then any member of its session that left the group."""
-    try:
-        os.killpg(session_id, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    for pid in session_members(session_id):
+def signal_unit(members: list[int], signum: int) -> bool:
+    """Send `signum` to every process in `members`; False if none of them exists any more."""
+    delivered = False
+    for pid in members:
         try:
-            os.kill(pid, signal.SIGKILL)
+            os.kill(pid, signum)
+            delivered = True
         except (ProcessLookupError, PermissionError):
             pass
+    return delivered
 
 
-def signal_group(process_group: int, signum: int) -> bool:
-    """Send `signum` to a process group; False if the group no longer exists."""
+def kill_unit(root: int) -> None:
+    """SIGKILL every process of the environment. All are found and stopped before any is killed (a killed
+    parent would hand its children to another reaper, and a running one could fork a replacement), and
+    the walk is repeated until nothing is left."""
+    for _ in range(_KILL_ROUNDS):
+        # The whole table, with the session: if the first process is already gone, its descendants have
+        # been re-parented away, but those that stayed in its session are still found.
+        members = _descendants_in(root, _process_table(), with_session=True)
+        if not members:
+            break
+        signal_unit(members, signal.SIGSTOP)
+        signal_unit(members, signal.SIGKILL)
     try:
-        os.killpg(process_group, signum)
+        os.killpg(root, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
-        return False
-    return True
+        pass
+
+
+def cpu_seconds_of(members: list[int]) -> float | None:
+    """CPU time of all threads of all `members` (None once none of them exists)."""
+    times = [cpu_seconds(pid) for pid in members]
+    known = [seconds for seconds in times if seconds is not None]
+    return sum(known) if known else None

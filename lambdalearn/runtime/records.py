@@ -8,6 +8,7 @@ in the wording AWS uses, checked against the Runtime Interface Emulator and user
 
 from __future__ import annotations
 
+import hashlib
 import signal
 import time
 from dataclasses import asdict, dataclass, field
@@ -15,6 +16,7 @@ from typing import Any
 
 REQUEST_SIZE_LIMIT = 6291456  # bytes a synchronous Invoke request may carry
 RESPONSE_SIZE_LIMIT = 6291556  # bytes a function may return to a synchronous caller
+LOCAL_RUNTIME_VERSION = "v1"  # lambdalearn's runtime is one version; AWS's numbers change with updates
 RECORD_KEYS = (
     "request_id",
     "environment_id",
@@ -28,7 +30,10 @@ RECORD_KEYS = (
     "error_type",
     "payload",
     "cost_usd",
+    "function_error",
 )
+# X-Amz-Function-Error: what a caller of Invoke learns when the function (not the service) failed.
+FUNCTION_ERROR_UNHANDLED = "Unhandled"
 
 
 @dataclass
@@ -47,6 +52,9 @@ class InvocationRecord:
     error_type: str | None
     payload: Any
     cost_usd: float
+    # "Unhandled" when the function failed (its error, a crash, a timeout: Invoke's X-Amz-Function-Error);
+    # None for a success and for what the service refused (a throttle, an oversized or invalid request).
+    function_error: str | None = None
     logs: list[str] = field(default_factory=list)
 
     @property
@@ -106,12 +114,27 @@ def report_line(
     return "\t".join(parts)
 
 
-def init_report_line(init_duration_ms: float, error_type: str | None, timed_out: bool = False) -> str:
-    """INIT_REPORT for an INIT phase that failed (Status: error, with the error type) or timed out."""
-    line = f"INIT_REPORT Init Duration: {init_duration_ms:.2f} ms\tPhase: init"
+def init_report_line(
+    init_duration_ms: float, error_type: str | None, timed_out: bool = False, *, phase: str = "init"
+) -> str:
+    """INIT_REPORT for an INIT that failed (Status: error, with the error type) or timed out, in the INIT
+    phase or (re-run after a timeout) inside the first invocation, `phase="invoke"`, where a successful
+    re-run is reported too."""
+    line = f"INIT_REPORT Init Duration: {init_duration_ms:.2f} ms\tPhase: {phase}"
     if timed_out:
         return line + "\tStatus: timeout"
+    if error_type is None:
+        return line
     return line + f"\tStatus: error\tError Type: {error_type}"
+
+
+def init_start_line(runtime: str, region: str) -> str:
+    """INIT_START, written when an environment starts INIT: the runtime version (here a fixed local one)
+    and its ARN, as Lambda logs them."""
+    language, _, version = runtime.partition("python")
+    name = f"python:{version}" if not language and version else runtime
+    digest = hashlib.sha256(f"lambdalearn:{name}".encode()).hexdigest()
+    return f"INIT_START Runtime Version: {name}.{LOCAL_RUNTIME_VERSION}\tRuntime Version ARN: arn:aws:lambda:{region}::runtime:{digest}"
 
 
 def timeout_line(request_id: str, elapsed_s: float) -> str:
@@ -138,10 +161,15 @@ def exit_reason(returncode: int) -> str:
 
 
 def runtime_exit_error(request_id: str, returncode: int, out_of_memory: bool = False) -> dict[str, str]:
-    """The caller's error when the runtime process died during the invocation (Runtime.ExitError/OutOfMemory)."""
+    """The caller's error when the runtime process died during the invocation (Runtime.ExitError/OutOfMemory).
+    A runtime that exits with status 0 gave Lambda no error, and Lambda says just that."""
+    if returncode == 0 and not out_of_memory:
+        detail = "Runtime exited without providing a reason"
+    else:
+        detail = f"Runtime exited with error: {exit_reason(returncode)}"
     return {
         "errorType": "Runtime.OutOfMemory" if out_of_memory else "Runtime.ExitError",
-        "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: {exit_reason(returncode)}",
+        "errorMessage": f"RequestId: {request_id} Error: {detail}",
     }
 
 

@@ -108,6 +108,7 @@ class LambdaRuntime:
         self._pool_changed: asyncio.Event | None = None
         self._serial = 0
         self._starting: asyncio.Task | None = None
+        self._replacements: set[asyncio.Future] = set()
         self._closed = False
         self._tmp_root = tempfile.mkdtemp(prefix="lambdalearn-runtime-")
         # What provisioned environments printed during their INIT, which happens before any invocation.
@@ -132,10 +133,7 @@ class LambdaRuntime:
         start = getattr(self._launcher, "start", None)
         if start is not None:
             await start()
-        provisioned = [self._new_environment(provisioned=True) for _ in range(self.config.provisioned_concurrency)]
-        await asyncio.gather(*(env.start() for env in provisioned))
-        for init_lines in await asyncio.gather(*(env.wait_initialised() for env in provisioned)):
-            self.provisioning_logs.extend(init_lines)
+        await asyncio.gather(*(self._provision_one() for _ in range(self.config.provisioned_concurrency)))
 
     async def invoke(self, event: Any = None, *, client_context: dict | None = None) -> InvocationRecord:
         """Invoke the function synchronously (RequestResponse) with `event` (JSON-serialisable, or bytes)."""
@@ -194,6 +192,11 @@ class LambdaRuntime:
 
         return list(await asyncio.gather(*(one(event) for event in events)))
 
+    @property
+    def sandbox(self) -> tuple[str, str] | None:
+        """(containment path, why) the environments run in, once the fork server is up (see sandbox.py)."""
+        return getattr(self._launcher, "sandbox", None)
+
     def environments(self) -> list[EnvironmentView]:
         """The pool as it is now."""
         return [
@@ -217,6 +220,9 @@ class LambdaRuntime:
         self._closed = True
         for timer in self._idle_timers.values():
             timer.cancel()
+        for replacement in list(self._replacements):
+            replacement.cancel()
+        await asyncio.gather(*self._replacements, return_exceptions=True)
         await asyncio.gather(*(env.shutdown("closed") for env in list(self._environments.values())))
         if self._owns_launcher:
             await self._launcher.aclose()
@@ -282,6 +288,7 @@ class LambdaRuntime:
             claimed=not provisioned,
             log_cap_bytes=self._log_cap_bytes,
             models_cpu_share=self.models_cpu_share,
+            clock=self.clock,
         )
         self._environments[env.id] = env
         return env
@@ -323,6 +330,19 @@ class LambdaRuntime:
             self._cancel_idle_timer(env)
             self._notify_pool_change()
         self._publish(kind, env.id, None, detail)
+        if kind is EventKind.ENVIRONMENT_SHUT_DOWN and env.provisioned and env.initialised and not self._closed:
+            # Lambda keeps the configured number of provisioned environments: one that died (a crash, a
+            # timeout, out of memory) is replaced in the background. One whose INIT failed is not: that is
+            # a failed allocation, and retrying it forever would only fail again.
+            replacement = asyncio.ensure_future(self._provision_one())
+            self._replacements.add(replacement)
+            replacement.add_done_callback(self._replacements.discard)
+
+    async def _provision_one(self) -> None:
+        """Start one provisioned environment and wait for its INIT; its output goes to provisioning_logs."""
+        env = self._new_environment(provisioned=True)
+        await env.start()
+        self.provisioning_logs.extend(await env.wait_initialised())
 
     def _publish(self, kind: EventKind, environment_id: str | None, request_id: str | None, detail: Any) -> None:
         self.events.publish(RuntimeEvent(kind, self.clock.now(), environment_id, request_id, detail))
@@ -373,7 +393,7 @@ class LambdaRuntime:
         if init_failed:
             timed_out = outcome.kind is OutcomeKind.TIMEOUT
             logs.append(records.init_report_line(outcome.init_duration_ms or 0.0, error_type, timed_out))
-        logs.append(records.start_line(request_id))
+        logs.append(records.start_line(request_id, self.config.version))
         logs.extend(outcome.lines)
         platform_status = None
         if outcome.kind is OutcomeKind.TIMEOUT:
@@ -411,6 +431,7 @@ class LambdaRuntime:
             error_type=error_type,
             payload=payload,
             cost_usd=cost,
+            function_error=None if error_type is None else records.FUNCTION_ERROR_UNHANDLED,
             logs=logs,
         )
 

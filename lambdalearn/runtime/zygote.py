@@ -7,13 +7,16 @@ a cold start here gets to handler-ready in a few milliseconds plus the handler's
 Protocol, over a SOCK_SEQPACKET unix socket inherited from the runtime (one JSON message per packet):
 - runtime -> fork server: a spawn spec (`handler`, `cwd`, `env`, `address_space_bytes`) with the write ends
   of the environment's stdout and stderr pipes attached as file descriptors (SCM_RIGHTS);
-- fork server -> runtime: `{"ready": true}` once it has imported everything, then `{"spawned": pid}` in request order (or `{"error": message}`), and
+- fork server -> runtime: `{"ready": true, "sandbox": path, "sandbox_reason": why}` once it has imported
+  everything and probed which containment path works (see sandbox.py), or `{"error": message}` if a forced
+  path is refused; then `{"spawned": pid}` in request order (or `{"error": message}`), and
   `{"exited": pid, "returncode": n}` whenever an environment's first process ends (negative n: the signal).
 When the runtime's end of the socket closes, the fork server kills every environment it forked and exits.
 
 Each child becomes a session leader (its own process group), gets /dev/null as stdin and the pipes as
-stdout/stderr, the scrubbed environment variables, the code directory as working directory and first
-entry of sys.path, an address-space limit, and then runs the bootstrap.
+stdout/stderr, an address-space limit, is sealed by the sandbox (namespaces or the fallback, which also
+limits what it can import), gets the scrubbed environment variables and the code directory as working
+directory, and then runs the bootstrap.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import socket
 import sys
 import traceback
 
-from lambdalearn.runtime import bootstrap
+from lambdalearn.runtime import bootstrap, sandbox
 
 _PR_SET_CHILD_SUBREAPER = 36
 _PR_SET_PDEATHSIG = 1
@@ -76,10 +79,17 @@ def _run_child(spec: dict, fds: list[int], inherited: list[int], parent: int) ->
         if spec.get("address_space_bytes"):
             limit = int(spec["address_space_bytes"])
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        os.chdir(spec["cwd"])
+        layout = sandbox.Layout(
+            code_dir=spec["cwd"],
+            opt_dir=spec.get("opt_dir"),
+            tmp_dir=spec["tmp_dir"],
+            ephemeral_storage_mb=int(spec["ephemeral_storage_mb"]),
+        )
+        sandbox.enter(spec["sandbox"], layout)
+        os.chdir(spec["cwd"])  # after the read-only mount, or the working directory would be the writable one
         os.environ.clear()
         os.environ.update(spec["env"])
-        sys.path.insert(0, spec["cwd"])
+        os.environ.update(sandbox.home_and_tmp(spec["sandbox"], layout))
         sys.argv = ["bootstrap", spec["handler"]]
         bootstrap.run(spec["handler"], spec["env"]["AWS_LAMBDA_RUNTIME_API"])
         code = 0
@@ -106,6 +116,12 @@ def serve(control_fd: int) -> None:
     """The fork server's loop: spawn on request, report exits, stop when the runtime goes away."""
     server_pid = os.getpid()
     control = socket.socket(fileno=control_fd)
+    try:
+        path, reason = sandbox.probe()
+    except sandbox.SandboxError as refusal:
+        _send(control, {"error": str(refusal)})
+        return
+    sandbox.prepare()
     _become_subreaper()
     environments: set[int] = set()
     # Ctrl-C and a closing terminal reach this process too: outlive them long enough to see the runtime's
@@ -123,7 +139,7 @@ def serve(control_fd: int) -> None:
     selector.register(wake_read, selectors.EVENT_READ)
     sys.stdout.flush()
     sys.stderr.flush()
-    _send(control, {"ready": True})
+    _send(control, {"ready": True, "sandbox": path, "sandbox_reason": reason})
     while True:
         for key, _ in selector.select():
             if key.fileobj is control:
@@ -138,7 +154,7 @@ def serve(control_fd: int) -> None:
                     continue
                 if pid == 0:
                     inherited = [control.fileno(), wake_read, wake_write, selector.fileno()]
-                    _run_child(json.loads(message), fds, inherited, server_pid)
+                    _run_child({**json.loads(message), "sandbox": path}, fds, inherited, server_pid)
                 for fd in fds:
                     os.close(fd)
                 environments.add(pid)

@@ -34,6 +34,10 @@ def demo_code_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "labs" / "playground_demo"
 
 
+# The playground's function stands for a published version (provisioned concurrency is refused on $LATEST).
+PLAYGROUND_VERSION = "1"
+
+
 @dataclass(frozen=True)
 class PlaygroundSettings:
     """What the learner may change between runs."""
@@ -47,6 +51,7 @@ class PlaygroundSettings:
         return FunctionConfig(
             handler=handler, code_dir=code_dir, function_name="playground", memory_mb=self.memory_mb,
             reserved_concurrency=self.reserved_concurrency, provisioned_concurrency=self.provisioned_concurrency,
+            version=PLAYGROUND_VERSION,
         ).validated()
 
 

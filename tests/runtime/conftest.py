@@ -9,10 +9,28 @@ from typing import Any
 
 import pytest
 
-from lambdalearn.runtime import procfs
+from lambdalearn.runtime import procfs, sandbox
 from lambdalearn.runtime.config import FunctionConfig
 
 HANDLERS = Path(__file__).resolve().parents[1] / "fixtures" / "handlers"
+
+
+@pytest.fixture(scope="session")
+def namespaces_refusal() -> str | None:
+    """Why the kernel refuses the namespace path here (None: it allows it), probed once."""
+    path, reason = sandbox.probe()
+    return None if path == sandbox.NAMESPACES else reason
+
+
+@pytest.fixture(autouse=True, params=sandbox.PATHS)
+def sandbox_path(request, monkeypatch, namespaces_refusal) -> str:
+    """Every runtime test runs on both containment paths (LAMBDALEARN_SANDBOX forces one)."""
+    if request.param == sandbox.NAMESPACES and namespaces_refusal:
+        reason = f"namespace path unavailable here: {namespaces_refusal}"
+        print(reason)
+        pytest.skip(reason)
+    monkeypatch.setenv(sandbox.ENV_VAR, request.param)
+    return request.param
 
 
 @pytest.fixture
@@ -33,14 +51,13 @@ def function_config() -> Callable[..., FunctionConfig]:
 
 @pytest.fixture
 def leftover_processes() -> Callable[[set[int]], dict[int, list[int]]]:
-    """leftover_processes(pids): for each environment pid, the processes of its session still alive."""
+    """leftover_processes(pids): for each pid (an environment's, or one of its processes), what is still alive
+    of it and its descendants."""
 
     def probe(pids: set[int]) -> dict[int, list[int]]:
         left = {}
         for pid in pids:
-            members = procfs.session_members(pid)
-            if procfs.is_alive(pid) and pid not in members:
-                members.append(pid)
+            members = procfs.unit_members(pid)
             if members:
                 left[pid] = members
         return left

@@ -41,6 +41,14 @@ def test_cold_start_bills_init_plus_duration_today():
     assert billed_duration_ms(1049.63, 1293.83) == 2344
 
 
+def test_billed_duration_is_the_sum_of_the_durations_report_shows_rounded_up():
+    """Duration is rounded up to the nearest 1 ms (https://aws.amazon.com/lambda/pricing/); the sum is taken of
+    the values REPORT prints (two decimals), so a reader's arithmetic matches: 1000.00 + 8.00 bills 1008."""
+    assert billed_duration_ms(1000.0, 8.004) == 1008
+    assert billed_duration_ms(1000.0, 8.006) == 1009  # REPORT shows 8.01
+    assert billed_duration_ms(0.001, None) == 1
+
+
 def test_old_rule_left_init_unbilled():
     assert billed_duration_ms(1049.63, 1293.83, init_billing=InitBilling.BEFORE_2025_08_01) == 1050
 

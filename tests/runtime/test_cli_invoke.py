@@ -45,27 +45,42 @@ def test_records_carry_exactly_the_documented_keys(handlers_dir, tmp_path):
 def test_a_failed_invocation_prints_the_error_object_and_exits_1(handlers_dir):
     result = invoke("basic.fails", "--code", str(handlers_dir))
     assert result.exit_code == 1
+    assert json.loads(invoke("basic.fails", "--code", str(handlers_dir), "--records").stdout)["function_error"] == "Unhandled"
     error = json.loads(result.stdout)
     assert error["errorType"] == "ValueError" and error["errorMessage"] == "something went wrong"
     assert "[ERROR] ValueError: something went wrong" in result.stderr
 
 
-def test_throttled_invocations_exit_1(handlers_dir):
+def test_throttled_invocations_exit_3_unlike_function_errors(handlers_dir):
     result = invoke(
         "hostile.misbehave", "--code", str(handlers_dir), "--event-json", '{"action": "sleep_then_return"}',
         "--times", "3", "--concurrency", "3", "--reserved-concurrency", "1", "--records",
     )
-    assert result.exit_code == 1
-    statuses = sorted(json.loads(line)["status"] for line in result.stdout.splitlines())
-    assert statuses == ["success", "throttled", "throttled"]
+    assert result.exit_code == 3
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted(record["status"] for record in records) == ["success", "throttled", "throttled"]
+    assert [record["function_error"] for record in records] == [None, None, None]
 
 
-def test_provisioned_concurrency_from_the_command_line(handlers_dir):
-    result = invoke("basic.echo", "--code", str(handlers_dir), "--provisioned-concurrency", "1", "--records")
-    assert result.exit_code == 0, result.output
+def test_an_oversized_event_is_refused_by_the_invoke_api_and_exits_4(handlers_dir, tmp_path):
+    event = tmp_path / "big.json"
+    event.write_text(json.dumps({"blob": "x" * (6 * 1024 * 1024)}))
+    result = invoke("basic.echo", "--code", str(handlers_dir), "--event", str(event), "--records")
+    assert result.exit_code == 4
     record = json.loads(result.stdout)
-    assert record["cold_start"] is False and record["init_duration_ms"] is None
-    assert result.stderr.splitlines()[0] == "INIT: module basic loaded"
+    assert record["error_type"] == "RequestEntityTooLargeException" and record["function_error"] is None
+
+
+def test_provisioned_concurrency_on_latest_is_refused_with_what_to_do_instead(handlers_dir):
+    """Provisioned concurrency needs a version or an alias
+    (https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html)."""
+    result = invoke("basic.echo", "--code", str(handlers_dir), "--provisioned-concurrency", "1", "--records")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "Error: Provisioned Concurrency Configs cannot be applied to unpublished function versions."
+        " `lambdalearn invoke` runs $LATEST and cannot publish versions yet"
+    )
+    assert len(result.stderr.splitlines()) == 1
 
 
 @pytest.mark.parametrize(
@@ -95,3 +110,34 @@ def test_an_invalid_event_file_names_the_file_line_and_column(handlers_dir, tmp_
     result = invoke("basic.echo", "--code", str(handlers_dir), "--event", str(event_file))
     assert result.exit_code == 2
     assert result.stderr.strip() == f"Error: {event_file}:3:1: invalid JSON: Expecting property name enclosed in double quotes"
+
+
+def test_explain_sandbox_says_which_containment_is_in_force_and_what_it_seals(sandbox_path):
+    result = invoke("--explain-sandbox")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"Containment: {sandbox_path} (")
+    assert any(line.startswith("- /tmp: ") for line in lines)
+    if sandbox_path == "fallback":
+        assert "- ephemeral storage size is not enforced." in lines
+
+
+def test_explain_sandbox_rejects_an_unknown_forced_path_in_one_line(monkeypatch):
+    monkeypatch.setenv("LAMBDALEARN_SANDBOX", "chroot")
+    result = invoke("--explain-sandbox")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: LAMBDALEARN_SANDBOX='chroot': expected auto, namespaces or fallback\n"
+
+
+def test_verbose_names_the_containment_once(handlers_dir, sandbox_path):
+    result = invoke("basic.echo", "--code", str(handlers_dir), "--verbose", "--times", "2")
+    assert result.exit_code == 0, result.output
+    sandbox_lines = [line for line in result.stderr.splitlines() if line.startswith("lambdalearn: sandbox: ")]
+    assert len(sandbox_lines) == 1 and sandbox_lines[0].startswith(f"lambdalearn: sandbox: {sandbox_path} (")
+    assert "lambdalearn: runtime python3.13 (AWS_EXECUTION_ENV=AWS_Lambda_python3.13); handlers run on Python" in result.stderr
+
+
+def test_a_handler_is_required_unless_explaining(handlers_dir):
+    result = invoke("--code", str(handlers_dir))
+    assert result.exit_code == 2
+    assert result.stderr == "Error: missing argument HANDLER (module.function)\n"

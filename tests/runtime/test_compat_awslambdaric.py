@@ -3,15 +3,20 @@ its results match our bootstrap's."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections import namedtuple
+from decimal import Decimal
 
 import pytest
 
+from lambdalearn.runtime.bootstrap import marshal_response
 from lambdalearn.runtime.launcher import CommandLauncher
 from lambdalearn.runtime.service import LambdaRuntime
 
 pytest.importorskip("awslambdaric")
 pytestmark = pytest.mark.slow
+Point = namedtuple("Point", "x y")
 
 CASES = [
     ("basic.echo", {"a": [1, "two"]}),
@@ -27,6 +32,10 @@ CASES = [
     ("syntax_error.handler", {}),
     ("basic.missing", {}),
     ("basic", {}),
+    ("basic.decimals", {}),
+    ("basic.named_tuple", {}),
+    ("basic.nested_bytes", {}),
+    ("hostile.misbehave", {"action": "sys_exit_0"}),
 ]
 
 
@@ -54,6 +63,63 @@ def test_awslambdaric_and_our_bootstrap_agree(run, function_config, handler, eve
     theirs, their_view = run(invoke_with(CommandLauncher.awslambdaric()))
     ours, our_view = run(invoke_with(None))
     assert our_view == their_view
+
+
+MARSHAL_CASES = [
+    {"price": Decimal("19.99"), "tiny": Decimal("0.10000000000000000000001"), "big": Decimal("1E+400")},
+    {"nan": Decimal("NaN"), "inf": float("inf")},
+    {"point": Point(1, 2), "plain": (3, 4), "nested": [Point(x=[Decimal("1.50")], y=None)]},
+    {"blob": b"caf\xc3\xa9", "text": "caf\u00e9"},
+    [1, "two", None, True, 2.5],
+]
+
+
+@pytest.mark.parametrize("result", MARSHAL_CASES)
+@pytest.mark.parametrize("runtime", ["python3.11", "python3.13"])
+def test_marshalling_is_byte_for_byte_awslambdarics(monkeypatch, result, runtime):
+    """Decimal keeps its digits, a namedtuple is an object, bytes inside a result are text, non-ASCII is
+    escaped before python3.12: what AWS's client (simplejson) sends."""
+    from awslambdaric.lambda_runtime_marshaller import LambdaMarshaller
+
+    monkeypatch.setenv("AWS_EXECUTION_ENV", f"AWS_Lambda_{runtime}")
+    theirs, their_type = LambdaMarshaller().marshal_response(result)
+    ours, our_type = marshal_response(result)
+    assert (ours, our_type) == (theirs.encode("utf-8"), their_type)
+
+
+def json_log_lines(record):
+    """The function's own log lines (platform lines left out), parsed, with times and ids made stable."""
+    lines = []
+    for line in record.logs:
+        if line.startswith(("INIT_START", "START", "END", "REPORT")) or not line.startswith("{"):
+            continue
+        document = json.loads(line)
+        document["timestamp"] = "<time>"
+        if document.get("requestId") == record.request_id:
+            document["requestId"] = "<id>"
+        for key in ("stackTrace", "location"):
+            if key in document:
+                document[key] = "<trace>"
+        lines.append(document)
+    return lines
+
+
+@pytest.mark.parametrize("level", [None, "WARN", "DEBUG"])
+def test_json_log_format_and_log_level_match_awslambdaric(run, function_config, level):
+    """Lambda's JSON log format and application log level
+    (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html)."""
+    environment = {"AWS_LAMBDA_LOG_FORMAT": "JSON", **({"AWS_LAMBDA_LOG_LEVEL": level} if level else {})}
+
+    async def logs_with(launcher, handler):
+        async with LambdaRuntime(function_config(handler, environment=environment), launcher=launcher) as runtime:
+            return await runtime.invoke({})
+
+    for handler in ("leveled.handler", "basic.fails"):
+        theirs = run(logs_with(CommandLauncher.awslambdaric(), handler))
+        ours = run(logs_with(None, handler))
+        assert json_log_lines(ours) == json_log_lines(theirs), handler
+    levels = [line["level"] for line in json_log_lines(run(logs_with(None, "leveled.handler")))]
+    assert levels == {None: ["WARNING", "ERROR"], "WARN": ["WARNING", "ERROR"], "DEBUG": ["DEBUG", "INFO", "WARNING", "ERROR"]}[level]
 
 
 def test_function_output_and_logging_format_match_awslambdaric(run, function_config):

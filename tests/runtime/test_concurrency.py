@@ -69,7 +69,7 @@ def test_sequential_invocations_reuse_one_environment_without_throttling(run, fu
 
 def test_provisioned_environments_are_initialised_before_traffic_and_show_no_cold_start(run, function_config):
     async def scenario():
-        runtime = LambdaRuntime(function_config("hostile.misbehave", provisioned_concurrency=2))
+        runtime = LambdaRuntime(function_config("hostile.misbehave", provisioned_concurrency=2, version="1"))
         kinds_before_traffic: list[EventKind] = []
         runtime.events.subscribe(lambda event: kinds_before_traffic.append(event.kind))
         async with runtime:
@@ -91,7 +91,7 @@ def test_provisioned_environments_are_initialised_before_traffic_and_show_no_col
 
 def test_provisioned_environments_know_their_initialization_type(run, function_config):
     async def scenario():
-        async with LambdaRuntime(function_config("basic.environ", provisioned_concurrency=1)) as runtime:
+        async with LambdaRuntime(function_config("basic.environ", provisioned_concurrency=1, version="1")) as runtime:
             return await runtime.invoke({})
 
     record = run(scenario())
@@ -162,7 +162,7 @@ def test_the_event_stream_yields_throttles_as_they_happen(run, function_config):
 
 def test_a_provisioned_environment_whose_init_fails_is_shut_down_and_traffic_goes_on_demand(run, function_config):
     async def scenario():
-        runtime = LambdaRuntime(function_config("import_error.handler", provisioned_concurrency=1))
+        runtime = LambdaRuntime(function_config("import_error.handler", provisioned_concurrency=1, version="1"))
         shut_down = asyncio.Event()
         runtime.events.subscribe(lambda event: event.kind is EventKind.ENVIRONMENT_SHUT_DOWN and shut_down.set())
         async with runtime:
@@ -218,7 +218,7 @@ def test_a_cancelled_invocation_does_not_keep_its_environment(run, function_conf
 
 def test_concurrent_first_invocations_wait_for_provisioned_environments(run, function_config):
     async def scenario():
-        runtime = LambdaRuntime(function_config("hostile.misbehave", provisioned_concurrency=2))
+        runtime = LambdaRuntime(function_config("hostile.misbehave", provisioned_concurrency=2, version="1"))
         try:
             return await runtime.invoke_many([SLOW_EVENT] * 2, concurrency=2)  # no explicit start()
         finally:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lambdalearn.runtime.config import RESERVED_ENVIRONMENT_KEYS, ConfigError, FunctionConfig
+from lambdalearn.runtime.config import RESERVED_ENVIRONMENT_KEYS, ConfigError, FunctionConfig, interpreter_note
 
 
 def config(**changes) -> FunctionConfig:
@@ -188,16 +188,16 @@ def test_small_accounts_keep_their_whole_limit_unreserved():
 
 
 def test_provisioned_concurrency_must_not_exceed_reserved():
-    config(reserved_concurrency=5, provisioned_concurrency=5).validated()
-    error = refusal(reserved_concurrency=5, provisioned_concurrency=6)
+    config(reserved_concurrency=5, provisioned_concurrency=5, version="1").validated()
+    error = refusal(reserved_concurrency=5, provisioned_concurrency=6, version="1")
     assert str(error) == (
         "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function"
     )
 
 
 def test_provisioned_concurrency_without_reserved_also_leaves_100_unreserved():
-    config(provisioned_concurrency=900).validated()
-    assert str(refusal(provisioned_concurrency=901)) == (
+    config(provisioned_concurrency=900, version="1").validated()
+    assert str(refusal(provisioned_concurrency=901, version="1")) == (
         "Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution "
         "below its minimum value of [100]."
     )
@@ -237,3 +237,24 @@ def test_config_pickles_copies_and_converts_to_a_dict_for_other_processes():
     assert dataclasses.asdict(original)["environment"] == {"TABLE": "orders"}
     with pytest.raises(TypeError):
         pickle.loads(pickle.dumps(original)).environment["NEW"] = "x"  # type: ignore[index]
+
+
+def test_provisioned_concurrency_needs_a_published_version_not_latest():
+    """AWS: provisioned concurrency is configured on a version or an alias, never $LATEST
+    (https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html); PutProvisionedConcurrencyConfig
+    refuses an unpublished version with this InvalidParameterValueException."""
+    error = refusal(provisioned_concurrency=1)
+    assert error.error_type == "InvalidParameterValueException"
+    assert str(error) == "Provisioned Concurrency Configs cannot be applied to unpublished function versions."
+    config(provisioned_concurrency=1, version="3").validated()
+
+
+def test_a_version_is_latest_or_a_number():
+    assert "at 'qualifier' failed to satisfy constraint" in str(refusal(version="v2"))
+
+
+def test_the_interpreter_is_shown_beside_the_runtime_it_claims_with_a_note_when_they_differ():
+    same = interpreter_note("python3.13", (3, 13))
+    assert same == "runtime python3.13 (AWS_EXECUTION_ENV=AWS_Lambda_python3.13); handlers run on Python 3.13 here"
+    differs = interpreter_note("python3.13", (3, 11))
+    assert differs.startswith("runtime python3.13 (AWS_EXECUTION_ENV=AWS_Lambda_python3.13); handlers run on Python 3.11 here - not python3.13")

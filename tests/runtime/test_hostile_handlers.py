@@ -77,6 +77,15 @@ def test_sys_exit_in_a_handler_ends_the_runtime_too(misbehave_then_behave):
     assert bad.payload["errorMessage"].endswith("Runtime exited with error: exit status 7")
 
 
+def test_sys_exit_0_is_a_runtime_exit_without_a_reason(misbehave_then_behave):
+    bad, _ = misbehave_then_behave("sys_exit_0")
+    assert bad.payload == {
+        "errorType": "Runtime.ExitError",
+        "errorMessage": f"RequestId: {bad.request_id} Error: Runtime exited without providing a reason",
+    }
+    assert bad.function_error == "Unhandled"
+
+
 def test_a_child_process_left_running_dies_with_its_environment(misbehave_then_behave):
     bad, good = misbehave_then_behave("leave_child")
     assert bad.status == "success" and isinstance(bad.payload["child_pid"], int)
@@ -126,7 +135,7 @@ def test_init_errors_leave_nothing_behind_and_every_retry_is_a_new_cold_start(
     assert leftover_processes(pids) == {}
 
 
-def test_an_init_phase_over_the_limit_is_a_timeout_and_leaves_nothing(run, function_config, leftover_processes, monkeypatch):
+def test_an_init_over_the_limit_twice_is_a_timeout_and_leaves_nothing(run, function_config, leftover_processes, monkeypatch):
     from lambdalearn.runtime import environment
 
     monkeypatch.setattr(environment, "INIT_TIMEOUT_S", 0.5)  # Lambda's limit is 10 s; keep the test short
@@ -141,7 +150,8 @@ def test_an_init_phase_over_the_limit_is_a_timeout_and_leaves_nothing(run, funct
     record, pids = run(scenario())
     assert len(pids) == 1
     assert record.error_type == "Sandbox.Timedout" and record.cold_start
-    assert any(line.startswith("INIT_REPORT Init Duration: ") and line.endswith("\tStatus: timeout") for line in record.logs)
+    reports = [line for line in record.logs if line.startswith("INIT_REPORT Init Duration: ")]
+    assert [line.split("\t", 1)[1] for line in reports] == ["Phase: init\tStatus: timeout", "Phase: invoke\tStatus: timeout"]
     assert leftover_processes(pids) == {}
 
 

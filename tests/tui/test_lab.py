@@ -65,6 +65,7 @@ async def test_lab_runs_red_then_green_and_awards_xp_once(make_app, data_dir):
         assert "✗ greets whoever" in checks_text(screen)
         log_lines = [str(line.text) for line in screen.query_one("#lab-log").lines]
         assert any(line.startswith("REPORT RequestId") for line in log_lines), "the function's log shows"
+        assert any(line.startswith("INIT_START Runtime Version: python:") for line in log_lines), "INIT_START shows"
         (screen.workspace / "app.py").write_text(SOLVED)
         report = await run(pilot, screen)
         assert report.passed and "✓ greets whoever" in checks_text(screen)

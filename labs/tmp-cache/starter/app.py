@@ -2,13 +2,12 @@
 
 import os
 import sqlite3
-import tempfile
 from contextlib import closing
 
 from catalog import download_catalog
 
-# /tmp on Lambda. Each execution environment has its own, kept while the environment lives.
-CATALOG_PATH = os.path.join(tempfile.gettempdir(), "catalog.sqlite3")
+# Each execution environment has a /tmp of its own, kept while the environment lives.
+CATALOG_PATH = "/tmp/catalog.sqlite3"
 
 
 def handler(event, context):
