@@ -71,6 +71,7 @@ RESERVED_ENVIRONMENT_KEYS = frozenset(
 )
 
 _FUNCTION_NAME_PATTERN = r"[a-zA-Z0-9-_]+"
+_VERSION_PATTERN = r"(\$LATEST|[0-9]+)"
 _HANDLER_PATTERN = r"[^\s]+"
 _ENV_KEY_PATTERN = r"[a-zA-Z]([a-zA-Z0-9_])+"
 REGION_PATTERN = r"[a-z]{2}(-gov)?-[a-z]+-\d{1}"
@@ -121,6 +122,7 @@ class FunctionConfig:
     region: str = "us-east-1"
     runtime: str = "python3.13"
     account_concurrency_limit: int = 1000
+    version: str = "$LATEST"  # "$LATEST" or a published version's number (see runtime/versions.py)
 
     def __post_init__(self) -> None:
         # A private read-only copy: changing the caller's dict later must not change a frozen config.
@@ -206,6 +208,7 @@ def _constraint_violations(config: FunctionConfig) -> list[str]:
             f"Value at 'environment.variables' failed to satisfy constraint: Map value of '{bad_values[0]}' must be a string"
         )
     check_pattern(config.region, "region", REGION_PATTERN)
+    check_pattern(config.version, "version", _VERSION_PATTERN)
     if config.reserved_concurrency is not None:
         check_range(config.reserved_concurrency, "reservedConcurrentExecutions", 0, float("inf"))
     check_range(config.provisioned_concurrency, "provisionedConcurrentExecutions", 0, float("inf"))

@@ -97,7 +97,7 @@ def lambda_environment_variables(
     code_dir = str(config.code_dir.resolve())
     variables = {
         "AWS_LAMBDA_FUNCTION_NAME": config.function_name,
-        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_VERSION": config.version,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(config.memory_mb),
         "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{config.function_name}",
         "AWS_LAMBDA_LOG_STREAM_NAME": log_stream_name,
@@ -124,8 +124,9 @@ def lambda_environment_variables(
     return variables
 
 
-def new_log_stream_name() -> str:
-    return time.strftime("%Y/%m/%d", time.gmtime()) + "/[$LATEST]" + uuid.uuid4().hex
+def new_log_stream_name(version: str = "$LATEST") -> str:
+    """2026/12/05/[3]0f1e..., as Lambda names an environment's log stream (the version in brackets)."""
+    return time.strftime("%Y/%m/%d", time.gmtime()) + f"/[{version}]" + uuid.uuid4().hex
 
 
 @dataclass
@@ -206,7 +207,7 @@ class ExecutionEnvironment:
                 self.config,
                 api_address=address,
                 tmpdir=self._tmpdir,
-                log_stream_name=new_log_stream_name(),
+                log_stream_name=new_log_stream_name(self.config.version),
                 aws_endpoint_url=self._aws_endpoint_url,
                 provisioned=self.provisioned,
             ),

@@ -28,6 +28,7 @@ RECORD_KEYS = (
     "error_type",
     "payload",
     "cost_usd",
+    "executed_version",
 )
 
 
@@ -47,6 +48,7 @@ class InvocationRecord:
     error_type: str | None
     payload: Any
     cost_usd: float
+    executed_version: str = "$LATEST"  # the version that ran (Invoke's X-Amz-Executed-Version)
     logs: list[str] = field(default_factory=list)
 
     @property
