@@ -9,7 +9,10 @@ usage (with a one-line message).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,18 +57,50 @@ def load_event(event_file: Path | None, event_json: str | None) -> Any:
         raise UsageProblem(f"{source}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
 
 
+@contextlib.contextmanager
+def _layers_opt(config: FunctionConfig, layer_dirs: tuple[Path, ...]) -> Iterator[FunctionConfig]:
+    """The config with its layers merged into a temporary /opt (the config itself without layers)."""
+    if not layer_dirs:
+        yield config
+        return
+    from lambdalearn.runtime.layers import assemble_opt
+
+    with tempfile.TemporaryDirectory(prefix="lambdalearn-opt-") as scratch:
+        opt = assemble_opt(list(layer_dirs), config.code_dir, Path(scratch) / "opt")
+        yield config.replace(opt_dir=opt)
+
+
 def _check_positive(name: str, value: int) -> None:
     if value < 1:
         raise UsageProblem(f"{name} must be at least 1, got {value}")
 
 
-async def _run(config: FunctionConfig, event: Any, times: int, concurrency: int) -> list[InvocationRecord]:
-    from lambdalearn.runtime.service import LambdaRuntime
+async def _run(
+    config: FunctionConfig, event: Any, times: int, concurrency: int, qualifier: str | None, provisioned: int
+) -> list[InvocationRecord]:
+    """Run the invocations against `qualifier`: a number publishes the code as that version's snapshot, a name
+    makes an alias to it; provisioned concurrency goes on that version or alias, as Lambda requires."""
+    from lambdalearn.runtime.function import LambdaFunction
 
-    async with LambdaRuntime(config) as runtime:
-        for line in runtime.provisioning_logs:
-            click.echo(line, err=True)
-        return await runtime.invoke_many([event] * times, concurrency)
+    async with LambdaFunction(config) as function:
+        if qualifier not in (None, "$LATEST"):
+            version = function.versions.publish()
+            if not qualifier.isdigit():
+                function.versions.create_alias(qualifier, version.number)
+            elif qualifier != version.number:
+                raise UsageProblem(f"--qualifier {qualifier}: a one-off invoke publishes version 1 only; use 1 or an alias name")
+        if provisioned:
+            await function.set_provisioned_concurrency(qualifier or "$LATEST", provisioned)
+            for runtime in function.runtimes().values():
+                for line in runtime.provisioning_logs:
+                    click.echo(line, err=True)
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one() -> InvocationRecord:
+            async with gate:
+                return await function.invoke(event, qualifier=qualifier)
+
+        return list(await asyncio.gather(*(one() for _ in range(times))))
 
 
 @click.command()
@@ -81,6 +116,8 @@ async def _run(config: FunctionConfig, event: Any, times: int, concurrency: int)
 @click.option("--concurrency", type=int, default=1, show_default=True, help="At most this many in flight.")
 @click.option("--reserved-concurrency", type=int, help="Reserved concurrency of the function.")
 @click.option("--provisioned-concurrency", type=int, default=0, show_default=True, help="Environments initialised before traffic.")
+@click.option("--qualifier", help="Invoke a version or alias: 1 publishes the code as version 1, a name makes an alias to it.")
+@click.option("--layer", "layer_dirs", multiple=True, type=click.Path(path_type=Path), help="A layer folder, shown under /opt (repeatable, up to 5, later ones win).")
 @click.option("--records", "as_records", is_flag=True, help="Print one JSON record per invocation instead of the payload.")
 @click.pass_context
 def invoke(
@@ -97,6 +134,8 @@ def invoke(
     concurrency: int,
     reserved_concurrency: int | None,
     provisioned_concurrency: int,
+    qualifier: str | None,
+    layer_dirs: tuple[Path, ...],
     as_records: bool,
 ) -> None:
     """Invoke HANDLER (module.function) in a local Lambda execution environment."""
@@ -114,15 +153,25 @@ def invoke(
             environment=parse_environment(env_pairs),
             architecture=arch,
             reserved_concurrency=reserved_concurrency,
-            provisioned_concurrency=provisioned_concurrency,
         ).validated()
+        if provisioned_concurrency and qualifier in (None, "$LATEST"):
+            raise UsageProblem(
+                "Provisioned Concurrency Configs cannot be applied to unpublished function versions."
+                " Add --qualifier live (an alias) or --qualifier 1 (a version)."
+            )
+        if provisioned_concurrency < 0:
+            raise UsageProblem("--provisioned-concurrency must be 0 or more")
     except (UsageProblem, ConfigError) as problem:
         click.echo(f"Error: {problem}", err=True)
         ctx.exit(2)
     from lambdalearn.runtime.launcher import LauncherError
 
     try:
-        results = asyncio.run(_run(config, event, times, concurrency))
+        with _layers_opt(config, layer_dirs) as config:
+            results = asyncio.run(_run(config, event, times, concurrency, qualifier, provisioned_concurrency))
+    except (UsageProblem, ConfigError) as problem:
+        click.echo(f"Error: {problem}", err=True)
+        ctx.exit(2)
     except LauncherError as error:
         click.echo(f"Error: the local Lambda could not start an execution environment: {error}", err=True)
         ctx.exit(1)

@@ -123,6 +123,7 @@ class FunctionConfig:
     runtime: str = "python3.13"
     account_concurrency_limit: int = 1000
     version: str = "$LATEST"  # "$LATEST" or a published version's number (see runtime/versions.py)
+    opt_dir: Path | None = None  # the folder the environment sees as /opt: its layers, merged (runtime/layers.py)
 
     def __post_init__(self) -> None:
         # A private read-only copy: changing the caller's dict later must not change a frozen config.

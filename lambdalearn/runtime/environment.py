@@ -23,6 +23,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from lambdalearn.runtime import procfs
@@ -31,6 +32,7 @@ from lambdalearn.runtime.config import FunctionConfig
 from lambdalearn.runtime.cpu_share import cpu_share, throttle
 from lambdalearn.runtime.events import EventKind
 from lambdalearn.runtime.launcher import EnvironmentProcess, Launcher, SpawnSpec
+from lambdalearn.runtime.layers import python_paths
 from lambdalearn.runtime.logs import LogCapture
 
 INIT_TIMEOUT_S = 10.0  # Lambda's limit for the INIT phase of an on-demand environment
@@ -112,7 +114,7 @@ def lambda_environment_variables(
         "TZ": ":UTC",
         "LANG": "en_US.UTF-8",
         "PATH": "/usr/local/bin:/usr/bin:/bin",
-        "PYTHONPATH": code_dir,
+        "PYTHONPATH": os.pathsep.join([code_dir, *_layer_paths(config)]),
         "TMPDIR": tmpdir,
         # AWS SDK calls must never reach a real account: a loopback endpoint, dummy keys, no config files.
         "AWS_ENDPOINT_URL": aws_endpoint_url,
@@ -122,6 +124,13 @@ def lambda_environment_variables(
     }
     variables.update(config.environment)
     return variables
+
+
+def _layer_paths(config: FunctionConfig) -> list[str]:
+    """The import folders of the function's layers (none without layers)."""
+    if config.opt_dir is None:
+        return []
+    return python_paths(Path(config.opt_dir).resolve(), config.runtime)
 
 
 def new_log_stream_name(version: str = "$LATEST") -> str:

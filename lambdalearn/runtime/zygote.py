@@ -79,7 +79,10 @@ def _run_child(spec: dict, fds: list[int], inherited: list[int], parent: int) ->
         os.chdir(spec["cwd"])
         os.environ.clear()
         os.environ.update(spec["env"])
-        sys.path.insert(0, spec["cwd"])
+        # The code folder, then the layers' folders (PYTHONPATH, as the environment computed it), first on sys.path.
+        for entry in reversed([spec["cwd"], *spec["env"].get("PYTHONPATH", "").split(os.pathsep)]):
+            if entry and entry not in sys.path[:1]:
+                sys.path.insert(0, entry)
         sys.argv = ["bootstrap", spec["handler"]]
         bootstrap.run(spec["handler"], spec["env"]["AWS_LAMBDA_RUNTIME_API"])
         code = 0

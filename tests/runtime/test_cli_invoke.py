@@ -60,12 +60,36 @@ def test_throttled_invocations_exit_1(handlers_dir):
     assert statuses == ["success", "throttled", "throttled"]
 
 
-def test_provisioned_concurrency_from_the_command_line(handlers_dir):
-    result = invoke("basic.echo", "--code", str(handlers_dir), "--provisioned-concurrency", "1", "--records")
+def test_provisioned_concurrency_from_the_command_line_goes_on_an_alias(handlers_dir):
+    result = invoke(
+        "basic.echo", "--code", str(handlers_dir), "--provisioned-concurrency", "1", "--qualifier", "live", "--records"
+    )
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)
     assert record["cold_start"] is False and record["init_duration_ms"] is None
+    assert record["executed_version"] == "1"
     assert result.stderr.splitlines()[0] == "INIT: module basic loaded"
+
+
+def test_provisioned_concurrency_on_latest_is_refused_with_what_to_do_instead(handlers_dir):
+    result = invoke("basic.echo", "--code", str(handlers_dir), "--provisioned-concurrency", "1")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "Error: Provisioned Concurrency Configs cannot be applied to unpublished function versions."
+        " Add --qualifier live (an alias) or --qualifier 1 (a version)."
+    )
+
+
+def test_layers_from_the_command_line_are_on_the_import_path(handlers_dir, tmp_path):
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "app.py").write_text("import shared\ndef handler(event, context):\n    return shared.WHO\n")
+    for name, who in (("one", "first"), ("two", "second")):
+        (tmp_path / name / "python").mkdir(parents=True)
+        (tmp_path / name / "python" / "shared.py").write_text(f"WHO = {who!r}\n")
+    result = invoke("app.handler", "--code", str(code), "--layer", str(tmp_path / "one"), "--layer", str(tmp_path / "two"))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == "second"
 
 
 @pytest.mark.parametrize(
