@@ -12,14 +12,17 @@ import asyncio
 import contextlib
 import json
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from lambdalearn.runtime.config import ConfigError, FunctionConfig
 from lambdalearn.runtime.records import InvocationRecord
+
+if TYPE_CHECKING:
+    from lambdalearn.runtime.function import LambdaFunction
 
 
 class UsageProblem(ValueError):
@@ -58,7 +61,7 @@ def load_event(event_file: Path | None, event_json: str | None) -> Any:
 
 
 @contextlib.contextmanager
-def _layers_opt(config: FunctionConfig, layer_dirs: tuple[Path, ...]) -> Iterator[FunctionConfig]:
+def layers_opt(config: FunctionConfig, layer_dirs: tuple[Path, ...]) -> Iterator[FunctionConfig]:
     """The config with its layers merged into a temporary /opt (the config itself without layers)."""
     if not layer_dirs:
         yield config
@@ -75,6 +78,17 @@ def _check_positive(name: str, value: int) -> None:
         raise UsageProblem(f"{name} must be at least 1, got {value}")
 
 
+def prepare_qualifier(function: LambdaFunction, qualifier: str | None) -> None:
+    """Make `qualifier` exist for a one-off run: a number publishes the code as version 1, a name aliases it."""
+    if qualifier in (None, "$LATEST"):
+        return
+    version = function.versions.publish()
+    if not qualifier.isdigit():
+        function.versions.create_alias(qualifier, version.number)
+    elif qualifier != version.number:
+        raise UsageProblem(f"--qualifier {qualifier}: a one-off run publishes version 1 only; use 1 or an alias name")
+
+
 async def _run(
     config: FunctionConfig, event: Any, times: int, concurrency: int, qualifier: str | None, provisioned: int
 ) -> list[InvocationRecord]:
@@ -83,12 +97,7 @@ async def _run(
     from lambdalearn.runtime.function import LambdaFunction
 
     async with LambdaFunction(config) as function:
-        if qualifier not in (None, "$LATEST"):
-            version = function.versions.publish()
-            if not qualifier.isdigit():
-                function.versions.create_alias(qualifier, version.number)
-            elif qualifier != version.number:
-                raise UsageProblem(f"--qualifier {qualifier}: a one-off invoke publishes version 1 only; use 1 or an alias name")
+        prepare_qualifier(function, qualifier)
         if provisioned:
             await function.set_provisioned_concurrency(qualifier or "$LATEST", provisioned)
             for runtime in function.runtimes().values():
@@ -103,21 +112,31 @@ async def _run(
         return list(await asyncio.gather(*(one() for _ in range(times))))
 
 
+def function_options(command: Callable) -> Callable:
+    """The options that describe one function, shared by `invoke` and `serve`."""
+    options = [
+        click.option("--code", "code_dir", type=click.Path(path_type=Path), default=Path("."), show_default="current directory", help="Directory with the function's code."),
+        click.option("--memory", type=int, default=128, show_default=True, help="Memory size in MB (128-10240)."),
+        click.option("--timeout", type=float, default=3.0, show_default=True, help="Timeout in seconds (1-900)."),
+        click.option("--env", "env_pairs", multiple=True, metavar="KEY=VALUE", help="Environment variable (repeatable)."),
+        click.option("--arch", default="x86_64", show_default=True, help="Architecture: x86_64 or arm64 (changes the price)."),
+        click.option("--layer", "layer_dirs", multiple=True, type=click.Path(path_type=Path), help="A layer folder, shown under /opt (repeatable, up to 5, later ones win)."),
+        click.option("--qualifier", help="Run a version or alias: 1 publishes the code as version 1, a name makes an alias to it."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @click.command()
 @click.argument("handler")
-@click.option("--code", "code_dir", type=click.Path(path_type=Path), default=Path("."), show_default="current directory", help="Directory with the function's code.")
+@function_options
 @click.option("--event", "event_file", type=click.Path(path_type=Path), help="File with the event (JSON).")
 @click.option("--event-json", help="The event as a JSON string (default: {}).")
-@click.option("--memory", type=int, default=128, show_default=True, help="Memory size in MB (128-10240).")
-@click.option("--timeout", type=float, default=3.0, show_default=True, help="Timeout in seconds (1-900).")
-@click.option("--env", "env_pairs", multiple=True, metavar="KEY=VALUE", help="Environment variable (repeatable).")
-@click.option("--arch", default="x86_64", show_default=True, help="Architecture: x86_64 or arm64 (changes the price).")
 @click.option("--times", type=int, default=1, show_default=True, help="How many invocations.")
 @click.option("--concurrency", type=int, default=1, show_default=True, help="At most this many in flight.")
 @click.option("--reserved-concurrency", type=int, help="Reserved concurrency of the function.")
 @click.option("--provisioned-concurrency", type=int, default=0, show_default=True, help="Environments initialised before traffic.")
-@click.option("--qualifier", help="Invoke a version or alias: 1 publishes the code as version 1, a name makes an alias to it.")
-@click.option("--layer", "layer_dirs", multiple=True, type=click.Path(path_type=Path), help="A layer folder, shown under /opt (repeatable, up to 5, later ones win).")
 @click.option("--records", "as_records", is_flag=True, help="Print one JSON record per invocation instead of the payload.")
 @click.pass_context
 def invoke(
@@ -167,7 +186,7 @@ def invoke(
     from lambdalearn.runtime.launcher import LauncherError
 
     try:
-        with _layers_opt(config, layer_dirs) as config:
+        with layers_opt(config, layer_dirs) as config:
             results = asyncio.run(_run(config, event, times, concurrency, qualifier, provisioned_concurrency))
     except (UsageProblem, ConfigError) as problem:
         click.echo(f"Error: {problem}", err=True)
