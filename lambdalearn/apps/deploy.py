@@ -1,0 +1,255 @@
+"""Gradual deployments of a function alias, as SAM's `DeploymentPreference` runs them through CodeDeploy.
+
+The steps a learner should watch (AWS docs: SAM "Deploying serverless applications gradually", CodeDeploy
+"Deployment configurations on an AWS Lambda compute platform" and "AppSpec 'hooks' section for an AWS
+Lambda deployment"):
+
+1. the PreTraffic hook function runs before any traffic moves; if it fails, the deployment fails and the
+   alias never changes;
+2. the alias's weights shift: `Canary10Percent5Minutes` sends 10 % to the new version, waits 5 minutes, then
+   sends the rest; `Linear10PercentEvery1Minute` adds 10 % a minute (10 % at once, 100 % after 9 minutes);
+   `AllAtOnce` switches at once;
+3. all the while the alarms are watched; one in ALARM rolls the alias back to the old version at once;
+4. with 100 % shifted the PostTraffic hook runs; its failure rolls back too. Then the deployment succeeds
+   and the alias points at the new version alone.
+
+Local simplification, said where it shows: a real hook reports its result with CodeDeploy's
+`PutLifecycleEventHookExecutionStatus`; here the hook's own outcome is the report (an error, or a return value
+of "Failed" or {"status": "Failed"}, fails it). Time is AWS time on the deployment's clock, so a
+five-minute canary can pass in seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from lambdalearn.apps.alarms import Alarm, TimedRecord
+from lambdalearn.runtime.clock import Clock
+from lambdalearn.runtime.function import LambdaFunction
+from lambdalearn.runtime.records import InvocationRecord
+
+DEPLOYMENT_TYPES = (
+    "Canary10Percent5Minutes",
+    "Canary10Percent10Minutes",
+    "Canary10Percent15Minutes",
+    "Canary10Percent30Minutes",
+    "Linear10PercentEvery1Minute",
+    "Linear10PercentEvery2Minutes",
+    "Linear10PercentEvery3Minutes",
+    "Linear10PercentEvery10Minutes",
+    "AllAtOnce",
+)
+_CANARY = re.compile(r"Canary(\d+)Percent(\d+)Minutes")
+_LINEAR = re.compile(r"Linear(\d+)PercentEvery(\d+)Minutes?")
+
+Emit = Callable[..., None]
+
+
+class DeploymentError(ValueError):
+    """A deployment preference that cannot run; the message names the part."""
+
+
+def shift_steps(deployment_type: str) -> list[tuple[float, float]]:
+    """(seconds after the start, share of traffic on the new version) for each shift of `deployment_type`."""
+    if deployment_type not in DEPLOYMENT_TYPES:
+        raise DeploymentError(f"deployment type {deployment_type!r} is not one of {', '.join(DEPLOYMENT_TYPES)}")
+    if deployment_type == "AllAtOnce":
+        return [(0.0, 1.0)]
+    canary = _CANARY.fullmatch(deployment_type)
+    if canary:
+        percent, minutes = int(canary[1]), int(canary[2])
+        return [(0.0, percent / 100), (minutes * 60.0, 1.0)]
+    linear = _LINEAR.fullmatch(deployment_type)
+    assert linear is not None
+    percent, minutes = int(linear[1]), int(linear[2])
+    steps, share, index = [], 0, 0
+    while share < 100:
+        share = min(100, share + percent)
+        steps.append((index * minutes * 60.0, share / 100))
+        index += 1
+    return steps
+
+
+@dataclass(frozen=True)
+class DeploymentPreference:
+    """What the template's `DeploymentPreference` asks for (hooks name functions of the app)."""
+
+    type: str
+    alarms: tuple[Alarm, ...] = ()
+    pre_traffic_hook: str | None = None
+    post_traffic_hook: str | None = None
+
+    def __post_init__(self) -> None:
+        shift_steps(self.type)
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """Requests sent to the alias while the deployment runs: `rate_per_s` of AWS time, each with `event`."""
+
+    rate_per_s: float
+    event: Any = field(default_factory=dict)
+
+
+@dataclass
+class DeploymentResult:
+    status: str  # "Succeeded" or "Failed"
+    reason: str = ""
+    history: list[TimedRecord] = field(default_factory=list)
+
+
+class Deployment:
+    """One deployment of `alias` of `function` to a new version; `emit(kind, **fields)` reports each step."""
+
+    def __init__(
+        self,
+        function: LambdaFunction,
+        alias: str,
+        preference: DeploymentPreference,
+        *,
+        clock: Clock,
+        emit: Emit,
+        hooks: Mapping[str, LambdaFunction] | None = None,
+        traffic: Traffic | None = None,
+        seed: int | None = None,
+    ) -> None:
+        self.function = function
+        self.alias = alias
+        self.preference = preference
+        self.clock = clock
+        self.emit = emit
+        self.hooks = dict(hooks or {})
+        self.traffic = traffic
+        self.deployment_id = "d-" + "".join(random.Random(seed).choices("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", k=9))
+        self.history: list[TimedRecord] = []
+
+    async def run(self, new_version: str) -> DeploymentResult:
+        """Shift the alias to `new_version` step by step; roll back on an alarm or a failed hook."""
+        old_version = self.function.versions.alias(self.alias).function_version
+        self.emit("deployment", event="started", deployment_id=self.deployment_id, alias=self.alias,
+                  from_version=old_version, to_version=new_version, type=self.preference.type)
+        sender = asyncio.create_task(self._send_traffic()) if self.traffic else None
+        try:
+            result = await self._shift(old_version, new_version)
+        finally:
+            if sender is not None:
+                sender.cancel()
+                await asyncio.gather(sender, return_exceptions=True)
+        result.history = self.history
+        self.emit("deployment", event=result.status.lower(), deployment_id=self.deployment_id, reason=result.reason)
+        return result
+
+    async def _shift(self, old: str, new: str) -> DeploymentResult:
+        failure = await self._hook("PreTraffic", self.preference.pre_traffic_hook)
+        if failure:
+            return DeploymentResult("Failed", failure)  # nothing shifted, so nothing to roll back
+        start = self.clock.now()
+        for at, weight in shift_steps(self.preference.type):
+            alarm = await self._watch_until(start + at)
+            if alarm:
+                return await self._roll_back(old, alarm)
+            if weight >= 1.0:
+                await self.function.update_alias(self.alias, function_version=new, routing={})
+            else:
+                await self.function.update_alias(self.alias, function_version=old, routing={new: weight})
+            self.emit("deployment", event="shifted", alias=self.alias, weights={old: round(1 - weight, 4), new: weight}
+                      if weight < 1.0 else {new: 1.0})
+        alarm = await self._watch_until(self.clock.now())
+        if alarm:
+            return await self._roll_back(old, alarm)
+        failure = await self._hook("PostTraffic", self.preference.post_traffic_hook)
+        if failure:
+            return await self._roll_back(old, failure)
+        return DeploymentResult("Succeeded")
+
+    async def _watch_until(self, deadline: float) -> str | None:
+        """Wait until `deadline` (AWS time), checking the alarms at every period boundary; an alarm's reason."""
+        periods = [alarm.period_s for alarm in self.preference.alarms]
+        tick = min(periods) if periods else None
+        while True:
+            reason = self._alarm_reason()
+            if reason:
+                return reason
+            remaining = deadline - self.clock.now()
+            if remaining <= 0:
+                return None
+            await self.clock.sleep(min(remaining, tick) if tick else remaining)
+
+    def _alarm_reason(self) -> str | None:
+        now = self.clock.now()
+        for alarm in self.preference.alarms:
+            firing, point = alarm.in_alarm(self.history, now)
+            if firing:
+                self.emit("deployment", event="alarm", alarm=alarm.name, datapoint=point, threshold=alarm.threshold)
+                return f"alarm {alarm.name} went to ALARM (datapoint {point:g}, threshold {alarm.threshold:g})"
+        return None
+
+    async def _roll_back(self, old: str, reason: str) -> DeploymentResult:
+        await self.function.update_alias(self.alias, function_version=old, routing={})
+        self.emit("deployment", event="rolled_back", alias=self.alias, weights={old: 1.0}, reason=reason)
+        return DeploymentResult("Failed", reason)
+
+    async def _hook(self, phase: str, name: str | None) -> str | None:
+        """Run a lifecycle hook function; the reason it failed, or None."""
+        if name is None:
+            return None
+        hook = self.hooks.get(name)
+        if hook is None:
+            return f"{phase} hook {name} is not a function of this app"
+        event = {"DeploymentId": self.deployment_id, "LifecycleEventHookExecutionId": secrets.token_urlsafe(32)}
+        record = await hook.invoke(event)
+        status = _hook_status(record)
+        self.emit("deployment", event="hook", phase=phase, function=name, status=status, request_id=record.request_id)
+        return None if status == "Succeeded" else f"{phase} hook {name} reported {status}"
+
+    async def _send_traffic(self) -> None:
+        assert self.traffic is not None
+        gap = 1.0 / self.traffic.rate_per_s
+        in_flight: set[asyncio.Task] = set()
+        try:
+            while True:
+                task = asyncio.create_task(self._one_request())
+                in_flight.add(task)
+                task.add_done_callback(in_flight.discard)
+                await self.clock.sleep(gap)
+        finally:
+            for task in in_flight:
+                task.cancel()
+            await asyncio.gather(*in_flight, return_exceptions=True)
+
+    async def _one_request(self) -> None:
+        record = await self.function.invoke(self.traffic.event if self.traffic else {}, qualifier=self.alias)
+        self.history.append(TimedRecord(self.clock.now(), record))
+        self.emit("invocation", **invocation_fields(self.function.versions.latest.function_name, self.alias, record))
+
+
+def invocation_fields(function: str, qualifier: str | None, record: InvocationRecord) -> dict[str, Any]:
+    """The fields of an `invocation` timeline line for one record."""
+    return {
+        "function": function,
+        "qualifier": qualifier,
+        "request_id": record.request_id,
+        "executed_version": record.executed_version,
+        "status": record.status,
+        "error_type": record.error_type,
+        "cold_start": record.cold_start,
+    }
+
+
+def _hook_status(record: InvocationRecord) -> str:
+    if record.status != "success":
+        return "Failed"
+    payload = record.payload
+    said = payload.get("status") if isinstance(payload, dict) else payload
+    return "Failed" if isinstance(said, str) and said.lower() == "failed" else "Succeeded"
+
+
+def weights_over_time(events: Sequence[Mapping[str, Any]]) -> list[tuple[float, dict[str, float]]]:
+    """(t, weights) for each shift or rollback in a deployment's timeline, for screens and checks."""
+    return [(event["t"], event["weights"]) for event in events if event.get("event") in ("shifted", "rolled_back")]
