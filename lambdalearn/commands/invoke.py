@@ -14,15 +14,12 @@ import json
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from lambdalearn.runtime.config import ConfigError, FunctionConfig
 from lambdalearn.runtime.records import InvocationRecord
-
-if TYPE_CHECKING:
-    from lambdalearn.runtime.function import LambdaFunction
 
 
 class UsageProblem(ValueError):
@@ -78,17 +75,6 @@ def _check_positive(name: str, value: int) -> None:
         raise UsageProblem(f"{name} must be at least 1, got {value}")
 
 
-def prepare_qualifier(function: LambdaFunction, qualifier: str | None) -> None:
-    """Make `qualifier` exist for a one-off run: a number publishes the code as version 1, a name aliases it."""
-    if qualifier in (None, "$LATEST"):
-        return
-    version = function.versions.publish()
-    if not qualifier.isdigit():
-        function.versions.create_alias(qualifier, version.number)
-    elif qualifier != version.number:
-        raise UsageProblem(f"--qualifier {qualifier}: a one-off run publishes version 1 only; use 1 or an alias name")
-
-
 async def _run(
     config: FunctionConfig, event: Any, times: int, concurrency: int, qualifier: str | None, provisioned: int
 ) -> list[InvocationRecord]:
@@ -97,19 +83,13 @@ async def _run(
     from lambdalearn.runtime.function import LambdaFunction
 
     async with LambdaFunction(config) as function:
-        prepare_qualifier(function, qualifier)
+        function.publish_for(qualifier)
         if provisioned:
             await function.set_provisioned_concurrency(qualifier or "$LATEST", provisioned)
             for runtime in function.runtimes().values():
                 for line in runtime.provisioning_logs:
                     click.echo(line, err=True)
-        gate = asyncio.Semaphore(concurrency)
-
-        async def one() -> InvocationRecord:
-            async with gate:
-                return await function.invoke(event, qualifier=qualifier)
-
-        return list(await asyncio.gather(*(one() for _ in range(times))))
+        return await function.invoke_many([event] * times, concurrency, qualifier=qualifier)
 
 
 def function_options(command: Callable) -> Callable:
@@ -188,7 +168,7 @@ def invoke(
     try:
         with layers_opt(config, layer_dirs) as config:
             results = asyncio.run(_run(config, event, times, concurrency, qualifier, provisioned_concurrency))
-    except (UsageProblem, ConfigError) as problem:
+    except ConfigError as problem:
         click.echo(f"Error: {problem}", err=True)
         ctx.exit(2)
     except LauncherError as error:

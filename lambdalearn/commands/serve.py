@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from lambdalearn.commands.invoke import UsageProblem, function_options, layers_opt, parse_environment, prepare_qualifier
+from lambdalearn.commands.invoke import UsageProblem, function_options, layers_opt, parse_environment
 from lambdalearn.runtime.config import ConfigError, FunctionConfig
 
 
@@ -60,7 +60,7 @@ def serve(
         try:
             config = stack.enter_context(layers_opt(config, layer_dirs))
             function = LambdaFunction(config)
-            prepare_qualifier(function, qualifier)
+            function.publish_for(qualifier)
             server = FunctionUrlServer(
                 function, UrlSettings(auth_type=auth_type, qualifier=qualifier), host=host, port=port, on_record=_print_request
             )

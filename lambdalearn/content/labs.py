@@ -34,7 +34,7 @@ _LAB_KEYS = frozenset(
 )
 _FUNCTION_KEYS = frozenset(
     {"handler", "memory", "timeout", "env", "architecture", "ephemeral_storage", "reserved_concurrency",
-     "provisioned_concurrency"}
+     "provisioned_concurrency", "qualifier", "layers"}
 )
 # function.yaml keys a tuning lab may let the learner set.
 TUNABLE_KEYS = ("memory", "timeout", "architecture", "ephemeral_storage", "reserved_concurrency",
@@ -67,6 +67,9 @@ class LabFunction:
     ephemeral_storage_mb: int = 512
     reserved_concurrency: int | None = None
     provisioned_concurrency: int = 0
+    # Invoke through this alias or version: the checks publish the code as version 1 (and alias it) first.
+    qualifier: str | None = None
+    layers: tuple[str, ...] = ()  # folders of the code (e.g. layers/common) shown as the function's layers under /opt
 
 
 @dataclass(frozen=True)
@@ -389,12 +392,22 @@ class _LabReader:
             ephemeral_storage_mb=f.integer("ephemeral_storage", required=False, default=512),  # type: ignore[arg-type]
             reserved_concurrency=f.integer("reserved_concurrency", required=False),
             provisioned_concurrency=f.integer("provisioned_concurrency", required=False, default=0),  # type: ignore[arg-type]
+            qualifier=f.text("qualifier", required=False),
+            layers=f.text_list("layers", required=False) or (),
         )
         if f.failed:
             return None
+        for layer in function.layers:
+            if Path(layer).is_absolute() or ".." in Path(layer).parts:
+                f.problem("layers", f"'{layer}' must be a folder of the function's code (e.g. layers/common)")
+                return None
         message = config_problem(function, {}, self.folder)
         if message:
             f.problem(None, message)
+            return None
+        if function.provisioned_concurrency and function.qualifier in (None, "$LATEST"):
+            f.problem("provisioned_concurrency", "Lambda refuses provisioned concurrency on $LATEST: set"
+                      " qualifier: live (an alias) or qualifier: 1 (a version)")
             return None
         return function
 

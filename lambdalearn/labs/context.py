@@ -24,7 +24,9 @@ import importlib.util
 import json
 import random
 import re
+import shutil
 import string
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -169,16 +171,20 @@ class LabContext:
         return CheckRun(records, architecture, self.aws, bool(self._runtimes) and models_cpu_share)
 
     async def _runtime(self, config: Mapping[str, Any]) -> Any:
-        from lambdalearn.runtime.service import LambdaRuntime
-
         key = json.dumps(dict(config), sort_keys=True, default=str)
         if key not in self._runtimes:
-            settings = function_config(self.lab.function, {**self.overrides, **config}, self._code_dir,
-                                       function_name=self.lab.id[:64])
+            merged = {**self.overrides, **config}
+            settings = function_config(self.lab.function, merged, self._code_dir, function_name=self.lab.id[:64])
             launcher = SharedLauncher(self._launcher) if self._launcher is not None else None
-            runtime = LambdaRuntime(settings, aws_endpoint_url=self._endpoint_url, launcher=launcher)
-            self._runtimes[key] = runtime
-            await runtime.start()
+            layers = merged.get("layers", self.lab.function.layers)
+            qualifier = merged.get("qualifier", self.lab.function.qualifier)
+            scratch = tempfile.mkdtemp(prefix="lambdalearn-lab-opt-") if layers else None
+            if scratch is not None:
+                from lambdalearn.runtime.layers import assemble_opt
+
+                folders = [self._code_dir / layer for layer in layers]
+                settings = settings.replace(opt_dir=assemble_opt(folders, self._code_dir, Path(scratch) / "opt"))
+            self._runtimes[key] = await LabFunctionRuntime.start(settings, qualifier, launcher, self._endpoint_url, scratch)
         return self._runtimes[key]
 
     async def aclose(self) -> None:
@@ -188,7 +194,46 @@ class LabContext:
 
 
 async def close_runtimes(runtimes: dict[str, Any]) -> None:
-    """Shut down the runtimes in `runtimes` (and empty it)."""
+    """Shut down the runtimes in `runtimes` (and empty it), and remove the layer folders made for them."""
     closing = list(runtimes.values())
     runtimes.clear()
     await asyncio.gather(*(runtime.aclose() for runtime in closing), return_exceptions=True)
+
+
+class LabFunctionRuntime:
+    """A lab's function, invoked through `$LATEST` or through a version or alias (lab.yaml `function.qualifier`).
+
+    For a qualifier the staged code is published as version 1 (and aliased, for a name), and provisioned
+    concurrency goes on that qualifier, because Lambda refuses it on `$LATEST`. `scratch` holds the merged
+    layers (/opt) and goes with the function.
+    """
+
+    models_cpu_share = True
+
+    def __init__(self, function: Any, qualifier: str | None, scratch: str | None) -> None:
+        self.function = function
+        self.qualifier = qualifier
+        self.scratch = scratch
+
+    @classmethod
+    async def start(
+        cls, settings: Any, qualifier: str | None, launcher: Any, endpoint_url: str, scratch: str | None
+    ) -> LabFunctionRuntime:
+        from lambdalearn.runtime.function import LambdaFunction
+
+        provisioned = settings.provisioned_concurrency
+        function = LambdaFunction(settings.replace(provisioned_concurrency=0), launcher=launcher, aws_endpoint_url=endpoint_url)
+        function.publish_for(qualifier)
+        if provisioned:
+            await function.set_provisioned_concurrency(qualifier or "$LATEST", provisioned)  # $LATEST: Lambda's refusal
+        return cls(function, qualifier, scratch)
+
+    async def invoke_many(self, events: list[Any], concurrency: int) -> list[InvocationRecord]:
+        return await self.function.invoke_many(events, concurrency, qualifier=self.qualifier)
+
+    async def aclose(self) -> None:
+        try:
+            await self.function.aclose()
+        finally:
+            if self.scratch is not None:
+                shutil.rmtree(self.scratch, ignore_errors=True)

@@ -94,6 +94,21 @@ class LambdaFunction:
     def provisioned_concurrency(self, qualifier: str) -> int:
         return self._provisioned.get(qualifier, 0)
 
+    def publish_for(self, qualifier: str | None) -> None:
+        """Make `qualifier` exist for a run that starts from code alone: a number publishes the code as version 1,
+        a name also makes an alias to it; None and `$LATEST` need nothing."""
+        if qualifier in (None, LATEST):
+            return
+        version = self.versions.publish()
+        if not qualifier.isdigit():
+            self.versions.create_alias(qualifier, version.number)
+        elif qualifier != version.number:
+            raise VersioningError(
+                f"Function not found: {self.versions.latest.function_arn}:{qualifier} (only version {version.number}"
+                " is published from this code; use it or an alias name)",
+                "ResourceNotFoundException",
+            )
+
     # -- invocation ---------------------------------------------------------------------------------------
 
     async def invoke(
@@ -104,6 +119,18 @@ class LambdaFunction:
         owner = qualifier if qualifier in self._provisioned else None
         runtime = self._runtime(owner, resolution.executed_version)
         return await runtime.invoke(event, client_context=client_context, invoked_arn=resolution.invoked_arn)
+
+    async def invoke_many(
+        self, events: list[Any], concurrency: int = 1, *, qualifier: str | None = None
+    ) -> list[InvocationRecord]:
+        """Invoke `qualifier` once per event with at most `concurrency` in flight; records in event order."""
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(event: Any) -> InvocationRecord:
+            async with gate:
+                return await self.invoke(event, qualifier=qualifier)
+
+        return list(await asyncio.gather(*(one(event) for event in events)))
 
     def runtimes(self) -> dict[tuple[str, str], LambdaRuntime]:
         """The runtime serving each (provisioned owner or "", version), for screens and checks."""
