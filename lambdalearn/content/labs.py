@@ -38,10 +38,10 @@ _FUNCTION_KEYS = frozenset(
 )
 # function.yaml keys a tuning lab may let the learner set.
 TUNABLE_KEYS = ("memory", "timeout", "architecture", "ephemeral_storage", "reserved_concurrency",
-                "provisioned_concurrency")
+                "provisioned_concurrency", "qualifier", "layers")
 _RESOURCE_KEYS = frozenset({"buckets", "queues", "tables", "topics"})
 _CHECK_KEYS = frozenset({"name", "vars", "invoke", "expect", "python"})
-_INVOKE_KEYS = frozenset({"event", "event_json", "generate", "count", "concurrency", "config", "setup"})
+_INVOKE_KEYS = frozenset({"event", "event_json", "generate", "count", "concurrency", "config", "setup", "qualifier"})
 SETUP_ACTIONS: dict[str, frozenset[str]] = {
     "s3_put": frozenset({"bucket", "key", "body"}),
     "sqs_send": frozenset({"queue", "body"}),
@@ -123,6 +123,7 @@ class Invoke:
     concurrency: int = 1
     config: Mapping[str, Any] = field(default_factory=dict)
     setup: tuple[tuple[str, Mapping[str, Any]], ...] = ()
+    qualifier: str | None = None  # invoke through this version or alias (default: the function's qualifier)
 
 
 @dataclass(frozen=True)
@@ -598,11 +599,12 @@ class _LabReader:
             i.problem("config", "expected a mapping of function settings to override")
             config = {}
         for key in config:
-            if key not in _FUNCTION_KEYS - {"handler"}:
-                i.problem(f"config.{key}", f"not a function setting; choose from: {', '.join(sorted(_FUNCTION_KEYS - {'handler'}))}")
+            if key not in _FUNCTION_KEYS:
+                i.problem(f"config.{key}", f"not a function setting; choose from: {', '.join(sorted(_FUNCTION_KEYS))}")
         setup = self._setup(i, raw.get("setup"))
         self._placeholders(i, raw, known)
-        return Invoke(event_file, raw.get("event_json"), generate, count or 1, concurrency or 1, config, setup)
+        qualifier = i.text("qualifier", required=False)
+        return Invoke(event_file, raw.get("event_json"), generate, count or 1, concurrency or 1, config, setup, qualifier)
 
     def _event_file(self, i: Fields, event_file: str) -> None:
         path = self.folder / event_file
@@ -710,7 +712,7 @@ def function_config(function: LabFunction, overrides: Mapping[str, Any], code_di
         **overrides,
     }
     return FunctionConfig(
-        handler=function.handler,
+        handler=settings.get("handler", function.handler),
         code_dir=code_dir,
         memory_mb=settings["memory"],
         timeout_s=settings["timeout"],

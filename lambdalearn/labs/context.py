@@ -34,6 +34,7 @@ from typing import Any
 
 from lambdalearn.content.labs import LabSpec, function_config
 from lambdalearn.labs.expectations import CheckRun, evaluate
+from lambdalearn.labs.http_client import HttpReply, http_request
 from lambdalearn.labs.local_aws import LocalAws
 from lambdalearn.runtime.records import InvocationRecord
 
@@ -95,20 +96,30 @@ class LabContext:
         self._launcher = launcher
         self._on_log = on_log
         self._modules: dict[str, ModuleType] = {}
+        self._url_server: Any = None
 
     # -- for checks.py (called from a worker thread) -------------------------------------------------------
 
     def invoke(self, event: Any = None, *, count: int = 1, concurrency: int = 1,
-               config: Mapping[str, Any] | None = None) -> list[InvocationRecord]:
-        """Invoke `count` times with `event` (at most `concurrency` at once); one record per invocation."""
-        coroutine = self.ainvoke([event] * count, concurrency, config or {})
+               config: Mapping[str, Any] | None = None, qualifier: str | None = None) -> list[InvocationRecord]:
+        """Invoke `count` times with `event` (at most `concurrency` at once); one record per invocation.
+
+        `qualifier` invokes a version or alias other than the function's own (lab.yaml `function.qualifier`)."""
+        coroutine = self.ainvoke([event] * count, concurrency, config or {}, qualifier)
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
 
     def invoke_events(self, events: Sequence[Any], *, concurrency: int = 1,
-                      config: Mapping[str, Any] | None = None) -> list[InvocationRecord]:
+                      config: Mapping[str, Any] | None = None, qualifier: str | None = None) -> list[InvocationRecord]:
         """Invoke once per event; records in the order of `events`."""
-        coroutine = self.ainvoke(list(events), concurrency, config or {})
+        coroutine = self.ainvoke(list(events), concurrency, config or {}, qualifier)
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+
+    def http(self, method: str, path: str, *, body: str | bytes | None = None,
+             headers: Mapping[str, str] | None = None) -> HttpReply:
+        """Send a real HTTP request to the function through a function URL on loopback (made once per check)."""
+        if self._url_server is None:
+            self._url_server = self._start_url_server()
+        return http_request(self._url_server.url, method, path, body=body, headers=headers)
 
     def generate(self, event: str, /, **options: Any) -> dict[str, Any]:
         """A sample event named `event` (see `lambdalearn event list`) with fresh ids; `options` are its
@@ -155,9 +166,11 @@ class LabContext:
 
     # -- for the runner -----------------------------------------------------------------------------------
 
-    async def ainvoke(self, events: list[Any], concurrency: int, config: Mapping[str, Any]) -> list[InvocationRecord]:
+    async def ainvoke(
+        self, events: list[Any], concurrency: int, config: Mapping[str, Any], qualifier: str | None = None
+    ) -> list[InvocationRecord]:
         runtime = await self._runtime(config)
-        records = await runtime.invoke_many(events, concurrency)
+        records = await runtime.invoke_many(events, concurrency, qualifier)
         self.records.extend(records)
         if self._on_log is not None:
             for line in (line for record in records for line in record.logs):
@@ -187,8 +200,21 @@ class LabContext:
             self._runtimes[key] = await LabFunctionRuntime.start(settings, qualifier, launcher, self._endpoint_url, scratch)
         return self._runtimes[key]
 
+    def _start_url_server(self) -> Any:
+        from lambdalearn.apps.url_server import FunctionUrlServer, UrlSettings
+        from lambdalearn.runtime.function import LambdaFunction
+
+        settings = function_config(self.lab.function, self.overrides, self._code_dir, function_name=self.lab.id[:64])
+        function = LambdaFunction(settings, aws_endpoint_url=self._endpoint_url)
+        server = FunctionUrlServer(function, UrlSettings(), port=0)
+        server.start()
+        return server
+
     async def aclose(self) -> None:
-        """Shut down every runtime this check owns (their environments)."""
+        """Shut down every runtime this check owns (their environments), and its function URL."""
+        if self._url_server is not None:
+            server, self._url_server = self._url_server, None
+            await asyncio.to_thread(server.close)
         if self._owns_runtimes:
             await close_runtimes(self._runtimes)
 
@@ -228,8 +254,9 @@ class LabFunctionRuntime:
             await function.set_provisioned_concurrency(qualifier or "$LATEST", provisioned)  # $LATEST: Lambda's refusal
         return cls(function, qualifier, scratch)
 
-    async def invoke_many(self, events: list[Any], concurrency: int) -> list[InvocationRecord]:
-        return await self.function.invoke_many(events, concurrency, qualifier=self.qualifier)
+    async def invoke_many(self, events: list[Any], concurrency: int, qualifier: str | None = None) -> list[InvocationRecord]:
+        """Invoke the function's own qualifier, or `qualifier` when a check names another one."""
+        return await self.function.invoke_many(events, concurrency, qualifier=qualifier or self.qualifier)
 
     async def aclose(self) -> None:
         try:
