@@ -14,12 +14,17 @@ REQUEST_TIMEOUT_S = 30.0
 
 @dataclass(frozen=True)
 class HttpReply:
-    """One HTTP response: status, lower-case headers (repeated ones joined by ", "), body text."""
+    """One HTTP response: status, lower-case headers (repeated ones joined by ", "), the body's bytes."""
 
     status: int
     headers: Mapping[str, str]
-    body: str
+    content: bytes
     set_cookies: tuple[str, ...] = ()
+
+    @property
+    def body(self) -> str:
+        """The body as text (UTF-8; undecodable bytes replaced)."""
+        return self.content.decode("utf-8", "replace")
 
     def json(self) -> Any:
         """The body as JSON; AssertionError (a check failure, not a crash) when it is not JSON."""
@@ -31,9 +36,11 @@ class HttpReply:
 
 def http_request(base_url: str, method: str, path: str, *, body: str | bytes | None = None,
                  headers: Mapping[str, str] | None = None) -> HttpReply:
-    """Send `method path` to `base_url` (loopback) and return the reply, whatever its status."""
+    """Send `method path` to `base_url` (loopback; an empty path sends to `base_url` as it is) and return the
+    reply, whatever its status."""
     data = body.encode() if isinstance(body, str) else body
-    request = urllib.request.Request(base_url.rstrip("/") + "/" + path.lstrip("/"), data=data,
+    url = base_url.rstrip("/") + "/" + path.lstrip("/") if path else base_url
+    request = urllib.request.Request(url, data=data,
                                      headers=dict(headers or {}), method=method.upper())
     try:
         with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT_S) as answer:
@@ -47,5 +54,4 @@ def _reply(status: int, headers: Any, raw: bytes) -> HttpReply:
     for name, value in headers.items():
         joined.setdefault(name.lower(), []).append(value)
     cookies = tuple(joined.pop("set-cookie", []))
-    return HttpReply(status, {name: ", ".join(values) for name, values in joined.items()},
-                     raw.decode("utf-8", "replace"), cookies)
+    return HttpReply(status, {name: ", ".join(values) for name, values in joined.items()}, raw, cookies)

@@ -14,13 +14,12 @@ import os
 import signal
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from lambdalearn.apps.url import http_response, request_event, verify_sigv4
+from lambdalearn.labs.http_client import http_request
 from lambdalearn.apps.url_server import FunctionUrlServer, NotLoopback, UrlSettings, check_loopback
 from lambdalearn.runtime.config import FunctionConfig
 from lambdalearn.runtime.environment import DUMMY_CREDENTIALS
@@ -144,12 +143,9 @@ def url_server(tmp_path: Path):
 
 
 def fetch(url: str, *, data: bytes | None = None, headers: dict | None = None) -> tuple[int, dict, bytes]:
-    req = urllib.request.Request(url, data=data, headers=headers or {}, method="POST" if data is not None else "GET")
-    try:
-        with urllib.request.urlopen(req, timeout=30) as answer:
-            return answer.status, answer.headers, answer.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
+    """GET (or POST with `data`) through the labs' HTTP client: status, headers, body bytes."""
+    reply = http_request(url, "POST" if data is not None else "GET", "", body=data, headers=headers)
+    return reply.status, {**reply.headers, "set-cookie": list(reply.set_cookies)}, reply.content
 
 
 @pytest.mark.slow
@@ -157,7 +153,7 @@ def test_a_real_http_request_round_trips_through_the_function(url_server) -> Non
     server = url_server()
     status, headers, body = fetch(server.url + "hello?x=1", headers={"Cookie": "k=v"})
     assert (status, body, headers["x-from"]) == (200, b"hi", "lambda")
-    assert headers.get_all("Set-Cookie") == ["a=1", "b=2; Secure"]
+    assert headers["set-cookie"] == ["a=1", "b=2; Secure"]
     status, _, body = fetch(server.url + "event?q=1", data=b'{"n": 1}', headers={"Content-Type": "application/json"})
     event = json.loads(body)
     assert status == 200 and event["body"] == '{"n": 1}' and event["queryStringParameters"] == {"q": "1"}
