@@ -1,0 +1,6 @@
+"""Event-driven apps: a SAM template and its resources run locally on the mini-runtime.
+
+`template` reads and validates the template into a model; `services` holds the local queues, topics, streams,
+tables and buckets; `invoke_async` and `mappings` deliver events to functions as Lambda would; `run` performs a
+script of actions and writes the timeline. Nothing here imports Textual.
+"""
