@@ -32,6 +32,7 @@ from lambdalearn.runtime.invoke_async import (
     SUCCESS,
     AsyncEvent,
     AsyncInvoker,
+    PayloadTooLarge,
     RetryPolicy,
     function_error,
     invocation_record,
@@ -161,10 +162,10 @@ class AppRun:
         stats = self.stats[function]
         if record.status == "throttled":
             stats["throttles"] += 1
-            self.timeline.emit("throttle", function=function, source=source, request_id=record.request_id)
-        else:
-            stats["invocations"] += 1
-            stats["errors"] += not record.succeeded
+            self.timeline.emit("throttle", function=function, source=source, request_id=record.request_id, batch=batch)
+            return record
+        stats["invocations"] += 1
+        stats["errors"] += not record.succeeded
         self.timeline.emit(
             "invocation", function=function, qualifier="$LATEST", request_id=record.request_id, attempt=attempt,
             invocation_type=invocation_type, source=source, status=record.status, error_type=record.error_type,
@@ -172,12 +173,17 @@ class AppRun:
         )
         return record
 
-    def invoke_async(self, function: str, payload: Any, *, source: str, lineage: int = 0) -> AsyncEvent:
+    def invoke_async(self, function: str, payload: Any, *, source: str, lineage: int = 0) -> AsyncEvent | None:
         """Queue an Event invocation (the 202). An event that would extend a recursive loop past the limit is
-        not queued: it goes straight to the on-failure destination or the DLQ."""
+        not queued: it goes straight to the on-failure destination or the DLQ. An event over 1 MB is refused
+        (a `dropped` line; a script's own invoke is checked before the run)."""
         invoker = self._async[function]
         if not self.loop_detected(function, lineage, source):
-            return invoker.submit(payload, source=source, lineage=lineage)
+            try:
+                return invoker.submit(payload, source=source, lineage=lineage)
+            except PayloadTooLarge as refused:
+                self.timeline.emit("dropped", function=function, source=source, reason=str(refused))
+                return None
         event = AsyncEvent(str(uuid.uuid4()), payload, self.clock.now(), source, lineage)
         self._async_done[function](event, "RecursiveLoop")
         return event
