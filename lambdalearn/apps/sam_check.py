@@ -9,6 +9,7 @@ deployment packages them, so they are swapped for a placeholder first.
 from __future__ import annotations
 
 import copy
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ def sam_problems(data: dict[str, Any], source: YamlSource, path: Path) -> list[P
     from samtranslator.parser.parser import Parser
     from samtranslator.translator.translator import Translator
 
+    logging.getLogger("samtranslator").setLevel(logging.ERROR)  # it warns about metrics it never publishes
     template = _packaged(data)
     if "Transform" not in template:
         return []  # plain CloudFormation: nothing for SAM to say
