@@ -59,9 +59,11 @@ class AppRun:
         self.bus_events: dict[str, list[Any]] = {b.logical_id: [] for b in app.buses.values()}
         self.stats = {name: {"invocations": 0, "errors": 0, "throttles": 0} for name in app.functions}
         self._aws_endpoint_url = aws_endpoint_url
+        self.record_listeners: list[Any] = []  # called with (function, InvocationRecord): logs for the CLI
         self._runtimes: dict[str, Any] = {}
         self._launcher: Any = None
         self._async_done: dict[str, Any] = {}
+        self._async_listeners: list[Any] = []
         self._async = {name: self._async_invoker(function) for name, function in app.functions.items()}
         self.sqs_pollers: list[SqsPoller] = []
         self.stream_pollers: list[StreamPoller] = []
@@ -159,6 +161,8 @@ class AppRun:
     async def invoke(self, function: str, event: Any, *, source: str, batch: list[str], lineage: int, request_id: str | None = None, attempt: int = 1, invocation_type: str = "RequestResponse") -> InvocationRecord:
         """Invoke synchronously (a script's invoke, or an event source mapping's batch) and report it."""
         record = await self._runtimes[function].invoke(event, request_id=request_id)
+        for listener in self.record_listeners:
+            listener(function, record)
         stats = self.stats[function]
         if record.status == "throttled":
             stats["throttles"] += 1
@@ -188,6 +192,10 @@ class AppRun:
         self._async_done[function](event, "RecursiveLoop")
         return event
 
+    def add_async_listener(self, listener: Any) -> None:
+        """Call `listener(event, condition)` when an async event ends (Success, RetriesExhausted, ...)."""
+        self._async_listeners.append(listener)
+
     def _async_invoker(self, function: Function) -> AsyncInvoker:
         name = function.logical_id
         config = function.async_config
@@ -200,6 +208,8 @@ class AppRun:
             self.timeline.emit("retry_scheduled", function=name, request_id=event.request_id, attempt=event.attempts + 1, delay_s=delay, reason=reason)
 
         def on_done(event: AsyncEvent, condition: str) -> None:
+            for listener in self._async_listeners:
+                listener(event, condition)
             target = config.on_success if condition == SUCCESS else config.on_failure
             record = invocation_record(event, function.arn, condition, self.clock.now())
             if target:
