@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lambdalearn.runtime.config import ACCOUNT_ID
+from lambdalearn.runtime.config import ACCOUNT_ID, FunctionConfig
 
 REGION = "us-east-1"
 DEFAULT_MAXIMUM_RETRY_ATTEMPTS = 2  # async invocation: two retries of a function error
@@ -62,6 +62,20 @@ class Function(Resource):
     @property
     def arn(self) -> str:
         return arn("lambda", f"function:{self.name}")
+
+    def runtime_config(self) -> FunctionConfig:
+        """The mini-runtime's configuration of this function (call `validated()` to check it)."""
+        return FunctionConfig(
+            handler=self.handler,
+            code_dir=self.code_dir,
+            function_name=self.name,
+            memory_mb=self.memory_mb,
+            timeout_s=self.timeout_s,
+            environment=dict(self.environment),
+            architecture=self.architecture,
+            reserved_concurrency=self.reserved_concurrency,
+            runtime=self.runtime,
+        )
 
 
 @dataclass
@@ -132,6 +146,7 @@ class Table(Resource):
 
     name: str
     key_names: tuple[str, ...] = ()
+    key_types: tuple[str, ...] = ()  # S, N or B per key attribute
     stream_view_type: str | None = None
 
     @property

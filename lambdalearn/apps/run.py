@@ -13,6 +13,7 @@ line says so (docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html: "a
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import Iterable
@@ -24,10 +25,9 @@ from lambdalearn.apps.mappings.sqs import SqsPoller
 from lambdalearn.apps.mappings.streams import StreamPoller
 from lambdalearn.apps.model import App, Bucket, EventBus, Function, Queue, Stream, Table, Topic
 from lambdalearn.apps.script import Action
-from lambdalearn.apps.services import LocalQueue, LocalStream
+from lambdalearn.apps.services import LocalQueue, LocalStream, attribute_value
 from lambdalearn.apps.timeline import Event, Timeline
 from lambdalearn.runtime import sample_events
-from lambdalearn.runtime.config import FunctionConfig
 from lambdalearn.runtime.invoke_async import (
     SUCCESS,
     AsyncEvent,
@@ -45,8 +45,12 @@ LOOP_LIMIT = 16
 class AppRun:
     """One run of an app. Use `async with AppRun(app) as run: await run.run(actions)`."""
 
-    def __init__(self, app: App, *, time_scale: float | None = None, aws_endpoint_url: str | None = None) -> None:
+    def __init__(self, app: App, *, time_scale: float | None = None, local_aws: bool | None = None) -> None:
+        """`local_aws`: run the app's resources in a moto server for the handlers' boto3 calls (default: when
+        a function's code mentions boto3)."""
         self.app = app
+        self.bridge: Any = None
+        self._wants_local_aws = uses_boto3(app) if local_aws is None else local_aws
         self.clock = AppClock(time_scale=time_scale)
         self.timeline = Timeline(lambda: self.clock.t)
         self.queues = {q.logical_id: LocalQueue(q, self.clock.now, self.timeline, self._queue_by_arn) for q in app.queues.values()}
@@ -58,7 +62,6 @@ class AppRun:
         self.objects: dict[str, dict[str, str]] = {b.logical_id: {} for b in app.buckets.values()}
         self.bus_events: dict[str, list[Any]] = {b.logical_id: [] for b in app.buses.values()}
         self.stats = {name: {"invocations": 0, "errors": 0, "throttles": 0} for name in app.functions}
-        self._aws_endpoint_url = aws_endpoint_url
         self.record_listeners: list[Any] = []  # called with (function, InvocationRecord): logs for the CLI
         self._runtimes: dict[str, Any] = {}
         self._launcher: Any = None
@@ -90,9 +93,14 @@ class AppRun:
         from lambdalearn.runtime.service import LambdaRuntime
 
         self._launcher = ForkServerLauncher()
-        options = {"aws_endpoint_url": self._aws_endpoint_url} if self._aws_endpoint_url else {}
+        options = {}
+        if self._wants_local_aws:
+            from lambdalearn.apps.bridge import AwsBridge
+
+            self.bridge = AwsBridge(self.app)
+            options["aws_endpoint_url"] = await asyncio.to_thread(self.bridge.start)
         for name, function in self.app.functions.items():
-            runtime = LambdaRuntime(_config(function), clock=self.clock, launcher=self._launcher, **options)
+            runtime = LambdaRuntime(function.runtime_config(), clock=self.clock, launcher=self._launcher, **options)
             self._runtimes[name] = runtime
             await runtime.start()
         for trigger in self.app.triggers:
@@ -104,6 +112,8 @@ class AppRun:
             await runtime.aclose()
         if self._launcher is not None:
             await self._launcher.aclose()
+        if self.bridge is not None:
+            self.bridge.close()
 
     async def run(self, actions: Iterable[Action] = (), *, until: float | None = None) -> list[Event]:
         """Perform `actions`, run until nothing is left (or `until`), end with the summary; the timeline."""
@@ -175,6 +185,8 @@ class AppRun:
             invocation_type=invocation_type, source=source, status=record.status, error_type=record.error_type,
             function_error=function_error(record), cold_start=record.cold_start, batch=batch, lineage=lineage,
         )
+        if self.bridge is not None:
+            self._collect(lineage + 1)
         return record
 
     def invoke_async(self, function: str, payload: Any, *, source: str, lineage: int = 0) -> AsyncEvent | None:
@@ -263,34 +275,68 @@ class AppRun:
                 self.invoke_async(target.logical_id, event, source=topic.name, lineage=lineage)
 
     def put_object(self, bucket: Bucket, key: str, body: Any, *, lineage: int) -> None:
-        """Store the object, then notify the functions whose S3 event matches (asynchronously)."""
+        """Store the object (in the local AWS too, when there is one), then notify the functions."""
         text = body if isinstance(body, str) else json.dumps(body)
         self.objects[bucket.logical_id][key] = text
+        if self.bridge is not None:
+            self.bridge.put_object(bucket.name, key, text)
+        self._object_created(bucket, key, len(text.encode()), lineage=lineage)
+
+    def _object_created(self, bucket: Bucket, key: str, size: int, *, lineage: int) -> None:
+        """Invoke (asynchronously) each function whose S3 event matches: ObjectCreated, key prefix and suffix."""
         for trigger in self.app.triggers:
             if trigger.kind != "S3" or self.app.find(self.app.buckets, trigger.source) is not bucket:
                 continue
             created = any(name.startswith("s3:ObjectCreated") for name in trigger.s3_events)
             if created and key.startswith(trigger.s3_prefix) and key.endswith(trigger.s3_suffix):
-                event = sample_events.generate("s3-put", seed=int(self.clock.t * 1000), now=self._now_datetime(), bucket=bucket.name, key=key, size=len(text.encode()))
+                event = sample_events.generate("s3-put", seed=int(self.clock.t * 1000), now=self._now_datetime(), bucket=bucket.name, key=key, size=size)
                 self.invoke_async(trigger.function, event, source=bucket.name, lineage=lineage)
 
+    def _collect(self, lineage: int) -> None:
+        """Bring what the handler wrote in the local AWS into the run, one link further down its chain."""
+        found = self.bridge.collect()  # type: ignore[union-attr]
+        for queue_id, body in found.messages:
+            self.queues[queue_id].send(body, lineage=lineage)
+        for topic_id, message in found.notifications:
+            self.publish(self.app.topics[topic_id], message, lineage=lineage)
+        for bucket_id, key, size in found.objects:
+            self._object_created(self.app.buckets[bucket_id], key, size, lineage=lineage)
+        for table_id, old, new in found.items:
+            self._item_changed(self.app.tables[table_id], old, new, lineage=lineage)
+
     def put_item(self, table: Table, item: dict[str, Any]) -> None:
-        """Store the item; a table with a stream records INSERT or MODIFY with the images its view type keeps."""
+        """Store the item (in the local AWS too, when there is one); a table with a stream records the change."""
         key = tuple(str(item.get(name)) for name in table.key_names)
-        items = self.items[table.logical_id]
-        old = items.get("|".join(key))
-        items["|".join(key)] = item
+        old = self.items[table.logical_id].get("|".join(key))
+        if self.bridge is not None:
+            self.bridge.put_item(table.name, key, item)
+        self._item_changed(table, old, item, lineage=0)
+
+    def _item_changed(self, table: Table, old: dict[str, Any] | None, new: dict[str, Any] | None, *, lineage: int) -> None:
+        """Mirror the change and, when the table has a stream, append INSERT, MODIFY or REMOVE with the images
+        its StreamViewType keeps (docs: with-ddb.html)."""
+        source = new if new is not None else old
+        assert source is not None
+        key = "|".join(str(source.get(name)) for name in table.key_names)
+        if new is None:
+            self.items[table.logical_id].pop(key, None)
+        else:
+            self.items[table.logical_id][key] = new
         stream = self.streams.get(table.logical_id)
         if stream is None:
             return
-        from lambdalearn.labs.local_aws import _to_dynamodb
-
-        change: dict[str, Any] = {"Keys": {name: _to_dynamodb(item.get(name)) for name in table.key_names}, "StreamViewType": table.stream_view_type, "SizeBytes": len(json.dumps(item))}
-        if table.stream_view_type in ("NEW_IMAGE", "NEW_AND_OLD_IMAGES"):
-            change["NewImage"] = {name: _to_dynamodb(value) for name, value in item.items()}
-        if old is not None and table.stream_view_type in ("OLD_IMAGE", "NEW_AND_OLD_IMAGES"):
-            change["OldImage"] = {name: _to_dynamodb(value) for name, value in old.items()}
-        stream.put("|".join(key), change, event_name="MODIFY" if old is not None else "INSERT")
+        view = table.stream_view_type
+        change: dict[str, Any] = {
+            "Keys": {name: attribute_value(source.get(name)) for name in table.key_names},
+            "StreamViewType": view,
+            "SizeBytes": len(json.dumps(source)),
+        }
+        if new is not None and view in ("NEW_IMAGE", "NEW_AND_OLD_IMAGES"):
+            change["NewImage"] = {name: attribute_value(value) for name, value in new.items()}
+        if old is not None and view in ("OLD_IMAGE", "NEW_AND_OLD_IMAGES"):
+            change["OldImage"] = {name: attribute_value(value) for name, value in old.items()}
+        event_name = "REMOVE" if new is None else ("MODIFY" if old is not None else "INSERT")
+        stream.put(key, change, event_name=event_name, lineage=lineage)
 
     def _schedule_trigger(self, trigger: Any) -> None:
         from lambdalearn.apps.schedules import period_s
@@ -328,15 +374,13 @@ class AppRun:
         }
 
 
-def _config(function: Function) -> FunctionConfig:
-    return FunctionConfig(
-        handler=function.handler,
-        code_dir=function.code_dir,
-        function_name=function.name,
-        memory_mb=function.memory_mb,
-        timeout_s=function.timeout_s,
-        environment=dict(function.environment),
-        architecture=function.architecture,
-        reserved_concurrency=function.reserved_concurrency,
-        runtime=function.runtime,
-    )
+def uses_boto3(app: App) -> bool:
+    """Whether any function's code imports boto3 (then the run needs the local AWS for its calls)."""
+    for function in app.functions.values():
+        for source in function.code_dir.rglob("*.py"):
+            try:
+                if "boto3" in source.read_text(encoding="utf-8", errors="replace"):
+                    return True
+            except OSError:
+                continue
+    return False

@@ -228,3 +228,20 @@ class LocalStream:
             "dynamodb": {**record.data, "SequenceNumber": record.sequence_number, "ApproximateCreationDateTime": int(record.arrived_at)},
             "eventSourceARN": self.arn,
         }
+
+
+def attribute_value(value: Any) -> dict[str, Any]:
+    """A plain value in DynamoDB's JSON (`{"S": "x"}`, `{"N": "1"}`), as stream records carry images."""
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, (int, float)):
+        return {"N": str(value)}
+    if isinstance(value, dict):
+        return {"M": {name: attribute_value(item) for name, item in value.items()}}
+    if isinstance(value, list):
+        return {"L": [attribute_value(item) for item in value]}
+    if isinstance(value, bytes):
+        return {"B": base64.b64encode(value).decode()}
+    return {"S": str(value)}

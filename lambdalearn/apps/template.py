@@ -41,7 +41,7 @@ from lambdalearn.apps.model import (
 )
 from lambdalearn.content.problems import Problem
 from lambdalearn.content.yamlsource import YamlError, YamlSource, format_field, parse_yaml
-from lambdalearn.runtime.config import ACCOUNT_ID, PYTHON_RUNTIMES
+from lambdalearn.runtime.config import ACCOUNT_ID, PYTHON_RUNTIMES, ConfigError
 
 STACK_NAME = "lambdalearn-app"
 PSEUDO_PARAMETERS = {
@@ -356,11 +356,19 @@ class _Reader:
             if function.dead_letter_arn is None:
                 dead_letter.error("required", "TargetArn")
             dead_letter.report_unused("DeadLetterQueue")
+        self._check_config(function, props)
         self.app.functions[logical_id] = function
         events = props.mapping("Events")
         for event_name, event in (events.values.items() if events else ()):
             self._event(function, event_name, _Props(self, events.where(event_name), event if isinstance(event, dict) else {}))  # type: ignore[union-attr]
         own.used.update(props.used)  # the caller reports the function's own unused properties
+
+    def _check_config(self, function: Function, props: _Props) -> None:
+        """What CreateFunction would refuse (reserved environment keys, a 4 KB environment...), in its words."""
+        try:
+            function.runtime_config().validated()
+        except ConfigError as error:
+            props.error(str(error), "Environment" if "environment" in str(error).lower() else "Handler")
 
     def _async_config(self, props: _Props | None) -> AsyncConfig:
         config = AsyncConfig()
@@ -548,7 +556,9 @@ class _Reader:
         table.key_names = tuple(str(key.get("AttributeName")) for key in key_schema if isinstance(key, dict))
         if not table.key_names:
             props.error("required (a HASH key at least)", "KeySchema")
-        props.raw("AttributeDefinitions")
+        definitions = props.raw("AttributeDefinitions", []) or []
+        types = {str(d.get("AttributeName")): str(d.get("AttributeType", "S")) for d in definitions if isinstance(d, dict)}
+        table.key_types = tuple(types.get(name, "S") for name in table.key_names)
         props.raw("BillingMode")
         stream = props.mapping("StreamSpecification")
         if stream is not None:

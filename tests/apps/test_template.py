@@ -149,3 +149,10 @@ def test_cli_validate_exits_2_with_located_errors_and_0_when_clean(write_app):
     assert result.exit_code == 2
     assert f"{path}:" in result.output and "MaximumRetryAttempts: 5 is out of range" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_function_configuration_lambda_would_refuse_is_an_error_at_the_function(write_app):
+    """Reserved keys such as AWS_REGION cannot be set (docs: configuration-envvars.html, reserved variables)."""
+    text = ORDERS.replace("QUEUE_URL: !Ref Orders", "AWS_REGION: eu-west-1")
+    errors = _errors(write_app, text)
+    assert len(errors) == 1 and "Resources.Worker.Properties.Environment: " in errors[0] and "AWS_REGION" in errors[0]
