@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "backup": "lambdalearn.commands.portable:backup",
     "export": "lambdalearn.commands.portable:export_command",
     "import": "lambdalearn.commands.portable:import_command",
+    "app": "lambdalearn.commands.apps:app",
     "event": "lambdalearn.commands.event:event",
     "invoke": "lambdalearn.commands.invoke:invoke",
     "lab": "lambdalearn.commands.lab:lab",

@@ -118,6 +118,10 @@ def function_options(command: Callable) -> Callable:
 @click.option("--reserved-concurrency", type=int, help="Reserved concurrency of the function.")
 @click.option("--provisioned-concurrency", type=int, default=0, show_default=True, help="Environments initialised before traffic.")
 @click.option("--records", "as_records", is_flag=True, help="Print one JSON record per invocation instead of the payload.")
+@click.option("--invocation-type", type=click.Choice(["RequestResponse", "Event"]), default="RequestResponse", show_default=True,
+              help="Event: answer 202 at once, then run Lambda's async retries (AWS time, compressed) in the foreground.")
+@click.option("--maximum-retry-attempts", type=click.IntRange(0, 2), default=2, show_default=True, help="Event only: retries of a function error.")
+@click.option("--maximum-event-age", type=click.IntRange(60, 21600), default=21600, show_default=True, help="Event only: seconds an event may wait.")
 @click.pass_context
 def invoke(
     ctx: click.Context,
@@ -136,6 +140,9 @@ def invoke(
     qualifier: str | None,
     layer_dirs: tuple[Path, ...],
     as_records: bool,
+    invocation_type: str,
+    maximum_retry_attempts: int,
+    maximum_event_age: int,
 ) -> None:
     """Invoke HANDLER (module.function) in a local Lambda execution environment."""
     try:
@@ -165,6 +172,11 @@ def invoke(
         ctx.exit(2)
     from lambdalearn.runtime.launcher import LauncherError
 
+    if invocation_type == "Event":
+        from lambdalearn.commands.invoke_event import invoke_event
+
+        ok = invoke_event(config, event, times, maximum_retry_attempts, maximum_event_age)
+        ctx.exit(0 if ok else 1)
     try:
         with layers_opt(config, layer_dirs) as config:
             results = asyncio.run(_run(config, event, times, concurrency, qualifier, provisioned_concurrency))

@@ -141,18 +141,24 @@ class LambdaRuntime:
             self.provisioning_logs.extend(init_lines)
 
     async def invoke(
-        self, event: Any = None, *, client_context: dict | None = None, invoked_arn: str | None = None
+        self,
+        event: Any = None,
+        *,
+        client_context: dict | None = None,
+        invoked_arn: str | None = None,
+        request_id: str | None = None,
     ) -> InvocationRecord:
         """Invoke the function synchronously (RequestResponse) with `event` (JSON-serialisable, or bytes).
 
         `invoked_arn` is the ARN the caller used (qualified by an alias or version), which the handler sees
-        as `context.invoked_function_arn`; by default the unqualified ARN.
+        as `context.invoked_function_arn`; by default the unqualified ARN. `request_id` lets an asynchronous
+        retry keep its event's request id, as Lambda's retries do.
         """
         await self.start()
         event = {} if event is None else event
         body = event if isinstance(event, bytes) else json.dumps(event).encode()
         body = body if body.strip() else b"{}"  # an empty payload arrives as {}
-        request_id = str(uuid.uuid4())
+        request_id = request_id or str(uuid.uuid4())
         refusal = _request_refusal(body)
         if refusal is not None:
             record = self._refused(request_id, *refusal)
