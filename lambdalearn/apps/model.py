@@ -58,6 +58,11 @@ class Function(Resource):
     async_config: AsyncConfig = field(default_factory=AsyncConfig)
     dead_letter_arn: str | None = None  # DeadLetterQueue (SQS or SNS): the event only, after async retries
     recursive_loop: str = "Terminate"  # or "Allow"
+    layers: list[str] = field(default_factory=list)  # logical ids of its LayerVersions, in order
+    auto_publish_alias: str | None = None  # SAM publishes a version on each deploy and points this alias at it
+    provisioned_concurrency: int = 0  # on the AutoPublishAlias (SAM's ProvisionedConcurrencyConfig)
+    deployment: DeploymentSpec | None = None
+    url: FunctionUrl | None = None
 
     @property
     def arn(self) -> str:
@@ -247,6 +252,10 @@ class App:
     mappings: list[Mapping] = field(default_factory=list)
     triggers: list[Trigger] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+    layers: dict[str, LayerVersion] = field(default_factory=dict)
+    alarms: dict[str, AlarmResource] = field(default_factory=dict)
+    versions: dict[str, VersionResource] = field(default_factory=dict)
+    aliases: dict[str, AliasResource] = field(default_factory=dict)
 
     def resources(self) -> list[Resource]:
         """Every resource, in template order."""
@@ -281,3 +290,63 @@ class App:
             if name in (resource.logical_id, resource.name, resource.arn, getattr(resource, "url", None)):
                 return resource
         return None
+
+
+@dataclass
+class LayerVersion(Resource):
+    """An AWS::Serverless::LayerVersion: a folder extracted under /opt of the functions that list it."""
+
+    name: str
+    content_dir: Path
+
+    @property
+    def arn(self) -> str:
+        return arn("lambda", f"layer:{self.name}:1")
+
+
+@dataclass
+class DeploymentSpec:
+    """A function's DeploymentPreference: how CodeDeploy shifts its AutoPublishAlias, and what it watches."""
+
+    type: str
+    alarms: list[str] = field(default_factory=list)  # logical ids of AWS::CloudWatch::Alarm resources
+    pre_traffic_hook: str | None = None  # logical ids of hook functions
+    post_traffic_hook: str | None = None
+    enabled: bool = True
+
+
+@dataclass
+class FunctionUrl:
+    """A function's FunctionUrlConfig."""
+
+    auth_type: str = "AWS_IAM"
+    invoke_mode: str = "BUFFERED"
+
+
+@dataclass
+class AlarmResource(Resource):
+    """An AWS::CloudWatch::Alarm on a function's AWS/Lambda metrics, evaluated locally (see apps/alarms.py)."""
+
+    name: str
+    alarm: Any  # lambdalearn.apps.alarms.Alarm
+
+
+@dataclass
+class AliasResource(Resource):
+    """An AWS::Lambda::Alias: `function` (logical id) -> `version` (a Version's logical id or a number)."""
+
+    function: str
+    alias_name: str
+    version: str
+    routing: dict[str, float] = field(default_factory=dict)  # Version logical id or number -> weight
+    provisioned_concurrency: int = 0
+
+
+@dataclass
+class VersionResource(Resource):
+    """An AWS::Lambda::Version: a snapshot of `function` as deployed (numbered in template order)."""
+
+    function: str
+    number: str
+    provisioned_concurrency: int = 0
+

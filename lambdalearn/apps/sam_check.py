@@ -2,7 +2,7 @@
 
 SAM knows every event type's properties and refuses, say, `Queuex` under an SQS event; we report what it
 refuses at the line of the resource it names, in its own words. It is imported here only, when a template is
-checked, so start-up never pays for it. Local code folders are not S3 URIs, which SAM would refuse before
+checked, so start-up never pays for it. Local code and layer folders are not S3 URIs, which SAM would refuse before
 deployment packages them, so they are swapped for a placeholder first.
 """
 
@@ -46,13 +46,15 @@ def sam_problems(data: dict[str, Any], source: YamlSource, path: Path) -> list[P
 
 
 def _packaged(data: dict[str, Any]) -> dict[str, Any]:
-    """The template as `sam package` would leave it: local CodeUri replaced by an S3 URI."""
+    """The template as `sam package` would leave it: local CodeUri and ContentUri replaced by an S3 URI."""
     template = copy.deepcopy(data)
     for spec in (template.get("Resources") or {}).values():
-        if isinstance(spec, dict) and spec.get("Type") == "AWS::Serverless::Function":
+        packaged = {"AWS::Serverless::Function": "CodeUri", "AWS::Serverless::LayerVersion": "ContentUri"}
+        if isinstance(spec, dict) and spec.get("Type") in packaged:
+            key = packaged[spec["Type"]]
             properties = spec.setdefault("Properties", {}) or {}
-            if not str(properties.get("CodeUri", "")).startswith("s3://"):
-                properties["CodeUri"] = _PLACEHOLDER_CODE
+            if not str(properties.get(key, "")).startswith("s3://"):
+                properties[key] = _PLACEHOLDER_CODE
     globals_function = (template.get("Globals") or {}).get("Function")
     if isinstance(globals_function, dict) and "CodeUri" in globals_function:
         globals_function["CodeUri"] = _PLACEHOLDER_CODE

@@ -16,10 +16,12 @@ generate one.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lambdalearn.apps import template_shipping
 from lambdalearn.apps.intrinsics import CfnLoader, Identity, ResolveError, Resolver
 from lambdalearn.apps.model import (
     REGION,
@@ -266,6 +268,9 @@ class _Reader:
         if kind == "AWS::Events::EventBus":
             bus = EventBus(logical_id, 0, self._name(logical_id, spec, "Name"))
             return Identity(bus.name, {"Arn": bus.arn, "Name": bus.name})
+        shipping = template_shipping.identity_ref(self, logical_id, str(kind), spec)
+        if shipping is not None:
+            return Identity(*shipping)
         # Other types are not simulated, but a reference to them should still resolve to something stable.
         return Identity(logical_id, {"Arn": arn("cloudformation", f"resource/{logical_id}")})
 
@@ -288,6 +293,10 @@ class _Reader:
             "AWS::DynamoDB::Table": self._table,
             "AWS::S3::Bucket": self._bucket,
             "AWS::Events::EventBus": self._bus,
+            "AWS::Serverless::LayerVersion": partial(template_shipping.read_layer, self),
+            "AWS::CloudWatch::Alarm": partial(template_shipping.read_alarm, self),
+            "AWS::Lambda::Version": partial(template_shipping.read_version, self),
+            "AWS::Lambda::Alias": partial(template_shipping.read_alias, self),
         }
         for logical_id, spec in self.resources.items():
             where = ("Resources", logical_id)
@@ -356,6 +365,7 @@ class _Reader:
             if function.dead_letter_arn is None:
                 dead_letter.error("required", "TargetArn")
             dead_letter.report_unused("DeadLetterQueue")
+        template_shipping.read_function_shipping(self, function, props)
         self._check_config(function, props)
         self.app.functions[logical_id] = function
         events = props.mapping("Events")
@@ -580,6 +590,7 @@ class _Reader:
     def _check_references(self) -> None:
         """Every ARN a function, queue or mapping points at must name a resource of the right kind here."""
         app = self.app
+        template_shipping.check_shipping_references(self)
 
         def expect(target: str | None, kinds: tuple[type, ...], where: tuple[Any, ...], what: str) -> None:
             if target is None:
