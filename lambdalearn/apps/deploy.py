@@ -32,6 +32,7 @@ from typing import Any
 from lambdalearn.apps.alarms import Alarm, TimedRecord
 from lambdalearn.runtime.clock import Clock
 from lambdalearn.runtime.function import LambdaFunction
+from lambdalearn.runtime.invoke_async import function_error
 from lambdalearn.runtime.records import InvocationRecord
 
 DEPLOYMENT_TYPES = (
@@ -226,20 +227,16 @@ class Deployment:
     async def _one_request(self) -> None:
         record = await self.function.invoke(self.traffic.event if self.traffic else {}, qualifier=self.alias)
         self.history.append(TimedRecord(self.clock.now(), record))
-        self.emit("invocation", **invocation_fields(self.function.versions.latest.function_name, self.alias, record))
-
-
-def invocation_fields(function: str, qualifier: str | None, record: InvocationRecord) -> dict[str, Any]:
-    """The fields of an `invocation` timeline line for one record."""
-    return {
-        "function": function,
-        "qualifier": qualifier,
-        "request_id": record.request_id,
-        "executed_version": record.executed_version,
-        "status": record.status,
-        "error_type": record.error_type,
-        "cold_start": record.cold_start,
-    }
+        name = self.function.versions.latest.function_name
+        if record.status == "throttled":
+            self.emit("throttle", function=name, source="deployment traffic", request_id=record.request_id)
+            return
+        self.emit(
+            "invocation", function=name, qualifier=self.alias, executed_version=record.executed_version,
+            request_id=record.request_id, attempt=1, invocation_type="RequestResponse", source="deployment traffic",
+            status=record.status, error_type=record.error_type, function_error=function_error(record),
+            cold_start=record.cold_start,
+        )
 
 
 def _hook_status(record: InvocationRecord) -> str:

@@ -77,4 +77,23 @@ _DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "loop_stopped": lambda e: f"{e['function']} stopped a recursive loop after {e['depth']} invocations (from {e['source']})",
     "throttle": lambda e: f"{e['function']} throttled ({e['source']})",
     "summary": _summary,
+    "deployment": lambda e: _deployment(e),
 }
+
+
+def _deployment(event: Event) -> str:
+    """`Api alias live: shifted to {"1": 0.9, "2": 0.1}`, `Api: alarm ApiErrors (5 >= 1)`..."""
+    what = event["event"]
+    who = f"{event.get('function', '')} alias {event['alias']}" if event.get("alias") else event.get("function", "")
+    if what in ("shifted", "rolled_back"):
+        weights = ", ".join(f"version {version} {share:.0%}" for version, share in event["weights"].items())
+        return f"{who}: {what.replace('_', ' ')}: {weights}" + (f" ({event['reason']})" if event.get("reason") else "")
+    if what == "alarm":
+        return f"{who}: alarm {event['alarm']} fired (datapoint {event['datapoint']:g}, threshold {event['threshold']:g})"
+    if what == "hook":
+        return f"{who}: {event['phase']} hook {event['function']}: {event['status']}"
+    if what == "started":
+        return f"{who}: {event['type']} from version {event['from_version']} to {event['to_version']} ({event['deployment_id']})"
+    if what in ("created", "unchanged"):
+        return f"{who}: {what} on version {event['to_version']}"
+    return f"{who}: {what}" + (f": {event['reason']}" if event.get("reason") else "")

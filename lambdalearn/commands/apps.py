@@ -85,3 +85,60 @@ def run(ctx: click.Context, template: Path, script_path: Path | None, as_json: b
             await app_run.run(actions, until=for_s)
 
     asyncio.run(go())
+
+
+@app.command()
+@click.argument("template", type=click.Path(path_type=Path), default=Path("template.yaml"))
+@click.option("--rate", type=float, default=1.0, show_default=True, help="Requests a second (AWS time) sent to each alias during a gradual deployment.")
+@click.option("--event", "event_file", type=click.Path(path_type=Path), help="JSON event the traffic sends (default: {}).")
+@click.option("--time-scale", type=float, default=60.0, show_default=True, help="AWS seconds per wall second.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line instead of the readable timeline.")
+@click.option("--reset", is_flag=True, help="Forget earlier deploys of TEMPLATE first (versions and aliases).")
+@click.pass_context
+def deploy(ctx: click.Context, template: Path, rate: float, event_file: Path | None, time_scale: float, as_json: bool, reset: bool) -> None:
+    """Publish a new version of each AutoPublishAlias function of TEMPLATE and shift its alias as SAM would.
+
+    The first deploy creates each alias on version 1; later deploys of changed code follow the function's
+    DeploymentPreference (canary, linear or all at once) while traffic runs, and roll back when an alarm
+    fires. Exit status: 0 when every deployment went through, 1 when one was rolled back, 2 for bad input.
+    """
+    import asyncio
+    import shutil
+
+    from lambdalearn.apps.deploy import Traffic
+    from lambdalearn.apps.deploy_app import deploy_app, deployable, state_folder
+    from lambdalearn.apps.timeline import Timeline, as_json as json_line, as_text
+    from lambdalearn.commands.invoke import UsageProblem, load_event
+    from lambdalearn.commands.common import data_dir_of
+    from lambdalearn.runtime.clock import CompressedClock
+    from lambdalearn.runtime.config import ConfigError
+
+    loaded = _load_app(ctx, template)
+    try:
+        if rate <= 0 or time_scale <= 0:
+            raise UsageProblem("--rate and --time-scale must be positive")
+        event = load_event(event_file, None)
+    except UsageProblem as problem:
+        click.echo(f"Error: {problem}", err=True)
+        ctx.exit(2)
+    if not deployable(loaded):
+        click.echo(f"{template}: no function has an AutoPublishAlias: nothing to publish (add AutoPublishAlias: live)", err=True)
+        ctx.exit(2)
+    state = state_folder(data_dir_of(ctx), template)
+    if reset:
+        shutil.rmtree(state, ignore_errors=True)
+    clock = CompressedClock(time_scale)
+    start = clock.now()
+    timeline = Timeline(lambda: clock.now() - start)
+    printer = json_line if as_json else as_text
+    timeline.subscribe(lambda line: click.echo(printer(line)))
+    try:
+        outcomes = asyncio.run(deploy_app(loaded, state, timeline, clock=clock, traffic=Traffic(rate, event)))
+    except ConfigError as error:
+        click.echo(f"Error: {error}", err=True)
+        ctx.exit(2)
+    for outcome in outcomes:
+        moved = f"{outcome.from_version} -> {outcome.to_version}" if outcome.from_version else f"version {outcome.to_version}"
+        reason = f": {outcome.reason}" if outcome.reason else ""
+        click.echo(f"{outcome.function}: alias {outcome.alias} {moved}: {outcome.status}{reason}", err=True)
+    ctx.exit(1 if any(outcome.status == "Failed" for outcome in outcomes) else 0)

@@ -33,6 +33,7 @@ class LambdaFunction:
     """A local function with `$LATEST`, published versions and aliases. Use `async with` or `aclose()`.
 
     `seed` fixes the draws that split a weighted alias's traffic, so a test or a lab can repeat a run.
+    `versions` continues from saved versions and aliases (`FunctionVersions.load`); `store_dir` keeps new ones.
     Options not named here (clock, idle timeout, endpoint...) are passed to every version's `LambdaRuntime`.
     """
 
@@ -41,14 +42,17 @@ class LambdaFunction:
         config: FunctionConfig,
         *,
         store_dir: Path | None = None,
+        versions: FunctionVersions | None = None,
         launcher: Launcher | None = None,
         seed: int | None = None,
         **runtime_options: Any,
     ) -> None:
         if config.provisioned_concurrency:
             raise VersioningError(_UNPUBLISHED_PROVISIONED, "InvalidParameterValueException")
-        self._own_store = None if store_dir is not None else tempfile.TemporaryDirectory(prefix="lambdalearn-versions-")
-        self.versions = FunctionVersions(config, Path(store_dir or self._own_store.name))
+        own = versions is None and store_dir is None
+        self._own_store = tempfile.TemporaryDirectory(prefix="lambdalearn-versions-") if own else None
+        store = Path(self._own_store.name) if self._own_store else Path(store_dir or versions.store_dir)  # type: ignore[union-attr]
+        self.versions = versions or FunctionVersions(config, store)
         self._owns_launcher = launcher is None
         self._launcher = launcher or ForkServerLauncher()
         self._random = random.Random(seed)

@@ -14,7 +14,9 @@ serves a qualifier.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -209,8 +211,64 @@ class FunctionVersions:
         config = self.latest if chosen == LATEST else self.version(chosen).config
         return Resolution(config, chosen, f"{arn}:{qualifier}", alias=qualifier)
 
+    # -- persistence --------------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Write the versions and aliases to `store_dir/versions.json`, so a later deploy continues from them."""
+        state = {
+            "last_number": self._last_number,
+            "versions": [
+                {"number": v.number, "code_sha256": v.code_sha256, "description": v.description,
+                 "config": _config_to_json(v.config)}
+                for v in self._versions.values()
+            ],
+            "aliases": [
+                {"name": a.name, "function_version": a.function_version, "additional_version": a.additional_version,
+                 "weight": a.weight, "description": a.description}
+                for a in self._aliases.values()
+            ],
+        }
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        (self.store_dir / "versions.json").write_text(json.dumps(state, indent=1), encoding="utf-8")
+
+    @classmethod
+    def load(cls, latest: FunctionConfig, store_dir: Path) -> FunctionVersions:
+        """The versions saved in `store_dir` (none if nothing was saved), with `latest` as `$LATEST`."""
+        versions = cls(latest, store_dir)
+        path = Path(store_dir) / "versions.json"
+        if not path.is_file():
+            return versions
+        try:
+            state = json.loads(path.read_text(encoding="utf-8"))
+            for saved in state["versions"]:
+                config = FunctionConfig(**_config_from_json(saved["config"]))
+                versions._versions[saved["number"]] = PublishedVersion(
+                    saved["number"], config, saved["code_sha256"], saved.get("description", "")
+                )
+            for saved in state["aliases"]:
+                versions._aliases[saved["name"]] = Alias(
+                    saved["name"], saved["function_version"], saved.get("additional_version"),
+                    float(saved.get("weight", 0.0)), saved.get("description", "")
+                )
+            versions._last_number = int(state["last_number"])
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise VersioningError(f"{path}: the saved versions cannot be read ({error}); delete the folder to start over") from None
+        return versions
+
     def _not_found(self, qualifier: str) -> VersioningError:
         return VersioningError(f"Function not found: {self.latest.function_arn}:{qualifier}", "ResourceNotFoundException")
+
+
+def _config_to_json(config: FunctionConfig) -> dict[str, object]:
+    data = dataclasses.asdict(config)
+    data["code_dir"] = str(config.code_dir)
+    data["opt_dir"] = None if config.opt_dir is None else str(config.opt_dir)
+    data["environment"] = dict(config.environment)
+    return data
+
+
+def _config_from_json(data: dict[str, object]) -> dict[str, object]:
+    return {**data, "code_dir": Path(str(data["code_dir"])), "opt_dir": None if data.get("opt_dir") is None else Path(str(data["opt_dir"]))}
 
 
 def code_sha256(code_dir: Path) -> str:

@@ -137,3 +137,26 @@ def test_code_digest_ignores_bytecode_caches(code: Path) -> None:
     (code / "__pycache__").mkdir()
     (code / "__pycache__" / "app.cpython-311.pyc").write_bytes(b"\0")
     assert code_sha256(code) == before
+
+
+def test_versions_and_aliases_survive_a_save_and_load(versions: FunctionVersions, code: Path, tmp_path: Path) -> None:
+    versions.publish("first")
+    (code / "app.py").write_text("# v2\n")
+    versions.update_latest(memory_mb=256, environment={"STAGE": "prod"})
+    versions.publish()
+    versions.create_alias("live", "1", {"2": 0.25})
+    versions.save()
+    again = FunctionVersions.load(versions.latest, tmp_path / "store")
+    assert again.version("2").config == versions.version("2").config
+    assert again.version("1").description == "first"
+    assert again.alias("live").routing == {"2": 0.25}
+    assert again.publish() is again.version("2")  # unchanged $LATEST: no third version
+    (code / "app.py").write_text("# v3\n")
+    assert again.publish().number == "3"
+
+
+def test_a_damaged_save_is_refused_with_its_path(versions: FunctionVersions, tmp_path: Path) -> None:
+    (tmp_path / "store").mkdir(exist_ok=True)
+    (tmp_path / "store" / "versions.json").write_text("{not json")
+    with pytest.raises(VersioningError, match="versions.json: the saved versions cannot be read"):
+        FunctionVersions.load(versions.latest, tmp_path / "store")

@@ -1,0 +1,144 @@
+"""`lambdalearn app deploy`: publish each AutoPublishAlias function's new version and move its alias as SAM would.
+
+A deploy remembers what it published (in the data folder, one folder per template and function), so the
+second deploy of changed code is a real release: version 2 is published and the alias moves from version 1
+to 2 by the function's `DeploymentPreference` while traffic runs, watched by its alarms, rolled back when
+one fires. As with SAM:
+
+- the first deploy creates the alias on version 1 (no traffic shifting: there is nothing to shift from);
+- an unchanged function publishes nothing and leaves its alias alone;
+- without a `DeploymentPreference`, or with `Enabled: false`, the alias moves at once.
+
+Times are AWS time on a compressed clock; the timeline has `deployment` lines (started, hook, shifted, alarm,
+rolled_back, succeeded/failed) and `invocation` lines for the traffic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from lambdalearn.apps.deploy import Deployment, DeploymentPreference, Traffic
+from lambdalearn.apps.model import App, Function
+from lambdalearn.apps.template_shipping import layer_folders
+from lambdalearn.apps.timeline import Timeline
+from lambdalearn.runtime.clock import CompressedClock
+from lambdalearn.runtime.config import FunctionConfig
+from lambdalearn.runtime.function import LambdaFunction
+from lambdalearn.runtime.layers import assemble_opt
+from lambdalearn.runtime.versions import FunctionVersions, code_sha256
+
+DEFAULT_TIME_SCALE = 60.0  # a five-minute canary passes in five seconds
+DEFAULT_RATE_PER_S = 1.0
+
+
+@dataclass
+class DeployOutcome:
+    """What one function's deploy did: its alias, the versions, and whether the release went through."""
+
+    function: str
+    alias: str
+    from_version: str | None
+    to_version: str
+    status: str  # "Created", "Unchanged", "Succeeded" or "Failed"
+    reason: str = ""
+
+
+def state_folder(data_dir: Path, template: Path) -> Path:
+    """Where deploys of `template` keep their versions (one subfolder per function)."""
+    digest = hashlib.sha256(str(template.resolve()).encode()).hexdigest()[:16]
+    return Path(data_dir) / "apps" / f"{template.stem}-{digest}"
+
+
+def deployable(app: App) -> list[Function]:
+    return [function for function in app.functions.values() if function.auto_publish_alias]
+
+
+async def deploy_app(
+    app: App,
+    state_dir: Path,
+    timeline: Timeline,
+    *,
+    clock: CompressedClock,
+    traffic: Traffic | None,
+    seed: int | None = None,
+) -> list[DeployOutcome]:
+    """Deploy every function of `app` that has an AutoPublishAlias; one outcome each, in template order."""
+    outcomes = []
+    for function in deployable(app):
+        outcomes.append(await _deploy_function(app, function, state_dir / function.logical_id, timeline, clock, traffic, seed))
+    return outcomes
+
+
+async def _deploy_function(
+    app: App, function: Function, store: Path, timeline: Timeline, clock: CompressedClock,
+    traffic: Traffic | None, seed: int | None,
+) -> DeployOutcome:
+    alias = function.auto_publish_alias or "live"
+    latest = _latest_config(app, function, store)
+    versions = FunctionVersions.load(latest, store)
+    previous = versions.aliases()
+    published = versions.publish()
+    current = next((a for a in previous if a.name == alias), None)
+    lambda_function = LambdaFunction(latest, versions=versions, clock=clock, seed=seed)
+    hooks: dict[str, LambdaFunction] = {}
+    try:
+        if current is None:
+            versions.create_alias(alias, published.number)
+            await _provision(lambda_function, function, alias)
+            timeline.emit("deployment", event="created", function=function.logical_id, alias=alias, to_version=published.number)
+            return DeployOutcome(function.logical_id, alias, None, published.number, "Created")
+        if current.function_version == published.number and not current.routing:
+            timeline.emit("deployment", event="unchanged", function=function.logical_id, alias=alias, to_version=published.number)
+            return DeployOutcome(function.logical_id, alias, current.function_version, published.number, "Unchanged")
+        await _provision(lambda_function, function, alias)
+        spec = function.deployment
+        if spec is None or not spec.enabled:
+            await lambda_function.update_alias(alias, function_version=published.number, routing={})
+            timeline.emit("deployment", event="shifted", function=function.logical_id, alias=alias, weights={published.number: 1.0})
+            return DeployOutcome(function.logical_id, alias, current.function_version, published.number, "Succeeded")
+        for hook in (spec.pre_traffic_hook, spec.post_traffic_hook):
+            if hook is not None and hook not in hooks:
+                hooks[hook] = LambdaFunction(app.functions[hook].runtime_config(), clock=clock)
+        preference = DeploymentPreference(
+            spec.type,
+            alarms=tuple(app.alarms[alarm_id].alarm for alarm_id in spec.alarms),
+            pre_traffic_hook=spec.pre_traffic_hook,
+            post_traffic_hook=spec.post_traffic_hook,
+        )
+        deployment = Deployment(
+            lambda_function, alias, preference, clock=clock,
+            emit=lambda kind, **fields: timeline.emit(kind, **({"function": function.logical_id} | fields)),
+            hooks=hooks, traffic=traffic, seed=seed,
+        )
+        result = await deployment.run(published.number)
+        return DeployOutcome(function.logical_id, alias, current.function_version, published.number, result.status, result.reason)
+    finally:
+        versions.save()
+        await lambda_function.aclose()
+        for hook_function in hooks.values():
+            await hook_function.aclose()
+
+
+async def _provision(lambda_function: LambdaFunction, function: Function, alias: str) -> None:
+    """The template's ProvisionedConcurrencyConfig goes on the AutoPublishAlias (never on $LATEST)."""
+    if function.provisioned_concurrency:
+        await lambda_function.set_provisioned_concurrency(alias, function.provisioned_concurrency)
+
+
+def _latest_config(app: App, function: Function, store: Path) -> FunctionConfig:
+    """$LATEST as the template declares it now, with its layers merged into a folder of this deploy's state."""
+    config = function.runtime_config()
+    folders = layer_folders(app, function)
+    if not folders:
+        return config
+    digest = hashlib.sha256("\n".join(str(folder) for folder in folders).encode())
+    for folder in folders:
+        digest.update(code_sha256(folder).encode())
+    opt = store / "layers" / digest.hexdigest()[:16]
+    if not opt.exists():
+        assemble_opt(folders, config.code_dir, opt.with_suffix(".tmp"))
+        shutil.move(str(opt.with_suffix(".tmp")), opt)
+    return config.replace(opt_dir=opt)
