@@ -25,7 +25,7 @@ import asyncio
 import random
 import re
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -247,6 +247,31 @@ def _hook_status(record: InvocationRecord) -> str:
     return "Failed" if isinstance(said, str) and said.lower() == "failed" else "Succeeded"
 
 
-def weights_over_time(events: Sequence[Mapping[str, Any]]) -> list[tuple[float, dict[str, float]]]:
-    """(t, weights) for each shift or rollback in a deployment's timeline, for screens and checks."""
-    return [(event["t"], event["weights"]) for event in events if event.get("event") in ("shifted", "rolled_back")]
+@dataclass
+class DeploymentTally:
+    """What a screen shows of a deployment, kept up to date from its timeline events (`add`)."""
+
+    weights: dict[str, float] = field(default_factory=dict)  # version -> share of the alias's traffic
+    served: dict[str, int] = field(default_factory=dict)  # version -> requests it served
+    failed: dict[str, int] = field(default_factory=dict)  # version -> requests that failed there
+    status: str = "waiting"  # then "deploying", "succeeded", "failed", "created" or "unchanged"
+    reason: str = ""
+
+    def add(self, event: Mapping[str, Any]) -> None:
+        if event["kind"] == "invocation" and event.get("executed_version"):
+            version = event["executed_version"]
+            self.served[version] = self.served.get(version, 0) + 1
+            self.failed[version] = self.failed.get(version, 0) + (event["status"] != "success")
+            return
+        if event["kind"] != "deployment":
+            return
+        what = event["event"]
+        if what == "started":
+            self.status = "deploying"
+            self.weights = {event["from_version"]: 1.0}
+        elif what in ("shifted", "rolled_back"):
+            self.weights = dict(event["weights"])
+        elif what in ("created", "unchanged"):
+            self.status, self.weights = what, {event["to_version"]: 1.0}
+        elif what in ("succeeded", "failed"):
+            self.status, self.reason = what, event.get("reason", "")

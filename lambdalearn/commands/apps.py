@@ -94,8 +94,10 @@ def run(ctx: click.Context, template: Path, script_path: Path | None, as_json: b
 @click.option("--time-scale", type=float, default=60.0, show_default=True, help="AWS seconds per wall second.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line instead of the readable timeline.")
 @click.option("--reset", is_flag=True, help="Forget earlier deploys of TEMPLATE first (versions and aliases).")
+@click.option("--watch", is_flag=True, help="Watch it in the app: the alias's weights move (and roll back) on screen.")
 @click.pass_context
-def deploy(ctx: click.Context, template: Path, rate: float, event_file: Path | None, time_scale: float, as_json: bool, reset: bool) -> None:
+def deploy(ctx: click.Context, template: Path, rate: float, event_file: Path | None, time_scale: float, as_json: bool,
+           reset: bool, watch: bool) -> None:
     """Publish a new version of each AutoPublishAlias function of TEMPLATE and shift its alias as SAM would.
 
     The first deploy creates each alias on version 1; later deploys of changed code follow the function's
@@ -127,6 +129,14 @@ def deploy(ctx: click.Context, template: Path, rate: float, event_file: Path | N
     state = state_folder(data_dir_of(ctx), template)
     if reset:
         shutil.rmtree(state, ignore_errors=True)
+    if watch:
+        from lambdalearn.commands.app import run_app
+        from lambdalearn.tui.app import LambdaLearnApp
+        from lambdalearn.tui.screens.deploy import DeployScreen
+
+        run_app(LambdaLearnApp((ctx.find_root().obj or {}).get("data_dir"),
+                               start_screen=lambda: DeployScreen(template, state, time_scale=time_scale, rate_per_s=rate)))
+        return
     clock = CompressedClock(time_scale)
     start = clock.now()
     timeline = Timeline(lambda: clock.now() - start)

@@ -174,3 +174,25 @@ def test_a_failing_pre_traffic_hook_stops_the_deployment_before_any_shift(deploy
     assert result.status == "Failed" and result.reason == "PreTraffic hook PreCheck reported Failed"
     assert not [e for e in events if e.get("event") == "shifted"]
     assert alias.function_version == "1"
+
+
+def test_a_tally_follows_a_deployment_from_its_timeline() -> None:
+    from lambdalearn.apps.deploy import DeploymentTally
+
+    tally = DeploymentTally()
+    events = [
+        {"kind": "deployment", "event": "started", "from_version": "1", "to_version": "2"},
+        {"kind": "deployment", "event": "shifted", "weights": {"1": 0.9, "2": 0.1}},
+        {"kind": "invocation", "executed_version": "1", "status": "success"},
+        {"kind": "invocation", "executed_version": "2", "status": "error"},
+        {"kind": "deployment", "event": "alarm"},
+        {"kind": "deployment", "event": "rolled_back", "weights": {"1": 1.0}},
+        {"kind": "deployment", "event": "failed", "reason": "alarm errors went to ALARM"},
+    ]
+    statuses = []
+    for event in events:
+        tally.add(event)
+        statuses.append(tally.status)
+    assert statuses[:2] == ["deploying", "deploying"] and tally.status == "failed"
+    assert tally.weights == {"1": 1.0} and tally.reason == "alarm errors went to ALARM"
+    assert (tally.served, tally.failed) == ({"1": 1, "2": 1}, {"1": 0, "2": 1})
