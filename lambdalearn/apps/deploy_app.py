@@ -16,19 +16,16 @@ rolled_back, succeeded/failed) and `invocation` lines for the traffic.
 from __future__ import annotations
 
 import hashlib
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from lambdalearn.apps.deploy import Deployment, DeploymentPreference, Traffic
 from lambdalearn.apps.model import App, Function
-from lambdalearn.apps.template_shipping import layer_folders
+from lambdalearn.apps.template_shipping import runtime_config_with_layers
 from lambdalearn.apps.timeline import Timeline
 from lambdalearn.runtime.clock import CompressedClock
-from lambdalearn.runtime.config import FunctionConfig
 from lambdalearn.runtime.function import LambdaFunction
-from lambdalearn.runtime.layers import assemble_opt
-from lambdalearn.runtime.versions import FunctionVersions, code_sha256
+from lambdalearn.runtime.versions import FunctionVersions
 
 DEFAULT_TIME_SCALE = 60.0  # a five-minute canary passes in five seconds
 DEFAULT_RATE_PER_S = 1.0
@@ -77,7 +74,7 @@ async def _deploy_function(
     traffic: Traffic | None, seed: int | None,
 ) -> DeployOutcome:
     alias = function.auto_publish_alias or "live"
-    latest = _latest_config(app, function, store)
+    latest = runtime_config_with_layers(app, function, store)
     versions = FunctionVersions.load(latest, store)
     previous = versions.aliases()
     published = versions.publish()
@@ -126,19 +123,3 @@ async def _provision(lambda_function: LambdaFunction, function: Function, alias:
     """The template's ProvisionedConcurrencyConfig goes on the AutoPublishAlias (never on $LATEST)."""
     if function.provisioned_concurrency:
         await lambda_function.set_provisioned_concurrency(alias, function.provisioned_concurrency)
-
-
-def _latest_config(app: App, function: Function, store: Path) -> FunctionConfig:
-    """$LATEST as the template declares it now, with its layers merged into a folder of this deploy's state."""
-    config = function.runtime_config()
-    folders = layer_folders(app, function)
-    if not folders:
-        return config
-    digest = hashlib.sha256("\n".join(str(folder) for folder in folders).encode())
-    for folder in folders:
-        digest.update(code_sha256(folder).encode())
-    opt = store / "layers" / digest.hexdigest()[:16]
-    if not opt.exists():
-        assemble_opt(folders, config.code_dir, opt.with_suffix(".tmp"))
-        shutil.move(str(opt.with_suffix(".tmp")), opt)
-    return config.replace(opt_dir=opt)

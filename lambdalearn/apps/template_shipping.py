@@ -13,6 +13,8 @@ Read as `template.py` reads the rest (same `_Props` checks, same `file:line: pat
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +30,9 @@ from lambdalearn.apps.model import (
     VersionResource,
     arn,
 )
-from lambdalearn.runtime.layers import MAX_LAYERS
+from lambdalearn.runtime.config import FunctionConfig
+from lambdalearn.runtime.layers import MAX_LAYERS, assemble_opt
+from lambdalearn.runtime.versions import code_sha256
 
 if TYPE_CHECKING:
     from lambdalearn.apps.template import _Props, _Reader
@@ -69,6 +73,9 @@ def read_function_shipping(reader: _Reader, function: Function, props: _Props) -
             auth_type=url.text("AuthType", "AWS_IAM", ("NONE", "AWS_IAM")) or "AWS_IAM",
             invoke_mode=url.text("InvokeMode", "BUFFERED", ("BUFFERED", "RESPONSE_STREAM")) or "BUFFERED",
         )
+        if function.url.invoke_mode == "RESPONSE_STREAM":
+            reader.notice(url.where("InvokeMode"), "response streaming is not simulated locally: the response is"
+                          " sent whole, when the handler returns (Python needs a custom runtime to stream on Lambda)")
         url.report_unused("FunctionUrlConfig")
 
 
@@ -334,6 +341,24 @@ def _pending_alarm(reader: _Reader, name: Any) -> str | None:
 
 def _by_arn(items: dict[str, Any], target: str) -> Any:
     return next((item for item in items.values() if getattr(item, "arn", None) == target), None)
+
+
+def runtime_config_with_layers(app: Any, function: Function, cache_dir: Path) -> FunctionConfig:
+    """The function's runtime configuration, its layers merged into a folder under `cache_dir` (named by their
+    contents, so a published version keeps the /opt it was published with)."""
+    config = function.runtime_config()
+    folders = layer_folders(app, function)
+    if not folders:
+        return config
+    digest = hashlib.sha256("\n".join(str(folder) for folder in folders).encode())
+    for folder in folders:
+        digest.update(code_sha256(folder).encode())
+    opt = Path(cache_dir) / "layers" / digest.hexdigest()[:16]
+    if not opt.exists():
+        staging = opt.with_suffix(".tmp")
+        assemble_opt(folders, config.code_dir, staging)
+        shutil.move(str(staging), opt)
+    return config.replace(opt_dir=opt)
 
 
 def layer_folders(app: Any, function: Function) -> list[Path]:

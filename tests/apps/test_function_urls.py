@@ -200,3 +200,38 @@ def test_serve_refuses_a_non_loopback_host(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["serve", "app.handler", "--code", str(tmp_path), "--host", "0.0.0.0"])
     assert result.exit_code == 2
     assert "listens on loopback only" in result.output
+
+
+@pytest.mark.slow
+def test_lambdalearn_serve_gives_each_function_url_of_a_template_its_own_port(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text(HANDLER)
+    (tmp_path / "template.yaml").write_text("""
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Public:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: src/, Handler: app.handler, Runtime: python3.13, AutoPublishAlias: live, FunctionUrlConfig: {AuthType: NONE}}
+  Private:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: src/, Handler: app.handler, Runtime: python3.13, FunctionUrlConfig: {AuthType: AWS_IAM}}
+  NoUrl:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: src/, Handler: app.handler, Runtime: python3.13}
+""")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lambdalearn", "serve", str(tmp_path / "template.yaml"), "--port", "0"],
+        stderr=subprocess.PIPE, text=True, env=os.environ | {"PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        public, private = process.stderr.readline(), process.stderr.readline()
+        assert public.startswith("Function URL (AuthType NONE) for Public:live: http://127.0.0.1:")
+        assert private.startswith("Function URL (AuthType AWS_IAM) for Private: http://127.0.0.1:")
+        public_url, private_url = public.rsplit(" ", 1)[1].strip(), private.rsplit(" ", 1)[1].strip()
+        status, _, body = fetch(public_url + "event")
+        assert status == 200 and json.loads(body)["requestContext"]["accountId"] == "anonymous"
+        assert fetch(private_url + "event")[0] == 403
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, rest = process.communicate(timeout=30)
+    assert process.returncode == 0, rest
