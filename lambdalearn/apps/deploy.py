@@ -15,8 +15,12 @@ Lambda deployment"):
 
 Local simplification, said where it shows: a real hook reports its result with CodeDeploy's
 `PutLifecycleEventHookExecutionStatus`; here the hook's own outcome is the report (an error, or a return value
-of "Failed" or {"status": "Failed"}, fails it). Time is AWS time on the deployment's clock, so a
-five-minute canary can pass in seconds.
+of "Failed" or {"status": "Failed"}, fails it).
+
+Time is AWS time on a `ManualClock` that the deployment drives itself, one AWS second a step: each step sends
+that second's share of the traffic (`rate_per_s`) and waits for it, then moves the clock on. So every run of
+the same release sees the same number of requests per second and the same alarm windows, however busy the
+machine is; `pace_s` adds real seconds per step when a person is watching.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lambdalearn.apps.alarms import Alarm, TimedRecord
-from lambdalearn.runtime.clock import Clock
+from lambdalearn.runtime.clock import ManualClock
 from lambdalearn.runtime.function import LambdaFunction
 from lambdalearn.runtime.invoke_async import function_error
 from lambdalearn.runtime.records import InvocationRecord
@@ -114,11 +118,12 @@ class Deployment:
         alias: str,
         preference: DeploymentPreference,
         *,
-        clock: Clock,
+        clock: ManualClock,
         emit: Emit,
         hooks: Mapping[str, LambdaFunction] | None = None,
         traffic: Traffic | None = None,
         seed: int | None = None,
+        pace_s: float = 0.0,
     ) -> None:
         self.function = function
         self.alias = alias
@@ -127,6 +132,7 @@ class Deployment:
         self.emit = emit
         self.hooks = dict(hooks or {})
         self.traffic = traffic
+        self.pace_s = pace_s
         self.deployment_id = "d-" + "".join(random.Random(seed).choices("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", k=9))
         self.history: list[TimedRecord] = []
 
@@ -135,13 +141,20 @@ class Deployment:
         old_version = self.function.versions.alias(self.alias).function_version
         self.emit("deployment", event="started", deployment_id=self.deployment_id, alias=self.alias,
                   from_version=old_version, to_version=new_version, type=self.preference.type)
-        sender = asyncio.create_task(self._send_traffic()) if self.traffic else None
-        try:
-            result = await self._shift(old_version, new_version)
-        finally:
-            if sender is not None:
-                sender.cancel()
-                await asyncio.gather(sender, return_exceptions=True)
+        shifting = asyncio.create_task(self._shift(old_version, new_version))
+        credit = 0.0
+        while not shifting.done():
+            if self.clock.waiting == 0:
+                await asyncio.wait({shifting}, timeout=0.01)  # real work (a hook, a re-provisioning): let it run
+                continue
+            if self.traffic is not None:
+                credit += self.traffic.rate_per_s
+                due, credit = int(credit), credit - int(credit)
+                await asyncio.gather(*(self._one_request() for _ in range(due)))
+            if self.pace_s:
+                await asyncio.sleep(self.pace_s)
+            await self.clock.advance(1.0)
+        result = shifting.result()
         result.history = self.history
         self.emit("deployment", event=result.status.lower(), deployment_id=self.deployment_id, reason=result.reason)
         return result
@@ -208,21 +221,6 @@ class Deployment:
         status = _hook_status(record)
         self.emit("deployment", event="hook", phase=phase, function=name, status=status, request_id=record.request_id)
         return None if status == "Succeeded" else f"{phase} hook {name} reported {status}"
-
-    async def _send_traffic(self) -> None:
-        assert self.traffic is not None
-        gap = 1.0 / self.traffic.rate_per_s
-        in_flight: set[asyncio.Task] = set()
-        try:
-            while True:
-                task = asyncio.create_task(self._one_request())
-                in_flight.add(task)
-                task.add_done_callback(in_flight.discard)
-                await self.clock.sleep(gap)
-        finally:
-            for task in in_flight:
-                task.cancel()
-            await asyncio.gather(*in_flight, return_exceptions=True)
 
     async def _one_request(self) -> None:
         record = await self.function.invoke(self.traffic.event if self.traffic else {}, qualifier=self.alias)

@@ -9,21 +9,23 @@ one fires. As with SAM:
 - an unchanged function publishes nothing and leaves its alias alone;
 - without a `DeploymentPreference`, or with `Enabled: false`, the alias moves at once.
 
-Times are AWS time on a compressed clock; the timeline has `deployment` lines (started, hook, shifted, alarm,
-rolled_back, succeeded/failed) and `invocation` lines for the traffic.
+Times are AWS time on the deployment's own clock (see `apps/deploy.py`), counted from the start of the deploy;
+the timeline has `deployment` lines (started, hook, shifted, alarm, rolled_back, succeeded/failed) and
+`invocation` lines for the traffic.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from lambdalearn.apps.deploy import Deployment, DeploymentPreference, Traffic
 from lambdalearn.apps.model import App, Function
 from lambdalearn.apps.template_shipping import runtime_config_with_layers
-from lambdalearn.apps.timeline import Timeline
-from lambdalearn.runtime.clock import CompressedClock
+from lambdalearn.apps.timeline import Event, Timeline
+from lambdalearn.runtime.clock import ManualClock
 from lambdalearn.runtime.function import LambdaFunction
 from lambdalearn.runtime.versions import FunctionVersions
 
@@ -56,22 +58,28 @@ def deployable(app: App) -> list[Function]:
 async def deploy_app(
     app: App,
     state_dir: Path,
-    timeline: Timeline,
     *,
-    clock: CompressedClock,
     traffic: Traffic | None,
+    on_event: Callable[[Event], None] | None = None,
+    pace_s: float = 0.0,
     seed: int | None = None,
-) -> list[DeployOutcome]:
-    """Deploy every function of `app` that has an AutoPublishAlias; one outcome each, in template order."""
+) -> tuple[list[DeployOutcome], list[Event]]:
+    """Deploy every function of `app` that has an AutoPublishAlias, in template order: an outcome each, and the
+    timeline (`on_event` sees each line as it happens; `pace_s` real seconds pass per AWS second)."""
+    clock = ManualClock()
+    timeline = Timeline(clock.now)
+    if on_event is not None:
+        timeline.subscribe(on_event)
     outcomes = []
     for function in deployable(app):
-        outcomes.append(await _deploy_function(app, function, state_dir / function.logical_id, timeline, clock, traffic, seed))
-    return outcomes
+        store = state_dir / function.logical_id
+        outcomes.append(await _deploy_function(app, function, store, timeline, clock, traffic, seed, pace_s))
+    return outcomes, timeline.events
 
 
 async def _deploy_function(
-    app: App, function: Function, store: Path, timeline: Timeline, clock: CompressedClock,
-    traffic: Traffic | None, seed: int | None,
+    app: App, function: Function, store: Path, timeline: Timeline, clock: ManualClock,
+    traffic: Traffic | None, seed: int | None, pace_s: float,
 ) -> DeployOutcome:
     alias = function.auto_publish_alias or "live"
     latest = runtime_config_with_layers(app, function, store)
@@ -79,7 +87,7 @@ async def _deploy_function(
     previous = versions.aliases()
     published = versions.publish()
     current = next((a for a in previous if a.name == alias), None)
-    lambda_function = LambdaFunction(latest, versions=versions, clock=clock, seed=seed)
+    lambda_function = LambdaFunction(latest, versions=versions, seed=seed)
     hooks: dict[str, LambdaFunction] = {}
     try:
         if current is None:
@@ -98,7 +106,7 @@ async def _deploy_function(
             return DeployOutcome(function.logical_id, alias, current.function_version, published.number, "Succeeded")
         for hook in (spec.pre_traffic_hook, spec.post_traffic_hook):
             if hook is not None and hook not in hooks:
-                hooks[hook] = LambdaFunction(app.functions[hook].runtime_config(), clock=clock)
+                hooks[hook] = LambdaFunction(app.functions[hook].runtime_config())
         preference = DeploymentPreference(
             spec.type,
             alarms=tuple(app.alarms[alarm_id].alarm for alarm_id in spec.alarms),
@@ -108,7 +116,7 @@ async def _deploy_function(
         deployment = Deployment(
             lambda_function, alias, preference, clock=clock,
             emit=lambda kind, **fields: timeline.emit(kind, **({"function": function.logical_id} | fields)),
-            hooks=hooks, traffic=traffic, seed=seed,
+            hooks=hooks, traffic=traffic, seed=seed, pace_s=pace_s,
         )
         result = await deployment.run(published.number)
         return DeployOutcome(function.logical_id, alias, current.function_version, published.number, result.status, result.reason)

@@ -91,7 +91,7 @@ def run(ctx: click.Context, template: Path, script_path: Path | None, as_json: b
 @click.argument("template", type=click.Path(path_type=Path), default=Path("template.yaml"))
 @click.option("--rate", type=float, default=1.0, show_default=True, help="Requests a second (AWS time) sent to each alias during a gradual deployment.")
 @click.option("--event", "event_file", type=click.Path(path_type=Path), help="JSON event the traffic sends (default: {}).")
-@click.option("--time-scale", type=float, default=60.0, show_default=True, help="AWS seconds per wall second.")
+@click.option("--time-scale", type=float, default=60.0, show_default=True, help="AWS seconds per wall second (the request counts do not depend on it).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line instead of the readable timeline.")
 @click.option("--reset", is_flag=True, help="Forget earlier deploys of TEMPLATE first (versions and aliases).")
 @click.option("--watch", is_flag=True, help="Watch it in the app: the alias's weights move (and roll back) on screen.")
@@ -109,10 +109,9 @@ def deploy(ctx: click.Context, template: Path, rate: float, event_file: Path | N
 
     from lambdalearn.apps.deploy import Traffic
     from lambdalearn.apps.deploy_app import deploy_app, deployable, state_folder
-    from lambdalearn.apps.timeline import Timeline, as_json as json_line, as_text
+    from lambdalearn.apps.timeline import as_json as json_line, as_text
     from lambdalearn.commands.invoke import UsageProblem, load_event
     from lambdalearn.commands.common import data_dir_of
-    from lambdalearn.runtime.clock import CompressedClock
     from lambdalearn.runtime.config import ConfigError
 
     loaded = _load_app(ctx, template)
@@ -137,13 +136,10 @@ def deploy(ctx: click.Context, template: Path, rate: float, event_file: Path | N
         run_app(LambdaLearnApp((ctx.find_root().obj or {}).get("data_dir"),
                                start_screen=lambda: DeployScreen(template, state, time_scale=time_scale, rate_per_s=rate)))
         return
-    clock = CompressedClock(time_scale)
-    start = clock.now()
-    timeline = Timeline(lambda: clock.now() - start)
     printer = json_line if as_json else as_text
-    timeline.subscribe(lambda line: click.echo(printer(line)))
     try:
-        outcomes = asyncio.run(deploy_app(loaded, state, timeline, clock=clock, traffic=Traffic(rate, event)))
+        outcomes, _ = asyncio.run(deploy_app(loaded, state, traffic=Traffic(rate, event), pace_s=1 / time_scale,
+                                             on_event=lambda line: click.echo(printer(line))))
     except ConfigError as error:
         click.echo(f"Error: {error}", err=True)
         ctx.exit(2)

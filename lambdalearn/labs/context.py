@@ -121,23 +121,20 @@ class LabContext:
             self._url_server = self._start_url_server()
         return http_request(self._url_server.url, method, path, body=body, headers=headers)
 
-    def deploy_releases(self, releases: Sequence[str], *, template: str = "template.yaml", rate_per_s: float = 1.0,
-                        time_scale: float = 100.0) -> list[dict[str, Any]]:
+    def deploy_releases(self, releases: Sequence[str], *, template: str = "template.yaml",
+                        rate_per_s: float = 1.0) -> list[dict[str, Any]]:
         """`lambdalearn app deploy` of the learner's `template`, once per release: each release is a folder of
         the lab (e.g. `releases/v2-broken`) whose files replace the function's code before that deploy.
 
         Returns one dict per release: `outcomes` (function, alias, from_version, to_version, status, reason) and
         `events` (the timeline, AWS seconds since that deploy began)."""
-        coroutine = self._deploy_releases(list(releases), template, rate_per_s, time_scale)
+        coroutine = self._deploy_releases(list(releases), template, rate_per_s)
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
 
-    async def _deploy_releases(self, releases: list[str], template: str, rate_per_s: float,
-                               time_scale: float) -> list[dict[str, Any]]:
+    async def _deploy_releases(self, releases: list[str], template: str, rate_per_s: float) -> list[dict[str, Any]]:
         from lambdalearn.apps.deploy import Traffic
         from lambdalearn.apps.deploy_app import deploy_app
         from lambdalearn.apps.template import TemplateError, read_app
-        from lambdalearn.apps.timeline import Timeline
-        from lambdalearn.runtime.clock import CompressedClock
 
         with tempfile.TemporaryDirectory(prefix="lambdalearn-lab-deploy-") as scratch:
             app_dir = Path(scratch) / "app"
@@ -150,12 +147,9 @@ class LabContext:
                     raise AssertionError(f"{template} cannot be deployed:\n{error}") from None
                 for function in app.functions.values():
                     shutil.copytree(self.lab.folder / release, function.code_dir, dirs_exist_ok=True)
-                clock = CompressedClock(time_scale)
-                start = clock.now()
-                timeline = Timeline(lambda: clock.now() - start)
-                outcomes = await deploy_app(app, Path(scratch) / "state", timeline, clock=clock,
-                                            traffic=Traffic(rate_per_s), seed=self.rng.randrange(2**31))
-                results.append({"outcomes": [vars(outcome) for outcome in outcomes], "events": timeline.events})
+                outcomes, events = await deploy_app(app, Path(scratch) / "state", traffic=Traffic(rate_per_s),
+                                                    seed=self.rng.randrange(2**31))
+                results.append({"outcomes": [vars(outcome) for outcome in outcomes], "events": events})
             return results
 
     def generate(self, event: str, /, **options: Any) -> dict[str, Any]:

@@ -67,6 +67,11 @@ class ManualClock:
     def now(self) -> float:
         return self._now
 
+    @property
+    def waiting(self) -> int:
+        """How many sleepers wait for time to move: a driver advances only when someone waits on it."""
+        return sum(not future.done() for _, _, future in self._sleepers)
+
     async def sleep(self, seconds: float) -> None:
         if seconds <= 0:
             await asyncio.sleep(0)

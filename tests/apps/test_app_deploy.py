@@ -53,7 +53,7 @@ def deploy(write_app, tmp_path):
         if code is not None:
             (template.parent / "src" / "app.py").write_text(code)
         args = ["--data-dir", str(tmp_path / "data"), "app", "deploy", str(template), "--json",
-                "--time-scale", "120", "--rate", "0.5", *extra]
+                "--time-scale", "100000", "--rate", "0.5", *extra]
         result = CliRunner().invoke(cli, args)
         lines = [json.loads(line) for line in result.stdout.splitlines()]
         return result, [line for line in lines if line["kind"] == "deployment"], lines

@@ -45,7 +45,7 @@ async def test_a_broken_release_rolls_back_on_screen(make_app, tmp_path: Path) -
     (tmp_path / "template.yaml").write_text(textwrap.dedent(TEMPLATE))
     code = tmp_path / "src" / "app.py"
     code.write_text("def handler(event, context):\n    return 'v1'\n")
-    app = make_app(start_screen=lambda: DeployScreen(tmp_path / "template.yaml", tmp_path / "state", time_scale=150))
+    app = make_app(start_screen=lambda: DeployScreen(tmp_path / "template.yaml", tmp_path / "state", time_scale=100000))
     async with app.run_test(size=(110, 32)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()

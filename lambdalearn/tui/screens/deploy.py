@@ -81,8 +81,7 @@ class DeployScreen(Screen):
         from lambdalearn.apps.deploy import DeploymentTally, Traffic
         from lambdalearn.apps.deploy_app import deploy_app
         from lambdalearn.apps.template import check_template
-        from lambdalearn.apps.timeline import Timeline, as_text
-        from lambdalearn.runtime.clock import CompressedClock
+        from lambdalearn.apps.timeline import as_text
 
         log = self.query_one("#deploy-log", RichLog)
         app, problems = check_template(self.template)
@@ -93,9 +92,6 @@ class DeployScreen(Screen):
             return
         self.running = True
         self.tally = DeploymentTally()
-        clock = CompressedClock(self.time_scale)
-        start = clock.now()
-        timeline = Timeline(lambda: clock.now() - start)
 
         def show(event: dict) -> None:
             self.tally.add(event)
@@ -103,10 +99,9 @@ class DeployScreen(Screen):
                 log.write(as_text(event))
             self._redraw()
 
-        timeline.subscribe(show)
         self._redraw()
         try:
-            await deploy_app(app, self.state_dir, timeline, clock=clock, traffic=Traffic(self.rate_per_s))
+            await deploy_app(app, self.state_dir, traffic=Traffic(self.rate_per_s), on_event=show, pace_s=1 / self.time_scale)
         except Exception as error:  # noqa: BLE001 - shown on the screen, never a crash of the app
             log.write(f"the deployment stopped: {error}")
         finally:
