@@ -43,9 +43,10 @@ class SqsPoller:
         queue.on_message.append(self.wake)
 
     def wake(self) -> None:
-        """A message arrived: poll now, or when the batching window closes."""
+        """A message arrived: poll when the batching window closes, or now if a full batch is waiting."""
         if self.mapping.enabled:
-            self._schedule(float(self.mapping.batching_window_s))
+            full = self.queue.counts()["visible"] >= self.mapping.batch_size
+            self._schedule(0.0 if full else float(self.mapping.batching_window_s))
 
     def _schedule(self, delay: float) -> None:
         due = self._clock.t + delay
