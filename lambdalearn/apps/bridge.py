@@ -98,6 +98,17 @@ class AwsBridge:
                 found.items.extend((table.logical_id, old, new) for old, new in self._changed_items(table.name, table.key_names))
         return found
 
+    def items(self, table: Any) -> dict[str, dict[str, Any]]:
+        """Every item of `table` (a model Table), keyed as the run keys them."""
+        return {"|".join(str(item.get(name)) for name in table.key_names): item for item in self._scan(table.name)}
+
+    def objects(self, bucket: str) -> dict[str, str]:
+        return {key: self.aws.s3_get(bucket, key) or "" for key in self.aws.s3_keys(bucket)}
+
+    def _scan(self, table: str) -> list[dict[str, Any]]:
+        scanned = self.aws.client("dynamodb").scan(TableName=table).get("Items", [])
+        return [{name: _plain(value) for name, value in raw.items()} for raw in scanned]
+
     def _drain(self, queue: str) -> list[str]:
         sqs, url, bodies = self.aws.client("sqs"), self._urls[queue], []
         while True:
@@ -119,14 +130,8 @@ class AwsBridge:
         return new
 
     def _changed_items(self, table: str, key_names: tuple[str, ...]) -> list[tuple[dict | None, dict | None]]:
-        from lambdalearn.labs.local_aws import _from_dynamodb
-
         known = self._items.setdefault(table, {})
-        scanned = self.aws.client("dynamodb").scan(TableName=table).get("Items", [])
-        current = {}
-        for raw in scanned:
-            item = {name: _from_dynamodb(_plain(value)) for name, value in raw.items()}
-            current["|".join(str(item.get(name)) for name in key_names)] = item
+        current = {"|".join(str(item.get(name)) for name in key_names): item for item in self._scan(table)}
         changes = [(known.get(key), item) for key, item in current.items() if known.get(key) != item]
         changes += [(item, None) for key, item in known.items() if key not in current]
         self._items[table] = current
