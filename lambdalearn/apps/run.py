@@ -356,9 +356,9 @@ class AppRun:
                 except ValueError:
                     pass
             self.invoke_async(trigger.function, payload, source="schedule")
-            self.clock.call_later(period, fire)
+            self.clock.call_later(period, fire, keep_alive=False)
 
-        self.clock.call_later(period, fire)
+        self.clock.call_later(period, fire, keep_alive=False)
 
     def _now_datetime(self) -> datetime:
         return datetime.fromtimestamp(self.clock.now(), tz=timezone.utc)

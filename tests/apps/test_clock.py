@@ -60,3 +60,34 @@ def test_time_scale_paces_the_jumps(monkeypatch):
 def test_now_is_epoch_seconds():
     clock = AppClock(epoch=1000.0)
     assert clock.now() == 1000.0
+
+
+def _ticking(clock, fired):
+    def tick():
+        fired.append(clock.t)
+        clock.call_later(10, tick, keep_alive=False)
+
+    return tick
+
+
+def test_recurring_work_runs_while_other_work_keeps_the_run_going():
+    clock, fired = AppClock(), []
+
+    async def go():
+        clock.call_later(10, _ticking(clock, fired), keep_alive=False)
+        clock.call_later(25, lambda: None)
+        await clock.run()
+
+    asyncio.run(go())
+    assert fired == [10.0, 20.0] and clock.t == 25.0
+
+
+def test_recurring_work_runs_until_the_end_given():
+    clock, fired = AppClock(), []
+
+    async def go():
+        clock.call_later(10, _ticking(clock, fired), keep_alive=False)
+        await clock.run(until=45)
+
+    asyncio.run(go())
+    assert fired == [10.0, 20.0, 30.0, 40.0] and clock.t == 45.0
