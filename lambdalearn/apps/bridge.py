@@ -5,7 +5,7 @@ A handler that sends to a queue, publishes to a topic, puts an object or writes 
 
 - messages sent to the app's queues (drained from moto into the run's own queue, which pollers read);
 - messages published to the app's topics (a tap queue subscribed to each topic in moto);
-- objects created in buckets that notify a function (new or changed ETag);
+- objects created in buckets that notify a function (S3 itself notifies a tap queue of each one);
 - items written to tables that have a stream (new, changed or removed items become stream records);
 
 each with the lineage of the invocation that wrote it, so a chain of Lambda, SQS, SNS and S3 is seen as a chain
@@ -15,13 +15,15 @@ each with the lineage of the invocation that wrote it, so a chain of Lambda, SQS
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote_plus
 
 from lambdalearn.apps.model import App
 from lambdalearn.content import labs as lab_model
 
-_TAP_SUFFIX = "-lambdalearn-tap"
+_TAP_SUFFIX = "-lambdalearn-tap"  # a queue subscribed to a topic, or notified by a bucket, to see what handlers wrote
 
 
 @dataclass
@@ -41,16 +43,17 @@ class AwsBridge:
         from lambdalearn.labs.local_aws import LocalAws
 
         self.app = app
-        self._notified_buckets = {t.source for t in app.triggers if t.kind == "S3"}
+        sources = {t.source for t in app.triggers if t.kind == "S3"}
+        self._notifying = [b for b in app.buckets.values() if b.name in sources or b.logical_id in sources]
         resources = lab_model.Resources(
             buckets=tuple(lab_model.Bucket(b.name) for b in app.buckets.values()),
             queues=tuple(lab_model.Queue(q.name, q.fifo) for q in app.queues.values())
-            + tuple(lab_model.Queue(t.name + _TAP_SUFFIX) for t in app.topics.values()),
+            + tuple(lab_model.Queue(t.name + _TAP_SUFFIX) for t in app.topics.values())
+            + tuple(lab_model.Queue(b.name + _TAP_SUFFIX) for b in self._notifying),
             tables=tuple(lab_model.Table(t.name, tuple(zip(t.key_names, t.key_types or ("S",) * len(t.key_names)))) for t in app.tables.values()),
             topics=tuple(lab_model.Topic(t.name) for t in app.topics.values()),
         )
         self.aws = LocalAws(resources)
-        self._etags: dict[str, dict[str, str]] = {}
         self._items: dict[str, dict[str, dict[str, Any]]] = {}
         self._urls: dict[str, str] = {}
 
@@ -65,6 +68,11 @@ class AwsBridge:
             tap = self._urls[topic.name + _TAP_SUFFIX]
             tap_arn = sqs.get_queue_attributes(QueueUrl=tap, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
             self.aws.client("sns").subscribe(TopicArn=topic.arn, Protocol="sqs", Endpoint=tap_arn, Attributes={"RawMessageDelivery": "true"})
+        for bucket in self._notifying:  # S3 notifies a queue of every object created, rewrites included
+            tap_arn = sqs.get_queue_attributes(QueueUrl=self._urls[bucket.name + _TAP_SUFFIX], AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            configuration = {"QueueConfigurations": [{"QueueArn": tap_arn, "Events": ["s3:ObjectCreated:*"]}]}
+            self.aws.client("s3").put_bucket_notification_configuration(Bucket=bucket.name, NotificationConfiguration=configuration)
+            self._drain(bucket.name + _TAP_SUFFIX)  # S3's test event
         for stream in self.app.streams.values():
             self.aws.client("kinesis").create_stream(StreamName=stream.name, ShardCount=stream.shard_count)
         return endpoint
@@ -75,8 +83,10 @@ class AwsBridge:
     # -- the script's writes ----------------------------------------------------------------------------
 
     def put_object(self, bucket: str, key: str, body: str) -> None:
+        """The script's upload (the run notifies the functions itself, as the chain's first link)."""
         self.aws.s3_put(bucket, key, body)
-        self._etags.setdefault(bucket, {})[key] = self._etag(bucket, key)
+        if any(b.name == bucket for b in self._notifying):
+            self._drain(bucket + _TAP_SUFFIX)
 
     def put_item(self, table: str, key: tuple[str, ...], item: dict[str, Any]) -> None:
         self.aws.put_item(table, item)
@@ -90,13 +100,23 @@ class AwsBridge:
             found.messages.extend((queue.logical_id, body) for body in self._drain(queue.name))
         for topic in self.app.topics.values():
             found.notifications.extend((topic.logical_id, body) for body in self._drain(topic.name + _TAP_SUFFIX))
-        for bucket in self.app.buckets.values():
-            if bucket.name in self._notified_buckets or bucket.logical_id in self._notified_buckets:
-                found.objects.extend((bucket.logical_id, key, size) for key, size in self._new_objects(bucket.name))
+        for bucket in self._notifying:
+            found.objects.extend((bucket.logical_id, key, size) for key, size in self._created_objects(bucket.name))
         for table in self.app.tables.values():
             if table.stream_view_type:
                 found.items.extend((table.logical_id, old, new) for old, new in self._changed_items(table.name, table.key_names))
         return found
+
+    def items(self, table: Any) -> dict[str, dict[str, Any]]:
+        """Every item of `table` (a model Table), keyed as the run keys them."""
+        return {"|".join(str(item.get(name)) for name in table.key_names): item for item in self._scan(table.name)}
+
+    def objects(self, bucket: str) -> dict[str, str]:
+        return {key: self.aws.s3_get(bucket, key) or "" for key in self.aws.s3_keys(bucket)}
+
+    def _scan(self, table: str) -> list[dict[str, Any]]:
+        scanned = self.aws.client("dynamodb").scan(TableName=table).get("Items", [])
+        return [{name: _plain(value) for name, value in raw.items()} for raw in scanned]
 
     def _drain(self, queue: str) -> list[str]:
         sqs, url, bodies = self.aws.client("sqs"), self._urls[queue], []
@@ -108,25 +128,19 @@ class AwsBridge:
                 bodies.append(message["Body"])
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
-    def _etag(self, bucket: str, key: str) -> str:
-        return self.aws.client("s3").head_object(Bucket=bucket, Key=key)["ETag"]
-
-    def _new_objects(self, bucket: str) -> list[tuple[str, int]]:
-        known = self._etags.setdefault(bucket, {})
-        listing = self.aws.client("s3").list_objects_v2(Bucket=bucket).get("Contents", [])
-        new = [(item["Key"], item["Size"]) for item in listing if known.get(item["Key"]) != item["ETag"]]
-        known.update({item["Key"]: item["ETag"] for item in listing})
-        return new
+    def _created_objects(self, bucket: str) -> list[tuple[str, int]]:
+        """(key, size) of each ObjectCreated notification the bucket sent to its tap queue."""
+        created = []
+        for body in self._drain(bucket + _TAP_SUFFIX):
+            for record in json.loads(body).get("Records", []):
+                if str(record.get("eventName", "")).startswith("ObjectCreated"):
+                    found = record["s3"]["object"]
+                    created.append((unquote_plus(found["key"]), int(found.get("size", 0))))
+        return created
 
     def _changed_items(self, table: str, key_names: tuple[str, ...]) -> list[tuple[dict | None, dict | None]]:
-        from lambdalearn.labs.local_aws import _from_dynamodb
-
         known = self._items.setdefault(table, {})
-        scanned = self.aws.client("dynamodb").scan(TableName=table).get("Items", [])
-        current = {}
-        for raw in scanned:
-            item = {name: _from_dynamodb(_plain(value)) for name, value in raw.items()}
-            current["|".join(str(item.get(name)) for name in key_names)] = item
+        current = {"|".join(str(item.get(name)) for name in key_names): item for item in self._scan(table)}
         changes = [(known.get(key), item) for key, item in current.items() if known.get(key) != item]
         changes += [(item, None) for key, item in known.items() if key not in current]
         self._items[table] = current

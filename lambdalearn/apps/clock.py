@@ -5,7 +5,9 @@ work (a retry due in 60 s, a message visible again in 30 s, the next poll). Time
 (handlers take real time, which AWS time does not count) and, once every piece of work has finished, jumps to
 the next scheduled one: a run with two async retries takes seconds, not three minutes. With `time_scale` the
 jump is paced (`time_scale` AWS seconds per wall second) so that a screen can show the run as it happens.
-A run ends when no work is scheduled (idle timers do not keep it alive) or at `until`.
+A run ends when no work is scheduled or at `until`. Idle timers and recurring work such as a schedule
+(`keep_alive=False`) run when time passes but do not keep a run going on their own: without `until`, an app
+whose only work left is a `rate(1 day)` schedule is done.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ class AppClock:
         self.time_scale = time_scale
         self.t = 0.0
         self._order = itertools.count()
-        self._work: list[tuple[float, int, Work]] = []
+        self._work: list[tuple[float, int, Work, bool]] = []
+        self._keep_alive = 0  # scheduled work that keeps the run going
         self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
         self._running: set[asyncio.Task[Any]] = set()
         self.paused = asyncio.Event()
@@ -44,9 +47,10 @@ class AppClock:
         heapq.heappush(self._sleepers, (self.t + max(0.0, seconds), next(self._order), future))
         await future
 
-    def call_later(self, delay: float, work: Work) -> None:
+    def call_later(self, delay: float, work: Work, *, keep_alive: bool = True) -> None:
         """Run `work` (a function, which may return an awaitable) `delay` AWS seconds from now."""
-        heapq.heappush(self._work, (self.t + max(0.0, delay), next(self._order), work))
+        heapq.heappush(self._work, (self.t + max(0.0, delay), next(self._order), work, keep_alive))
+        self._keep_alive += keep_alive
 
     def spawn(self, awaitable: Awaitable[Any]) -> None:
         """Run `awaitable` now as part of the current step (time does not move until it ends)."""
@@ -55,7 +59,7 @@ class AppClock:
         task.add_done_callback(self._running.discard)
 
     def pending(self) -> bool:
-        return bool(self._work or self._running)
+        return bool(self._keep_alive or self._running)
 
     async def settle(self) -> None:
         """Wait until every piece of work started so far (and what it started) has finished."""
@@ -68,7 +72,7 @@ class AppClock:
     async def step(self, until: float | None = None) -> bool:
         """Run the next moment that has work (all of it); False when nothing is left before `until`."""
         await self.settle()
-        if not self._work:
+        if not self._work or (not self._keep_alive and until is None):
             return False
         due = self._work[0][0]
         if until is not None and due > until:
@@ -76,7 +80,8 @@ class AppClock:
             return False
         await self._advance(due)
         while self._work and self._work[0][0] <= self.t:
-            _, _, work = heapq.heappop(self._work)
+            _, _, work, keep_alive = heapq.heappop(self._work)
+            self._keep_alive -= keep_alive
             result = work()
             if result is not None:
                 self.spawn(result)

@@ -119,6 +119,8 @@ class AppRun:
         """Perform `actions`, run until nothing is left (or `until`), end with the summary; the timeline."""
         self._perform(list(actions), 0)
         await self.clock.run(until)
+        if self.bridge is not None:
+            await asyncio.to_thread(self._snapshot)
         self.timeline.emit("summary", **self.summary())
         return self.timeline.events
 
@@ -354,12 +356,19 @@ class AppRun:
                 except ValueError:
                     pass
             self.invoke_async(trigger.function, payload, source="schedule")
-            self.clock.call_later(period, fire)
+            self.clock.call_later(period, fire, keep_alive=False)
 
-        self.clock.call_later(period, fire)
+        self.clock.call_later(period, fire, keep_alive=False)
 
     def _now_datetime(self) -> datetime:
         return datetime.fromtimestamp(self.clock.now(), tz=timezone.utc)
+
+    def _snapshot(self) -> None:
+        """Copy every table's items and bucket's objects from the local AWS, for whoever reads the run after."""
+        for table in self.app.tables.values():
+            self.items[table.logical_id] = self.bridge.items(table)
+        for bucket in self.app.buckets.values():
+            self.objects[bucket.logical_id] = self.bridge.objects(bucket.name)
 
     # -- summary ------------------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from lambdalearn.apps.model import App
 from lambdalearn.content.problems import Problem
-from lambdalearn.content.yamlsource import YamlError, format_field, parse_yaml
+from lambdalearn.content.yamlsource import YamlError, YamlSource, format_field, parse_yaml
 
 # action -> (required keys, optional keys)
 ACTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -54,6 +54,17 @@ def read_script(path: Path, app: App) -> list[Action]:
         raise ScriptError([Problem(str(path), 0, "", f"cannot read the script: {error.strerror}")]) from None
     except YamlError as error:
         raise ScriptError([error.problem]) from None
+    return check_actions(source, app, problems)
+
+
+def actions_from(items: list[Any], app: App, where: str = "actions") -> list[Action]:
+    """Actions given as data (a lab check's list of one-key mappings); raises ScriptError naming the item."""
+    return check_actions(YamlSource(where, items), app, [])
+
+
+def check_actions(source: YamlSource, app: App, problems: list[Problem]) -> list[Action]:
+    """The checked actions of a parsed script; raises ScriptError listing every problem."""
+    path = source.path
     if not isinstance(source.data, list):
         raise ScriptError([Problem(str(path), 1, "", "a script is a YAML list of actions")])
     actions = []

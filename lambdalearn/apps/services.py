@@ -111,10 +111,10 @@ class LocalQueue:
             self.messages.remove(message)
             self._timeline.emit("message_deleted", queue=self.name, message_id=message.message_id, reason=reason)
 
-    def next_visible_at(self) -> float | None:
-        """When the earliest in-flight message becomes visible again (None if none is in flight)."""
+    def next_visible_at(self, ignoring: set[str] = frozenset()) -> float | None:  # type: ignore[assignment]
+        """When the earliest in-flight message (not in `ignoring`) becomes visible again; None if none."""
         now = self._now()
-        times = [m.visible_at for m in self.messages if m.visible_at > now]
+        times = [m.visible_at for m in self.messages if m.visible_at > now and m.message_id not in ignoring]
         return min(times) if times else None
 
     def counts(self) -> dict[str, int]:

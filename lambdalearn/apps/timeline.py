@@ -66,16 +66,28 @@ def _summary(event: Event) -> str:
     return "; ".join(parts)
 
 
+def _short(identifier: str) -> str:
+    """A message id or sequence number short enough to read: uuid prefix, or the significant digits."""
+    return identifier.lstrip("0") or "0" if identifier.isdigit() else identifier[:8]
+
+
+def _batch(event: Event) -> str:
+    where = f" {event['shard']}" if event.get("shard") else ""
+    failed = f" (not done: {', '.join(map(_short, event['failed_ids']))})" if event.get("failed_ids") else ""
+    return f"{event['mapping']}{where}: {len(event['ids'])} records, {event['result']}{failed}"
+
+
 _DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "invocation": _invocation,
-    "retry_scheduled": lambda e: f"request {e['request_id'][:8]} attempt {e['attempt']} in {e['delay_s']:g}s ({e['reason']})",
-    "destination": lambda e: f"{e['condition']} -> {e['target']}",
-    "dlq": lambda e: f"event sent to {e['queue']}",
-    "esm_batch": lambda e: f"{e['mapping']} {e.get('shard') or ''} {len(e['ids'])} records: {e['result']}" + (f" (not done: {e['failed_ids']})" if e.get("failed_ids") else ""),
-    "message_deleted": lambda e: f"{e['queue']} {e['message_id']}",
-    "message_redriven": lambda e: f"{e['queue']} {e['message_id']} -> {e['dlq']} after {e['receive_count']} receives",
+    "retry_scheduled": lambda e: f"{e['function']} request {e['request_id'][:8]} attempt {e['attempt']} in {e['delay_s']:g}s ({e['reason']})",
+    "destination": lambda e: f"{e['function']} {e['condition']} -> {e['target']}",
+    "dlq": lambda e: f"{e['function']} event sent to {e['queue']}",
+    "esm_batch": _batch,
+    "message_deleted": lambda e: f"{e['queue']} {_short(e['message_id'])}" + ("" if e["reason"] == "processed" else f" ({e['reason']})"),
+    "message_redriven": lambda e: f"{e['queue']} {_short(e['message_id'])} -> {e['dlq']} after {e['receive_count']} receives",
     "loop_stopped": lambda e: f"{e['function']} stopped a recursive loop after {e['depth']} invocations (from {e['source']})",
     "throttle": lambda e: f"{e['function']} throttled ({e['source']})",
+    "dropped": lambda e: f"{e['function']} event refused: {e['reason']}",
     "summary": _summary,
     "deployment": lambda e: _deployment(e),
 }

@@ -185,6 +185,37 @@ class LabContext:
             self._modules[name] = module
         return self._modules[name]
 
+    def run_app(self, template: str = "template.yaml", actions: Sequence[Mapping[str, Any]] = (), *,
+                until: float | None = None) -> Any:
+        """Run a SAM template of the learner's code (`template` is relative to the workspace, so it may be an
+        editable file) with `actions` as in `app run --script` (`[{"sqs_send": {...}}, {"wait_s": 60}]`), until
+        nothing is left to do or `until` AWS seconds. Returns the finished `lambdalearn.apps.run.AppRun`:
+        `.timeline.events`, `.timeline.of_kind(kind)`, `.queues[id].messages`, `.items[id]`, `.objects[id]`,
+        `.summary()`. A template or action the app cannot run fails the check with its located message."""
+        coroutine = self._arun_app(template, list(actions), until)
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+
+    async def _arun_app(self, template: str, actions: list[Mapping[str, Any]], until: float | None) -> Any:
+        from lambdalearn.apps.run import AppRun
+        from lambdalearn.apps.script import ScriptError, actions_from
+        from lambdalearn.apps.template import TemplateError, read_app
+
+        try:
+            app = read_app(self._code_dir / template, shown_as=template, sam_check=False)
+            steps = actions_from([dict(action) for action in actions], app, where="the check's actions")
+        except (TemplateError, ScriptError) as error:
+            raise AssertionError(f"the app cannot run:\n{error}") from None
+        async with AppRun(app) as run:
+            run.record_listeners.append(lambda _function, record: self._record(record))
+            await run.run(steps, until=until)
+        return run
+
+    def _record(self, record: InvocationRecord) -> None:
+        self.records.append(record)
+        if self._on_log is not None:
+            for line in record.logs:
+                self._on_log(line)
+
     def word(self, length: int = 8) -> str:
         """A random lowercase word: input the learner cannot have hard-coded."""
         return "".join(self.rng.choice(string.ascii_lowercase) for _ in range(length))
@@ -202,10 +233,8 @@ class LabContext:
     ) -> list[InvocationRecord]:
         runtime = await self._runtime(config)
         records = await runtime.invoke_many(events, concurrency, qualifier)
-        self.records.extend(records)
-        if self._on_log is not None:
-            for line in (line for record in records for line in record.logs):
-                self._on_log(line)
+        for record in records:
+            self._record(record)
         return records
 
     def check_run(self, records: Sequence[InvocationRecord], config: Mapping[str, Any]) -> CheckRun:

@@ -38,14 +38,16 @@ class SqsPoller:
         self._clock = clock
         self._timeline = timeline
         self._in_flight = 0
+        self._delivering: set[str] = set()  # ids of the messages of batches being processed
         self._poll_due: float | None = None
         self.limit = mapping.maximum_concurrency or DEFAULT_CONCURRENT_BATCHES
         queue.on_message.append(self.wake)
 
     def wake(self) -> None:
-        """A message arrived: poll now, or when the batching window closes."""
+        """A message arrived: poll when the batching window closes, or now if a full batch is waiting."""
         if self.mapping.enabled:
-            self._schedule(float(self.mapping.batching_window_s))
+            full = self.queue.counts()["visible"] >= self.mapping.batch_size
+            self._schedule(0.0 if full else float(self.mapping.batching_window_s))
 
     def _schedule(self, delay: float) -> None:
         due = self._clock.t + delay
@@ -61,12 +63,14 @@ class SqsPoller:
             if not messages:
                 break
             self._in_flight += 1
+            self._delivering.update(message.message_id for message in messages)
             self._clock.spawn(self._deliver(messages))
         self._schedule_return()
 
     def _schedule_return(self) -> None:
-        """Poll again when an in-flight message becomes visible (a failed one coming back)."""
-        visible_again = self.queue.next_visible_at()
+        """Poll again when an in-flight message becomes visible (a failed one coming back); the messages of
+        batches still being processed are left to their batch, which calls this when it ends."""
+        visible_again = self.queue.next_visible_at(self._delivering)
         if visible_again is not None:
             self._schedule(max(0.0, visible_again - self._clock.now()))
 
@@ -75,6 +79,7 @@ class SqsPoller:
             await self._deliver_batch(messages)
         finally:
             self._in_flight -= 1
+            self._delivering.difference_update(message.message_id for message in messages)
             if self.queue.counts()["visible"]:
                 self._schedule(0.0)
             self._schedule_return()

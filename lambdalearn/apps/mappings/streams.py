@@ -6,7 +6,7 @@ services-kinesis-batchfailurereporting.html, with-ddb.html):
 - records of a shard reach the function in order; with `ParallelizationFactor` N a shard has N lanes, and a
   partition key always uses the same lane, so order per partition key holds;
 - a failed batch is retried, and nothing behind it in its lane moves, until it succeeds, its records are older
-  than `MaximumRecordAgeInSeconds`, or it has been retried `MaximumRetryAttempts` times (-1: no limit);
+  than `MaximumRecordAgeInSeconds` (-1: the stream's 24-hour retention, when the records are gone), or it has been retried `MaximumRetryAttempts` times (-1: no limit);
 - with `BisectBatchOnFunctionError` a failed batch is split in two and each half retried on its own;
 - with `ReportBatchItemFailures` the function returns the sequence number of the first record that failed; the
   checkpoint moves to just before it and the batch is retried from there;
@@ -32,6 +32,7 @@ from lambdalearn.apps.services import LocalStream, Shard, StreamRecord
 from lambdalearn.apps.timeline import Timeline
 from lambdalearn.runtime.records import lambda_timestamp
 
+RETENTION_S = 86400.0  # a stream keeps records 24 hours by default: a record age of -1 means this
 RETRY_FIRST_DELAY_S = 1.0
 RETRY_MAX_DELAY_S = 60.0
 
@@ -123,8 +124,9 @@ class StreamPoller:
     async def _process_batch(self, lane: Lane, pending: list[StreamRecord]) -> None:
         mapping = self.mapping
         now = self._clock.now()
-        if mapping.maximum_record_age_s != -1 and now - pending[0].arrived_at > mapping.maximum_record_age_s:
-            expired = [r for r in pending if now - r.arrived_at > mapping.maximum_record_age_s][: mapping.batch_size]
+        age_limit = RETENTION_S if mapping.maximum_record_age_s == -1 else mapping.maximum_record_age_s
+        if now - pending[0].arrived_at > age_limit:
+            expired = [r for r in pending if now - r.arrived_at > age_limit][: mapping.batch_size]
             self._give_up(lane, expired, "RecordAgeExceeded", None)
             return
         batch = pending[: min(mapping.batch_size, lane.limit or mapping.batch_size)]
