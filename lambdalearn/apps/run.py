@@ -18,6 +18,7 @@ import json
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from lambdalearn.apps.clock import AppClock
@@ -65,6 +66,7 @@ class AppRun:
         self.record_listeners: list[Any] = []  # called with (function, InvocationRecord): logs for the CLI
         self._runtimes: dict[str, Any] = {}
         self._launcher: Any = None
+        self._scratch: Any = None
         self._async_done: dict[str, Any] = {}
         self._async_listeners: list[Any] = []
         self._async = {name: self._async_invoker(function) for name, function in app.functions.items()}
@@ -88,10 +90,15 @@ class AppRun:
         await self.aclose()
 
     async def start(self) -> None:
-        """Start one fork server and a runtime per function (environments start on first use)."""
-        from lambdalearn.runtime.launcher import ForkServerLauncher
-        from lambdalearn.runtime.service import LambdaRuntime
+        """Start one fork server and a function per template function (environments start on first use), with
+        the versions, aliases and layers the template declares."""
+        import tempfile
 
+        from lambdalearn.apps.template_shipping import prepare_versions, runtime_config_with_layers
+        from lambdalearn.runtime.function import LambdaFunction
+        from lambdalearn.runtime.launcher import ForkServerLauncher
+
+        self._scratch = tempfile.TemporaryDirectory(prefix="lambdalearn-app-")
         self._launcher = ForkServerLauncher()
         options = {}
         if self._wants_local_aws:
@@ -99,10 +106,13 @@ class AppRun:
 
             self.bridge = AwsBridge(self.app)
             options["aws_endpoint_url"] = await asyncio.to_thread(self.bridge.start)
+        await self._launcher.start()
         for name, function in self.app.functions.items():
-            runtime = LambdaRuntime(function.runtime_config(), clock=self.clock, launcher=self._launcher, **options)
-            self._runtimes[name] = runtime
-            await runtime.start()
+            config = runtime_config_with_layers(self.app, function, Path(self._scratch.name) / name)
+            lambda_function = LambdaFunction(config, store_dir=Path(self._scratch.name) / name / "versions",
+                                             clock=self.clock, launcher=self._launcher, **options)
+            self._runtimes[name] = lambda_function
+            await prepare_versions(self.app, function, lambda_function)
         for trigger in self.app.triggers:
             if trigger.kind == "Schedule" and trigger.enabled:
                 self._schedule_trigger(trigger)
@@ -112,6 +122,8 @@ class AppRun:
             await runtime.aclose()
         if self._launcher is not None:
             await self._launcher.aclose()
+        if self._scratch is not None:
+            self._scratch.cleanup()
         if self.bridge is not None:
             self.bridge.close()
 
@@ -138,10 +150,11 @@ class AppRun:
         args, kind = action.args, action.kind
         if kind == "invoke":
             function = self.app.function_named(args["function"])
+            qualifier = args.get("qualifier")
             if args.get("type", "RequestResponse") == "Event":
-                self.invoke_async(function.logical_id, args.get("event", {}), source="invoke")  # type: ignore[union-attr]
+                self.invoke_async(function.logical_id, args.get("event", {}), source="invoke", qualifier=qualifier)  # type: ignore[union-attr]
             else:
-                self.clock.spawn(self.invoke(function.logical_id, args.get("event", {}), source="invoke", batch=[], lineage=0))  # type: ignore[union-attr]
+                self.clock.spawn(self.invoke(function.logical_id, args.get("event", {}), source="invoke", batch=[], lineage=0, qualifier=qualifier))  # type: ignore[union-attr]
         elif kind == "sqs_send":
             queue = self.queues[self.app.find(self.app.queues, args["queue"]).logical_id]
             for body in args["bodies"]:
@@ -170,9 +183,13 @@ class AppRun:
         self.timeline.emit("loop_stopped", function=function, source=source, depth=lineage)
         return True
 
-    async def invoke(self, function: str, event: Any, *, source: str, batch: list[str], lineage: int, request_id: str | None = None, attempt: int = 1, invocation_type: str = "RequestResponse") -> InvocationRecord:
-        """Invoke synchronously (a script's invoke, or an event source mapping's batch) and report it."""
-        record = await self._runtimes[function].invoke(event, request_id=request_id)
+    async def invoke(self, function: str, event: Any, *, source: str, batch: list[str], lineage: int, request_id: str | None = None, attempt: int = 1, invocation_type: str = "RequestResponse", qualifier: str | None = None) -> InvocationRecord:
+        """Invoke synchronously (a script's invoke, or an event source mapping's batch) and report it.
+
+        Without a `qualifier`, a function with an AutoPublishAlias is invoked through it, as SAM wires its event
+        sources to the alias; otherwise the unqualified ARN runs $LATEST."""
+        qualifier = qualifier or self.app.functions[function].auto_publish_alias
+        record = await self._runtimes[function].invoke(event, qualifier=qualifier, request_id=request_id)
         for listener in self.record_listeners:
             listener(function, record)
         stats = self.stats[function]
@@ -183,7 +200,8 @@ class AppRun:
         stats["invocations"] += 1
         stats["errors"] += not record.succeeded
         self.timeline.emit(
-            "invocation", function=function, qualifier="$LATEST", request_id=record.request_id, attempt=attempt,
+            "invocation", function=function, qualifier=qualifier or "$LATEST", executed_version=record.executed_version,
+            request_id=record.request_id, attempt=attempt,
             invocation_type=invocation_type, source=source, status=record.status, error_type=record.error_type,
             function_error=function_error(record), cold_start=record.cold_start, batch=batch, lineage=lineage,
         )
@@ -191,14 +209,14 @@ class AppRun:
             self._collect(lineage + 1)
         return record
 
-    def invoke_async(self, function: str, payload: Any, *, source: str, lineage: int = 0) -> AsyncEvent | None:
+    def invoke_async(self, function: str, payload: Any, *, source: str, lineage: int = 0, qualifier: str | None = None) -> AsyncEvent | None:
         """Queue an Event invocation (the 202). An event that would extend a recursive loop past the limit is
         not queued: it goes straight to the on-failure destination or the DLQ. An event over 1 MB is refused
         (a `dropped` line; a script's own invoke is checked before the run)."""
         invoker = self._async[function]
         if not self.loop_detected(function, lineage, source):
             try:
-                return invoker.submit(payload, source=source, lineage=lineage)
+                return invoker.submit(payload, source=source, lineage=lineage, qualifier=qualifier)
             except PayloadTooLarge as refused:
                 self.timeline.emit("dropped", function=function, source=source, reason=str(refused))
                 return None
@@ -216,7 +234,8 @@ class AppRun:
 
         async def invoke(event: AsyncEvent) -> InvocationRecord:
             return await self.invoke(name, event.payload, source=event.source, batch=[], lineage=event.lineage,
-                                     request_id=event.request_id, attempt=event.attempts + 1, invocation_type="Event")
+                                     request_id=event.request_id, attempt=event.attempts + 1, invocation_type="Event",
+                                     qualifier=event.qualifier)
 
         def on_retry(event: AsyncEvent, delay: float, reason: str) -> None:
             self.timeline.emit("retry_scheduled", function=name, request_id=event.request_id, attempt=event.attempts + 1, delay_s=delay, reason=reason)

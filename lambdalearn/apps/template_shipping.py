@@ -364,3 +364,28 @@ def runtime_config_with_layers(app: Any, function: Function, cache_dir: Path) ->
 def layer_folders(app: Any, function: Function) -> list[Path]:
     """The content folders of a function's layers, in the order it lists them."""
     return [app.layers[logical_id].content_dir for logical_id in function.layers if logical_id in app.layers]
+
+
+async def prepare_versions(app: Any, function: Function, lambda_function: Any) -> None:
+    """Publish what the template declares for `function` before a run: its AWS::Lambda::Version resources (one
+    version each, in order), its aliases with their routing, its AutoPublishAlias on a new version, and
+    provisioned concurrency where the template puts it."""
+    numbers: dict[str, str] = {}
+    for version in app.versions.values():
+        if version.function == function.logical_id:
+            numbers[version.logical_id] = lambda_function.versions.publish(version.logical_id, even_unchanged=True).number
+    for alias in app.aliases.values():
+        if alias.function != function.logical_id:
+            continue
+        routing = {numbers.get(target, target): weight for target, weight in alias.routing.items()}
+        lambda_function.versions.create_alias(alias.alias_name, numbers.get(alias.version, alias.version), routing)
+        if alias.provisioned_concurrency:
+            await lambda_function.set_provisioned_concurrency(alias.alias_name, alias.provisioned_concurrency)
+    for version in app.versions.values():
+        if version.function == function.logical_id and version.provisioned_concurrency:
+            await lambda_function.set_provisioned_concurrency(numbers[version.logical_id], version.provisioned_concurrency)
+    if function.auto_publish_alias:
+        published = lambda_function.versions.publish()
+        lambda_function.versions.create_alias(function.auto_publish_alias, published.number)
+        if function.provisioned_concurrency:
+            await lambda_function.set_provisioned_concurrency(function.auto_publish_alias, function.provisioned_concurrency)

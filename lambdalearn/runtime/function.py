@@ -116,13 +116,21 @@ class LambdaFunction:
     # -- invocation ---------------------------------------------------------------------------------------
 
     async def invoke(
-        self, event: Any = None, *, qualifier: str | None = None, client_context: dict | None = None
+        self,
+        event: Any = None,
+        *,
+        qualifier: str | None = None,
+        client_context: dict | None = None,
+        request_id: str | None = None,
     ) -> InvocationRecord:
-        """Invoke `qualifier` (None: the unqualified ARN, which runs `$LATEST`) synchronously."""
+        """Invoke `qualifier` (None: the unqualified ARN, which runs `$LATEST`) synchronously; `request_id` keeps
+        an async event's id across its retries."""
         resolution = self.versions.resolve(qualifier, self._random.random())
         owner = qualifier if qualifier in self._provisioned else None
         runtime = self._runtime(owner, resolution.executed_version)
-        return await runtime.invoke(event, client_context=client_context, invoked_arn=resolution.invoked_arn)
+        return await runtime.invoke(
+            event, client_context=client_context, invoked_arn=resolution.invoked_arn, request_id=request_id
+        )
 
     async def invoke_many(
         self, events: list[Any], concurrency: int = 1, *, qualifier: str | None = None

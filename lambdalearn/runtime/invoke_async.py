@@ -60,6 +60,7 @@ class AsyncEvent:
     attempts: int = 0  # invocations that ran (approximateInvokeCount)
     backoffs: int = 0  # throttles and system errors so far
     last: InvocationRecord | None = None
+    qualifier: str | None = None  # the version or alias the event was sent to
 
 
 class AsyncInvoker:
@@ -84,12 +85,15 @@ class AsyncInvoker:
         self._on_retry = on_retry
         self._on_done = on_done
 
-    def submit(self, payload: Any, *, source: str = "invoke", lineage: int = 0, request_id: str | None = None) -> AsyncEvent:
+    def submit(
+        self, payload: Any, *, source: str = "invoke", lineage: int = 0, request_id: str | None = None,
+        qualifier: str | None = None,
+    ) -> AsyncEvent:
         """Queue `payload` (the 202 answer); raises PayloadTooLarge over 1 MB."""
         size = len(payload if isinstance(payload, bytes) else json.dumps(payload).encode())
         if size > ASYNC_PAYLOAD_LIMIT:
             raise PayloadTooLarge(f"{size} byte payload is too large for the Event invocation type (limit {ASYNC_PAYLOAD_LIMIT} bytes)")
-        event = AsyncEvent(request_id or str(uuid.uuid4()), payload, self._now(), source, lineage)
+        event = AsyncEvent(request_id or str(uuid.uuid4()), payload, self._now(), source, lineage, qualifier=qualifier)
         self._call_later(0.0, lambda: self._attempt(event))
         return event
 

@@ -95,14 +95,16 @@ class FunctionVersions:
         self.latest = self.latest.replace(**changes)
         return self.latest
 
-    def publish(self, description: str = "") -> PublishedVersion:
+    def publish(self, description: str = "", *, even_unchanged: bool = False) -> PublishedVersion:
         """PublishVersion: freeze `$LATEST`'s code and configuration as the next number.
 
-        Like Lambda, publishing again without a change to code or configuration returns the last version.
+        Like Lambda, publishing again without a change to code or configuration returns the last version;
+        `even_unchanged` publishes anyway (a template's AWS::Lambda::Version resources each stand for one).
         """
         digest = code_sha256(self.latest.code_dir)
         last = self._versions.get(str(self._last_number))
-        if last is not None and last.code_sha256 == digest and _same_settings(last.config, self.latest):
+        unchanged = last is not None and last.code_sha256 == digest and _same_settings(last.config, self.latest)
+        if unchanged and not even_unchanged:
             return last
         self._last_number += 1
         number = str(self._last_number)
