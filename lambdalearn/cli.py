@@ -18,12 +18,14 @@ COMMANDS: dict[str, str] = {
     "backup": "lambdalearn.commands.portable:backup",
     "export": "lambdalearn.commands.portable:export_command",
     "import": "lambdalearn.commands.portable:import_command",
+    "app": "lambdalearn.commands.apps:app",
     "event": "lambdalearn.commands.event:event",
     "invoke": "lambdalearn.commands.invoke:invoke",
     "lab": "lambdalearn.commands.lab:lab",
     "pack": "lambdalearn.commands.pack:pack",
     "playground": "lambdalearn.commands.playground:playground",
     "quiz": "lambdalearn.commands.quiz:quiz",
+    "serve": "lambdalearn.commands.serve:serve",
     "stats": "lambdalearn.commands.stats:stats",
 }
 

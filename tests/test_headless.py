@@ -12,6 +12,7 @@ HEADLESS = [
     "lambdalearn.progress",
     "lambdalearn.runtime",
     "lambdalearn.labs",
+    "lambdalearn.apps",
 ]
 
 

@@ -37,3 +37,26 @@ def check_random_batch(lab):
     assert len(recorded) == len(good_orders) and all(
         any(line.startswith(f"recorded {order}:") for line in recorded) for order in good_orders
     ), f"every good message must be recorded once: expected {len(good_orders)} 'recorded' log lines, got {len(recorded)}"
+
+
+def check_through_a_real_mapping(lab):
+    """The app of template.yaml: every good payment recorded once, only the bad messages end in the DLQ."""
+    good = [f"ord-{lab.word(6)}" for _ in range(lab.rng.randint(3, 6))]
+    bodies = [json.dumps({"order_id": order, "amount_cents": lab.rng.randint(1, 90000)}) for order in good]
+    bad = [_bad_body(lab, index) for index in range(2)]
+    for message in bad:
+        bodies.insert(lab.rng.randint(0, len(bodies)), message)
+    run = lab.run_app("template.yaml", [{"sqs_send": {"queue": "Payments", "bodies": bodies}}])
+    logs = [line for record in lab.records for line in record.logs]
+    for order in good:
+        times = sum(line.startswith(f"recorded {order}:") for line in logs)
+        assert times == 1, (
+            f"payment {order} was recorded {times} times instead of once: when a message of the batch fails and"
+            " the handler raises, the whole batch comes back after the visibility timeout (payments before the bad"
+            " message are recorded again, those after it never) until the redrive policy parks it in the DLQ"
+        )
+    parked = sorted(message.body for message in run.queues["PaymentsDlq"].messages)
+    assert parked == sorted(bad), (
+        f"the dead-letter queue should hold exactly the {len(bad)} bad messages, after 3 receives each;"
+        f" it holds {len(parked)}: {parked}"
+    )

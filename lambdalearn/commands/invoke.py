@@ -11,7 +11,10 @@ outcomes, the first in that order wins.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,33 +76,69 @@ def load_event(event_file: Path | None, event_json: str | None) -> Any:
         raise UsageProblem(f"{source}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
 
 
+@contextlib.contextmanager
+def layers_opt(config: FunctionConfig, layer_dirs: tuple[Path, ...]) -> Iterator[FunctionConfig]:
+    """The config with its layers merged into a temporary /opt (the config itself without layers)."""
+    if not layer_dirs:
+        yield config
+        return
+    from lambdalearn.runtime.layers import assemble_opt
+
+    with tempfile.TemporaryDirectory(prefix="lambdalearn-opt-") as scratch:
+        opt = assemble_opt(list(layer_dirs), config.code_dir, Path(scratch) / "opt")
+        yield config.replace(opt_dir=opt)
+
+
 def _check_positive(name: str, value: int) -> None:
     if value < 1:
         raise UsageProblem(f"{name} must be at least 1, got {value}")
 
 
-async def _run(config: FunctionConfig, event: Any, times: int, concurrency: int, verbose: bool = False) -> list[InvocationRecord]:
-    from lambdalearn.runtime.service import LambdaRuntime
+async def _run(
+    config: FunctionConfig, event: Any, times: int, concurrency: int, qualifier: str | None, provisioned: int,
+    verbose: bool = False,
+) -> list[InvocationRecord]:
+    """Run the invocations against `qualifier`: a number publishes the code as that version's snapshot, a name
+    makes an alias to it; provisioned concurrency goes on that version or alias, as Lambda requires."""
+    from lambdalearn.runtime.function import LambdaFunction
 
-    async with LambdaRuntime(config) as runtime:
+    async with LambdaFunction(config) as function:
+        function.publish_for(qualifier)
+        if provisioned:
+            await function.set_provisioned_concurrency(qualifier or "$LATEST", provisioned)
+            for runtime in function.runtimes().values():
+                for line in runtime.provisioning_logs:
+                    click.echo(line, err=True)
+        records = await function.invoke_many([event] * times, concurrency, qualifier=qualifier)
         if verbose:
-            if runtime.sandbox is not None:
-                click.echo(f"lambdalearn: sandbox: {runtime.sandbox[0]} ({runtime.sandbox[1]})", err=True)
+            sandboxes = {runtime.sandbox for runtime in function.runtimes().values() if runtime.sandbox is not None}
+            for path, reason in sorted(sandboxes):
+                click.echo(f"lambdalearn: sandbox: {path} ({reason})", err=True)
             click.echo(f"lambdalearn: {interpreter_note(config.runtime)}", err=True)
-        for line in runtime.provisioning_logs:
-            click.echo(line, err=True)
-        return await runtime.invoke_many([event] * times, concurrency)
+        return records
+
+
+def function_options(command: Callable) -> Callable:
+    """The options that describe one function, shared by `invoke` and `serve`."""
+    options = [
+        click.option("--code", "code_dir", type=click.Path(path_type=Path), default=Path("."), show_default="current directory", help="Directory with the function's code."),
+        click.option("--memory", type=int, default=128, show_default=True, help="Memory size in MB (128-10240)."),
+        click.option("--timeout", type=float, default=3.0, show_default=True, help="Timeout in seconds (1-900)."),
+        click.option("--env", "env_pairs", multiple=True, metavar="KEY=VALUE", help="Environment variable (repeatable)."),
+        click.option("--arch", default="x86_64", show_default=True, help="Architecture: x86_64 or arm64 (changes the price)."),
+        click.option("--layer", "layer_dirs", multiple=True, type=click.Path(path_type=Path), help="A layer folder, shown under /opt (repeatable, up to 5, later ones win)."),
+        click.option("--qualifier", help="Run a version or alias: 1 publishes the code as version 1, a name makes an alias to it."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 @click.command()
 @click.argument("handler", required=False)
-@click.option("--code", "code_dir", type=click.Path(path_type=Path), default=Path("."), show_default="current directory", help="Directory with the function's code.")
+@function_options
 @click.option("--event", "event_file", type=click.Path(path_type=Path), help="File with the event (JSON).")
 @click.option("--event-json", help="The event as a JSON string (default: {}).")
-@click.option("--memory", type=int, default=128, show_default=True, help="Memory size in MB (128-10240).")
-@click.option("--timeout", type=float, default=3.0, show_default=True, help="Timeout in seconds (1-900).")
-@click.option("--env", "env_pairs", multiple=True, metavar="KEY=VALUE", help="Environment variable (repeatable).")
-@click.option("--arch", default="x86_64", show_default=True, help="Architecture: x86_64 or arm64 (changes the price).")
 @click.option("--times", type=int, default=1, show_default=True, help="How many invocations.")
 @click.option("--concurrency", type=int, default=1, show_default=True, help="At most this many in flight.")
 @click.option("--reserved-concurrency", type=int, help="Reserved concurrency of the function.")
@@ -107,6 +146,10 @@ async def _run(config: FunctionConfig, event: Any, times: int, concurrency: int,
 @click.option("--records", "as_records", is_flag=True, help="Print one JSON record per invocation instead of the payload.")
 @click.option("--verbose", is_flag=True, help="Also say which containment (sandbox) the environments run in.")
 @click.option("--explain-sandbox", is_flag=True, help="Explain what seals an environment on this machine, and exit.")
+@click.option("--invocation-type", type=click.Choice(["RequestResponse", "Event"]), default="RequestResponse", show_default=True,
+              help="Event: answer 202 at once, then run Lambda's async retries (AWS time, compressed) in the foreground.")
+@click.option("--maximum-retry-attempts", type=click.IntRange(0, 2), default=2, show_default=True, help="Event only: retries of a function error.")
+@click.option("--maximum-event-age", type=click.IntRange(60, 21600), default=21600, show_default=True, help="Event only: seconds an event may wait.")
 @click.pass_context
 def invoke(
     ctx: click.Context,
@@ -122,9 +165,14 @@ def invoke(
     concurrency: int,
     reserved_concurrency: int | None,
     provisioned_concurrency: int,
+    qualifier: str | None,
+    layer_dirs: tuple[Path, ...],
     as_records: bool,
     verbose: bool,
     explain_sandbox: bool,
+    invocation_type: str,
+    maximum_retry_attempts: int,
+    maximum_event_age: int,
 ) -> None:
     """Invoke HANDLER (module.function) in a local Lambda execution environment."""
     if explain_sandbox:
@@ -145,15 +193,27 @@ def invoke(
             environment=parse_environment(env_pairs),
             architecture=arch,
             reserved_concurrency=reserved_concurrency,
-            provisioned_concurrency=provisioned_concurrency,
         ).validated()
+        if provisioned_concurrency and qualifier in (None, "$LATEST"):
+            raise UsageProblem(f"{UNPUBLISHED_PROVISIONED_MESSAGE} Add --qualifier live (an alias) or --qualifier 1 (a version).")
+        if provisioned_concurrency < 0:
+            raise UsageProblem("--provisioned-concurrency must be 0 or more")
     except (UsageProblem, ConfigError) as problem:
-        click.echo(f"Error: {problem}{_hint(problem)}", err=True)
+        click.echo(f"Error: {problem}", err=True)
         ctx.exit(2)
     from lambdalearn.runtime.launcher import LauncherError
 
     try:
-        results = asyncio.run(_run(config, event, times, concurrency, verbose))
+        with layers_opt(config, layer_dirs) as config:
+            if invocation_type == "Event":
+                from lambdalearn.commands.invoke_event import invoke_event
+
+                ok = invoke_event(config, event, times, maximum_retry_attempts, maximum_event_age)
+                ctx.exit(0 if ok else 1)
+            results = asyncio.run(_run(config, event, times, concurrency, qualifier, provisioned_concurrency, verbose))
+    except ConfigError as problem:
+        click.echo(f"Error: {problem}", err=True)
+        ctx.exit(2)
     except LauncherError as error:
         click.echo(f"Error: the local Lambda could not start an execution environment: {error}", err=True)
         ctx.exit(1)
@@ -163,16 +223,6 @@ def invoke(
         shown = record.to_dict() if as_records else record.payload
         click.echo(json.dumps(shown))
     ctx.exit(exit_status(results))
-
-
-def _hint(problem: Exception) -> str:
-    """What to do instead, where Lambda's own message does not say it."""
-    if str(problem) == UNPUBLISHED_PROVISIONED_MESSAGE:
-        return (
-            " `lambdalearn invoke` runs $LATEST and cannot publish versions yet: leave out"
-            " --provisioned-concurrency (try --times 3 to see warm starts), or open the provisioned-concurrency lab."
-        )
-    return ""
 
 
 def _explain_sandbox() -> int:

@@ -35,14 +35,14 @@ _LAB_KEYS = frozenset(
 )
 _FUNCTION_KEYS = frozenset(
     {"handler", "memory", "timeout", "env", "architecture", "ephemeral_storage", "reserved_concurrency",
-     "provisioned_concurrency", "version"}
+     "provisioned_concurrency", "qualifier", "layers"}
 )
 # function.yaml keys a tuning lab may let the learner set.
 TUNABLE_KEYS = ("memory", "timeout", "architecture", "ephemeral_storage", "reserved_concurrency",
-                "provisioned_concurrency")
+                "provisioned_concurrency", "qualifier", "layers")
 _RESOURCE_KEYS = frozenset({"buckets", "queues", "tables", "topics"})
 _CHECK_KEYS = frozenset({"name", "vars", "invoke", "expect", "python"})
-_INVOKE_KEYS = frozenset({"event", "event_json", "generate", "count", "concurrency", "config", "setup"})
+_INVOKE_KEYS = frozenset({"event", "event_json", "generate", "count", "concurrency", "config", "setup", "qualifier"})
 SETUP_ACTIONS: dict[str, frozenset[str]] = {
     "s3_put": frozenset({"bucket", "key", "body"}),
     "sqs_send": frozenset({"queue", "body"}),
@@ -68,7 +68,9 @@ class LabFunction:
     ephemeral_storage_mb: int = 512
     reserved_concurrency: int | None = None
     provisioned_concurrency: int = 0
-    version: str = "$LATEST"  # a number: the lab's function is that published version (provisioned needs one)
+    # Invoke through this alias or version: the checks publish the code as version 1 (and alias it) first.
+    qualifier: str | None = None
+    layers: tuple[str, ...] = ()  # folders of the code (e.g. layers/common) shown as the function's layers under /opt
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,7 @@ class Invoke:
     concurrency: int = 1
     config: Mapping[str, Any] = field(default_factory=dict)
     setup: tuple[tuple[str, Mapping[str, Any]], ...] = ()
+    qualifier: str | None = None  # invoke through this version or alias (default: the function's qualifier)
 
 
 @dataclass(frozen=True)
@@ -394,13 +397,22 @@ class _LabReader:
             ephemeral_storage_mb=f.integer("ephemeral_storage", required=False, default=512),  # type: ignore[arg-type]
             reserved_concurrency=f.integer("reserved_concurrency", required=False),
             provisioned_concurrency=f.integer("provisioned_concurrency", required=False, default=0),  # type: ignore[arg-type]
-            version=str(f.text("version", required=False, default="$LATEST")),
+            qualifier=f.text("qualifier", required=False),
+            layers=f.text_list("layers", required=False) or (),
         )
         if f.failed:
             return None
+        for layer in function.layers:
+            if Path(layer).is_absolute() or ".." in Path(layer).parts:
+                f.problem("layers", f"'{layer}' must be a folder of the function's code (e.g. layers/common)")
+                return None
         message = config_problem(function, {}, self.folder)
         if message:
             f.problem(None, message)
+            return None
+        if function.provisioned_concurrency and function.qualifier in (None, "$LATEST"):
+            f.problem("provisioned_concurrency", "Lambda refuses provisioned concurrency on $LATEST: set"
+                      " qualifier: live (an alias) or qualifier: 1 (a version)")
             return None
         return function
 
@@ -591,11 +603,12 @@ class _LabReader:
             i.problem("config", "expected a mapping of function settings to override")
             config = {}
         for key in config:
-            if key not in _FUNCTION_KEYS - {"handler"}:
-                i.problem(f"config.{key}", f"not a function setting; choose from: {', '.join(sorted(_FUNCTION_KEYS - {'handler'}))}")
+            if key not in _FUNCTION_KEYS:
+                i.problem(f"config.{key}", f"not a function setting; choose from: {', '.join(sorted(_FUNCTION_KEYS))}")
         setup = self._setup(i, raw.get("setup"))
         self._placeholders(i, raw, known)
-        return Invoke(event_file, raw.get("event_json"), generate, count or 1, concurrency or 1, config, setup)
+        qualifier = i.text("qualifier", required=False)
+        return Invoke(event_file, raw.get("event_json"), generate, count or 1, concurrency or 1, config, setup, qualifier)
 
     def _event_file(self, i: Fields, event_file: str) -> None:
         path = self.folder / event_file
@@ -703,7 +716,7 @@ def function_config(function: LabFunction, overrides: Mapping[str, Any], code_di
         **overrides,
     }
     return FunctionConfig(
-        handler=function.handler,
+        handler=settings.get("handler", function.handler),
         code_dir=code_dir,
         memory_mb=settings["memory"],
         timeout_s=settings["timeout"],
@@ -712,7 +725,6 @@ def function_config(function: LabFunction, overrides: Mapping[str, Any], code_di
         ephemeral_storage_mb=settings["ephemeral_storage"],
         reserved_concurrency=settings["reserved_concurrency"],
         provisioned_concurrency=settings["provisioned_concurrency"] or 0,
-        version=function.version,
         **extra,
     )
 

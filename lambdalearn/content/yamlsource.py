@@ -58,13 +58,16 @@ class YamlError(Exception):
         self.problem = problem
 
 
-def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlSource, list[Problem]]:
+def parse_yaml(
+    text: str, path: str, line_offset: int = 0, loader_class: type = _SafeLoader
+) -> tuple[YamlSource, list[Problem]]:
     """Parse `text` with safe_load semantics; returns the source and any duplicate-key problems.
 
     Raises YamlError for a syntax error, located by line and column. `line_offset` shifts reported lines
-    (front matter starts below the opening `---`).
+    (front matter starts below the opening `---`). `loader_class` may extend the safe loader with tags (the
+    CloudFormation short forms such as `!Ref`).
     """
-    loader = _SafeLoader(text)
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         problems: list[Problem] = []

@@ -24,7 +24,9 @@ import importlib.util
 import json
 import random
 import re
+import shutil
 import string
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -32,6 +34,7 @@ from typing import Any
 
 from lambdalearn.content.labs import LabSpec, function_config
 from lambdalearn.labs.expectations import CheckRun, evaluate
+from lambdalearn.labs.http_client import HttpReply, http_request
 from lambdalearn.labs.local_aws import LocalAws
 from lambdalearn.runtime.records import InvocationRecord
 
@@ -93,20 +96,61 @@ class LabContext:
         self._launcher = launcher
         self._on_log = on_log
         self._modules: dict[str, ModuleType] = {}
+        self._url_server: Any = None
 
     # -- for checks.py (called from a worker thread) -------------------------------------------------------
 
     def invoke(self, event: Any = None, *, count: int = 1, concurrency: int = 1,
-               config: Mapping[str, Any] | None = None) -> list[InvocationRecord]:
-        """Invoke `count` times with `event` (at most `concurrency` at once); one record per invocation."""
-        coroutine = self.ainvoke([event] * count, concurrency, config or {})
+               config: Mapping[str, Any] | None = None, qualifier: str | None = None) -> list[InvocationRecord]:
+        """Invoke `count` times with `event` (at most `concurrency` at once); one record per invocation.
+
+        `qualifier` invokes a version or alias other than the function's own (lab.yaml `function.qualifier`)."""
+        coroutine = self.ainvoke([event] * count, concurrency, config or {}, qualifier)
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
 
     def invoke_events(self, events: Sequence[Any], *, concurrency: int = 1,
-                      config: Mapping[str, Any] | None = None) -> list[InvocationRecord]:
+                      config: Mapping[str, Any] | None = None, qualifier: str | None = None) -> list[InvocationRecord]:
         """Invoke once per event; records in the order of `events`."""
-        coroutine = self.ainvoke(list(events), concurrency, config or {})
+        coroutine = self.ainvoke(list(events), concurrency, config or {}, qualifier)
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+
+    def http(self, method: str, path: str, *, body: str | bytes | None = None,
+             headers: Mapping[str, str] | None = None) -> HttpReply:
+        """Send a real HTTP request to the function through a function URL on loopback (made once per check)."""
+        if self._url_server is None:
+            self._url_server = self._start_url_server()
+        return http_request(self._url_server.url, method, path, body=body, headers=headers)
+
+    def deploy_releases(self, releases: Sequence[str], *, template: str = "template.yaml",
+                        rate_per_s: float = 1.0) -> list[dict[str, Any]]:
+        """`lambdalearn app deploy` of the learner's `template`, once per release: each release is a folder of
+        the lab (e.g. `releases/v2-broken`) whose files replace the function's code before that deploy.
+
+        Returns one dict per release: `outcomes` (function, alias, from_version, to_version, status, reason) and
+        `events` (the timeline, AWS seconds since that deploy began)."""
+        coroutine = self._deploy_releases(list(releases), template, rate_per_s)
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+
+    async def _deploy_releases(self, releases: list[str], template: str, rate_per_s: float) -> list[dict[str, Any]]:
+        from lambdalearn.apps.deploy import Traffic
+        from lambdalearn.apps.deploy_app import deploy_app
+        from lambdalearn.apps.template import TemplateError, read_app
+
+        with tempfile.TemporaryDirectory(prefix="lambdalearn-lab-deploy-") as scratch:
+            app_dir = Path(scratch) / "app"
+            shutil.copytree(self._code_dir, app_dir)
+            results = []
+            for release in releases:
+                try:
+                    app = read_app(app_dir / template, shown_as=template)
+                except TemplateError as error:
+                    raise AssertionError(f"{template} cannot be deployed:\n{error}") from None
+                for function in app.functions.values():
+                    shutil.copytree(self.lab.folder / release, function.code_dir, dirs_exist_ok=True)
+                outcomes, events = await deploy_app(app, Path(scratch) / "state", traffic=Traffic(rate_per_s),
+                                                    seed=self.rng.randrange(2**31))
+                results.append({"outcomes": [vars(outcome) for outcome in outcomes], "events": events})
+            return results
 
     def generate(self, event: str, /, **options: Any) -> dict[str, Any]:
         """A sample event named `event` (see `lambdalearn event list`) with fresh ids; `options` are its
@@ -141,6 +185,37 @@ class LabContext:
             self._modules[name] = module
         return self._modules[name]
 
+    def run_app(self, template: str = "template.yaml", actions: Sequence[Mapping[str, Any]] = (), *,
+                until: float | None = None) -> Any:
+        """Run a SAM template of the learner's code (`template` is relative to the workspace, so it may be an
+        editable file) with `actions` as in `app run --script` (`[{"sqs_send": {...}}, {"wait_s": 60}]`), until
+        nothing is left to do or `until` AWS seconds. Returns the finished `lambdalearn.apps.run.AppRun`:
+        `.timeline.events`, `.timeline.of_kind(kind)`, `.queues[id].messages`, `.items[id]`, `.objects[id]`,
+        `.summary()`. A template or action the app cannot run fails the check with its located message."""
+        coroutine = self._arun_app(template, list(actions), until)
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+
+    async def _arun_app(self, template: str, actions: list[Mapping[str, Any]], until: float | None) -> Any:
+        from lambdalearn.apps.run import AppRun
+        from lambdalearn.apps.script import ScriptError, actions_from
+        from lambdalearn.apps.template import TemplateError, read_app
+
+        try:
+            app = read_app(self._code_dir / template, shown_as=template, sam_check=False)
+            steps = actions_from([dict(action) for action in actions], app, where="the check's actions")
+        except (TemplateError, ScriptError) as error:
+            raise AssertionError(f"the app cannot run:\n{error}") from None
+        async with AppRun(app) as run:
+            run.record_listeners.append(lambda _function, record: self._record(record))
+            await run.run(steps, until=until)
+        return run
+
+    def _record(self, record: InvocationRecord) -> None:
+        self.records.append(record)
+        if self._on_log is not None:
+            for line in record.logs:
+                self._on_log(line)
+
     def word(self, length: int = 8) -> str:
         """A random lowercase word: input the learner cannot have hard-coded."""
         return "".join(self.rng.choice(string.ascii_lowercase) for _ in range(length))
@@ -153,13 +228,13 @@ class LabContext:
 
     # -- for the runner -----------------------------------------------------------------------------------
 
-    async def ainvoke(self, events: list[Any], concurrency: int, config: Mapping[str, Any]) -> list[InvocationRecord]:
+    async def ainvoke(
+        self, events: list[Any], concurrency: int, config: Mapping[str, Any], qualifier: str | None = None
+    ) -> list[InvocationRecord]:
         runtime = await self._runtime(config)
-        records = await runtime.invoke_many(events, concurrency)
-        self.records.extend(records)
-        if self._on_log is not None:
-            for line in (line for record in records for line in record.logs):
-                self._on_log(line)
+        records = await runtime.invoke_many(events, concurrency, qualifier)
+        for record in records:
+            self._record(record)
         return records
 
     def check_run(self, records: Sequence[InvocationRecord], config: Mapping[str, Any]) -> CheckRun:
@@ -169,26 +244,83 @@ class LabContext:
         return CheckRun(records, architecture, self.aws, bool(self._runtimes) and models_cpu_share)
 
     async def _runtime(self, config: Mapping[str, Any]) -> Any:
-        from lambdalearn.runtime.service import LambdaRuntime
-
         key = json.dumps(dict(config), sort_keys=True, default=str)
         if key not in self._runtimes:
-            settings = function_config(self.lab.function, {**self.overrides, **config}, self._code_dir,
-                                       function_name=self.lab.id[:64])
+            merged = {**self.overrides, **config}
+            settings = function_config(self.lab.function, merged, self._code_dir, function_name=self.lab.id[:64])
             launcher = SharedLauncher(self._launcher) if self._launcher is not None else None
-            runtime = LambdaRuntime(settings, aws_endpoint_url=self._endpoint_url, launcher=launcher)
-            self._runtimes[key] = runtime
-            await runtime.start()
+            layers = merged.get("layers", self.lab.function.layers)
+            qualifier = merged.get("qualifier", self.lab.function.qualifier)
+            scratch = tempfile.mkdtemp(prefix="lambdalearn-lab-opt-") if layers else None
+            if scratch is not None:
+                from lambdalearn.runtime.layers import assemble_opt
+
+                folders = [self._code_dir / layer for layer in layers]
+                settings = settings.replace(opt_dir=assemble_opt(folders, self._code_dir, Path(scratch) / "opt"))
+            self._runtimes[key] = await LabFunctionRuntime.start(settings, qualifier, launcher, self._endpoint_url, scratch)
         return self._runtimes[key]
 
+    def _start_url_server(self) -> Any:
+        from lambdalearn.apps.url_server import FunctionUrlServer, UrlSettings
+        from lambdalearn.runtime.function import LambdaFunction
+
+        settings = function_config(self.lab.function, self.overrides, self._code_dir, function_name=self.lab.id[:64])
+        function = LambdaFunction(settings, aws_endpoint_url=self._endpoint_url)
+        server = FunctionUrlServer(function, UrlSettings(), port=0)
+        server.start()
+        return server
+
     async def aclose(self) -> None:
-        """Shut down every runtime this check owns (their environments)."""
+        """Shut down every runtime this check owns (their environments), and its function URL."""
+        if self._url_server is not None:
+            server, self._url_server = self._url_server, None
+            await asyncio.to_thread(server.close)
         if self._owns_runtimes:
             await close_runtimes(self._runtimes)
 
 
 async def close_runtimes(runtimes: dict[str, Any]) -> None:
-    """Shut down the runtimes in `runtimes` (and empty it)."""
+    """Shut down the runtimes in `runtimes` (and empty it), and remove the layer folders made for them."""
     closing = list(runtimes.values())
     runtimes.clear()
     await asyncio.gather(*(runtime.aclose() for runtime in closing), return_exceptions=True)
+
+
+class LabFunctionRuntime:
+    """A lab's function, invoked through `$LATEST` or through a version or alias (lab.yaml `function.qualifier`).
+
+    For a qualifier the staged code is published as version 1 (and aliased, for a name), and provisioned
+    concurrency goes on that qualifier, because Lambda refuses it on `$LATEST`. `scratch` holds the merged
+    layers (/opt) and goes with the function.
+    """
+
+    models_cpu_share = True
+
+    def __init__(self, function: Any, qualifier: str | None, scratch: str | None) -> None:
+        self.function = function
+        self.qualifier = qualifier
+        self.scratch = scratch
+
+    @classmethod
+    async def start(
+        cls, settings: Any, qualifier: str | None, launcher: Any, endpoint_url: str, scratch: str | None
+    ) -> LabFunctionRuntime:
+        from lambdalearn.runtime.function import LambdaFunction
+
+        provisioned = settings.provisioned_concurrency
+        function = LambdaFunction(settings.replace(provisioned_concurrency=0), launcher=launcher, aws_endpoint_url=endpoint_url)
+        function.publish_for(qualifier)
+        if provisioned:
+            await function.set_provisioned_concurrency(qualifier or "$LATEST", provisioned)  # $LATEST: Lambda's refusal
+        return cls(function, qualifier, scratch)
+
+    async def invoke_many(self, events: list[Any], concurrency: int, qualifier: str | None = None) -> list[InvocationRecord]:
+        """Invoke the function's own qualifier, or `qualifier` when a check names another one."""
+        return await self.function.invoke_many(events, concurrency, qualifier=qualifier or self.qualifier)
+
+    async def aclose(self) -> None:
+        try:
+            await self.function.aclose()
+        finally:
+            if self.scratch is not None:
+                shutil.rmtree(self.scratch, ignore_errors=True)

@@ -147,7 +147,7 @@ class LabRunner:
         for action, arguments in invoke.setup:
             await asyncio.to_thread(_setup_action, context.aws, action, substitute(dict(arguments), values))
         events = [self._event(invoke, values, context) for _ in range(invoke.count)]
-        records = await context.ainvoke(events, invoke.concurrency, config)
+        records = await context.ainvoke(events, invoke.concurrency, config, invoke.qualifier)
         expect = substitute(dict(check.expect), values)
         failures = await asyncio.to_thread(evaluate, expect, context.check_run(records, config))
         if failures:

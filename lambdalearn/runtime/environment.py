@@ -128,6 +128,7 @@ def lambda_environment_variables(
 
 
 def new_log_stream_name(version: str = "$LATEST") -> str:
+    """2026/12/05/[3]0f1e..., as Lambda names an environment's log stream (the version in brackets)."""
     return time.strftime("%Y/%m/%d", time.gmtime()) + f"/[{version}]" + uuid.uuid4().hex
 
 

@@ -31,6 +31,7 @@ RECORD_KEYS = (
     "payload",
     "cost_usd",
     "function_error",
+    "executed_version",
 )
 # X-Amz-Function-Error: what a caller of Invoke learns when the function (not the service) failed.
 FUNCTION_ERROR_UNHANDLED = "Unhandled"
@@ -55,6 +56,7 @@ class InvocationRecord:
     # "Unhandled" when the function failed (its error, a crash, a timeout: Invoke's X-Amz-Function-Error);
     # None for a success and for what the service refused (a throttle, an oversized or invalid request).
     function_error: str | None = None
+    executed_version: str = "$LATEST"  # the version that ran (Invoke's X-Amz-Executed-Version)
     logs: list[str] = field(default_factory=list)
 
     @property

@@ -25,6 +25,7 @@ import os
 import sys
 import sysconfig
 from dataclasses import dataclass
+from pathlib import Path
 
 ENV_VAR = "LAMBDALEARN_SANDBOX"
 NAMESPACES = "namespaces"
@@ -73,6 +74,7 @@ class Layout:
     opt_dir: str | None  # the folder the environment sees as /opt (merged layers), or None
     tmp_dir: str  # private folder on the host: the fallback's TMPDIR and HOME
     ephemeral_storage_mb: int
+    runtime: str = ""  # the runtime the function claims (python3.13): its layers' site-packages folder is named so
 
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -186,7 +188,7 @@ def enter(path: str, layout: Layout) -> None:
         _enter_namespaces(layout)
     else:
         _enter_fallback(layout)
-    restrict_imports(layout.code_dir, opt_python_paths(path, layout.opt_dir))
+    restrict_imports(layout.code_dir, opt_python_paths(path, layout.opt_dir, layout.runtime))
 
 
 def home_and_tmp(path: str, layout: Layout) -> dict[str, str]:
@@ -195,13 +197,15 @@ def home_and_tmp(path: str, layout: Layout) -> dict[str, str]:
     return {"HOME": private, "TMPDIR": private}
 
 
-def opt_python_paths(path: str, opt_dir: str | None) -> list[str]:
-    """The layers' import folders, in Lambda's order (site-packages before python/)."""
+def opt_python_paths(path: str, opt_dir: str | None, runtime: str = "") -> list[str]:
+    """The layers' import folders, in Lambda's order (site-packages before python/), named for the runtime the
+    function claims (a layer built for python3.13 has python/lib/python3.13/site-packages), else this Python."""
+    from lambdalearn.runtime.layers import python_paths
+
     if not opt_dir:
         return []
     root = "/opt" if path == NAMESPACES and os.path.isdir("/opt") else opt_dir
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    return [os.path.join(root, "python", "lib", version, "site-packages"), os.path.join(root, "python")]
+    return python_paths(Path(root), runtime or f"python{sys.version_info.major}.{sys.version_info.minor}")
 
 
 @functools.lru_cache(maxsize=1)

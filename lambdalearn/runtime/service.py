@@ -91,6 +91,7 @@ class LambdaRuntime:
         aws_endpoint_url: str = DEFAULT_AWS_ENDPOINT_URL,
         log_cap_bytes: int | None = None,
         models_cpu_share: bool = True,
+        shared_in_flight: Callable[[], int] | None = None,
     ) -> None:
         self.config = config.validated()
         self.models_cpu_share = models_cpu_share
@@ -103,6 +104,8 @@ class LambdaRuntime:
         self._launcher = launcher or ForkServerLauncher()
         self._aws_endpoint_url = aws_endpoint_url
         self._log_cap_bytes = log_cap_bytes
+        # The versions of one function share its concurrency: this counts what all of them have in flight.
+        self._shared_in_flight = shared_in_flight or self.in_flight
         self._environments: dict[str, ExecutionEnvironment] = {}
         self._idle_timers: dict[str, asyncio.Task] = {}
         self._pool_changed: asyncio.Event | None = None
@@ -135,13 +138,25 @@ class LambdaRuntime:
             await start()
         await asyncio.gather(*(self._provision_one() for _ in range(self.config.provisioned_concurrency)))
 
-    async def invoke(self, event: Any = None, *, client_context: dict | None = None) -> InvocationRecord:
-        """Invoke the function synchronously (RequestResponse) with `event` (JSON-serialisable, or bytes)."""
+    async def invoke(
+        self,
+        event: Any = None,
+        *,
+        client_context: dict | None = None,
+        invoked_arn: str | None = None,
+        request_id: str | None = None,
+    ) -> InvocationRecord:
+        """Invoke the function synchronously (RequestResponse) with `event` (JSON-serialisable, or bytes).
+
+        `invoked_arn` is the ARN the caller used (qualified by an alias or version), which the handler sees
+        as `context.invoked_function_arn`; by default the unqualified ARN. `request_id` lets an asynchronous
+        retry keep its event's request id, as Lambda's retries do.
+        """
         await self.start()
         event = {} if event is None else event
         body = event if isinstance(event, bytes) else json.dumps(event).encode()
         body = body if body.strip() else b"{}"  # an empty payload arrives as {}
-        request_id = str(uuid.uuid4())
+        request_id = request_id or str(uuid.uuid4())
         refusal = _request_refusal(body)
         if refusal is not None:
             record = self._refused(request_id, *refusal)
@@ -161,7 +176,7 @@ class LambdaRuntime:
             request_id=request_id,
             body=body,
             deadline_ms=0,
-            function_arn=self.config.function_arn,
+            function_arn=invoked_arn or self.config.function_arn,
             trace_id=_trace_id(),
             client_context=json.dumps(client_context) if client_context is not None else None,
         )
@@ -234,7 +249,8 @@ class LambdaRuntime:
         reserved = self.config.reserved_concurrency
         return self.config.account_concurrency_limit if reserved is None else reserved
 
-    def _in_flight(self) -> int:
+    def in_flight(self) -> int:
+        """Invocations running (or starting an environment for one) in this runtime now."""
         return sum(
             1
             for env in self._environments.values()
@@ -256,7 +272,7 @@ class LambdaRuntime:
             if finishing and loop.time() < give_up_waiting:
                 await self._wait_pool_change(give_up_waiting - loop.time())
                 continue
-            if self._in_flight() >= self._concurrency_limit():
+            if self._shared_in_flight() >= self._concurrency_limit():
                 return None
             env = self._new_environment(provisioned=False)
             try:
@@ -354,7 +370,7 @@ class LambdaRuntime:
             self.metrics.provisioned_concurrency_invocations += 1
         elif self.config.provisioned_concurrency > 0:
             self.metrics.provisioned_concurrency_spillover_invocations += 1
-        self.metrics.concurrent_executions = max(self.metrics.concurrent_executions, self._in_flight())
+        self.metrics.concurrent_executions = max(self.metrics.concurrent_executions, self.in_flight())
 
     # -- records ------------------------------------------------------------------------------------------
 
@@ -373,6 +389,7 @@ class LambdaRuntime:
             error_type=error_type,
             payload=payload,
             cost_usd=0.0,
+            executed_version=self.config.version,
         )
 
     def _record(self, request_id: str, env: ExecutionEnvironment, cold: bool, outcome: InvokeOutcome) -> InvocationRecord:
@@ -432,6 +449,7 @@ class LambdaRuntime:
             payload=payload,
             cost_usd=cost,
             function_error=None if error_type is None else records.FUNCTION_ERROR_UNHANDLED,
+            executed_version=self.config.version,
             logs=logs,
         )
 

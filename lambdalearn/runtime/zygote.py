@@ -84,6 +84,7 @@ def _run_child(spec: dict, fds: list[int], inherited: list[int], parent: int) ->
             opt_dir=spec.get("opt_dir"),
             tmp_dir=spec["tmp_dir"],
             ephemeral_storage_mb=int(spec["ephemeral_storage_mb"]),
+            runtime=spec["env"].get("AWS_EXECUTION_ENV", "").removeprefix("AWS_Lambda_"),
         )
         sandbox.enter(spec["sandbox"], layout)
         os.chdir(spec["cwd"])  # after the read-only mount, or the working directory would be the writable one

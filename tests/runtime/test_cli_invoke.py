@@ -71,16 +71,36 @@ def test_an_oversized_event_is_refused_by_the_invoke_api_and_exits_4(handlers_di
     assert record["error_type"] == "RequestEntityTooLargeException" and record["function_error"] is None
 
 
-def test_provisioned_concurrency_on_latest_is_refused_with_what_to_do_instead(handlers_dir):
-    """Provisioned concurrency needs a version or an alias
-    (https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html)."""
-    result = invoke("basic.echo", "--code", str(handlers_dir), "--provisioned-concurrency", "1", "--records")
-    assert result.exit_code == 2
-    assert result.stderr.startswith(
-        "Error: Provisioned Concurrency Configs cannot be applied to unpublished function versions."
-        " `lambdalearn invoke` runs $LATEST and cannot publish versions yet"
+def test_provisioned_concurrency_from_the_command_line_goes_on_an_alias(handlers_dir):
+    result = invoke(
+        "basic.echo", "--code", str(handlers_dir), "--provisioned-concurrency", "1", "--qualifier", "live", "--records"
     )
-    assert len(result.stderr.splitlines()) == 1
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["cold_start"] is False and record["init_duration_ms"] is None
+    assert record["executed_version"] == "1"
+    assert result.stderr.splitlines()[0] == "INIT: module basic loaded"
+
+
+def test_provisioned_concurrency_on_latest_is_refused_with_what_to_do_instead(handlers_dir):
+    result = invoke("basic.echo", "--code", str(handlers_dir), "--provisioned-concurrency", "1")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "Error: Provisioned Concurrency Configs cannot be applied to unpublished function versions."
+        " Add --qualifier live (an alias) or --qualifier 1 (a version)."
+    )
+
+
+def test_layers_from_the_command_line_are_on_the_import_path(handlers_dir, tmp_path):
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "app.py").write_text("import shared\ndef handler(event, context):\n    return shared.WHO\n")
+    for name, who in (("one", "first"), ("two", "second")):
+        (tmp_path / name / "python").mkdir(parents=True)
+        (tmp_path / name / "python" / "shared.py").write_text(f"WHO = {who!r}\n")
+    result = invoke("app.handler", "--code", str(code), "--layer", str(tmp_path / "one"), "--layer", str(tmp_path / "two"))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == "second"
 
 
 @pytest.mark.parametrize(

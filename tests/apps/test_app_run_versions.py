@@ -1,0 +1,91 @@
+"""`app run` with the versions, aliases and layers a template declares.
+
+AWS docs: CloudFormation `AWS::Lambda::Version` and `AWS::Lambda::Alias` (RoutingConfig); SAM AutoPublishAlias
+("event sources are wired to the alias"); "Managing Lambda dependencies with layers".
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+
+import pytest
+
+from lambdalearn.apps.run import AppRun
+from lambdalearn.apps.script import Action
+from lambdalearn.apps.template import read_app
+
+pytestmark = pytest.mark.slow
+
+HANDLER = """
+import os, shared
+def handler(event, context):
+    return {"version": context.function_version, "shared": shared.WHO, "arn": context.invoked_function_arn}
+"""
+
+
+def run_app(path, actions):
+    async def go():
+        async with AppRun(read_app(path, sam_check=False)) as app_run:
+            return await app_run.run(actions)
+
+    return asyncio.run(go())
+
+
+def test_an_alias_with_routing_splits_a_scripts_invocations_between_its_versions(write_app, tmp_path) -> None:
+    (tmp_path / "layer" / "python").mkdir(parents=True)
+    (tmp_path / "layer" / "python" / "shared.py").write_text("WHO = 'layer'\n")
+    path = write_app("""
+        Resources:
+          Common:
+            Type: AWS::Serverless::LayerVersion
+            Properties: {ContentUri: layer/}
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties: {CodeUri: src/, Handler: app.handler, Runtime: python3.13, Layers: [!Ref Common]}
+          V1:
+            Type: AWS::Lambda::Version
+            Properties: {FunctionName: !Ref Fn}
+          V2:
+            Type: AWS::Lambda::Version
+            Properties: {FunctionName: !Ref Fn}
+          Live:
+            Type: AWS::Lambda::Alias
+            Properties:
+              FunctionName: !Ref Fn
+              Name: live
+              FunctionVersion: !GetAtt V1.Version
+              RoutingConfig:
+                AdditionalVersionWeights: [{FunctionVersion: !GetAtt V2.Version, FunctionWeight: 0.5}]
+    """, {"app.py": HANDLER})
+    actions = [Action("invoke", {"function": "Fn", "qualifier": "live"}, 0) for _ in range(40)]
+    actions.append(Action("invoke", {"function": "Fn"}, 0))
+    events = run_app(path, actions)
+    invocations = [e for e in events if e["kind"] == "invocation"]
+    assert all(e["status"] == "success" for e in invocations), invocations
+    through_alias = Counter(e["executed_version"] for e in invocations if e["qualifier"] == "live")
+    assert set(through_alias) == {"1", "2"} and sum(through_alias.values()) == 40
+    unqualified = [e for e in invocations if e["qualifier"] == "$LATEST"]
+    assert [e["executed_version"] for e in unqualified] == ["$LATEST"]
+
+
+def test_an_auto_publish_alias_receives_the_event_sources(write_app) -> None:
+    path = write_app("""
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Jobs:
+            Type: AWS::SQS::Queue
+          Worker:
+            Type: AWS::Serverless::Function
+            Properties:
+              CodeUri: src/
+              Handler: app.handler
+              Runtime: python3.13
+              AutoPublishAlias: live
+              Events:
+                Queue: {Type: SQS, Properties: {Queue: !GetAtt Jobs.Arn, BatchSize: 1}}
+    """, {"app.py": "def handler(event, context):\n    return context.invoked_function_arn\n"})
+    events = run_app(path, [Action("sqs_send", {"queue": "Jobs", "bodies": ["a", "b"]}, 0)])
+    invocations = [e for e in events if e["kind"] == "invocation"]
+    assert len(invocations) == 2
+    assert {(e["qualifier"], e["executed_version"]) for e in invocations} == {("live", "1")}

@@ -1,0 +1,156 @@
+"""Stream mappings: DynamoDB Streams records, checkpoints from batchItemFailures, record age, parallelization.
+
+Rules: https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html,
+https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html,
+https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html (ParallelizationFactor, MaximumRecordAgeInSeconds).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from lambdalearn.apps.run import AppRun
+from lambdalearn.apps.script import Action
+from lambdalearn.apps.template import read_app
+
+HANDLERS = {
+    "app.py": """
+        import base64
+
+        def names(event, context):
+            return [record["eventName"] for record in event["Records"]]
+
+        def fail_on_three(event, context):
+            for record in event["Records"]:
+                if base64.b64decode(record["kinesis"]["data"]) == b"3":
+                    return {"batchItemFailures": [{"itemIdentifier": record["kinesis"]["sequenceNumber"]}]}
+            return {"batchItemFailures": []}
+
+        def fails(event, context):
+            raise ValueError("down")
+
+        def ok(event, context):
+            return {}
+    """
+}
+
+
+def run(write_app, text, actions, until=None):
+    app = read_app(write_app(text, HANDLERS))
+
+    async def go():
+        async with AppRun(app) as app_run:
+            return await app_run.run(actions, until=until), app_run
+
+    return asyncio.run(go())
+
+
+def of(events, kind):
+    return [e for e in events if e["kind"] == kind]
+
+
+TABLE = """
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Orders:
+        Type: AWS::DynamoDB::Table
+        Properties:
+          KeySchema: [{AttributeName: id, KeyType: HASH}]
+          AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+          StreamSpecification: {StreamViewType: NEW_AND_OLD_IMAGES}
+      Fn:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.names
+          Runtime: python3.12
+          Events:
+            Changes: {Type: DynamoDB, Properties: {Stream: !GetAtt Orders.StreamArn, StartingPosition: TRIM_HORIZON, BatchSize: 10}}
+"""
+
+
+def test_dynamodb_stream_delivers_insert_then_modify_with_old_and_new_images(write_app):
+    actions = [
+        Action("ddb_put", {"table": "Orders", "item": {"id": "o1", "status": "NEW"}}, 1),
+        Action("wait_s", 1, 2),
+        Action("ddb_put", {"table": "Orders", "item": {"id": "o1", "status": "PAID", "total": 12}}, 3),
+    ]
+    events, app_run = run(write_app, TABLE, actions)
+    stream = app_run.streams["Orders"]
+    inserted, modified = stream.shards[0].records
+    assert (inserted.event_name, modified.event_name) == ("INSERT", "MODIFY")
+    record = stream.event_record(modified, stream.shards[0])
+    assert record["eventSource"] == "aws:dynamodb" and record["eventSourceARN"].endswith("/stream/1970-01-01T00:00:00.000")
+    assert record["dynamodb"]["Keys"] == {"id": {"S": "o1"}}
+    assert record["dynamodb"]["OldImage"] == {"id": {"S": "o1"}, "status": {"S": "NEW"}}
+    assert record["dynamodb"]["NewImage"]["total"] == {"N": "12"}
+    assert [b["result"] for b in of(events, "esm_batch")] == ["success", "success"]
+
+
+KINESIS = """
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Clicks:
+        Type: AWS::Kinesis::Stream
+        Properties: {ShardCount: 1}
+      Fn:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.HANDLER
+          Runtime: python3.12
+          Events:
+            In:
+              Type: Kinesis
+              Properties:
+                Stream: !GetAtt Clicks.Arn
+                StartingPosition: TRIM_HORIZON
+                BatchSize: 10
+EXTRA
+"""
+
+
+def kinesis(handler: str, extra: str = "") -> str:
+    return KINESIS.replace("HANDLER", handler).replace("EXTRA", extra)
+
+
+def put(values, key=lambda value: "k"):
+    return Action("kinesis_put", {"stream": "Clicks", "records": [{"partition_key": key(v), "data": str(v)} for v in values]}, 1)
+
+
+def test_batch_item_failures_checkpoint_retries_from_the_failed_sequence_number(write_app):
+    """The function returns the failed record's sequence number; the batch is retried from that record on."""
+    extra = "                FunctionResponseTypes: [ReportBatchItemFailures]\n                MaximumRetryAttempts: 1"
+    events, _ = run(write_app, kinesis("fail_on_three", extra), [put([1, 2, 3, 4])])
+    batches = of(events, "esm_batch")
+    assert [(len(b["ids"]), b["result"]) for b in batches[:2]] == [(4, "partial"), (2, "partial")]
+    assert batches[1]["ids"] == batches[0]["ids"][2:]  # retried from record 3, records 1-2 checkpointed
+    assert batches[-1]["result"] == "RetryAttemptsExhausted"
+
+
+def test_records_older_than_maximum_record_age_are_skipped(write_app):
+    """A failing batch blocks its shard until its records are older than MaximumRecordAgeInSeconds."""
+    events, _ = run(write_app, kinesis("fails", "                MaximumRecordAgeInSeconds: 60"), [put([1, 2])])
+    assert events[-2]["result"] == "RecordAgeExceeded"
+    failed = [b for b in of(events, "esm_batch") if b["result"] == "failed"]
+    assert failed and all(b["t"] <= 60 for b in failed)  # retried (blocking) only while the records were young
+    assert 60 < events[-2]["t"] <= 121
+
+
+def test_parallelization_factor_keeps_order_per_partition_key(write_app):
+    """With ParallelizationFactor the shard is read by several lanes, but one partition key stays in one lane,
+    in order."""
+    values = list(range(40))
+    events, app_run = run(write_app, kinesis("ok", "                ParallelizationFactor: 4").replace("BatchSize: 10", "BatchSize: 3"), [put(values, key=lambda v: f"user-{v % 5}")])
+    lanes = {b["shard"] for b in of(events, "esm_batch")}
+    assert len(lanes) > 1
+    shard = app_run.streams["Clicks"].shards[0]
+    by_sequence = {r.sequence_number: r for r in shard.records}
+    seen: dict[str, list[int]] = {}
+    for batch in of(events, "esm_batch"):
+        for sequence in batch["ids"]:
+            record = by_sequence[sequence]
+            seen.setdefault(record.partition_key, []).append(int(record.data))
+    assert all(order == sorted(order) for order in seen.values())
+    assert sum(len(order) for order in seen.values()) == 40
