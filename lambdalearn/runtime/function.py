@@ -80,7 +80,8 @@ class LambdaFunction:
         if count < 0:
             raise VersioningError("Provisioned concurrency must be 0 or more.", "InvalidParameterValueException")
         claimed = count + sum(n for q, n in self._provisioned.items() if q != qualifier)
-        self.versions.latest.replace(provisioned_concurrency=claimed)  # the account and reserved checks, in Lambda's words
+        # The account's and the reserved concurrency's checks, in Lambda's words, on the version it will run.
+        self.versions.latest.replace(provisioned_concurrency=claimed, version=self._provisioned_versions(qualifier)[0])
         self._provisioned[qualifier] = count
         for key in [key for key in self._runtimes if key[0] == qualifier]:
             await self._runtimes.pop(key).aclose()
