@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "pack": "lambdalearn.commands.pack:pack",
     "playground": "lambdalearn.commands.playground:playground",
     "quiz": "lambdalearn.commands.quiz:quiz",
+    "simulate": "lambdalearn.commands.simulate:simulate",
     "stats": "lambdalearn.commands.stats:stats",
 }
 
