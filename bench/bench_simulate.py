@@ -1,0 +1,126 @@
+"""Benchmark of `lambdalearn simulate` against SimFaaS, and their agreement on three steady-state scenarios.
+
+1. Speed: one scenario of about 1.2 million invocations (Poisson arrivals at 100/s for 12,000 s, a fixed
+   200 ms duration, 400 ms INIT, a fixed 600 s idle timeout). Our time is the whole command in a fresh
+   process (`python -m lambdalearn simulate FILE --json`: start-up, parsing, simulation, JSON), as a user waits;
+   SimFaaS's is its `generate_trace()` on the same model in this process (arrival rate, constant warm and
+   cold service times, expiration threshold), which flatters SimFaaS. Then the ratio.
+2. Agreement: cold-start ratio and mean number of environments (SimFaaS: `prob_cold`, `inst_count_avg`) on
+   three scenarios with Poisson arrivals, fixed durations and a fixed idle timeout, each simulator with its
+   own random stream; the relative difference should be within a few percent.
+
+SimFaaS is a dev extra (`pip install -e '.[dev]'`); without it only our figures are printed.
+The machine is shared: read ratios measured in the same run, not absolute times.
+
+    python bench/bench_simulate.py [--skip-speed] [--skip-agreement]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SPEED = {"rate": 100.0, "duration_s": 0.2, "init_s": 0.4, "idle_s": 600.0, "span_s": 12000.0}
+AGREEMENT = (
+    {"rate": 0.9, "duration_s": 2.016, "init_s": 0.147, "idle_s": 600.0, "span_s": 100000.0},
+    {"rate": 5.0, "duration_s": 0.5, "init_s": 1.0, "idle_s": 60.0, "span_s": 20000.0},
+    {"rate": 0.05, "duration_s": 1.0, "init_s": 2.0, "idle_s": 30.0, "span_s": 200000.0},
+)
+
+
+def scenario_yaml(model: dict, seed: int = 7) -> str:
+    return (
+        "function:\n"
+        f"  duration_ms: {{fixed: {model['duration_s'] * 1000}}}\n"
+        f"  init_ms: {{fixed: {model['init_s'] * 1000}}}\n"
+        f"  idle_timeout_s: {{fixed: {model['idle_s']}}}\n"
+        f"traffic: [{{poisson: {{rate_per_s: {model['rate']}}}, for_s: {model['span_s']}}}]\n"
+        f"seed: {seed}\n"
+    )
+
+
+def run_ours(model: dict, folder: Path, seed: int = 7) -> tuple[float, dict]:
+    """The whole command in a fresh process: (seconds, its JSON)."""
+    path = folder / f"scenario-{seed}.yaml"
+    path.write_text(scenario_yaml(model, seed))
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "lambdalearn", "simulate", str(path), "--json"],
+                          capture_output=True, text=True, check=True)
+    return time.perf_counter() - started, json.loads(done.stdout)
+
+
+def run_simfaas(model: dict, seed: int = 7) -> tuple[float, dict] | None:
+    try:
+        import numpy as np
+        from simfaas.ServerlessSimulator import ServerlessSimulator
+        from simfaas.SimProcess import ConstSimProcess
+    except ImportError:
+        return None
+    np.random.seed(seed)
+    simulator = ServerlessSimulator(
+        arrival_rate=model["rate"],
+        warm_service_process=ConstSimProcess(rate=1 / model["duration_s"]),
+        cold_service_process=ConstSimProcess(rate=1 / (model["duration_s"] + model["init_s"])),
+        expiration_threshold=model["idle_s"],
+        max_time=model["span_s"],
+        maximum_concurrency=1000,
+    )
+    started = time.perf_counter()
+    simulator.generate_trace()
+    elapsed = time.perf_counter() - started
+    return elapsed, {"prob_cold": simulator.get_cold_start_prob(), "inst_count_avg": simulator.get_average_server_count(),
+                     "requests": simulator.total_req_count}
+
+
+def speed(folder: Path) -> None:
+    seconds, figures = run_ours(SPEED, folder)
+    print(f"ours     {figures['invocations']:>10,} invocations: {seconds:6.2f} s for the whole command"
+          f" ({figures['wall_s']:.2f} s simulating)")
+    theirs = run_simfaas(SPEED)
+    if theirs is None:
+        print("SimFaaS  not installed (pip install -e '.[dev]')")
+        return
+    their_seconds, their_figures = theirs
+    print(f"SimFaaS  {their_figures['requests']:>10,} requests:    {their_seconds:6.2f} s (generate_trace only)")
+    print(f"ratio    {their_seconds / seconds:.1f}x faster (whole command against SimFaaS's simulation alone)")
+
+
+def agreement(folder: Path) -> None:
+    print(f"{'scenario':<44} {'cold-start ratio (ours / SimFaaS)':>36} {'mean environments (ours / SimFaaS)':>38}")
+    for model in AGREEMENT:
+        _, ours = run_ours(model, folder)
+        theirs = run_simfaas(model)
+        name = (f"{model['rate']:g}/s, {model['duration_s'] * 1000:g} ms + INIT {model['init_s'] * 1000:g} ms,"
+                f" idle {model['idle_s']:g} s")
+        if theirs is None:
+            print(f"{name:<44} {ours['cold_start_ratio']:>36.5f} {ours['mean_environments']:>38.3f}")
+            continue
+        _, their = theirs
+        cold = f"{ours['cold_start_ratio']:.5f} / {their['prob_cold']:.5f} ({_diff(ours['cold_start_ratio'], their['prob_cold'])})"
+        envs = f"{ours['mean_environments']:.3f} / {their['inst_count_avg']:.3f} ({_diff(ours['mean_environments'], their['inst_count_avg'])})"
+        print(f"{name:<44} {cold:>36} {envs:>38}")
+
+
+def _diff(ours: float, theirs: float) -> str:
+    return f"{(ours - theirs) / theirs:+.1%}" if theirs else "n/a"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--skip-agreement", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-simulate-") as folder:
+        if not args.skip_speed:
+            speed(Path(folder))
+        if not args.skip_agreement:
+            agreement(Path(folder))
+
+
+if __name__ == "__main__":
+    main()
