@@ -55,8 +55,11 @@ def test_a_check_reads_the_learners_copy_of_an_editable_file_and_nothing_outside
     code.mkdir()
     (code / "scenario.yaml").write_text("mine")
     (tmp_path / "secret.txt").write_text("no")
-    context = LabContext(SimpleNamespace(id="x"), code, {}, aws=None, endpoint_url="", rng=random.Random(1),
-                         loop=asyncio.new_event_loop())
-    assert context.code_text("scenario.yaml") == "mine"
-    with pytest.raises(ValueError, match="outside the code under test"):
-        context.code_text("../secret.txt")
+    loop = asyncio.new_event_loop()
+    context = LabContext(SimpleNamespace(id="x"), code, {}, aws=None, endpoint_url="", rng=random.Random(1), loop=loop)
+    try:
+        assert context.code_text("scenario.yaml") == "mine"
+        with pytest.raises(ValueError, match="outside the code under test"):
+            context.code_text("../secret.txt")
+    finally:
+        loop.close()
