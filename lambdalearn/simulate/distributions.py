@@ -56,10 +56,9 @@ class Distribution:
         if self.kind == "fixed":
             value = self.a
             return lambda: value
-        if self.kind == "exponential":
-            rate = 1.0 / self.a
-            expovariate = rng.expovariate
-            return lambda: expovariate(rate)
+        if self.kind == "exponential":  # random.expovariate's formula, without its call overhead
+            mean, log, random = self.a, math.log, rng.random
+            return lambda: -mean * log(1.0 - random())
         if self.kind == "lognormal":
             mu, sigma = math.log(self.a), self._sigma()
             lognormvariate = rng.lognormvariate

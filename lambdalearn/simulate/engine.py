@@ -131,11 +131,12 @@ class _FunctionSim:
         self.birth_sum = self.death_sum = 0.0
         self.hist_counts = self.result.latency.counts
         self.hist_sums = self.result.latency.sums
-        self.requests = self.invocations = self.cold_starts = self.throttles = 0
+        self.requests = self.invocations = self.cold_starts = self.throttles = 0  # invocations: set by finish
         self.row_peak = 0  # the most requests running at once since the last timeline row
         self.duration_billed = round_up_ms(self.duration_fixed) if self.duration_fixed is not None else 0
         self.billed_ms = self.init_billed_ms = self.pc_billed_ms = self.pc_invocations = 0
-        self.busy_ms = 0.0
+        self.drawn_ms = self.init_ms_total = 0.0  # sums of the durations and INITs that ran (drawn ones)
+        self.retry_offers = 0  # async retries placed (each one either ran or was throttled again)
         self.last_latency, self.last_latency_count = -1.0, 0
 
     # -- the hot path ------------------------------------------------------------------------------------
@@ -156,6 +157,7 @@ class _FunctionSim:
         duration = self.duration_fixed
         if duration is None:
             duration = self.duration_draw()
+            self.drawn_ms += duration
             billed = round_up_ms(duration)
         else:
             billed = self.duration_billed
@@ -179,13 +181,12 @@ class _FunctionSim:
                 service_ms = self.cold_start(t, duration, billed)
                 if service_ms < 0:
                     return False
-        self.invocations += 1
-        self.busy_ms += service_ms
         latency = service_ms + waited_s * 1000.0
-        if latency == self.last_latency:
+        if latency == self.last_latency:  # fixed durations repeat: count runs of equal latencies
             self.last_latency_count += 1
         else:
-            self.record_latency(latency)
+            self.flush_latency()
+            self.last_latency, self.last_latency_count = latency, 1
         running = len(busy) + len(pc_busy)
         if running > self.row_peak:
             self.row_peak = running
@@ -199,11 +200,14 @@ class _FunctionSim:
                 and (len(pool.members) == 1 or pool.in_flight() < pool.limit)
                 and self.scaling.take(t)):
             self.throttles += 1
+            if self.duration_fixed is None:
+                self.drawn_ms -= duration  # a throttled request never ran
             return -1.0
         init = self.init_fixed
         if init is None:
             init = self.init_draw()
         service_ms = init + duration
+        self.init_ms_total += init
         self.next_id += 1
         heappush(busy, (t + service_ms / 1000.0, self.next_id))
         self.alive += 1
@@ -213,12 +217,8 @@ class _FunctionSim:
         self.init_billed_ms += round_up_ms(service_ms) - billed
         return service_ms
 
-    def record_latency(self, latency: float) -> None:
-        """Count the run of equal latencies seen so far, then start a new run (fixed durations repeat a lot)."""
-        self.flush_latency()
-        self.last_latency, self.last_latency_count = latency, 1
-
     def flush_latency(self) -> None:
+        """Add the current run of equal latencies to the histogram."""
         latency, count = self.last_latency, self.last_latency_count
         if count:
             index = int((math.log(latency) - LOG_SMALLEST) * SCALE) if latency > SMALLEST_MS else 0
@@ -284,11 +284,13 @@ class _FunctionSim:
         self.sweep(end_s)
         self.death_sum += end_s * self.alive
         result = self.result
+        self.invocations = self.requests + self.retry_offers - self.throttles
         result.requests, result.invocations = self.requests, self.invocations
         result.cold_starts, result.throttles = self.cold_starts, self.throttles
         result.on_demand_billed_ms, result.init_billed_ms = self.billed_ms, self.init_billed_ms
         result.provisioned_billed_ms, result.provisioned_invocations = self.pc_billed_ms, self.pc_invocations
-        result.busy_seconds = self.busy_ms / 1000.0
+        durations_ms = self.drawn_ms if self.duration_fixed is None else self.invocations * self.duration_fixed
+        result.busy_seconds = (durations_ms + self.init_ms_total) / 1000.0
         self.flush_latency()
         result.environments_created += self.next_id
         steps = result.provisioned_steps
@@ -412,6 +414,7 @@ class _Run:
                 self.rows_until(at)
             if many:
                 self.release_all(at)
+            self.sims[index].retry_offers += 1
             if not self.sims[index].offer(at, at - arrived):
                 self.retry(index, at, arrived, attempt + 1)
             if many:

@@ -123,11 +123,10 @@ def summary(result: SimulationResult, figures: dict[str, Any]) -> str:
     for spec in scenario.functions:
         provisioned = ", ".join(f"{value} from {at_s:g} s" for at_s, value in spec.provisioned) or "none"
         reserved = "none" if spec.reserved_concurrency is None else str(spec.reserved_concurrency)
-        lines.append(
-            f"  {spec.name}: {spec.memory_mb} MB {spec.architecture}, {spec.invocation}, duration {spec.duration_ms.describe()} ms,"
-            f" INIT {spec.init_ms.describe()} ms, idle timeout {spec.idle_timeout_s.describe()} s (assumed: AWS does not"
-            f" document it), reserved {reserved}, provisioned {provisioned}"
-        )
+        lines.append(f"  {spec.name}: {spec.memory_mb} MB {spec.architecture}, {spec.invocation};"
+                     f" duration {spec.duration_ms.describe()} ms; INIT {spec.init_ms.describe()} ms")
+        lines.append(f"    idle timeout {spec.idle_timeout_s.describe()} s (assumed: AWS does not document it);"
+                     f" reserved {reserved}; provisioned {provisioned}")
         lines.append("    traffic: " + "; ".join(phase.describe() for phase in spec.traffic))
     lines.append(f"  account: concurrency limit {scenario.concurrency_limit:,}, scaling {scenario.scale_per_10s:,} environments / 10 s per function")
     f = figures
