@@ -145,14 +145,8 @@ class _FunctionSim:
         """Place a request at time `t` (after `waited_s` in the async queue); False if it was throttled."""
         if t >= self.next_pc_change:
             self.change_provisioned(t)
-        busy, idle = self.busy, self.idle
-        if busy and busy[0][0] <= t:  # inlined `release` for on-demand environments: the hot case
-            idle_fixed = self.idle_fixed
-            while busy and busy[0][0] <= t:
-                end, env = heappop(busy)
-                heappush(idle, (-env, end + (idle_fixed if idle_fixed is not None else self.idle_draw())))
-        pc_busy = self.pc_busy
-        if pc_busy and pc_busy[0] <= t:
+        busy, idle, pc_busy = self.busy, self.idle, self.pc_busy
+        if (busy and busy[0][0] <= t) or (pc_busy and pc_busy[0] <= t):
             self.release(t)
         duration = self.duration_fixed
         if duration is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from itertools import islice
 from dataclasses import dataclass
 from random import Random
 
@@ -27,20 +28,14 @@ class Poisson:
         return self.rate_per_s * self.for_s
 
     def arrivals(self, rng: Random, start: float) -> Iterator[list[float]]:
-        end, mean_gap, random = start + self.for_s, 1.0 / self.rate_per_s, rng.random
-        t, chunk, log = start, [], math.log
-        append = chunk.append
-        while True:
-            t -= mean_gap * log(1.0 - random())  # an exponential gap (random.expovariate's formula, inlined)
-            if t >= end:
-                break
-            append(t)
-            if len(chunk) >= CHUNK:
-                yield chunk
-                chunk = []
-                append = chunk.append
-        if chunk:
-            yield chunk
+        return _chunks(self._times(rng, start))
+
+    def _times(self, rng: Random, start: float) -> Iterator[float]:
+        end, mean_gap, random, log = start + self.for_s, 1.0 / self.rate_per_s, rng.random, math.log
+        t = start - mean_gap * log(1.0 - random())  # exponential gaps (random.expovariate's formula, inlined)
+        while t < end:
+            yield t
+            t -= mean_gap * log(1.0 - random())
 
     def describe(self) -> str:
         return f"poisson {self.rate_per_s:g}/s for {self.for_s:g} s"
@@ -112,21 +107,17 @@ class Diurnal:
         return whole * self.period_s * mean + tail
 
     def arrivals(self, rng: Random, start: float) -> Iterator[list[float]]:
-        peak, expovariate, random = self.peak_per_s, rng.expovariate, rng.random
-        trough, swing, omega = self.trough_per_s, self.peak_per_s - self.trough_per_s, 2 * math.pi / self.period_s
-        cos = math.cos
-        t, end, chunk = 0.0, self.for_s, []
-        while True:
-            t += expovariate(peak)
-            if t >= end:
-                break
+        return _chunks(self._times(rng, start))
+
+    def _times(self, rng: Random, start: float) -> Iterator[float]:
+        mean_gap, random, log, cos = 1.0 / self.peak_per_s, rng.random, math.log, math.cos
+        peak, trough, swing = self.peak_per_s, self.trough_per_s, self.peak_per_s - self.trough_per_s
+        omega = 2 * math.pi / self.period_s
+        t = -mean_gap * log(1.0 - random())
+        while t < self.for_s:
             if random() * peak <= trough + swing * (1 - cos(omega * t)) / 2:
-                chunk.append(start + t)
-                if len(chunk) >= CHUNK:
-                    yield chunk
-                    chunk = []
-        if chunk:
-            yield chunk
+                yield start + t
+            t -= mean_gap * log(1.0 - random())
 
     def describe(self) -> str:
         return f"diurnal {self.trough_per_s:g}-{self.peak_per_s:g}/s (period {self.period_s:g} s) for {self.for_s:g} s"
@@ -153,6 +144,12 @@ class Trace:
 
 
 Phase = Poisson | Steady | Burst | Diurnal | Trace
+
+
+def _chunks(times: Iterator[float]) -> Iterator[list[float]]:
+    """Sorted times in lists of CHUNK (the last one shorter)."""
+    while chunk := list(islice(times, CHUNK)):
+        yield chunk
 
 
 def phase_arrivals(phases: tuple[Phase, ...], rng: Random) -> Iterator[list[float]]:
