@@ -10,7 +10,8 @@
    own random stream; the relative difference should be within a few percent.
 
 SimFaaS is a dev extra (`pip install -e '.[dev]'`); without it only our figures are printed.
-The machine is shared: read ratios measured in the same run, not absolute times.
+The machine is shared: read ratios measured in the same run, and CPU time (what the process itself used)
+beside wall time, which grows with the load of other processes.
 
     python bench/bench_simulate.py [--skip-speed] [--skip-agreement]
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -44,17 +46,22 @@ def scenario_yaml(model: dict, seed: int = 7) -> str:
     )
 
 
-def run_ours(model: dict, folder: Path, seed: int = 7) -> tuple[float, dict]:
-    """The whole command in a fresh process: (seconds, its JSON)."""
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_ours(model: dict, folder: Path, seed: int = 7) -> tuple[float, float, dict]:
+    """The whole command in a fresh process: (wall seconds, CPU seconds, its JSON)."""
     path = folder / f"scenario-{seed}.yaml"
     path.write_text(scenario_yaml(model, seed))
-    started = time.perf_counter()
+    cpu, started = _children_cpu_s(), time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "lambdalearn", "simulate", str(path), "--json"],
                           capture_output=True, text=True, check=True)
-    return time.perf_counter() - started, json.loads(done.stdout)
+    return time.perf_counter() - started, _children_cpu_s() - cpu, json.loads(done.stdout)
 
 
-def run_simfaas(model: dict, seed: int = 7) -> tuple[float, dict] | None:
+def run_simfaas(model: dict, seed: int = 7) -> tuple[float, float, dict] | None:
     try:
         import numpy as np
         from simfaas.ServerlessSimulator import ServerlessSimulator
@@ -70,37 +77,39 @@ def run_simfaas(model: dict, seed: int = 7) -> tuple[float, dict] | None:
         max_time=model["span_s"],
         maximum_concurrency=1000,
     )
-    started = time.perf_counter()
+    cpu, started = time.process_time(), time.perf_counter()
     simulator.generate_trace()
-    elapsed = time.perf_counter() - started
-    return elapsed, {"prob_cold": simulator.get_cold_start_prob(), "inst_count_avg": simulator.get_average_server_count(),
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return elapsed, cpu, {"prob_cold": simulator.get_cold_start_prob(), "inst_count_avg": simulator.get_average_server_count(),
                      "requests": simulator.total_req_count}
 
 
 def speed(folder: Path) -> None:
-    seconds, figures = run_ours(SPEED, folder)
-    print(f"ours     {figures['invocations']:>10,} invocations: {seconds:6.2f} s for the whole command"
-          f" ({figures['wall_s']:.2f} s simulating)")
+    seconds, cpu, figures = run_ours(SPEED, folder)
+    print(f"ours     {figures['invocations']:>10,} invocations: {seconds:7.2f} s wall, {cpu:7.2f} s CPU for the whole"
+          f" command ({figures['wall_s']:.2f} s wall simulating)")
     theirs = run_simfaas(SPEED)
     if theirs is None:
         print("SimFaaS  not installed (pip install -e '.[dev]')")
         return
-    their_seconds, their_figures = theirs
-    print(f"SimFaaS  {their_figures['requests']:>10,} requests:    {their_seconds:6.2f} s (generate_trace only)")
-    print(f"ratio    {their_seconds / seconds:.1f}x faster (whole command against SimFaaS's simulation alone)")
+    their_seconds, their_cpu, their_figures = theirs
+    print(f"SimFaaS  {their_figures['requests']:>10,} requests:    {their_seconds:7.2f} s wall, {their_cpu:7.2f} s CPU"
+          " (generate_trace only)")
+    print(f"ratio    {their_seconds / seconds:.1f}x faster by wall time, {their_cpu / cpu:.1f}x by CPU time"
+          " (our whole command against SimFaaS's simulation alone)")
 
 
 def agreement(folder: Path) -> None:
     print(f"{'scenario':<44} {'cold-start ratio (ours / SimFaaS)':>36} {'mean environments (ours / SimFaaS)':>38}")
     for model in AGREEMENT:
-        _, ours = run_ours(model, folder)
+        _, _, ours = run_ours(model, folder)
         theirs = run_simfaas(model)
         name = (f"{model['rate']:g}/s, {model['duration_s'] * 1000:g} ms + INIT {model['init_s'] * 1000:g} ms,"
                 f" idle {model['idle_s']:g} s")
         if theirs is None:
             print(f"{name:<44} {ours['cold_start_ratio']:>36.5f} {ours['mean_environments']:>38.3f}")
             continue
-        _, their = theirs
+        _, _, their = theirs
         cold = f"{ours['cold_start_ratio']:.5f} / {their['prob_cold']:.5f} ({_diff(ours['cold_start_ratio'], their['prob_cold'])})"
         envs = f"{ours['mean_environments']:.3f} / {their['inst_count_avg']:.3f} ({_diff(ours['mean_environments'], their['inst_count_avg'])})"
         print(f"{name:<44} {cold:>36} {envs:>38}")
