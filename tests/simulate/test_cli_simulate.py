@@ -70,3 +70,9 @@ def test_a_bad_scenario_exits_2_with_located_errors_and_no_traceback(tmp_path):
 def test_an_unknown_example_or_no_scenario_is_a_usage_error():
     assert simulate("--example", "nope").exit_code == 2
     assert "give a SCENARIO_FILE or --example" in simulate().output
+
+
+def test_a_timeline_that_cannot_be_written_is_one_line(tmp_path):
+    result = simulate("--example", "quiet-tool", "--timeline", str(tmp_path / "missing" / "t.csv"))
+    assert result.exit_code == 1
+    assert "t.csv: cannot write the timeline" in result.output and "Traceback" not in result.output
