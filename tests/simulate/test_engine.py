@@ -165,3 +165,26 @@ def test_timeline_rows_add_up_to_the_totals():
     assert sum(timeline.cold_starts) == figures["cold_starts"]
     assert sum(timeline.throttles) == figures["throttles"]
     assert max(timeline.concurrency) == figures["peak_concurrency"]
+
+
+def test_memory_does_not_grow_with_the_number_of_requests():
+    """State is the live pool, a fixed histogram and the timeline: ten times the requests, about the same peak."""
+    import tracemalloc
+
+    from lambdalearn.simulate.engine import simulate
+    from tests.simulate.conftest import scenario_of
+
+    def peak_bytes(rate: int) -> int:
+        scenario = scenario_of(f"""
+            function: {{duration_ms: {{exponential: 50}}}}
+            traffic: [{{poisson: {{rate_per_s: {rate}}}, for_s: 1000}}]
+        """)
+        tracemalloc.start()
+        try:
+            simulate(scenario)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    small, large = peak_bytes(10), peak_bytes(100)  # 10,000 and 100,000 requests
+    assert large < 2 * small

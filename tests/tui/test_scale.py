@@ -97,3 +97,17 @@ async def test_the_palette_and_a_lesson_link_open_the_scale_screen(make_app):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, ScaleScreen)
+
+
+async def test_choosing_an_example_fills_both_sides_and_custom_gives_the_traffic_knobs_back(make_app):
+    app = make_app(start_screen=ScaleScreen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#example").value = "quiet-tool"
+        await pilot.pause()
+        assert [screen.query_one(f"#{side}-init_ms").value for side in "ab"] == ["600", "600"]
+        assert screen.query_one("#b-for_s").disabled
+        screen.query_one("#example").value = ""
+        await pilot.pause()
+        assert not screen.query_one("#b-for_s").disabled and screen.example == ""
