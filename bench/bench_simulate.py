@@ -7,13 +7,13 @@
    cold service times, expiration threshold), which flatters SimFaaS. Then the ratio.
 2. Agreement: cold-start ratio and mean number of environments (SimFaaS: `prob_cold`, `inst_count_avg`) on
    three scenarios with Poisson arrivals, fixed durations and a fixed idle timeout, each simulator with its
-   own random stream; the relative difference should be within a few percent.
+   own random streams, averaged over a few seeds; the relative difference should be within a few percent.
 
 SimFaaS is a dev extra (`pip install -e '.[dev]'`); without it only our figures are printed.
 The machine is shared: read ratios measured in the same run, and CPU time (what the process itself used)
 beside wall time, which grows with the load of other processes.
 
-    python bench/bench_simulate.py [--skip-speed] [--skip-agreement]
+    python bench/bench_simulate.py [--skip-speed] [--skip-agreement] [--seeds N]
 """
 
 from __future__ import annotations
@@ -99,20 +99,30 @@ def speed(folder: Path) -> None:
           " (our whole command against SimFaaS's simulation alone)")
 
 
-def agreement(folder: Path) -> None:
-    print(f"{'scenario':<44} {'cold-start ratio (ours / SimFaaS)':>36} {'mean environments (ours / SimFaaS)':>38}")
+def agreement(folder: Path, seeds: int) -> None:
+    """Each figure averaged over `seeds` runs of each simulator (a few hundred cold starts are noisy)."""
+    print(f"{'scenario (mean of ' + str(seeds) + ' seeds)':<44} {'cold-start ratio (ours / SimFaaS)':>36}"
+          f" {'mean environments (ours / SimFaaS)':>38}")
     for model in AGREEMENT:
-        _, _, ours = run_ours(model, folder)
-        theirs = run_simfaas(model)
+        ours = [run_ours(model, folder, seed)[2] for seed in range(1, seeds + 1)]
+        theirs = [run_simfaas(model, seed) for seed in range(1, seeds + 1)]
         name = (f"{model['rate']:g}/s, {model['duration_s'] * 1000:g} ms + INIT {model['init_s'] * 1000:g} ms,"
                 f" idle {model['idle_s']:g} s")
-        if theirs is None:
-            print(f"{name:<44} {ours['cold_start_ratio']:>36.5f} {ours['mean_environments']:>38.3f}")
+        our_cold = _mean(f["cold_start_ratio"] for f in ours)
+        our_envs = _mean(f["mean_environments"] for f in ours)
+        if theirs[0] is None:
+            print(f"{name:<44} {our_cold:>36.5f} {our_envs:>38.3f}")
             continue
-        _, _, their = theirs
-        cold = f"{ours['cold_start_ratio']:.5f} / {their['prob_cold']:.5f} ({_diff(ours['cold_start_ratio'], their['prob_cold'])})"
-        envs = f"{ours['mean_environments']:.3f} / {their['inst_count_avg']:.3f} ({_diff(ours['mean_environments'], their['inst_count_avg'])})"
+        their_cold = _mean(t[2]["prob_cold"] for t in theirs)
+        their_envs = _mean(t[2]["inst_count_avg"] for t in theirs)
+        cold = f"{our_cold:.5f} / {their_cold:.5f} ({_diff(our_cold, their_cold)})"
+        envs = f"{our_envs:.3f} / {their_envs:.3f} ({_diff(our_envs, their_envs)})"
         print(f"{name:<44} {cold:>36} {envs:>38}")
+
+
+def _mean(values) -> float:
+    values = list(values)
+    return sum(values) / len(values)
 
 
 def _diff(ours: float, theirs: float) -> str:
@@ -123,12 +133,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-agreement", action="store_true")
+    parser.add_argument("--seeds", type=int, default=3, help="runs of each agreement scenario to average (default 3)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-simulate-") as folder:
         if not args.skip_speed:
             speed(Path(folder))
         if not args.skip_agreement:
-            agreement(Path(folder))
+            agreement(Path(folder), args.seeds)
 
 
 if __name__ == "__main__":

@@ -111,3 +111,17 @@ async def test_choosing_an_example_fills_both_sides_and_custom_gives_the_traffic
         screen.query_one("#example").value = ""
         await pilot.pause()
         assert not screen.query_one("#b-for_s").disabled and screen.example == ""
+
+
+async def test_leaving_during_a_long_run_stops_the_simulation(make_app):
+    app = make_app(start_screen=ScaleScreen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await set_knob(screen, "a-rate", "5000")  # three million requests: far longer than this test
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, ScaleScreen) and screen.figures == {}

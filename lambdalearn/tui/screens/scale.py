@@ -162,11 +162,15 @@ class ScaleScreen(Screen):
 
         worker = get_current_worker()
         results = {}
+        shown = [0.0]  # the fraction on the bar: redraw per 1%, not per timeline row (each call waits for the app)
         for index, (side, scenario) in enumerate(zip(sides, scenarios)):
             def progress(fraction: float, index: int = index) -> None:
                 if worker.is_cancelled:
                     raise SimulationCancelled
-                self.app.call_from_thread(self._progress, (index + fraction) / len(sides))
+                overall = (index + fraction) / len(sides)
+                if overall - shown[0] >= 0.01:
+                    shown[0] = overall
+                    self.app.call_from_thread(self._progress, overall)
 
             try:
                 result = simulate(scenario, on_progress=progress)
