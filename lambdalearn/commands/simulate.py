@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -74,4 +75,4 @@ def simulate(
     click.echo(summary(result, figures))
     if not no_charts:
         click.echo()
-        click.echo(charts(result, figures))
+        click.echo(charts(result, figures, width=min(100, shutil.get_terminal_size().columns)))
