@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "playground": "lambdalearn.commands.playground:playground",
     "quiz": "lambdalearn.commands.quiz:quiz",
     "serve": "lambdalearn.commands.serve:serve",
+    "simulate": "lambdalearn.commands.simulate:simulate",
     "stats": "lambdalearn.commands.stats:stats",
 }
 

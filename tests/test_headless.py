@@ -13,6 +13,7 @@ HEADLESS = [
     "lambdalearn.runtime",
     "lambdalearn.labs",
     "lambdalearn.apps",
+    "lambdalearn.simulate",
 ]
 
 
@@ -36,6 +37,16 @@ def test_cli_start_up_imports_no_heavy_modules():
         "from lambdalearn.cli import cli\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'boto3', 'moto', 'plotext', 'fsrs'))\n"
         "print(','.join(heavy))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
+
+
+def test_simulating_without_charts_never_imports_plotting():
+    code = (
+        "import sys\n"
+        "from lambdalearn.simulate import engine, report, scenario\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('plotext', 'textual', 'numpy'))))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""

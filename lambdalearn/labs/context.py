@@ -163,6 +163,14 @@ class LabContext:
         """The JSON of `events/<name>` in the lab folder."""
         return json.loads((self.lab.folder / "events" / name).read_text(encoding="utf-8"))
 
+    def code_text(self, name: str) -> str:
+        """The text of file `name` of the code under test: the learner's copy of an editable file (a
+        scenario a simulator lab judges), the starter's for the rest. FileNotFoundError when it is missing."""
+        path = (self._code_dir / name).resolve()
+        if not path.is_relative_to(self._code_dir.resolve()):
+            raise ValueError(f"{name!r} is outside the code under test")
+        return path.read_text(encoding="utf-8")
+
     def lab_module(self, name: str) -> ModuleType:
         """The lab's own helper module `name` from its starter/ (`"catalog"` is starter/catalog.py, `"pkg.util"`
         starter/pkg/util.py), imported once per check, for the values a check expects.

@@ -78,8 +78,13 @@ def billed_duration_ms(
     total = round(duration_ms, 2)
     if init_duration_ms is not None and init_billing is InitBilling.SINCE_2025_08_01:
         total += round(init_duration_ms, 2)
-    # round() again so float noise such as 2.0000000000000004 does not bill an extra millisecond.
-    return max(1, math.ceil(round(total, 6)))
+    return round_up_ms(total)
+
+
+def round_up_ms(total_ms: float) -> int:
+    """Lambda's rounding of a billed time: up to the next whole millisecond, at least 1."""
+    # round() first so float noise such as 2.0000000000000004 does not bill an extra millisecond.
+    return max(1, math.ceil(round(total_ms, 6)))
 
 
 def gb_seconds_for(billed_ms: int, memory_mb: int) -> float:

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from lambdalearn.runtime import billing, records
+from lambdalearn.runtime import billing, policy, records
 from lambdalearn.runtime.api_server import NextInvocation
 from lambdalearn.runtime.clock import Clock, RealClock
 from lambdalearn.runtime.config import FunctionConfig
@@ -246,8 +246,7 @@ class LambdaRuntime:
     # -- the pool -----------------------------------------------------------------------------------------
 
     def _concurrency_limit(self) -> int:
-        reserved = self.config.reserved_concurrency
-        return self.config.account_concurrency_limit if reserved is None else reserved
+        return policy.concurrency_limit(self.config.reserved_concurrency, self.config.account_concurrency_limit)
 
     def in_flight(self) -> int:
         """Invocations running (or starting an environment for one) in this runtime now."""
@@ -272,7 +271,7 @@ class LambdaRuntime:
             if finishing and loop.time() < give_up_waiting:
                 await self._wait_pool_change(give_up_waiting - loop.time())
                 continue
-            if self._shared_in_flight() >= self._concurrency_limit():
+            if not policy.may_start_environment(self._shared_in_flight(), self._concurrency_limit()):
                 return None
             env = self._new_environment(provisioned=False)
             try:

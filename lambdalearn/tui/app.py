@@ -241,6 +241,11 @@ class LambdaLearnApp(App[None]):
 
         self.push_screen(PlaygroundScreen())
 
+    def action_scale(self, example: str = "") -> None:
+        from lambdalearn.tui.screens.scale import ScaleScreen
+
+        self.push_screen(ScaleScreen(example))
+
     def start_quiz(self, request: QuizRequest | None = None) -> None:
         from lambdalearn.tui.screens.quiz import QuizScreen
 
@@ -330,6 +335,8 @@ class LambdaLearnApp(App[None]):
         yield SystemCommand("Settings", "Retention, daily limits, exam defaults, theme", self.action_settings)
         yield SystemCommand("Playground", "Fire traffic at a function and watch its environments",
                             self.action_playground)
+        yield SystemCommand("Scale: simulate Lambda at scale", "Cold starts, throttles and cost for millions of requests",
+                            self.action_scale)
         yield SystemCommand("Search lessons", "Find a word or phrase in every lesson", self.action_search)
         yield SystemCommand("Help", "Keys and how the app works", self.action_help)
         if self.ready:

@@ -46,3 +46,8 @@ def test_wheel_installs_into_a_fresh_venv_and_validates_the_bundled_course(tmp_p
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("ok: lambda-core ")
+    simulated = subprocess.run(
+        [str(venv / "bin" / "lambdalearn"), "simulate", "--example", "quiet-tool", "--json"], cwd=outside, env=env,
+        capture_output=True, text=True,
+    )
+    assert simulated.returncode == 0 and '"requests"' in simulated.stdout, simulated.stderr  # the examples ship

@@ -62,3 +62,23 @@ def test_lab_screen(snap_compare, make_app):
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_lab)
+
+
+def test_scale_screen_after_an_a_b_comparison(snap_compare, make_app):
+    """The Scale screen with A (on-demand) against B (20 provisioned) on the same seeded Poisson traffic."""
+    from lambdalearn.tui.screens.scale import ScaleScreen
+
+    async def compare(pilot) -> None:
+        screen = pilot.app.screen
+        screen.query_one("#a-rate").value = "10"
+        screen.query_one("#a-for_s").value = "300"
+        await pilot.press("f7")
+        screen.query_one("#b-provisioned").value = "20"
+        await pilot.press("f6")
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        screen.query_one("#scale").scroll_end(animate=False)
+        await pilot.pause()
+
+    assert snap_compare(make_app(start_screen=ScaleScreen), terminal_size=(120, 40), run_before=compare)

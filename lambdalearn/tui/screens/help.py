@@ -15,7 +15,7 @@ HELP = """\
 
 ## Home
 `c` continue · `Enter` or click opens a lesson or a lab (⚗) · `r` review due cards · `e` mock exam ·
-`s` stats · `/` or Ctrl+F search lessons · `,` or F2 settings · `p` playground · `f` show one pack only
+`s` stats · `/` or Ctrl+F search lessons · `,` or F2 settings · `p` playground · `a` scale · `f` show one pack only
 (with several packs: the map, quizzes, exams and labs follow it) · `v` what failed validation
 
 ## Lesson
@@ -37,6 +37,10 @@ pages of the instructions · the bottom pane is your function's log
 ## Playground
 F5 fire a burst (N requests, at most C at once) · F6 fire a steady rate · F7 stop sending · F8 shut
 down idle environments · memory, reserved and provisioned concurrency apply to the next run
+
+## Scale (the simulator)
+Pick an example or set the knobs of A and B · F5 run A · F6 run A and B and compare them · F7 copy A to B ·
+charts show A (and B's concurrency); a lesson link `scale:NAME` opens an example here
 
 ## Mock exam
 PgUp/PgDn (or F7/F8) move between questions · `f` or F6 flag for review · Ctrl+S or F9 submit ·

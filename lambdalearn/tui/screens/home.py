@@ -30,6 +30,7 @@ class HomeScreen(Screen):
         Binding("ctrl+f", "app.search", "Search", show=False),
         Binding("comma", "app.settings", "Settings", show=False),
         Binding("p", "app.playground", "Playground"),
+        Binding("a", "app.scale", "Scale"),
         Binding("f", "pack_filter", "Packs"),
         Binding("v", "skipped", "Skipped", show=False),
         Binding("f2", "app.settings", "Settings", show=False),

@@ -20,6 +20,7 @@ from lambdalearn.tui.widgets.code_blocks import CodeSidewaysMixin
 
 NOTE_DEBOUNCE_S = 0.4
 NOTE_MAX_AT_RISK_S = 1.0
+SCALE_LINK = "scale:"  # a lesson link `scale:launch-day` opens the Scale screen on that example
 
 
 class LessonScreen(CodeSidewaysMixin, Screen):
@@ -271,6 +272,9 @@ class LessonScreen(CodeSidewaysMixin, Screen):
                 self._show_page(anchor)
             else:
                 self.show_lesson(self.pack, lesson, anchor)
+            return
+        if event.href.startswith(SCALE_LINK):  # `scale:EXAMPLE` opens the simulator on that example
+            self.app.action_scale(event.href[len(SCALE_LINK):])
             return
         from lambdalearn.tui.screens.link import LinkScreen
 
