@@ -7,7 +7,6 @@ folder, whose path the line gives. A traceback on the terminal is a bug.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import tempfile
 import traceback
@@ -52,13 +51,14 @@ def write_log(error: BaseException, data_dir: Path | None, action: str) -> Path 
 
 
 def _log_folder(data_dir: Path | None) -> Path | None:
-    if data_dir is None:
-        data_dir = os.environ.get("LAMBDALEARN_HOME") or None
-    if data_dir is None:
-        import platformdirs
+    """`logs/` in the data folder the command used (None when even that folder cannot be made)."""
+    from lambdalearn.progress.paths import resolve_data_dir
+    from lambdalearn.progress.store import StoreError
 
-        data_dir = platformdirs.user_data_dir("lambdalearn", appauthor=False)
-    return Path(data_dir).expanduser() / LOG_DIR_NAME
+    try:
+        return resolve_data_dir(data_dir) / LOG_DIR_NAME
+    except StoreError:
+        return None
 
 
 def _known_failure(error: BaseException, data_dir: Path | None) -> str | None:

@@ -120,3 +120,11 @@ def export_of(home):
     with ProgressStore.open(other) as store:
         write_export(store, target)
     return target
+
+
+def test_a_file_system_failure_names_the_file_and_the_reason(tmp_path):
+    from lambdalearn.errors import report_failure
+
+    line = report_failure(PermissionError(13, "Permission denied", "/srv/out.json"), tmp_path, "lambdalearn export")
+    assert line == "Cannot use /srv/out.json: Permission denied."
+    assert "PermissionError" in (tmp_path / "logs" / "errors.log").read_text()
