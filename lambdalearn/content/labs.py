@@ -713,8 +713,12 @@ def function_config(function: LabFunction, overrides: Mapping[str, Any], code_di
         "ephemeral_storage": function.ephemeral_storage_mb,
         "reserved_concurrency": function.reserved_concurrency,
         "provisioned_concurrency": function.provisioned_concurrency,
+        "qualifier": function.qualifier,
         **overrides,
     }
+    # With a qualifier the checks run version 1 (published from the staged code): check the settings as that
+    # version, where Lambda accepts provisioned concurrency.
+    published = settings["qualifier"] not in (None, "$LATEST")
     return FunctionConfig(
         handler=settings.get("handler", function.handler),
         code_dir=code_dir,
@@ -725,6 +729,7 @@ def function_config(function: LabFunction, overrides: Mapping[str, Any], code_di
         ephemeral_storage_mb=settings["ephemeral_storage"],
         reserved_concurrency=settings["reserved_concurrency"],
         provisioned_concurrency=settings["provisioned_concurrency"] or 0,
+        **({"version": "1"} if published else {}),
         **extra,
     )
 

@@ -33,15 +33,36 @@ class ChildLab(LabContext):
         self._connection = connection
 
     def invoke(self, event: Any = None, *, count: int = 1, concurrency: int = 1,
-               config: Mapping[str, Any] | None = None) -> list[InvocationRecord]:
-        return self.invoke_events([event] * count, concurrency=concurrency, config=config)
+               config: Mapping[str, Any] | None = None, qualifier: str | None = None) -> list[InvocationRecord]:
+        return self.invoke_events([event] * count, concurrency=concurrency, config=config, qualifier=qualifier)
 
     def invoke_events(self, events: Sequence[Any], *, concurrency: int = 1,
-                      config: Mapping[str, Any] | None = None) -> list[InvocationRecord]:
+                      config: Mapping[str, Any] | None = None, qualifier: str | None = None) -> list[InvocationRecord]:
         records = self._ask({"op": "invoke", "events": list(events), "concurrency": concurrency,
-                             "config": dict(config or {})})
+                             "config": dict(config or {}), "qualifier": qualifier})
         self.records.extend(records)
         return records
+
+    def http(self, method: str, path: str, *, body: str | bytes | None = None,
+             headers: Mapping[str, str] | None = None) -> Any:
+        if isinstance(body, bytes):
+            body = body.decode("utf-8")
+        return self._ask({"op": "http", "method": method, "path": path, "body": body, "headers": dict(headers or {})})
+
+    def deploy_releases(self, releases: Sequence[str], *, template: str = "template.yaml",
+                        rate_per_s: float = 1.0) -> list[dict[str, Any]]:
+        return self._ask({"op": "deploy_releases", "releases": list(releases), "template": template,
+                          "rate_per_s": rate_per_s})
+
+    def run_app(self, template: str = "template.yaml", actions: Sequence[Mapping[str, Any]] = (), *,
+                until: float | None = None) -> Any:
+        outcome = self._ask({"op": "run_app", "template": template, "actions": [dict(a) for a in actions],
+                             "until": until})
+        self.records.extend(outcome.records)
+        return outcome.result
+
+    def code_text(self, name: str) -> str:
+        return self._ask({"op": "code_text", "name": name})
 
     def check_run(self, records: Sequence[InvocationRecord], config: Mapping[str, Any]) -> CheckRun:
         facts = self._ask({"op": "check_run", "config": dict(config)})

@@ -16,6 +16,7 @@ The child sees a `lab` object with the same API as `LabContext` (see `checks_chi
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import shutil
@@ -86,8 +87,10 @@ def _run(name: str, context: LabContext, endpoint_url: str, timeout_s: float, st
         )
         theirs.close()
         connection = Connection(os.dup(ours.fileno()))
+        # The child runs in its own folder: every path it is given must be absolute.
+        spec = dataclasses.replace(context.lab, folder=context.lab.folder.resolve())
         connection.send({
-            "checks": str(context.lab.checks_module), "function": name, "spec": context.lab,
+            "checks": str(spec.checks_module), "function": name, "spec": spec,
             "overrides": context.overrides, "values": context.values, "seed": context.rng.randrange(2**31),
             "endpoint": endpoint_url if context.aws is not None else None,
         })
@@ -155,11 +158,32 @@ def _answer(context: LabContext, op: Any, request: dict[str, Any]) -> Any:
         events = request.get("events")
         if not isinstance(events, list):
             raise ValueError("events must be a list")
-        return context.invoke_events(events, concurrency=int(request.get("concurrency", 1)), config=config)
+        return context.invoke_events(events, concurrency=int(request.get("concurrency", 1)), config=config,
+                                     qualifier=request.get("qualifier"))
+    if op == "http":
+        return context.http(str(request["method"]), str(request["path"]), body=request.get("body"),
+                            headers=request.get("headers") or {})
+    if op == "deploy_releases":
+        return context.deploy_releases(list(request["releases"]), template=str(request["template"]),
+                                       rate_per_s=float(request["rate_per_s"]))
+    if op == "run_app":
+        before = len(context.records)
+        result = context.run_app(str(request["template"]), list(request["actions"]), until=request.get("until"))
+        return RunAppReply(result, context.records[before:])
+    if op == "code_text":
+        return context.code_text(str(request["name"]))
     if op == "check_run":
         run = context.check_run([], config)
         return {"architecture": run.architecture, "models_cpu_share": run.runtime_models_cpu_share}
     raise ValueError(f"unknown request {op!r}")
+
+
+@dataclasses.dataclass
+class RunAppReply:
+    """`lab.run_app`'s answer to the child: what the run left, and the invocation records it made."""
+
+    result: Any
+    records: list[Any]
 
 
 def _end(process: subprocess.Popen) -> None:

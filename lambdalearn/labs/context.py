@@ -197,7 +197,7 @@ class LabContext:
                 until: float | None = None) -> Any:
         """Run a SAM template of the learner's code (`template` is relative to the workspace, so it may be an
         editable file) with `actions` as in `app run --script` (`[{"sqs_send": {...}}, {"wait_s": 60}]`), until
-        nothing is left to do or `until` AWS seconds. Returns the finished `lambdalearn.apps.run.AppRun`:
+        nothing is left to do or `until` AWS seconds. Returns what the run left (`lambdalearn.apps.outcome.AppOutcome`):
         `.timeline.events`, `.timeline.of_kind(kind)`, `.queues[id].messages`, `.items[id]`, `.objects[id]`,
         `.summary()`. A template or action the app cannot run fails the check with its located message."""
         coroutine = self._arun_app(template, list(actions), until)
@@ -213,10 +213,12 @@ class LabContext:
             steps = actions_from([dict(action) for action in actions], app, where="the check's actions")
         except (TemplateError, ScriptError) as error:
             raise AssertionError(f"the app cannot run:\n{error}") from None
+        from lambdalearn.apps.outcome import AppOutcome
+
         async with AppRun(app) as run:
             run.record_listeners.append(lambda _function, record: self._record(record))
             await run.run(steps, until=until)
-        return run
+        return AppOutcome.of(run)
 
     def _record(self, record: InvocationRecord) -> None:
         self.records.append(record)

@@ -114,7 +114,9 @@ def read_tuning(spec: LabSpec, workspace: Path) -> dict[str, Any]:
             raise WorkspaceError(
                 f"{path}:{source.line(key)}: {key}: this lab lets you set only {', '.join(spec.tunable)}"
             )
-        problem = config_problem(spec.function, {key: value}, Path(workspace))
+        # Each setting on its own (to name its line), with the qualifier it is meant for, if any.
+        alongside = {"qualifier": source.data["qualifier"]} if "qualifier" in source.data else {}
+        problem = config_problem(spec.function, {**alongside, key: value}, Path(workspace))
         if problem:
             raise WorkspaceError(f"{path}:{source.line(key)}: {key}: {problem}")
     problem = config_problem(spec.function, dict(source.data), Path(workspace))  # settings that clash
