@@ -117,7 +117,7 @@ class AppRun:
 
     async def run(self, actions: Iterable[Action] = (), *, until: float | None = None) -> list[Event]:
         """Perform `actions`, run until nothing is left (or `until`), end with the summary; the timeline."""
-        self._perform(list(actions), 0)
+        self.perform(actions)
         await self.clock.run(until)
         if self.bridge is not None:
             await asyncio.to_thread(self._snapshot)
@@ -125,6 +125,10 @@ class AppRun:
         return self.timeline.events
 
     # -- actions ------------------------------------------------------------------------------------------
+
+    def perform(self, actions: Iterable[Action]) -> None:
+        """Start the script: actions up to the first `wait_s` happen now, the rest are scheduled."""
+        self._perform(list(actions), 0)
 
     def _perform(self, actions: list[Action], start: int) -> None:
         for index in range(start, len(actions)):

@@ -85,3 +85,27 @@ def run(ctx: click.Context, template: Path, script_path: Path | None, as_json: b
             await app_run.run(actions, until=for_s)
 
     asyncio.run(go())
+
+
+@app.command()
+@click.argument("template", type=click.Path(path_type=Path), default=Path("template.yaml"))
+@click.option("--script", "script_path", type=click.Path(path_type=Path), help="YAML list of actions to perform.")
+@click.option("--for", "for_s", type=float, help="Stop after this many seconds of AWS time.")
+@click.pass_context
+def flow(ctx: click.Context, template: Path, script_path: Path | None, for_s: float | None) -> None:
+    """Open the Flow screen: TEMPLATE's resources and its run, with pause, step and speed."""
+    from lambdalearn.apps.script import ScriptError, read_script
+
+    loaded = _load_app(ctx, template)
+    try:
+        actions = read_script(script_path, loaded) if script_path is not None else []
+    except ScriptError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        ctx.exit(2)
+    from lambdalearn.commands.app import run_app
+    from lambdalearn.tui.app import LambdaLearnApp
+    from lambdalearn.tui.screens.flow import FlowScreen
+
+    run_app(LambdaLearnApp((ctx.find_root().obj or {}).get("data_dir"),
+                           start_screen=lambda: FlowScreen(loaded, actions, until=for_s)))
