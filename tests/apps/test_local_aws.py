@@ -6,13 +6,13 @@ stopped after about 16 invocations; the event goes to the DLQ or on-failure dest
 
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 
-from lambdalearn.apps.run import LOOP_LIMIT, AppRun
+from lambdalearn.apps.run import LOOP_LIMIT
 from lambdalearn.apps.script import Action
-from lambdalearn.apps.template import read_app
+
+from .conftest import of, run_template
 
 pytestmark = pytest.mark.slow
 
@@ -47,18 +47,9 @@ HANDLERS = {
 }
 
 
-def run(write_app, text: str, actions: list[Action]):
-    app = read_app(write_app(text, HANDLERS))
+def run(write_app, text: str, actions: list, until: float | None = None):
+    return run_template(write_app(text, HANDLERS), actions, until)
 
-    async def go():
-        async with AppRun(app) as app_run:
-            return await app_run.run(actions), app_run
-
-    return asyncio.run(go())
-
-
-def of(events, kind):
-    return [e for e in events if e["kind"] == kind]
 
 
 S3_LOOP = """

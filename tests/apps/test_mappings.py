@@ -7,12 +7,11 @@ https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html (error handling, 
 
 from __future__ import annotations
 
-import asyncio
 import json
 
-from lambdalearn.apps.run import AppRun
 from lambdalearn.apps.script import Action
-from lambdalearn.apps.template import read_app
+
+from .conftest import of, run_template
 
 HANDLERS = {
     "app.py": """
@@ -33,14 +32,8 @@ HANDLERS = {
 }
 
 
-def run(write_app, text: str, actions: list[Action]):
-    app = read_app(write_app(text, HANDLERS))
-
-    async def go():
-        async with AppRun(app) as app_run:
-            return await app_run.run(actions), app_run
-
-    return asyncio.run(go())
+def run(write_app, text: str, actions: list, until: float | None = None):
+    return run_template(write_app(text, HANDLERS), actions, until)
 
 
 def sqs_app(handler: str, events: str, queue: str = "", dlq_receives: int = 2) -> str:
@@ -69,9 +62,6 @@ def sqs_app(handler: str, events: str, queue: str = "", dlq_receives: int = 2) -
 {events}
     """
 
-
-def of(events, kind):
-    return [e for e in events if e["kind"] == kind]
 
 
 def test_partial_batch_failure_returns_only_failed_messages_until_redrive_to_the_dlq(write_app):

@@ -7,12 +7,11 @@ https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html (ParallelizationF
 
 from __future__ import annotations
 
-import asyncio
 import json
 
-from lambdalearn.apps.run import AppRun
 from lambdalearn.apps.script import Action
-from lambdalearn.apps.template import read_app
+
+from .conftest import of, run_template
 
 HANDLERS = {
     "app.py": """
@@ -36,18 +35,9 @@ HANDLERS = {
 }
 
 
-def run(write_app, text, actions, until=None):
-    app = read_app(write_app(text, HANDLERS))
+def run(write_app, text: str, actions: list, until: float | None = None):
+    return run_template(write_app(text, HANDLERS), actions, until)
 
-    async def go():
-        async with AppRun(app) as app_run:
-            return await app_run.run(actions, until=until), app_run
-
-    return asyncio.run(go())
-
-
-def of(events, kind):
-    return [e for e in events if e["kind"] == kind]
 
 
 TABLE = """
