@@ -144,3 +144,11 @@ def test_parallelization_factor_keeps_order_per_partition_key(write_app):
             seen.setdefault(record.partition_key, []).append(int(record.data))
     assert all(order == sorted(order) for order in seen.values())
     assert sum(len(order) for order in seen.values()) == 40
+
+
+def test_a_stream_batching_window_gathers_records_until_it_closes(write_app):
+    """MaximumBatchingWindowInSeconds: Lambda waits up to that long to fill a batch (with-kinesis.html)."""
+    extra = "                MaximumBatchingWindowInSeconds: 30"
+    actions = [put([1]), Action("wait_s", 10, 2), put([2, 3])]
+    events, _ = run(write_app, kinesis("ok", extra), actions)
+    assert [(b["t"], len(b["ids"])) for b in of(events, "esm_batch")] == [(30.0, 3)]

@@ -3,7 +3,8 @@
 As documented (docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html, kinesis-on-failure-destination.html,
 services-kinesis-batchfailurereporting.html, with-ddb.html):
 
-- records of a shard reach the function in order; with `ParallelizationFactor` N a shard has N lanes, and a
+- records of a shard reach the function in order, in batches of up to `BatchSize`, gathered for up to
+  `MaximumBatchingWindowInSeconds` when a batch is not full; with `ParallelizationFactor` N a shard has N lanes, and a
   partition key always uses the same lane, so order per partition key holds;
 - a failed batch is retried, and nothing behind it in its lane moves, until it succeeds, its records are older
   than `MaximumRecordAgeInSeconds` (-1: the stream's 24-hour retention, when the records are gone), or it has been retried `MaximumRetryAttempts` times (-1: no limit);
@@ -78,8 +79,10 @@ class StreamPoller:
         stream.on_record.append(self.wake)
 
     def wake(self) -> None:
+        """A record arrived: read each lane now, or when the batching window closes if its batch is not full."""
         for lane in self.lanes:
-            self._schedule(lane, 0.0)
+            full = len(self._lane_records(lane)) - lane.position >= self.mapping.batch_size
+            self._schedule(lane, 0.0 if full else float(self.mapping.batching_window_s))
 
     def _schedule(self, lane: Lane, delay: float) -> None:
         if lane.due or lane.busy or not self.mapping.enabled:
