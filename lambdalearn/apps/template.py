@@ -52,7 +52,7 @@ PSEUDO_PARAMETERS = {
     "AWS::URLSuffix": "amazonaws.com",
     "AWS::NoValue": None,
 }
-DESTINATION_TYPES = ("SQS", "SNS", "Lambda", "EventBridge", "S3")
+DESTINATION_TYPES = ("SQS", "SNS", "Lambda", "EventBridge", "S3Bucket")  # SAM's names for the Type
 STARTING_POSITIONS = ("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP")
 
 
@@ -388,7 +388,7 @@ class _Reader:
         if props is None:
             return None
         kind = props.text("Type", None, DESTINATION_TYPES)
-        if kind == "S3" and not allow_s3:
+        if kind == "S3Bucket" and not allow_s3:
             props.error("an S3 bucket can only be an on-failure destination", "Type")
         target = props.text("Destination")
         if target is None:

@@ -176,3 +176,29 @@ def test_recursive_loop_allow_lets_the_chain_run(write_app):
     events, _ = run(write_app, text, [invoke_event({})])
     assert len(of(events, "invocation")) == 21
     assert not of(events, "loop_stopped")
+
+
+@pytest.mark.parametrize("kind, target", [("EventBridge", "!GetAtt Bus.Arn"), ("S3Bucket", "!GetAtt Archive.Arn")])
+def test_on_failure_can_go_to_an_event_bus_or_a_bucket(write_app, kind, target):
+    """Destinations may be SQS, SNS, Lambda, EventBridge, and for failures S3 (invocation-async-retain-records.html)."""
+    extra = """
+          Bus:
+            Type: AWS::Events::EventBus
+          Archive:
+            Type: AWS::S3::Bucket
+"""
+    text = template("fails", "                MaximumRetryAttempts: 0", extra=extra).replace(
+        "OnFailure: {Type: SQS, Destination: !GetAtt Failed.Arn}", f"OnFailure: {{Type: {kind}, Destination: {target}}}")
+    events, app_run = run(write_app, text, [invoke_event({"n": 5})])
+    (destination,) = of(events, "destination")
+    stored = app_run.bus_events["Bus"] if kind == "EventBridge" else [json.loads(body) for body in app_run.objects["Archive"].values()]
+    assert stored == [destination["record"]] and stored[0]["requestPayload"] == {"n": 5}
+
+
+def test_on_success_cannot_be_a_bucket(write_app):
+    from lambdalearn.apps.template import check_template
+
+    text = template("works", extra="          Archive:\n            Type: AWS::S3::Bucket\n").replace(
+        "OnSuccess: {Type: SQS, Destination: !GetAtt Succeeded.Arn}", "OnSuccess: {Type: S3Bucket, Destination: !GetAtt Archive.Arn}")
+    _, problems = check_template(write_app(text, HANDLERS), sam_check=False)
+    assert [p.message for p in problems] == ["an S3 bucket can only be an on-failure destination"]
