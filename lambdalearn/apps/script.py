@@ -118,6 +118,8 @@ def _check_target(app: App, kind: str, args: dict[str, Any], problem: Any) -> No
         problem(f"{name!r} is not a {key} of the template", key)
     if kind == "invoke" and args.get("type", "RequestResponse") not in ("RequestResponse", "Event"):
         problem("RequestResponse or Event", "type")
+    if kind == "invoke" and args.get("qualifier", "$LATEST") != "$LATEST":
+        problem("only $LATEST is deployed locally (published versions and aliases are not simulated yet)", "qualifier")
     if kind == "sqs_send" and not isinstance(args.get("bodies"), list):
         problem("a list of message bodies", "bodies")
     if kind == "kinesis_put":
