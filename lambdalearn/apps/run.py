@@ -165,6 +165,7 @@ class AppRun:
     # -- invoking -----------------------------------------------------------------------------------------
 
     def function_arn(self, function: str) -> str:
+        """The ARN of a function by logical id (records sent to destinations name it)."""
         return self.app.functions[function].arn
 
     def loop_detected(self, function: str, lineage: int, source: str) -> bool:
@@ -198,7 +199,7 @@ class AppRun:
     def invoke_async(self, function: str, payload: Any, *, source: str, lineage: int = 0) -> AsyncEvent | None:
         """Queue an Event invocation (the 202). An event that would extend a recursive loop past the limit is
         not queued: it goes straight to the on-failure destination or the DLQ. An event over 1 MB is refused
-        (a `dropped` line; a script's own invoke is checked before the run)."""
+        (a `dropped` line)."""
         invoker = self._async[function]
         if not self.loop_detected(function, lineage, source):
             try:

@@ -73,10 +73,6 @@ def invoke_event(payload) -> Action:
     return Action("invoke", {"function": "Fn", "type": "Event", "event": payload}, 1)
 
 
-def of(events, kind):
-    return [event for event in events if event["kind"] == kind]
-
-
 def test_function_error_is_retried_twice_one_then_two_minutes_later_then_goes_to_on_failure(write_app):
     """Two retries by default, one minute then two minutes apart; the on-failure record has the request
     payload, condition RetriesExhausted, approximateInvokeCount 3 and the error as responsePayload."""

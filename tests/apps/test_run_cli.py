@@ -59,6 +59,10 @@ def test_json_lines_have_t_and_kind_and_end_with_the_summary(write_app):
     summary = lines[-1]
     assert summary["queues"]["Billing"]["visible"] == 1 and summary["queues"]["Shipping"]["visible"] == 1
     assert summary["functions"]["Notify"]["invocations"] == 2
+    documented = {"function", "qualifier", "request_id", "attempt", "invocation_type", "source", "status",
+                  "error_type", "function_error", "cold_start", "batch"}
+    assert all(documented <= set(line) for line in invocations)
+    assert {"queues", "streams", "functions"} <= set(summary)
 
 
 def test_sqs_fan_out_delivers_the_sns_notification_envelope(write_app):

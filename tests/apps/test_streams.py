@@ -7,8 +7,6 @@ https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html (ParallelizationF
 
 from __future__ import annotations
 
-import json
-
 from lambdalearn.apps.script import Action
 
 from .conftest import of, run_template

@@ -202,9 +202,9 @@ class StreamPoller:
         record: dict[str, Any] = {
             "requestContext": {
                 "requestId": getattr(result, "request_id", None),
-                "functionArn": self._invoker.function_arn(self.mapping.function),  # type: ignore[attr-defined]
+                "functionArn": self._invoker.function_arn(self.mapping.function),
                 "condition": condition,
-                "approximateInvokeCount": self.lanes[self.lanes.index(lane)].retries,
+                "approximateInvokeCount": lane.retries,
             },
             "version": "1.0",
             "timestamp": lambda_timestamp(self._clock.now()),
