@@ -8,7 +8,9 @@ services-kinesis-batchfailurereporting.html, with-ddb.html):
   partition key always uses the same lane, so order per partition key holds;
 - a failed batch is retried, and nothing behind it in its lane moves, until it succeeds, its records are older
   than `MaximumRecordAgeInSeconds` (-1: the stream's 24-hour retention, when the records are gone), or it has been retried `MaximumRetryAttempts` times (-1: no limit);
-- with `BisectBatchOnFunctionError` a failed batch is split in two and each half retried on its own;
+- with `BisectBatchOnFunctionError` a failed batch is split in two and each half retried on its own (here each
+  retry, split or not, counts toward `MaximumRetryAttempts`, and once a half succeeds the next batch is read
+  at full size: AWS documents neither detail);
 - with `ReportBatchItemFailures` the function returns the sequence number of the first record that failed; the
   checkpoint moves to just before it and the batch is retried from there;
 - a batch given up on goes to the on-failure destination as a record with the batch's metadata (shard, first and
