@@ -54,6 +54,7 @@ PSEUDO_PARAMETERS = {
 }
 DESTINATION_TYPES = ("SQS", "SNS", "Lambda", "EventBridge", "S3Bucket")  # SAM's names for the Type
 STARTING_POSITIONS = ("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP")
+TOP_LEVEL_READ = ("AWSTemplateFormatVersion", "Transform", "Description", "Parameters", "Globals", "Resources")
 
 
 class TemplateError(Exception):
@@ -289,12 +290,18 @@ class _Reader:
             "AWS::S3::Bucket": self._bucket,
             "AWS::Events::EventBus": self._bus,
         }
+        for section in self.source.data:
+            if section not in TOP_LEVEL_READ:
+                self.notice((section,), f"the {section} section is not simulated locally (ignored)")
         for logical_id, spec in self.resources.items():
             where = ("Resources", logical_id)
             if not isinstance(spec, dict) or not isinstance(spec.get("Type"), str):
                 self.error(where, "a resource needs a Type")
                 continue
             kind = spec["Type"]
+            for attribute in spec:
+                if attribute not in ("Type", "Properties"):
+                    self.notice((*where, attribute), f"resource attribute {attribute} is not simulated locally (ignored)")
             if kind not in readers:
                 self.notice((*where, "Type"), f"{kind} is not simulated locally (skipped)")
                 continue
