@@ -57,7 +57,6 @@ def run(write_app, text: str, actions: list, until: float | None = None):
     return run_template(write_app(text, HANDLERS), actions, until)
 
 
-
 S3_LOOP = """
     Transform: AWS::Serverless-2016-10-31
     Resources:

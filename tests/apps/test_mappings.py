@@ -63,7 +63,6 @@ def sqs_app(handler: str, events: str, queue: str = "", dlq_receives: int = 2) -
     """
 
 
-
 def test_partial_batch_failure_returns_only_failed_messages_until_redrive_to_the_dlq(write_app):
     """With ReportBatchItemFailures only the listed messages come back, after the visibility timeout; the
     queue moves a message received more than maxReceiveCount times to its DLQ."""
