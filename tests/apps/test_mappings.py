@@ -152,3 +152,15 @@ def test_kinesis_poison_record_is_isolated_by_bisection_and_sent_to_the_on_failu
     assert info["batchSize"] == 1 and info["startSequenceNumber"] == info["endSequenceNumber"]
     assert json.loads(message.body)["requestContext"]["condition"] == "RetryAttemptsExhausted"
     assert events[-1]["streams"]["Clicks"]["checkpoints"]["shardId-000000000000"] == succeeded[-1]
+
+
+def test_fifo_content_based_deduplication_drops_a_repeat_within_five_minutes(write_app):
+    """A FIFO queue with ContentBasedDeduplication ignores the same body sent again within the 5-minute
+    deduplication interval (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-exactly-once-processing.html)."""
+    queue = "              FifoQueue: true\n              ContentBasedDeduplication: true"
+    text = sqs_app("partial", "                    FunctionResponseTypes: [ReportBatchItemFailures]", queue)
+    actions = [Action("sqs_send", {"queue": "Orders", "bodies": ["a", "a", "b"]}, 1), Action("wait_s", 301, 2),
+               Action("sqs_send", {"queue": "Orders", "bodies": ["a"]}, 3)]
+    events, _ = run(write_app, text, actions)
+    delivered = [len(b["ids"]) for b in of(events, "esm_batch")]
+    assert sum(delivered) == 3  # a and b at once; a again after the interval
