@@ -129,7 +129,7 @@ class AppRun:
 
     async def run(self, actions: Iterable[Action] = (), *, until: float | None = None) -> list[Event]:
         """Perform `actions`, run until nothing is left (or `until`), end with the summary; the timeline."""
-        self._perform(list(actions), 0)
+        self.perform(actions)
         await self.clock.run(until)
         if self.bridge is not None:
             await asyncio.to_thread(self._snapshot)
@@ -137,6 +137,10 @@ class AppRun:
         return self.timeline.events
 
     # -- actions ------------------------------------------------------------------------------------------
+
+    def perform(self, actions: Iterable[Action]) -> None:
+        """Start the script: actions up to the first `wait_s` happen now, the rest are scheduled."""
+        self._perform(list(actions), 0)
 
     def _perform(self, actions: list[Action], start: int) -> None:
         for index in range(start, len(actions)):
@@ -174,6 +178,7 @@ class AppRun:
     # -- invoking -----------------------------------------------------------------------------------------
 
     def function_arn(self, function: str) -> str:
+        """The ARN of a function by logical id (records sent to destinations name it)."""
         return self.app.functions[function].arn
 
     def loop_detected(self, function: str, lineage: int, source: str) -> bool:
@@ -212,7 +217,7 @@ class AppRun:
     def invoke_async(self, function: str, payload: Any, *, source: str, lineage: int = 0, qualifier: str | None = None) -> AsyncEvent | None:
         """Queue an Event invocation (the 202). An event that would extend a recursive loop past the limit is
         not queued: it goes straight to the on-failure destination or the DLQ. An event over 1 MB is refused
-        (a `dropped` line; a script's own invoke is checked before the run)."""
+        (a `dropped` line)."""
         invoker = self._async[function]
         if not self.loop_detected(function, lineage, source):
             try:

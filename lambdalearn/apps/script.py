@@ -118,9 +118,24 @@ def _check_target(app: App, kind: str, args: dict[str, Any], problem: Any) -> No
         problem(f"{name!r} is not a {key} of the template", key)
     if kind == "invoke" and args.get("type", "RequestResponse") not in ("RequestResponse", "Event"):
         problem("RequestResponse or Event", "type")
+    if kind == "invoke" and found is not None and str(args.get("qualifier", "$LATEST")) not in qualifiers_of(app, found):
+        known = ", ".join(sorted(qualifiers_of(app, found)))
+        problem(f"{args['qualifier']!r} is not a version or alias of {found.logical_id} (it has: {known})", "qualifier")
     if kind == "sqs_send" and not isinstance(args.get("bodies"), list):
         problem("a list of message bodies", "bodies")
     if kind == "kinesis_put":
         records = args.get("records")
         if not isinstance(records, list) or not all(isinstance(r, dict) and "partition_key" in r and "data" in r for r in records):
             problem("a list of {partition_key, data}", "records")
+
+
+def qualifiers_of(app: App, function: Any) -> set[str]:
+    """What a script may invoke a function as: $LATEST, its template versions' numbers, its aliases."""
+    names = {"$LATEST"}
+    versions = [v for v in app.versions.values() if v.function == function.logical_id]
+    names.update(str(number) for number in range(1, len(versions) + 2 if function.auto_publish_alias else len(versions) + 1))
+    names.update(alias.alias_name for alias in app.aliases.values() if alias.function == function.logical_id)
+    if function.auto_publish_alias:
+        names.add(function.auto_publish_alias)
+    return names
+

@@ -25,6 +25,7 @@ from lambdalearn.apps.model import Queue, Stream, Table
 from lambdalearn.apps.timeline import Timeline
 
 SENDER_ID = "AIDAIENQZJOLO23YVJ4VO"
+DEDUPLICATION_INTERVAL_S = 300.0
 
 
 @dataclass
@@ -55,16 +56,26 @@ class LocalQueue:
         self.moved_to_dlq = 0
         self.on_message: list[Callable[[], None]] = []
         self._sequence = itertools.count(1)
+        self._deduplication: dict[str, Message] = {}  # FIFO content-based deduplication: body digest -> message
 
     @property
     def name(self) -> str:
         return self.model.name
 
     def send(self, body: Any, *, group_id: str | None = None, lineage: int = 0) -> Message:
+        """Queue a message. A FIFO queue with ContentBasedDeduplication accepts a body it has already seen
+        in the last 5 minutes without queueing it again (the SQS deduplication interval)."""
         text = body if isinstance(body, str) else json.dumps(body)
         if self.model.fifo and group_id is None:
             group_id = "default"
+        if self.model.fifo and self.model.content_based_deduplication:
+            digest = hashlib.sha256(text.encode()).hexdigest()
+            earlier = self._deduplication.get(digest)
+            if earlier is not None and self._now() - earlier.sent_at < DEDUPLICATION_INTERVAL_S:
+                return earlier
         message = Message(str(uuid.uuid4()), text, self._now(), group_id, next(self._sequence), lineage=lineage)
+        if self.model.fifo and self.model.content_based_deduplication:
+            self._deduplication[digest] = message
         self.messages.append(message)
         for callback in list(self.on_message):
             callback()

@@ -54,8 +54,9 @@ PSEUDO_PARAMETERS = {
     "AWS::URLSuffix": "amazonaws.com",
     "AWS::NoValue": None,
 }
-DESTINATION_TYPES = ("SQS", "SNS", "Lambda", "EventBridge", "S3")
+DESTINATION_TYPES = ("SQS", "SNS", "Lambda", "EventBridge", "S3Bucket")  # SAM's names for the Type
 STARTING_POSITIONS = ("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP")
+TOP_LEVEL_READ = ("AWSTemplateFormatVersion", "Transform", "Description", "Parameters", "Globals", "Resources")
 
 
 class TemplateError(Exception):
@@ -298,12 +299,18 @@ class _Reader:
             "AWS::Lambda::Version": partial(template_shipping.read_version, self),
             "AWS::Lambda::Alias": partial(template_shipping.read_alias, self),
         }
+        for section in self.source.data:
+            if section not in TOP_LEVEL_READ:
+                self.notice((section,), f"the {section} section is not simulated locally (ignored)")
         for logical_id, spec in self.resources.items():
             where = ("Resources", logical_id)
             if not isinstance(spec, dict) or not isinstance(spec.get("Type"), str):
                 self.error(where, "a resource needs a Type")
                 continue
             kind = spec["Type"]
+            for attribute in spec:
+                if attribute not in ("Type", "Properties"):
+                    self.notice((*where, attribute), f"resource attribute {attribute} is not simulated locally (ignored)")
             if kind not in readers:
                 self.notice((*where, "Type"), f"{kind} is not simulated locally (skipped)")
                 continue
@@ -398,7 +405,7 @@ class _Reader:
         if props is None:
             return None
         kind = props.text("Type", None, DESTINATION_TYPES)
-        if kind == "S3" and not allow_s3:
+        if kind == "S3Bucket" and not allow_s3:
             props.error("an S3 bucket can only be an on-failure destination", "Type")
         target = props.text("Destination")
         if target is None:

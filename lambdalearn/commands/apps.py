@@ -26,6 +26,19 @@ def _load_app(ctx: click.Context, template: Path):  # -> App
     return app
 
 
+def _load_script(ctx: click.Context, script_path: Path | None, loaded) -> list:
+    """The actions of --script, checked against the app; located errors end the command with exit 2."""
+    from lambdalearn.apps.script import ScriptError, read_script
+
+    try:
+        return read_script(script_path, loaded) if script_path is not None else []
+    except ScriptError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        ctx.exit(2)
+        return []  # ctx.exit raised: not reached
+
+
 @click.group()
 def app() -> None:
     """Event-driven apps from a SAM template: async invocation, event source mappings, destinations."""
@@ -64,19 +77,13 @@ def run(ctx: click.Context, template: Path, script_path: Path | None, as_json: b
     import asyncio
 
     from lambdalearn.apps.run import AppRun
-    from lambdalearn.apps.script import ScriptError, read_script
     from lambdalearn.apps.timeline import as_json as json_line, as_text
 
     loaded = _load_app(ctx, template)
     if time_scale is not None and time_scale <= 0:
         click.echo(f"Error: --time-scale must be positive, got {time_scale:g}", err=True)
         ctx.exit(2)
-    try:
-        actions = read_script(script_path, loaded) if script_path is not None else []
-    except ScriptError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        ctx.exit(2)
+    actions = _load_script(ctx, script_path, loaded)
     printer = json_line if as_json else as_text
 
     async def go() -> None:
@@ -148,3 +155,20 @@ def deploy(ctx: click.Context, template: Path, rate: float, event_file: Path | N
         reason = f": {outcome.reason}" if outcome.reason else ""
         click.echo(f"{outcome.function}: alias {outcome.alias} {moved}: {outcome.status}{reason}", err=True)
     ctx.exit(1 if any(outcome.status == "Failed" for outcome in outcomes) else 0)
+
+
+@app.command()
+@click.argument("template", type=click.Path(path_type=Path), default=Path("template.yaml"))
+@click.option("--script", "script_path", type=click.Path(path_type=Path), help="YAML list of actions to perform.")
+@click.option("--for", "for_s", type=float, help="Stop after this many seconds of AWS time.")
+@click.pass_context
+def flow(ctx: click.Context, template: Path, script_path: Path | None, for_s: float | None) -> None:
+    """Open the Flow screen: TEMPLATE's resources and its run, with pause, step and speed."""
+    loaded = _load_app(ctx, template)
+    actions = _load_script(ctx, script_path, loaded)
+    from lambdalearn.commands.app import run_app
+    from lambdalearn.tui.app import LambdaLearnApp
+    from lambdalearn.tui.screens.flow import FlowScreen
+
+    run_app(LambdaLearnApp((ctx.find_root().obj or {}).get("data_dir"),
+                           start_screen=lambda: FlowScreen(loaded, actions, until=for_s)))

@@ -185,6 +185,8 @@ def invoke(
         _check_positive("--times", times)
         _check_positive("--concurrency", concurrency)
         event = load_event(event_file, event_json)
+        if invocation_type == "Event" and (as_records or concurrency != 1 or provisioned_concurrency):
+            raise UsageProblem("--invocation-type Event takes no --records, --concurrency or --provisioned-concurrency")
         config = FunctionConfig(
             handler=handler,
             code_dir=code_dir,

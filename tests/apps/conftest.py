@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from lambdalearn.apps.run import AppRun
+from lambdalearn.apps.template import read_app
 
 
 @pytest.fixture
@@ -22,3 +27,19 @@ def write_app(tmp_path: Path):
         return path
 
     return write
+
+
+def run_template(path: Path, actions: list[Any], until: float | None = None) -> tuple[list[dict], AppRun]:
+    """Run the app of the template at `path` with `actions`; its timeline and the finished run."""
+    app = read_app(path)
+
+    async def go() -> tuple[list[dict], AppRun]:
+        async with AppRun(app) as run:
+            return await run.run(actions, until=until), run
+
+    return asyncio.run(go())
+
+
+def of(events: list[dict], kind: str) -> list[dict]:
+    """The events of one kind, in order."""
+    return [event for event in events if event["kind"] == kind]

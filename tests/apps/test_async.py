@@ -7,15 +7,15 @@ handling settings" (https://docs.aws.amazon.com/lambda/latest/dg/invocation-asyn
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
 
-from lambdalearn.apps.run import LOOP_LIMIT, AppRun
+from lambdalearn.apps.run import LOOP_LIMIT
 from lambdalearn.apps.script import Action
-from lambdalearn.apps.template import read_app
 from lambdalearn.runtime.invoke_async import ASYNC_PAYLOAD_LIMIT, AsyncInvoker, PayloadTooLarge, RetryPolicy
+
+from .conftest import of, run_template
 
 HANDLERS = {
     "app.py": """
@@ -65,34 +65,23 @@ def template(handler: str, invoke_config: str = "", extra: str = "", function_ex
     """
 
 
-def run(write_app, text: str, actions: list[Action], until: float | None = None) -> tuple[list[dict], AppRun]:
-    app = read_app(write_app(text, HANDLERS))
-
-    async def go():
-        async with AppRun(app) as app_run:
-            events = await app_run.run(actions, until=until)
-            return events, app_run
-
-    return asyncio.run(go())
+def run(write_app, text: str, actions: list, until: float | None = None):
+    return run_template(write_app(text, HANDLERS), actions, until)
 
 
 def invoke_event(payload) -> Action:
     return Action("invoke", {"function": "Fn", "type": "Event", "event": payload}, 1)
 
 
-def kinds(events, kind):
-    return [event for event in events if event["kind"] == kind]
-
-
 def test_function_error_is_retried_twice_one_then_two_minutes_later_then_goes_to_on_failure(write_app):
     """Two retries by default, one minute then two minutes apart; the on-failure record has the request
     payload, condition RetriesExhausted, approximateInvokeCount 3 and the error as responsePayload."""
     events, app_run = run(write_app, template("fails"), [invoke_event({"n": 7})])
-    attempts = kinds(events, "invocation")
+    attempts = of(events, "invocation")
     assert [(e["t"], e["attempt"], e["invocation_type"]) for e in attempts] == [(0.0, 1, "Event"), (60.0, 2, "Event"), (180.0, 3, "Event")]
     assert len({e["request_id"] for e in attempts}) == 1  # retries keep the request id
-    assert [e["delay_s"] for e in kinds(events, "retry_scheduled")] == [60.0, 120.0]
-    (destination,) = kinds(events, "destination")
+    assert [e["delay_s"] for e in of(events, "retry_scheduled")] == [60.0, 120.0]
+    (destination,) = of(events, "destination")
     record = destination["record"]
     assert destination["target"].endswith(":Failed")
     assert record["requestContext"]["condition"] == "RetriesExhausted"
@@ -112,8 +101,8 @@ def test_maximum_retry_attempts_limits_the_retries(write_app, retries, expected_
     """MaximumRetryAttempts 0-2 (invocation-async-configuring.html)."""
     text = template("fails", f"                MaximumRetryAttempts: {retries}")
     events, _ = run(write_app, text, [invoke_event({})])
-    assert len(kinds(events, "invocation")) == expected_attempts
-    assert kinds(events, "destination")[0]["record"]["requestContext"]["approximateInvokeCount"] == expected_attempts
+    assert len(of(events, "invocation")) == expected_attempts
+    assert of(events, "destination")[0]["record"]["requestContext"]["approximateInvokeCount"] == expected_attempts
 
 
 def test_an_event_older_than_maximum_event_age_is_not_retried(write_app):
@@ -121,14 +110,14 @@ def test_an_event_older_than_maximum_event_age_is_not_retried(write_app):
     one due at 180 s is discarded with condition EventAgeExceeded."""
     text = template("fails", "                MaximumEventAgeInSeconds: 60")
     events, _ = run(write_app, text, [invoke_event({})])
-    assert [e["t"] for e in kinds(events, "invocation")] == [0.0, 60.0]
-    (destination,) = kinds(events, "destination")
+    assert [e["t"] for e in of(events, "invocation")] == [0.0, 60.0]
+    (destination,) = of(events, "destination")
     assert (destination["t"], destination["record"]["requestContext"]["condition"]) == (180.0, "EventAgeExceeded")
 
 
 def test_success_goes_to_the_on_success_destination(write_app):
     events, app_run = run(write_app, template("works"), [invoke_event({"n": 1})])
-    (destination,) = kinds(events, "destination")
+    (destination,) = of(events, "destination")
     assert destination["condition"] == "Success" and destination["target"].endswith(":Succeeded")
     assert destination["record"]["responsePayload"] == {"ok": {"n": 1}}
     assert "functionError" not in destination["record"]["responseContext"]
@@ -138,7 +127,7 @@ def test_dead_letter_queue_gets_the_event_only(write_app):
     """A DLQ receives the event itself, not an invocation record (invocation-async-retain-records.html)."""
     text = template("fails", function_extra="              DeadLetterQueue: {Type: SQS, TargetArn: !GetAtt Dead.Arn}")
     events, app_run = run(write_app, text, [invoke_event({"n": 3})])
-    (dlq,) = kinds(events, "dlq")
+    (dlq,) = of(events, "dlq")
     assert dlq["message"] == {"n": 3}
     assert [json.loads(m.body) for m in app_run.queues["Dead"].messages] == [{"n": 3}]
 
@@ -147,11 +136,11 @@ def test_throttles_are_retried_with_backoff_until_the_event_is_too_old(write_app
     """Throttles do not use up attempts; retried from 1 s with exponential backoff, up to the event age."""
     text = template("works", "                MaximumEventAgeInSeconds: 60", function_extra="              ReservedConcurrentExecutions: 0")
     events, _ = run(write_app, text, [invoke_event({})])
-    delays = [e["delay_s"] for e in kinds(events, "retry_scheduled")]
+    delays = [e["delay_s"] for e in of(events, "retry_scheduled")]
     assert delays == [1.0, 2.0, 4.0, 8.0, 16.0]
-    assert {e["reason"] for e in kinds(events, "retry_scheduled")} == {"throttle"}
-    assert len(kinds(events, "throttle")) == 6 and not kinds(events, "invocation")
-    assert kinds(events, "destination")[0]["record"]["requestContext"]["condition"] == "EventAgeExceeded"
+    assert {e["reason"] for e in of(events, "retry_scheduled")} == {"throttle"}
+    assert len(of(events, "throttle")) == 6 and not of(events, "invocation")
+    assert of(events, "destination")[0]["record"]["requestContext"]["condition"] == "EventAgeExceeded"
 
 
 def test_payload_over_one_megabyte_is_refused():
@@ -170,10 +159,10 @@ def test_a_recursive_loop_is_stopped_after_about_16_invocations(write_app, setti
     default, and sends the event to the on-failure destination (invocation-recursion.html)."""
     text = template("small", function_extra=setting).replace("OnSuccess: {Type: SQS, Destination: !GetAtt Succeeded.Arn}", SELF)
     events, _ = run(write_app, text, [invoke_event({})])
-    assert len(kinds(events, "invocation")) == LOOP_LIMIT
-    (stopped,) = kinds(events, "loop_stopped")
+    assert len(of(events, "invocation")) == LOOP_LIMIT
+    (stopped,) = of(events, "loop_stopped")
     assert stopped["function"] == "Fn"
-    failures = [e for e in kinds(events, "destination") if e["condition"] == "RecursiveLoop"]
+    failures = [e for e in of(events, "destination") if e["condition"] == "RecursiveLoop"]
     assert len(failures) == 1 and failures[0]["target"].endswith(":Failed")
 
 
@@ -181,5 +170,31 @@ def test_recursive_loop_allow_lets_the_chain_run(write_app):
     """With RecursiveLoop Allow the chain runs on (here until the handler itself ends it at 21 invocations)."""
     text = template("twenty_hops", "                MaximumRetryAttempts: 0", function_extra="              RecursiveLoop: Allow").replace("OnSuccess: {Type: SQS, Destination: !GetAtt Succeeded.Arn}", SELF)
     events, _ = run(write_app, text, [invoke_event({})])
-    assert len(kinds(events, "invocation")) == 21
-    assert not kinds(events, "loop_stopped")
+    assert len(of(events, "invocation")) == 21
+    assert not of(events, "loop_stopped")
+
+
+@pytest.mark.parametrize("kind, target", [("EventBridge", "!GetAtt Bus.Arn"), ("S3Bucket", "!GetAtt Archive.Arn")])
+def test_on_failure_can_go_to_an_event_bus_or_a_bucket(write_app, kind, target):
+    """Destinations may be SQS, SNS, Lambda, EventBridge, and for failures S3 (invocation-async-retain-records.html)."""
+    extra = """
+          Bus:
+            Type: AWS::Events::EventBus
+          Archive:
+            Type: AWS::S3::Bucket
+"""
+    text = template("fails", "                MaximumRetryAttempts: 0", extra=extra).replace(
+        "OnFailure: {Type: SQS, Destination: !GetAtt Failed.Arn}", f"OnFailure: {{Type: {kind}, Destination: {target}}}")
+    events, app_run = run(write_app, text, [invoke_event({"n": 5})])
+    (destination,) = of(events, "destination")
+    stored = app_run.bus_events["Bus"] if kind == "EventBridge" else [json.loads(body) for body in app_run.objects["Archive"].values()]
+    assert stored == [destination["record"]] and stored[0]["requestPayload"] == {"n": 5}
+
+
+def test_on_success_cannot_be_a_bucket(write_app):
+    from lambdalearn.apps.template import check_template
+
+    text = template("works", extra="          Archive:\n            Type: AWS::S3::Bucket\n").replace(
+        "OnSuccess: {Type: SQS, Destination: !GetAtt Succeeded.Arn}", "OnSuccess: {Type: S3Bucket, Destination: !GetAtt Archive.Arn}")
+    _, problems = check_template(write_app(text, HANDLERS), sam_check=False)
+    assert [p.message for p in problems] == ["an S3 bucket can only be an on-failure destination"]

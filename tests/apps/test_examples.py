@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 
-from lambdalearn.apps.run import AppRun
 from lambdalearn.apps.script import read_script
 from lambdalearn.apps.template import read_app
+
+from .conftest import run_template
 
 pytestmark = pytest.mark.slow
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def run_example(name: str) -> dict:
-    app = read_app(EXAMPLES / name / "template.yaml")
-    actions = read_script(EXAMPLES / name / "actions.yaml", app)
-
-    async def go():
-        async with AppRun(app) as run:
-            return (await run.run(actions))[-1]
-
-    return asyncio.run(go())
+    """The summary of the example's run."""
+    path = EXAMPLES / name / "template.yaml"
+    events, _ = run_template(path, read_script(EXAMPLES / name / "actions.yaml", read_app(path)))
+    return events[-1]
 
 
 def test_async_destinations_sends_each_outcome_to_its_place():

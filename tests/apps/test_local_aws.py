@@ -6,13 +6,13 @@ stopped after about 16 invocations; the event goes to the DLQ or on-failure dest
 
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 
-from lambdalearn.apps.run import LOOP_LIMIT, AppRun
+from lambdalearn.apps.run import LOOP_LIMIT
 from lambdalearn.apps.script import Action
-from lambdalearn.apps.template import read_app
+
+from .conftest import of, run_template
 
 pytestmark = pytest.mark.slow
 
@@ -35,6 +35,12 @@ HANDLERS = {
                 sqs.send_message(QueueUrl=os.environ["NEXT_URL"], MessageBody=record["body"] + "!")
             return {}
 
+        def send_back(event, context):
+            sqs = boto3.client("sqs")
+            for record in event["Records"]:
+                sqs.send_message(QueueUrl=os.environ["QUEUE_URL"], MessageBody=record["body"])
+            return {}
+
         def record_order(event, context):
             table = boto3.resource("dynamodb").Table(os.environ["TABLE"])
             for record in event["Records"]:
@@ -47,18 +53,8 @@ HANDLERS = {
 }
 
 
-def run(write_app, text: str, actions: list[Action]):
-    app = read_app(write_app(text, HANDLERS))
-
-    async def go():
-        async with AppRun(app) as app_run:
-            return await app_run.run(actions), app_run
-
-    return asyncio.run(go())
-
-
-def of(events, kind):
-    return [e for e in events if e["kind"] == kind]
+def run(write_app, text: str, actions: list, until: float | None = None):
+    return run_template(write_app(text, HANDLERS), actions, until)
 
 
 S3_LOOP = """
@@ -152,3 +148,33 @@ def test_messages_and_items_written_by_handlers_flow_on_through_mappings_and_str
     assert sorted(item["body"] for item in app_run.items["Orders"].values()) == ["a!", "b!"]
     (audit,) = [e for e in of(events, "esm_batch") if e["mapping"].startswith("Audit")]
     assert len(audit["ids"]) == 2
+
+
+SQS_LOOP = """
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Work:
+        Type: AWS::SQS::Queue
+        Properties:
+          RedrivePolicy: {deadLetterTargetArn: !GetAtt WorkDlq.Arn, maxReceiveCount: 5}
+      WorkDlq:
+        Type: AWS::SQS::Queue
+      Echo:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.send_back
+          Runtime: python3.12
+          Environment: {Variables: {QUEUE_URL: !Ref Work}}
+          Events:
+            In: {Type: SQS, Properties: {Queue: !GetAtt Work.Arn}}
+"""
+
+
+def test_a_function_sending_to_its_own_queue_is_stopped_and_the_message_parked_in_the_dlq(write_app):
+    """SQS loops are stopped too; the message goes to the queue's dead-letter queue (invocation-recursion.html)."""
+    events, app_run = run(write_app, SQS_LOOP, [Action("sqs_send", {"queue": "Work", "bodies": ["again"]}, 1)])
+    assert len(of(events, "invocation")) == LOOP_LIMIT
+    (stopped,) = of(events, "loop_stopped")
+    assert stopped["source"] == "Work"
+    assert [m.body for m in app_run.queues["WorkDlq"].messages] == ["again"]

@@ -7,12 +7,11 @@ https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html (error handling, 
 
 from __future__ import annotations
 
-import asyncio
 import json
 
-from lambdalearn.apps.run import AppRun
 from lambdalearn.apps.script import Action
-from lambdalearn.apps.template import read_app
+
+from .conftest import of, run_template
 
 HANDLERS = {
     "app.py": """
@@ -33,14 +32,8 @@ HANDLERS = {
 }
 
 
-def run(write_app, text: str, actions: list[Action]):
-    app = read_app(write_app(text, HANDLERS))
-
-    async def go():
-        async with AppRun(app) as app_run:
-            return await app_run.run(actions), app_run
-
-    return asyncio.run(go())
+def run(write_app, text: str, actions: list, until: float | None = None):
+    return run_template(write_app(text, HANDLERS), actions, until)
 
 
 def sqs_app(handler: str, events: str, queue: str = "", dlq_receives: int = 2) -> str:
@@ -68,10 +61,6 @@ def sqs_app(handler: str, events: str, queue: str = "", dlq_receives: int = 2) -
                     Queue: !GetAtt Orders.Arn
 {events}
     """
-
-
-def of(events, kind):
-    return [e for e in events if e["kind"] == kind]
 
 
 def test_partial_batch_failure_returns_only_failed_messages_until_redrive_to_the_dlq(write_app):
@@ -163,3 +152,15 @@ def test_kinesis_poison_record_is_isolated_by_bisection_and_sent_to_the_on_failu
     assert info["batchSize"] == 1 and info["startSequenceNumber"] == info["endSequenceNumber"]
     assert json.loads(message.body)["requestContext"]["condition"] == "RetryAttemptsExhausted"
     assert events[-1]["streams"]["Clicks"]["checkpoints"]["shardId-000000000000"] == succeeded[-1]
+
+
+def test_fifo_content_based_deduplication_drops_a_repeat_within_five_minutes(write_app):
+    """A FIFO queue with ContentBasedDeduplication ignores the same body sent again within the 5-minute
+    deduplication interval (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-exactly-once-processing.html)."""
+    queue = "              FifoQueue: true\n              ContentBasedDeduplication: true"
+    text = sqs_app("partial", "                    FunctionResponseTypes: [ReportBatchItemFailures]", queue)
+    actions = [Action("sqs_send", {"queue": "Orders", "bodies": ["a", "a", "b"]}, 1), Action("wait_s", 301, 2),
+               Action("sqs_send", {"queue": "Orders", "bodies": ["a"]}, 3)]
+    events, _ = run(write_app, text, actions)
+    delivered = [len(b["ids"]) for b in of(events, "esm_batch")]
+    assert sum(delivered) == 3  # a and b at once; a again after the interval

@@ -59,6 +59,10 @@ def test_json_lines_have_t_and_kind_and_end_with_the_summary(write_app):
     summary = lines[-1]
     assert summary["queues"]["Billing"]["visible"] == 1 and summary["queues"]["Shipping"]["visible"] == 1
     assert summary["functions"]["Notify"]["invocations"] == 2
+    documented = {"function", "qualifier", "request_id", "attempt", "invocation_type", "source", "status",
+                  "error_type", "function_error", "cold_start", "batch"}
+    assert all(documented <= set(line) for line in invocations)
+    assert {"queues", "streams", "functions"} <= set(summary)
 
 
 def test_sqs_fan_out_delivers_the_sns_notification_envelope(write_app):
@@ -82,12 +86,14 @@ def test_sqs_fan_out_delivers_the_sns_notification_envelope(write_app):
 
 
 def test_script_errors_are_located_and_exit_2(write_app):
-    result = app_run(write_app, FAN_OUT, "- sns_publish: {topic: Nowhere, message: x}\n- wait_s: -1\n- fly: {}\n")
+    result = app_run(write_app, FAN_OUT, "- sns_publish: {topic: Nowhere, message: x}\n- wait_s: -1\n- fly: {}\n"
+                                         "- invoke: {function: Notify, qualifier: live}\n")
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert lines[0].endswith("actions.yaml:1: [0].sns_publish.topic: 'Nowhere' is not a topic of the template")
     assert "actions.yaml:2: [1].wait_s: seconds of AWS time" in lines[1]
     assert "actions.yaml:3: [2]: an action is one of invoke" in lines[2]
+    assert "actions.yaml:4: [3].invoke.qualifier: only $LATEST is deployed locally" in lines[3]
 
 
 QUEUE = """

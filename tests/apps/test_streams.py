@@ -7,12 +7,9 @@ https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html (ParallelizationF
 
 from __future__ import annotations
 
-import asyncio
-import json
-
-from lambdalearn.apps.run import AppRun
 from lambdalearn.apps.script import Action
-from lambdalearn.apps.template import read_app
+
+from .conftest import of, run_template
 
 HANDLERS = {
     "app.py": """
@@ -36,18 +33,8 @@ HANDLERS = {
 }
 
 
-def run(write_app, text, actions, until=None):
-    app = read_app(write_app(text, HANDLERS))
-
-    async def go():
-        async with AppRun(app) as app_run:
-            return await app_run.run(actions, until=until), app_run
-
-    return asyncio.run(go())
-
-
-def of(events, kind):
-    return [e for e in events if e["kind"] == kind]
+def run(write_app, text: str, actions: list, until: float | None = None):
+    return run_template(write_app(text, HANDLERS), actions, until)
 
 
 TABLE = """
@@ -154,3 +141,11 @@ def test_parallelization_factor_keeps_order_per_partition_key(write_app):
             seen.setdefault(record.partition_key, []).append(int(record.data))
     assert all(order == sorted(order) for order in seen.values())
     assert sum(len(order) for order in seen.values()) == 40
+
+
+def test_a_stream_batching_window_gathers_records_until_it_closes(write_app):
+    """MaximumBatchingWindowInSeconds: Lambda waits up to that long to fill a batch (with-kinesis.html)."""
+    extra = "                MaximumBatchingWindowInSeconds: 30"
+    actions = [put([1]), Action("wait_s", 10, 2), put([2, 3])]
+    events, _ = run(write_app, kinesis("ok", extra), actions)
+    assert [(b["t"], len(b["ids"])) for b in of(events, "esm_batch")] == [(30.0, 3)]

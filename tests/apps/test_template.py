@@ -119,6 +119,17 @@ def test_unsupported_types_and_properties_are_reported_not_dropped(write_app):
     assert ("Resources.Api.Type", "AWS::ApiGateway::RestApi is not simulated locally (skipped)") in messages
 
 
+def test_other_sections_and_resource_attributes_are_reported(write_app):
+    text = ORDERS.replace("  OrdersDlq:\n    Type: AWS::SQS::Queue", "  OrdersDlq:\n    Type: AWS::SQS::Queue\n    Condition: IsProd") + """
+Outputs:
+  QueueUrl: {Value: !Ref Orders}
+"""
+    app = read_app(write_app(text))
+    messages = [(notice.path, notice.message) for notice in app.notices]
+    assert ("Outputs", "the Outputs section is not simulated locally (ignored)") in messages
+    assert ("Resources.OrdersDlq.Condition", "resource attribute Condition is not simulated locally (ignored)") in messages
+
+
 def test_sam_translator_errors_come_in_sams_words_at_the_event(write_app):
     """An event property SAM does not define is refused as `sam build` would refuse it."""
     text = ORDERS.replace("BatchSize: 5", "BatchSize: 5\n            Colour: blue")

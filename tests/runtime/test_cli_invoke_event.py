@@ -43,3 +43,8 @@ def test_event_payload_over_one_megabyte_is_refused_with_413(handlers_dir):
     result = invoke("basic.echo", "--code", str(handlers_dir), "--event-json", json.dumps({"x": "y" * 1_048_576}))
     assert result.exit_code == 1
     assert json.loads(result.stdout)["StatusCode"] == 413
+
+
+def test_event_refuses_options_that_only_mean_something_synchronously(handlers_dir):
+    result = invoke("basic.echo", "--code", str(handlers_dir), "--records")
+    assert result.exit_code == 2 and "takes no --records" in result.output

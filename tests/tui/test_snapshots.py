@@ -82,3 +82,13 @@ def test_scale_screen_after_an_a_b_comparison(snap_compare, make_app):
         await pilot.pause()
 
     assert snap_compare(make_app(start_screen=ScaleScreen), terminal_size=(120, 40), run_before=compare)
+def test_flow_screen_before_the_run(snap_compare, make_app):
+    """The Flow screen of examples/sqs-partial-batch: wiring, resources, status; the run not yet started."""
+    from pathlib import Path
+
+    from lambdalearn.apps.template import read_app
+    from lambdalearn.tui.screens.flow import FlowScreen
+
+    template = Path(__file__).resolve().parents[2] / "examples" / "sqs-partial-batch" / "template.yaml"
+    app = make_app(start_screen=lambda: FlowScreen(read_app(template, sam_check=False)))
+    assert snap_compare(app, terminal_size=(100, 24))

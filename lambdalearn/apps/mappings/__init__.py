@@ -22,6 +22,9 @@ class Invoker(Protocol):
     def loop_detected(self, function: str, lineage: int, source: str) -> bool:
         """True (and the loop reported) when a record of this lineage must not reach `function`."""
 
+    def function_arn(self, function: str) -> str:
+        """The ARN of `function` (logical id)."""
+
 
 def batch_item_failures(record: InvocationRecord, ids: list[str]) -> list[str] | None:
     """The ids a function reported failed (`{"batchItemFailures": [{"itemIdentifier": id}]}`).

@@ -3,11 +3,14 @@
 As documented (docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html, kinesis-on-failure-destination.html,
 services-kinesis-batchfailurereporting.html, with-ddb.html):
 
-- records of a shard reach the function in order; with `ParallelizationFactor` N a shard has N lanes, and a
+- records of a shard reach the function in order, in batches of up to `BatchSize`, gathered for up to
+  `MaximumBatchingWindowInSeconds` when a batch is not full; with `ParallelizationFactor` N a shard has N lanes, and a
   partition key always uses the same lane, so order per partition key holds;
 - a failed batch is retried, and nothing behind it in its lane moves, until it succeeds, its records are older
   than `MaximumRecordAgeInSeconds` (-1: the stream's 24-hour retention, when the records are gone), or it has been retried `MaximumRetryAttempts` times (-1: no limit);
-- with `BisectBatchOnFunctionError` a failed batch is split in two and each half retried on its own;
+- with `BisectBatchOnFunctionError` a failed batch is split in two and each half retried on its own (here each
+  retry, split or not, counts toward `MaximumRetryAttempts`, and once a half succeeds the next batch is read
+  at full size: AWS documents neither detail);
 - with `ReportBatchItemFailures` the function returns the sequence number of the first record that failed; the
   checkpoint moves to just before it and the batch is retried from there;
 - a batch given up on goes to the on-failure destination as a record with the batch's metadata (shard, first and
@@ -78,8 +81,10 @@ class StreamPoller:
         stream.on_record.append(self.wake)
 
     def wake(self) -> None:
+        """A record arrived: read each lane now, or when the batching window closes if its batch is not full."""
         for lane in self.lanes:
-            self._schedule(lane, 0.0)
+            full = len(self._lane_records(lane)) - lane.position >= self.mapping.batch_size
+            self._schedule(lane, 0.0 if full else float(self.mapping.batching_window_s))
 
     def _schedule(self, lane: Lane, delay: float) -> None:
         if lane.due or lane.busy or not self.mapping.enabled:
@@ -199,9 +204,9 @@ class StreamPoller:
         record: dict[str, Any] = {
             "requestContext": {
                 "requestId": getattr(result, "request_id", None),
-                "functionArn": self._invoker.function_arn(self.mapping.function),  # type: ignore[attr-defined]
+                "functionArn": self._invoker.function_arn(self.mapping.function),
                 "condition": condition,
-                "approximateInvokeCount": self.lanes[self.lanes.index(lane)].retries,
+                "approximateInvokeCount": lane.retries,
             },
             "version": "1.0",
             "timestamp": lambda_timestamp(self._clock.now()),
