@@ -93,7 +93,7 @@ def test_script_errors_are_located_and_exit_2(write_app):
     assert lines[0].endswith("actions.yaml:1: [0].sns_publish.topic: 'Nowhere' is not a topic of the template")
     assert "actions.yaml:2: [1].wait_s: seconds of AWS time" in lines[1]
     assert "actions.yaml:3: [2]: an action is one of invoke" in lines[2]
-    assert "actions.yaml:4: [3].invoke.qualifier: only $LATEST is deployed locally" in lines[3]
+    assert "actions.yaml:4: [3].invoke.qualifier: 'live' is not a version or alias of Notify (it has: $LATEST)" in lines[3]
 
 
 QUEUE = """
