@@ -77,9 +77,14 @@ def _stop(session: str) -> None:
 
 
 def first_frame(command: list[str], session: str) -> float:
+    return times_to(command, session, [MARKER])[0]
+
+
+def times_to(command: list[str], session: str, markers: list[str]) -> list[float]:
+    """Seconds from spawning `command` until each marker shows in the pane, in the order given."""
     started = _start(session, command)
     try:
-        return _wait_for(session, MARKER) - started
+        return [_wait_for(session, marker) - started for marker in markers]
     finally:
         _stop(session)
 

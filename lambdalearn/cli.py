@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "playground": "lambdalearn.commands.playground:playground",
     "quiz": "lambdalearn.commands.quiz:quiz",
     "stats": "lambdalearn.commands.stats:stats",
+    "web": "lambdalearn.commands.web:web",
 }
 
 

@@ -123,3 +123,26 @@ def signal_group(process_group: int, signum: int) -> bool:
     except (ProcessLookupError, PermissionError):
         return False
     return True
+
+
+def descendants(root_pid: int) -> list[int]:
+    """Live processes below `root_pid` (children, their children, ...), parents before children."""
+    children: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            fields = _stat_fields(int(name))
+            if fields and len(fields) > 1 and fields[0] not in ("Z", "X"):
+                children.setdefault(int(fields[1]), []).append(int(name))
+    found: list[int] = []
+    frontier = [root_pid]
+    while frontier:
+        below = children.get(frontier.pop(0), [])
+        found.extend(below)
+        frontier.extend(below)
+    return found
+
+
+def parent_pid(pid: int) -> int | None:
+    """The parent of a live process, None if it is gone."""
+    fields = _stat_fields(pid)
+    return int(fields[1]) if fields and len(fields) > 1 and fields[0] not in ("Z", "X") else None
