@@ -195,3 +195,23 @@ def test_pack_validate_reads_the_sources_not_the_cache(pack, tmp_path, monkeypat
     monkeypatch.setattr("lambdalearn.study.catalog.load_pack_cached", refuse)
     result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "pack", "validate", str(pack)])
     assert result.exit_code == 0, result.output
+
+
+def test_a_start_answered_by_the_cache_imports_no_parser(tmp_path):
+    """YAML and Markdown parsing are the slow part of start-up: a warm start (the catalog and what the home
+    screen's map needs) must not even import them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from lambdalearn.study.catalog import Catalog\n"
+        f"Catalog.load(None, Path({str(tmp_path)!r}))\n"
+        "if sys.argv[1] == 'warm':\n"
+        "    import lambdalearn.study.course, lambdalearn.study.labs, lambdalearn.progress.stats\n"
+        "    print(','.join(sorted({m.split('.')[0] for m in sys.modules} & {'yaml', 'markdown_it'})))\n"
+    )
+    subprocess.run([sys.executable, "-c", code, "cold"], check=True)
+    warm = subprocess.run([sys.executable, "-c", code, "warm"], capture_output=True, text=True, check=True)
+    assert warm.stdout.strip() == ""
