@@ -5,8 +5,9 @@ Run alone: `python bench/bench_web.py [--runs N]` (needs tmux, Debian's chromium
 never downloads a browser). It prints its figures; nothing is asserted.
 
 What is measured, for each run (median of N, taken in alternation):
-- terminal: `lambdalearn --data-dir <fresh folder>` in a detached tmux pane (bench_tui's method), time from
-  spawning to the header's title (first frame) and to "Read lesson" (the course map is filled);
+- terminal: `lambdalearn --data-dir <folder>` in a detached tmux pane (bench_tui's method), time from
+  spawning to the header's title (first frame) and to "Read lesson" (the course map is filled); the folder
+  has seen one start, as the served one has (both pack caches warm);
 - browser: one `lambdalearn web` server (started once, like a learner's), a fresh headless Chromium context,
   time from asking for the page to the same two texts arriving over the app's websocket; this includes
   loading the page and its script, the websocket, and the app process textual-serve starts for the tab.
@@ -15,9 +16,7 @@ What is measured, for each run (median of N, taken in alternation):
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,25 +26,13 @@ from pathlib import Path
 
 from bench_tui import TMUX, times_to
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the browser test's helpers, shared
+from tests.web.conftest import ANSI, CHROMIUM_ARGS, free_port  # noqa: E402
+
 # The header's title, not bench_tui's footer "palette": a browser tab starts unfocused, and Textual leaves
 # the footer empty until the page has the focus.
 MARKER = "learn AWS Lambda"
 COURSE_MARKER = "Read lesson"
-PORTS = range(18180, 18190)
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ANSI = re.compile(rb"\x1b\[[0-9;?<>=$ ]*[A-Za-z~]|\x1b[()][A-Z0-9]|\x1b[=>78]")
-
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    sys.exit("no free port in 18180-18189")
 
 
 def in_browser(browser, url: str) -> tuple[float, float]:
@@ -89,11 +76,12 @@ def main() -> None:
             browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
             in_browser(browser, f"http://127.0.0.1:{port}")  # warm the file cache once
             terminal, web = [], []
-            for run in range(args.runs):
-                with tempfile.TemporaryDirectory() as data_dir:
+            with tempfile.TemporaryDirectory() as data_dir:
+                times_to([lambdalearn, "--data-dir", data_dir], "bench-web-warm", [COURSE_MARKER])  # its pack cache
+                for run in range(args.runs):
                     terminal.append(times_to([lambdalearn, "--data-dir", data_dir], f"bench-web-{run}",
                                              [MARKER, COURSE_MARKER]))
-                web.append(in_browser(browser, f"http://127.0.0.1:{port}"))
+                    web.append(in_browser(browser, f"http://127.0.0.1:{port}"))
             browser.close()
         finally:
             server.terminate()
