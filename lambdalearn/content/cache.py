@@ -41,8 +41,8 @@ Identity = tuple[tuple[str, int, int, str | None], ...]  # (relative path, size,
 
 def load_pack_cached(root: Path, data_dir: Path) -> Pack:
     """`load_pack(root)`, answered from the data folder's cache for every file that has not changed."""
-    root = Path(root).resolve()
-    loads = CachedLoads(cache_file(root, data_dir), root)
+    root = Path(root)
+    loads = CachedLoads(cache_file(root.resolve(), data_dir), root)
     pack = load_pack(root, loads)
     loads.save()
     return pack
@@ -73,8 +73,8 @@ class CachedLoads(FileLoads):
 
     def __init__(self, path: Path, root: Path) -> None:
         self.path = path
-        self.root = root
-        self.header = header(root)
+        self.root = root  # as the caller spelled it: the loaded paths keep that spelling
+        self.header = header(root.resolve())
         self.stored: dict[str, tuple] = read_entries(path, self.header)
         self.used: dict[str, tuple] = {}
         self.changed = False

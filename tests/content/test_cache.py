@@ -54,7 +54,7 @@ def load_again(pack: Path, data_dir: Path, reads: list[str]) -> list[str]:
     reads.clear()
     cached = load_pack_cached(pack, data_dir)
     read = list(reads)
-    assert cached == load_pack(pack.resolve())
+    assert cached == load_pack(pack)
     reads.clear()
     return read
 
