@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "serve": "lambdalearn.commands.serve:serve",
     "simulate": "lambdalearn.commands.simulate:simulate",
     "stats": "lambdalearn.commands.stats:stats",
+    "web": "lambdalearn.commands.web:web",
 }
 
 

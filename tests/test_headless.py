@@ -14,6 +14,7 @@ HEADLESS = [
     "lambdalearn.labs",
     "lambdalearn.apps",
     "lambdalearn.simulate",
+    "lambdalearn.web.hosting",
 ]
 
 
@@ -35,7 +36,7 @@ def test_cli_start_up_imports_no_heavy_modules():
     code = (
         "import sys\n"
         "from lambdalearn.cli import cli\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'boto3', 'moto', 'plotext', 'fsrs'))\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'boto3', 'moto', 'plotext', 'fsrs', 'textual_serve', 'aiohttp'))\n"
         "print(','.join(heavy))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -13,6 +13,9 @@ def open_app(ctx: click.Context, catalog=None, quiz: dict | None = None, seed: i
     """Run the app until the learner quits. `quiz` (the filters of `lambdalearn quiz`: pack, deck, lesson,
     tag, limit, new_limit, cram) opens it on the quiz screen; `catalog` saves loading the packs again."""
     from lambdalearn.tui.app import LambdaLearnApp, QuizRequest
+    from lambdalearn.web.hosting import follow_server
+
+    follow_server()  # a no-op unless `lambdalearn web` started this app
 
     explicit = (ctx.find_root().obj or {}).get("data_dir")
     request = QuizRequest(**quiz) if quiz is not None else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
+from functools import cache
 
 _STRIP = re.compile(r"[^\w\- ]", re.UNICODE)
 
@@ -35,7 +35,12 @@ class Link:
     line: int  # 0-based line in the body
 
 
-_md = MarkdownIt("commonmark").enable("table")
+@cache
+def _markdown():
+    """The parser, made on first use: a lesson read from the pack cache never needs it."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table")
 
 
 def scan(body: str) -> tuple[list[Heading], list[Link]]:
@@ -43,7 +48,7 @@ def scan(body: str) -> tuple[list[Heading], list[Link]]:
     headings: list[Heading] = []
     links: list[Link] = []
     used: dict[str, int] = {}
-    tokens = _md.parse(body)
+    tokens = _markdown().parse(body)
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
             inline = tokens[index + 1]

@@ -13,13 +13,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lambdalearn.content.fields import Fields
 from lambdalearn.content.packfiles import read_pack_text
 from lambdalearn.content.problems import Problem
 from lambdalearn.content.questions import DIFFICULTIES
-from lambdalearn.content.yamlsource import YamlSource, load_mapping_file
+
+if TYPE_CHECKING:  # the validators are imported when a lab is read, not when a cached one is unpickled
+    from lambdalearn.content.fields import Fields
+    from lambdalearn.content.yamlsource import YamlSource
 
 LAB_FILE = "lab.yaml"
 README_FILE = "README.md"
@@ -188,17 +190,24 @@ def lab_folders(root: Path, problems: list[Problem], lessons: Mapping[str, froze
     `lessons` maps the pack's lesson ids to their anchors; None skips the lesson links (running one lab does
     not need them and should not pay for loading every lesson; `pack validate` checks them).
     """
+    return [lab for folder in lab_folder_paths(root) if (lab := lab_folder(root, folder, problems, lessons))]
+
+
+def lab_folder_paths(root: Path) -> list[Path]:
+    """The folders under the pack's labs/, in order."""
+    return sorted(p for p in (root / "labs").glob("*") if p.is_dir())
+
+
+def lab_folder(root: Path, folder: Path, problems: list[Problem], lessons: Mapping[str, frozenset[str]] | None) -> Any:
+    """One lab folder as a `LabFolder` (see `lab_folders`); None, with a problem, when it has no lab.yaml."""
     from lambdalearn.content.models import LabFolder
 
-    labs = []
-    for folder in sorted(p for p in (root / "labs").glob("*") if p.is_dir()):
-        rel = (folder / LAB_FILE).relative_to(root).as_posix()
-        if not (folder / LAB_FILE).is_file():
-            problems.append(Problem(rel, 0, "", "missing: every lab folder needs a lab.yaml"))
-            continue
-        spec = load_lab(folder, rel, problems, lessons)
-        labs.append(LabFolder(spec.id if spec else folder.name, folder, spec.title if spec else folder.name, spec))
-    return labs
+    rel = (folder / LAB_FILE).relative_to(root).as_posix()
+    if not (folder / LAB_FILE).is_file():
+        problems.append(Problem(rel, 0, "", "missing: every lab folder needs a lab.yaml"))
+        return None
+    spec = load_lab(folder, rel, problems, lessons)
+    return LabFolder(spec.id if spec else folder.name, folder, spec.title if spec else folder.name, spec)
 
 
 def load_lab(folder: Path, rel: str, problems: list[Problem], lessons: Mapping[str, frozenset[str]] | None) -> LabSpec | None:
@@ -207,6 +216,8 @@ def load_lab(folder: Path, rel: str, problems: list[Problem], lessons: Mapping[s
     `rel` is lab.yaml's path relative to the pack root; `lessons` maps the pack's lesson ids to their anchors
     (None: do not check the lesson link).
     """
+    from lambdalearn.content.yamlsource import load_mapping_file
+
     source = load_mapping_file(folder / LAB_FILE, rel, problems, "id, title, function and checks")
     if source is None:
         return None
@@ -275,6 +286,8 @@ class _LabReader:
         self.count_before = len(problems)
 
     def fields(self, path: tuple[Any, ...], label: str | None = None) -> Fields:
+        from lambdalearn.content.fields import Fields
+
         return Fields(self.source, path, self.problems, label)
 
     def read(self) -> LabSpec | None:

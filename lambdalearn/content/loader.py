@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from pathlib import Path
+from typing import Any
 
-from lambdalearn.content.crossref import check_links, unique_decks, unique_lessons
-from lambdalearn.content.decks import load_deck
-from lambdalearn.content.labs import lab_folders
-from lambdalearn.content.lessons import load_lesson
-from lambdalearn.content.manifest import load_manifest
 from lambdalearn.content.models import Pack
 from lambdalearn.content.problems import Problem
 
@@ -17,34 +14,90 @@ class PackNotFound(Exception):
     """The folder does not exist or is not a folder."""
 
 
-def load_pack(root: Path) -> Pack:
+class FileLoads:
+    """How `load_pack` gets what one file (or lab folder) holds: by reading it, always.
+
+    `content.cache.CachedLoads` answers from its cache instead when the path and the inputs are unchanged,
+    which is why each part of a pack is loaded through `load` with everything it depends on named.
+    """
+
+    def load(self, path: Path, inputs: Hashable, problems: list[Problem], read: Callable[[list[Problem]], Any]) -> Any:
+        """What `read` returns for `path`; `read` appends its problems to the list it is given. `inputs`
+        names what else the result depends on (other files' facts), as a hashable value."""
+        return read(problems)
+
+
+def load_pack(root: Path, loads: FileLoads | None = None) -> Pack:
     """Load every lesson, deck and lab folder under `root`, collecting every problem instead of stopping.
 
-    Broken files (and broken questions) are skipped; `Pack.problems` says what and why.
+    Broken files (and broken questions) are skipped; `Pack.problems` says what and why. The parsers are
+    imported on first use, so a pack answered entirely from the cache never loads YAML or Markdown.
     """
+    from lambdalearn.content.crossref import check_links, unique_decks, unique_lessons
+
     root = Path(root)
     if not root.is_dir():
         raise PackNotFound(f"{root}: no such pack folder")
+    loads = loads or FileLoads()
     problems: list[Problem] = []
-    manifest = load_manifest(root, problems)
+    manifest = loads.load(root / "pack.yaml", None, problems, lambda found: _manifest(root, found))
     lessons = [
         lesson
         for path in sorted((root / "content").glob("*.md"))
-        if (lesson := load_lesson(path, _rel(root, path), problems)) is not None
+        if (lesson := loads.load(path, None, problems, lambda found, path=path: _lesson(root, path, found)))
     ]
     lessons = unique_lessons(lessons, problems)
     difficulty = {lesson.id: lesson.difficulty for lesson in lessons}
     domains = frozenset(d.id for d in manifest.exam.domains) if manifest.exam else None
+    deck_inputs = (tuple(sorted(difficulty.items())), tuple(sorted(domains)) if domains is not None else None)
     deck_files = sorted([*(root / "quizzes").glob("*.yaml"), *(root / "quizzes").glob("*.yml")])
     decks = [
         deck
         for path in deck_files
-        if (deck := load_deck(path, _rel(root, path), problems, difficulty, domains)) is not None
+        if (deck := loads.load(path, deck_inputs, problems,
+                               lambda found, path=path: _deck(root, path, found, difficulty, domains)))
     ]
     decks = unique_decks(decks, problems)
     check_links(manifest, lessons, decks, problems)
-    labs = lab_folders(root, problems, {lesson.id: lesson.anchors for lesson in lessons})
+    anchors = {lesson.id: lesson.anchors for lesson in lessons}
+    lab_inputs = tuple(sorted((lesson_id, tuple(sorted(found))) for lesson_id, found in anchors.items()))
+    labs = [
+        lab
+        for folder in _lab_folder_paths(root)
+        if (lab := loads.load(folder, lab_inputs, problems,
+                              lambda found, folder=folder: _lab(root, folder, found, anchors)))
+    ]
     return Pack(root, manifest, tuple(lessons), tuple(decks), tuple(labs), tuple(sorted(problems)))
+
+
+def _manifest(root: Path, problems: list[Problem]):
+    from lambdalearn.content.manifest import load_manifest
+
+    return load_manifest(root, problems)
+
+
+def _lesson(root: Path, path: Path, problems: list[Problem]):
+    from lambdalearn.content.lessons import load_lesson
+
+    return load_lesson(path, _rel(root, path), problems)
+
+
+def _deck(root: Path, path: Path, problems: list[Problem], difficulty: dict[str, str], domains: frozenset[str] | None):
+    from lambdalearn.content.decks import load_deck
+
+    return load_deck(path, _rel(root, path), problems, difficulty, domains)
+
+
+def _lab(root: Path, folder: Path, problems: list[Problem], anchors: dict[str, frozenset[str]]):
+    from lambdalearn.content.labs import lab_folder
+
+    return lab_folder(root, folder, problems, anchors)
+
+
+def _lab_folder_paths(root: Path) -> list[Path]:
+    from lambdalearn.content.labs import lab_folder_paths
+
+    return lab_folder_paths(root)
 
 
 def _rel(root: Path, path: Path) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from lambdalearn.content.anchors import Heading, Link
@@ -53,7 +54,7 @@ class Lesson:
     source: str
     body_line: int  # 1-based file line where the body starts
 
-    @property
+    @cached_property  # asked for every link and section reference at each load: computed once a lesson
     def anchors(self) -> frozenset[str]:
         return frozenset(h.anchor for h in self.headings)
 

@@ -12,10 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lambdalearn.content.labs import LAB_FILE, LabSpec, lab_folders, load_lab
-from lambdalearn.content.lessons import split_front_matter
-from lambdalearn.content.manifest import load_manifest
 from lambdalearn.content.models import LabFolder, Pack
-from lambdalearn.content.yamlsource import YamlError, parse_yaml
 
 
 class LabNotFound(LookupError):
@@ -50,7 +47,7 @@ def find_lab(roots: Iterable[Path], lab_ref: str) -> FoundLab:
     known: list[str] = []
     seen_packs: set[str] = set()
     for root in roots:
-        pack_id = load_manifest(root, []).id
+        pack_id = _pack_id(root)
         if pack_id in seen_packs or (wanted_pack and pack_id != wanted_pack):
             continue
         seen_packs.add(pack_id)
@@ -71,7 +68,7 @@ def all_labs(roots: Iterable[Path]) -> list[FoundLab]:
     found: list[FoundLab] = []
     seen_packs: set[str] = set()
     for root in roots:
-        pack_id = load_manifest(root, []).id
+        pack_id = _pack_id(root)
         if pack_id in seen_packs:
             continue
         seen_packs.add(pack_id)
@@ -95,8 +92,17 @@ def _in_course_order(folders: list[LabFolder], lesson_order: dict[str, int]) -> 
     return sorted(folders, key=lambda folder: (lesson_order.get(folder.spec.lesson, 10**6), folder.spec.xp, folder.id))
 
 
+def _pack_id(root: Path) -> str:
+    from lambdalearn.content.manifest import load_manifest  # parsers: not for the app, whose packs are loaded
+
+    return load_manifest(root, []).id
+
+
 def _lesson_orders(root: Path) -> dict[str, int]:
     """Lesson id -> order, from the lessons' front matter only (a broken lesson is left out)."""
+    from lambdalearn.content.lessons import split_front_matter  # the app's course_order does without them
+    from lambdalearn.content.yamlsource import YamlError, parse_yaml
+
     orders: dict[str, int] = {}
     for path in sorted((root / "content").glob("*.md")):
         try:

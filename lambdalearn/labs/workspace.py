@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from lambdalearn.content.labs import TUNING_FILE, LabSpec, config_problem
-from lambdalearn.content.yamlsource import YamlError, parse_yaml
 
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".DS_Store")
 
@@ -94,6 +93,8 @@ def stage(spec: LabSpec, source: Path, into: Path) -> None:
 def read_tuning(spec: LabSpec, workspace: Path) -> dict[str, Any]:
     """The settings the learner chose in the workspace's function.yaml (only keys the lab lets them tune),
     checked against Lambda's limits; WorkspaceError names the file, line and setting otherwise."""
+    from lambdalearn.content.yamlsource import YamlError, parse_yaml  # only labs with settings: not the home screen
+
     if not spec.tunable:
         return {}
     path = Path(workspace) / TUNING_FILE

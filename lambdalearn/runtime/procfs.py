@@ -169,3 +169,14 @@ def cpu_seconds_of(members: list[int]) -> float | None:
     times = [cpu_seconds(pid) for pid in members]
     known = [seconds for seconds in times if seconds is not None]
     return sum(known) if known else None
+
+
+def descendants(root_pid: int) -> list[int]:
+    """Live processes below `root_pid` (children, their children, ...); not `root_pid` itself."""
+    return [pid for pid in _descendants_in(root_pid, _process_table()) if pid != root_pid]
+
+
+def parent_pid(pid: int) -> int | None:
+    """The parent of a live process, None if it is gone."""
+    fields = _stat_fields(pid)
+    return int(fields[1]) if fields and len(fields) > 1 and fields[0] not in ("Z", "X") else None

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lambdalearn.content.bundled import bundled_pack_root
+from lambdalearn.content.cache import load_pack_cached
 from lambdalearn.content.loader import load_pack
 from lambdalearn.content.models import Pack
 from lambdalearn.content.problems import Problem
@@ -37,12 +38,13 @@ class Catalog:
     @classmethod
     def load(cls, roots: Iterable[Path] | None = None, data_dir: Path | None = None) -> Catalog:
         """Load the given pack folders; by default the bundled course and every enabled pack the learner
-        installed (under `data_dir`) or a Python distribution offers. The first pack with an id wins."""
+        installed (under `data_dir`) or a Python distribution offers. The first pack with an id wins.
+        With a `data_dir`, unchanged files come from its pack cache (see `content.cache`)."""
         if roots is None:
             roots = [bundled_pack_root(), *(enabled_pack_roots(data_dir) if data_dir is not None else [])]
         packs: dict[str, Pack] = {}
         for root in roots:
-            pack = load_pack(root)
+            pack = load_pack_cached(root, data_dir) if data_dir is not None else load_pack(root)
             packs.setdefault(pack.id, pack)
         return cls(tuple(packs.values()))
 

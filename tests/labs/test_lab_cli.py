@@ -144,8 +144,9 @@ def test_lab_list_reads_no_lesson_body_and_no_deck(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("lab list must not parse lessons or decks")
 
-    for name in ("lambdalearn.content.loader.load_deck", "lambdalearn.content.loader.load_lesson",
-                 "lambdalearn.content.loader.load_pack", "lambdalearn.study.catalog.load_pack"):
+    for name in ("lambdalearn.content.decks.load_deck", "lambdalearn.content.lessons.load_lesson",
+                 "lambdalearn.content.loader.load_pack", "lambdalearn.study.catalog.load_pack",
+                 "lambdalearn.study.catalog.load_pack_cached"):
         monkeypatch.setattr(name, refuse)
     rows = json.loads(run("lab", "list", "--json").output)
     assert [row["id"] for row in rows][:2] == ["handler-basics", "init-vs-invoke"]

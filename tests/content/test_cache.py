@@ -1,0 +1,217 @@
+"""The pack cache in the data folder: unchanged files come from it, and nothing stale is ever used.
+
+Each test loads the mini pack through the cache, changes something, and checks which files were read from
+the sources (through spies on the loader's readers) and that the pack equals a fresh `load_pack`.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import time
+from pathlib import Path
+
+import pytest
+
+from lambdalearn.content import cache, loader
+from lambdalearn.content.cache import cache_file, load_pack_cached
+from lambdalearn.content.loader import load_pack
+from lambdalearn.study.catalog import Catalog
+
+OLD_NS = 1_600_000_000 * 10**9  # 2020: far older than the cache's "recently modified" window
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """Names (relative to the pack) of the files and lab folders read from the sources, in order."""
+    seen: list[str] = []
+    for name in ("_manifest", "_lesson", "_deck", "_lab"):
+        original = getattr(loader, name)
+
+        def spy(root, *args, _original=original, **kwargs):
+            target = args[0] if args and isinstance(args[0], Path) else root / "pack.yaml"
+            seen.append(target.relative_to(root).as_posix())
+            return _original(root, *args, **kwargs)
+
+        monkeypatch.setattr(loader, name, spy)
+    return seen
+
+
+@pytest.fixture
+def pack(mini_pack: Path) -> Path:
+    """The mini pack with every file dated long ago, as an installed pack is."""
+    age(mini_pack)
+    return mini_pack
+
+
+def age(root: Path) -> None:
+    for path in root.rglob("*"):
+        os.utime(path, ns=(OLD_NS, OLD_NS))
+
+
+def load_again(pack: Path, data_dir: Path, reads: list[str]) -> list[str]:
+    """Load through the cache; returns what was read from the sources, and checks the result is right."""
+    reads.clear()
+    cached = load_pack_cached(pack, data_dir)
+    read = list(reads)
+    assert cached == load_pack(pack)
+    reads.clear()
+    return read
+
+
+def test_a_second_load_reads_nothing_and_gives_the_same_pack(pack, tmp_path, reads):
+    first = load_again(pack, tmp_path, reads)
+    assert sorted(first) == sorted(["pack.yaml", "content/01-handlers.md", "content/02-limits.md",
+                                    "quizzes/handlers.yaml", "quizzes/limits.yaml", "labs/hello"])
+    assert load_again(pack, tmp_path, reads) == []
+    assert cache_file(pack.resolve(), tmp_path).is_file()
+
+
+def test_a_changed_lesson_is_read_again_and_nothing_else(pack, tmp_path, reads):
+    load_again(pack, tmp_path, reads)
+    lesson = pack / "content" / "02-limits.md"
+    lesson.write_text(lesson.read_text() + "\nOne more line.\n")
+    assert load_again(pack, tmp_path, reads) == ["content/02-limits.md"]
+    assert load_again(pack, tmp_path, reads) == []
+
+
+def test_a_same_size_rewrite_in_the_same_timestamp_is_caught_by_the_hash(pack, tmp_path, reads):
+    """A file modified moments ago is identified by its bytes too: size and mtime alone would miss this."""
+    deck = pack / "quizzes" / "limits.yaml"
+    just_now = time.time_ns()
+    os.utime(deck, ns=(just_now, just_now))
+    load_again(pack, tmp_path, reads)
+    deck.write_text(deck.read_text().replace("a", "b", 1))  # same size, other bytes...
+    os.utime(deck, ns=(just_now, just_now))  # ...and the same timestamp, as on a coarse-grained file system
+    assert load_again(pack, tmp_path, reads) == ["quizzes/limits.yaml"]
+
+
+def test_an_added_deck_is_read_and_a_removed_one_dropped(pack, tmp_path, reads):
+    load_again(pack, tmp_path, reads)
+    extra = pack / "quizzes" / "extra.yaml"
+    extra.write_text((pack / "quizzes" / "limits.yaml").read_text().replace("id: limits", "id: extra-limits", 1))
+    assert load_again(pack, tmp_path, reads) == ["quizzes/extra.yaml"]
+    extra.unlink()
+    assert load_again(pack, tmp_path, reads) == []
+    assert all(deck.source != "quizzes/extra.yaml" for deck in load_pack_cached(pack, tmp_path).decks)
+
+
+def test_a_removed_lesson_is_dropped_and_what_depends_on_it_read_again(pack, tmp_path, reads):
+    """Decks take their default difficulty from lessons, labs check their links against lesson anchors."""
+    load_again(pack, tmp_path, reads)
+    (pack / "content" / "02-limits.md").unlink()
+    read = load_again(pack, tmp_path, reads)
+    assert sorted(read) == ["labs/hello", "quizzes/handlers.yaml", "quizzes/limits.yaml"]
+    assert [lesson.id for lesson in load_pack_cached(pack, tmp_path).lessons] == ["handlers"]
+
+
+def test_a_changed_file_inside_a_lab_reads_that_lab_again(pack, tmp_path, reads):
+    load_again(pack, tmp_path, reads)
+    (pack / "labs" / "hello" / "starter" / "extra.py").write_text("VALUE = 1\n")
+    assert load_again(pack, tmp_path, reads) == ["labs/hello"]
+
+
+def test_problems_come_back_from_the_cache_as_they_were_found(pack, tmp_path, reads):
+    lesson = pack / "content" / "02-limits.md"
+    lesson.write_text(lesson.read_text().replace("difficulty: intermediate", "difficulty: impossible"))
+    first = load_pack_cached(pack, tmp_path)
+    assert any(problem.field == "difficulty" for problem in first.problems)
+    assert load_again(pack, tmp_path, reads) == []
+    assert load_pack_cached(pack, tmp_path).problems == first.problems
+
+
+@pytest.mark.parametrize("damage", [
+    lambda raw: raw[: len(raw) // 2],                     # cut short
+    lambda raw: raw[:-10] + b"\x00" * 10,                 # bytes flipped at the end
+    lambda raw: b"not a cache at all",                    # something else
+    lambda raw: b"",                                      # empty
+])
+def test_a_damaged_cache_is_ignored_and_rebuilt(pack, tmp_path, reads, damage):
+    load_again(pack, tmp_path, reads)
+    path = cache_file(pack.resolve(), tmp_path)
+    path.write_bytes(damage(path.read_bytes()))
+    assert len(load_again(pack, tmp_path, reads)) == 6
+    assert load_again(pack, tmp_path, reads) == []
+
+
+def test_a_cache_with_a_valid_header_but_a_foreign_body_is_not_trusted(pack, tmp_path, reads):
+    load_again(pack, tmp_path, reads)
+    path = cache_file(pack.resolve(), tmp_path)
+    body = pickle.dumps(["not", "entries"])
+    head = cache.json.dumps({**cache.header(pack.resolve()), "body_sha256": cache.hashlib.sha256(body).hexdigest()})
+    path.write_bytes(head.encode() + b"\n" + body)
+    assert len(load_again(pack, tmp_path, reads)) == 6
+
+
+def test_a_cache_written_by_another_lambdalearn_version_is_not_used(pack, tmp_path, reads, monkeypatch):
+    load_again(pack, tmp_path, reads)
+    monkeypatch.setattr(cache, "__version__", "99.0.0")
+    assert len(load_again(pack, tmp_path, reads)) == 6
+    assert load_again(pack, tmp_path, reads) == []
+
+
+def test_a_cache_written_by_other_content_code_is_not_used(pack, tmp_path, reads, monkeypatch):
+    """Models and loaders change (new question fields): their source is part of the cache's key."""
+    load_again(pack, tmp_path, reads)
+    real = cache.code_fingerprint()
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: "0" * len(real))
+    assert len(load_again(pack, tmp_path, reads)) == 6
+
+
+def test_the_code_fingerprint_follows_the_content_source(tmp_path, monkeypatch):
+    copy = tmp_path / "content"
+    copy.mkdir()
+    for source in cache.CODE_DIR.glob("*.py"):
+        (copy / source.name).write_bytes(source.read_bytes())
+    monkeypatch.setattr(cache, "CODE_DIR", copy)
+    before = cache.code_fingerprint()
+    (copy / "models.py").write_text((copy / "models.py").read_text() + "\n# a new field\n")
+    assert cache.code_fingerprint() != before
+
+
+def test_a_cache_that_cannot_be_written_costs_only_speed(pack, tmp_path, reads):
+    (tmp_path / "cache").write_text("a file where the cache folder would be")
+    assert len(load_again(pack, tmp_path, reads)) == 6
+    assert len(load_again(pack, tmp_path, reads)) == 6
+
+
+def test_the_catalog_loads_through_the_data_folders_cache(pack, tmp_path, reads):
+    Catalog.load([pack], tmp_path)
+    reads.clear()
+    catalog = Catalog.load([pack], tmp_path)
+    assert reads == []
+    assert catalog.packs[0].id == load_pack(pack).id
+
+
+def test_pack_validate_reads_the_sources_not_the_cache(pack, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from lambdalearn.cli import cli
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("pack validate used the cache")
+
+    monkeypatch.setattr(cache, "load_pack_cached", refuse)
+    monkeypatch.setattr("lambdalearn.study.catalog.load_pack_cached", refuse)
+    result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "pack", "validate", str(pack)])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_start_answered_by_the_cache_imports_no_parser(tmp_path):
+    """YAML and Markdown parsing are the slow part of start-up: a warm start (the catalog and what the home
+    screen's map needs) must not even import them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from lambdalearn.study.catalog import Catalog\n"
+        f"Catalog.load(None, Path({str(tmp_path)!r}))\n"
+        "if sys.argv[1] == 'warm':\n"
+        "    import lambdalearn.study.course, lambdalearn.study.labs, lambdalearn.progress.stats\n"
+        "    print(','.join(sorted({m.split('.')[0] for m in sys.modules} & {'yaml', 'markdown_it'})))\n"
+    )
+    subprocess.run([sys.executable, "-c", code, "cold"], check=True)
+    warm = subprocess.run([sys.executable, "-c", code, "warm"], capture_output=True, text=True, check=True)
+    assert warm.stdout.strip() == ""
