@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from lambdalearn.commands.common import load_catalog, open_store
-from lambdalearn.progress.backup import BACKUP_DIR_NAME, automatic_backup, backup_to
+from lambdalearn.progress.backup import BACKUP_DIR_NAME, backup_to, keep_copy, pending_copy
 from lambdalearn.progress.store import StoreError
 from lambdalearn.progress.portable import ImportRefused, import_progress, read_export, write_export
 
@@ -46,14 +46,19 @@ def import_command(ctx: click.Context, file: Path) -> None:
     except ImportRefused as exc:
         raise click.ClickException(f"{exc}; nothing was changed") from None
     store = open_store(ctx)
+    pending = pending_copy(store.db.conn, store.path, "import")  # taken before: the import writes in one go
     try:
-        if not import_progress(store, data, dry_run=True).changed_anything:  # then no backup is needed
-            click.echo(f"{file}: nothing new; your progress already holds all of it")
-            return
-        copy = automatic_backup(store, "import")
         report = import_progress(store, data)
-    except ImportRefused as exc:
-        raise click.ClickException(str(exc)) from None
+    except BaseException as exc:
+        pending.unlink(missing_ok=True)
+        if isinstance(exc, ImportRefused):
+            raise click.ClickException(str(exc)) from None
+        raise
+    if not report.changed_anything:  # no backup is needed, and none was pruned for it
+        pending.unlink(missing_ok=True)
+        click.echo(f"{file}: nothing new; your progress already holds all of it")
+        return
+    copy = keep_copy(pending, store.path)
     added = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in report.added.items() if n)
     updated = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in report.updated.items() if n)
     click.echo(f"imported {file}" + (f": added {added}" if added else "") + (f"; updated {updated}" if updated else ""))

@@ -37,11 +37,23 @@ def copy_database(conn: sqlite3.Connection, target: Path) -> Path:
 
 def automatic_copy(conn: sqlite3.Connection, db_path: Path, label: str) -> Path:
     """A copy in backups/ beside the database, named after `label`; only the newest `BACKUPS_KEPT` stay."""
+    return keep_copy(pending_copy(conn, db_path, label), db_path)
+
+
+def pending_copy(conn: sqlite3.Connection, db_path: Path, label: str) -> Path:
+    """A copy in backups/ that is not one of the kept backups yet: `keep_copy` makes it one, or delete it
+    (an import that turns out to add nothing takes no backup, and prunes none)."""
     folder = db_path.parent / BACKUP_DIR_NAME
-    copy = copy_database(conn, folder / f"{db_path.stem}-{datetime.now():%Y%m%d-%H%M%S-%f}-{label}.db")
-    for old in sorted(folder.glob(f"{db_path.stem}-*.db"))[:-BACKUPS_KEPT]:
+    return copy_database(conn, folder / f".pending-{db_path.stem}-{datetime.now():%Y%m%d-%H%M%S-%f}-{label}.db")
+
+
+def keep_copy(pending: Path, db_path: Path) -> Path:
+    """Make a `pending_copy` one of the automatic backups; only the newest `BACKUPS_KEPT` stay."""
+    kept = pending.with_name(pending.name.removeprefix(".pending-"))
+    pending.replace(kept)
+    for old in sorted(kept.parent.glob(f"{db_path.stem}-*.db"))[:-BACKUPS_KEPT]:
         old.unlink(missing_ok=True)
-    return copy
+    return kept
 
 
 def backup_to(store: ProgressStore, target: Path) -> Path:

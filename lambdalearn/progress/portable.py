@@ -126,16 +126,8 @@ def read_export(path: Path) -> dict[str, Any]:
     return data
 
 
-class _DryRun(Exception):
-    """Rolls back a trial import (internal)."""
-
-
-def import_progress(store: ProgressStore, data: dict[str, Any], dry_run: bool = False) -> ImportReport:
-    """Merge `data` (from `read_export`) into the store in one transaction; repeatable without effect.
-
-    With `dry_run` the merge is rolled back: the report says what an import would change (the command takes
-    a backup only then).
-    """
+def import_progress(store: ProgressStore, data: dict[str, Any]) -> ImportReport:
+    """Merge `data` (from `read_export`) into the store in one transaction; repeatable without effect."""
     added = dict.fromkeys(TABLES, 0)
     updated = dict.fromkeys(TABLES, 0)
     try:
@@ -149,10 +141,6 @@ def import_progress(store: ProgressStore, data: dict[str, Any], dry_run: bool = 
                         updated[table] += 1
             # The running total follows the ledger, which now holds every award from both sides.
             db.execute("UPDATE totals SET value = (SELECT COALESCE(SUM(amount), 0) FROM xp_events) WHERE name = 'xp'")
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
     except Exception as exc:  # a constraint or type error in the file: roll back, report, change nothing
         if isinstance(exc, (ImportRefused, StoreError)):
             raise

@@ -25,7 +25,7 @@ from lambdalearn.progress import migrations
 from lambdalearn.progress.backup import BACKUP_DIR_NAME, automatic_copy
 
 DB_FILE_NAME = "progress.db"
-BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_MS = 30_000  # a quiz answer waits out a long import (300,000 reviews: ~16 s) rather than fail
 
 _UNREADABLE_CODES = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 

@@ -77,6 +77,7 @@ def test_a_refused_import_changes_nothing_and_one_that_adds_nothing_takes_no_bac
     again = run(home, "import", good)
     assert again.exit_code == 0 and "nothing new" in again.output
     assert sorted((home / "backups").glob("*.db")) == backups, "an import that adds nothing takes no backup"
+    assert not list((home / "backups").glob(".pending-*"))
     exported["cards"][0]["due_ms"] = "soon"
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(exported))
