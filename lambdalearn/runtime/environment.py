@@ -346,8 +346,8 @@ class ExecutionEnvironment:
             await asyncio.sleep(MEMORY_POLL_S)
 
     def _counted_members(self) -> list[int]:
-        """The environment's processes whose memory counts: all but the namespace path's relay, which only
-        waits outside the PID namespace for the environment's PID 1 (see sandbox.py)."""
+        """The environment's processes whose memory counts and that are frozen: all but the namespace path's
+        relay, which only waits outside the PID namespace for the environment's PID 1 (see sandbox.py)."""
         if self.process is None:
             return []
         members = procfs.unit_members(self.process.pid)
@@ -373,14 +373,15 @@ class ExecutionEnvironment:
         """Stop every process of the environment (a second walk catches one forked during the first)."""
         if self.process is not None and not self.frozen:
             self._running.clear()
-            for _ in range(2):
-                procfs.signal_unit(procfs.unit_members(self.process.pid), signal.SIGSTOP)
+            stopped = self._counted_members()
+            procfs.signal_unit(stopped, signal.SIGSTOP)
+            procfs.signal_unit([pid for pid in self._counted_members() if pid not in stopped], signal.SIGSTOP)
             self.frozen = True
             self._emit(EventKind.ENVIRONMENT_FROZEN, self, None)
 
     def _thaw(self) -> None:
         if self.process is not None and self.frozen:
-            procfs.signal_unit(procfs.unit_members(self.process.pid), signal.SIGCONT)
+            procfs.signal_unit(self._counted_members(), signal.SIGCONT)
             self.frozen = False
         self._running.set()
 
