@@ -176,6 +176,7 @@ class ExecutionEnvironment:
         self._api_address = ""
         self._log_stream_name = new_log_stream_name(config.version)
         self._init_start_logged = False
+        self._inner_pid: tuple[int, int] | None = None  # (relay, the environment's PID 1 as the host sees it)
         self._launcher = launcher
         self._tmp_root = tmp_root
         self._aws_endpoint_url = aws_endpoint_url
@@ -350,10 +351,14 @@ class ExecutionEnvironment:
         relay, which only waits outside the PID namespace for the environment's PID 1 (see sandbox.py)."""
         if self.process is None:
             return []
-        members = procfs.unit_members(self.process.pid)
-        if self._has_relay():
-            members = [member for member in members if member != self.process.pid]
-        return members
+        if not self._has_relay():
+            return procfs.unit_members(self.process.pid)
+        if self._inner_pid is None or self._inner_pid[0] != self.process.pid:
+            children = procfs.children(self.process.pid)
+            if not children:  # the relay has not forked PID 1 yet, or it is gone
+                return []
+            self._inner_pid = (self.process.pid, children[0])
+        return procfs.unit_members(self._inner_pid[1])
 
     def _has_relay(self) -> bool:
         chosen = getattr(self._launcher, "sandbox", None)
