@@ -177,6 +177,7 @@ class ExecutionEnvironment:
         self._api_address = ""
         self._log_stream_name = new_log_stream_name(config.version)
         self._init_start_logged = False
+        self._inner_pid: tuple[int, int] | None = None  # (relay, the environment's PID 1 as the host sees it)
         self._launcher = launcher
         self._tmp_root = tmp_root
         self._aws_endpoint_url = aws_endpoint_url
@@ -347,14 +348,18 @@ class ExecutionEnvironment:
             await asyncio.sleep(MEMORY_POLL_S)
 
     def _counted_members(self) -> list[int]:
-        """The environment's processes whose memory counts: all but the namespace path's relay, which only
-        waits outside the PID namespace for the environment's PID 1 (see sandbox.py)."""
+        """The environment's processes whose memory counts and that are frozen: all but the namespace path's
+        relay, which only waits outside the PID namespace for the environment's PID 1 (see sandbox.py)."""
         if self.process is None:
             return []
-        members = procfs.unit_members(self.process.pid)
-        if self._has_relay():
-            members = [member for member in members if member != self.process.pid]
-        return members
+        if not self._has_relay():
+            return procfs.unit_members(self.process.pid)
+        if self._inner_pid is None or self._inner_pid[0] != self.process.pid:
+            children = procfs.children(self.process.pid)
+            if not children:  # the relay has not forked PID 1 yet, or it is gone
+                return []
+            self._inner_pid = (self.process.pid, children[0])
+        return procfs.unit_members(self._inner_pid[1])
 
     def _has_relay(self) -> bool:
         chosen = getattr(self._launcher, "sandbox", None)
@@ -374,14 +379,15 @@ class ExecutionEnvironment:
         """Stop every process of the environment (a second walk catches one forked during the first)."""
         if self.process is not None and not self.frozen:
             self._running.clear()
-            for _ in range(2):
-                procfs.signal_unit(procfs.unit_members(self.process.pid), signal.SIGSTOP)
+            stopped = self._counted_members()
+            procfs.signal_unit(stopped, signal.SIGSTOP)
+            procfs.signal_unit([pid for pid in self._counted_members() if pid not in stopped], signal.SIGSTOP)
             self.frozen = True
             self._emit(EventKind.ENVIRONMENT_FROZEN, self, None)
 
     def _thaw(self) -> None:
         if self.process is not None and self.frozen:
-            procfs.signal_unit(procfs.unit_members(self.process.pid), signal.SIGCONT)
+            procfs.signal_unit(self._counted_members(), signal.SIGCONT)
             self.frozen = False
         self._running.set()
 

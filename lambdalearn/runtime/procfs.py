@@ -74,7 +74,7 @@ def _process_table() -> dict[int, tuple[int, int]]:
     return table
 
 
-def _children(pid: int) -> list[int]:
+def children(pid: int) -> list[int]:
     """Direct children of `pid` (of all its threads), from /proc/<pid>/task/<tid>/children."""
     found: list[int] = []
     try:
@@ -105,7 +105,7 @@ def unit_members(root: int) -> list[int]:
     found = [root] if is_alive(root) else []
     pending = list(found)
     while pending:
-        for child in _children(pending.pop()):
+        for child in children(pending.pop()):
             if child not in found and is_alive(child):
                 found.append(child)
                 pending.append(child)

@@ -22,6 +22,7 @@ import ctypes
 import functools
 import importlib.machinery
 import os
+import signal
 import sys
 import sysconfig
 from dataclasses import dataclass
@@ -59,7 +60,6 @@ _LOCKED_FLAGS = (
 )
 _PR_SET_CHILD_SUBREAPER = 36
 _PR_SET_PDEATHSIG = 1
-_SIGKILL = 9
 
 
 class SandboxError(RuntimeError):
@@ -138,7 +138,9 @@ def _enter_namespaces(layout: Layout) -> None:
     code = os.open(layout.code_dir, os.O_PATH | os.O_DIRECTORY)
     opt = os.open(layout.opt_dir, os.O_PATH | os.O_DIRECTORY) if layout.opt_dir and os.path.isdir("/opt") else None
     _mount("tmpfs", "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV, f"size={layout.ephemeral_storage_mb}m,mode=1777")
-    os.makedirs(layout.code_dir, exist_ok=True)  # only needed (and only done) when it was under /tmp
+    # Only needed (and only done) when the code is under the host's /tmp: its path then shows in the private
+    # /tmp as empty folders leading to the read-only code.
+    os.makedirs(layout.code_dir, exist_ok=True)
     _bind_read_only(f"/proc/self/fd/{code}", layout.code_dir)
     os.close(code)
     if opt is not None:
@@ -147,14 +149,12 @@ def _enter_namespaces(layout: Layout) -> None:
     pid = os.fork()
     if pid != 0:
         _relay_exit(pid)
-    _prctl(_PR_SET_PDEATHSIG, _SIGKILL)
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     _mount("proc", "/proc", "proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC)
 
 
 def _relay_exit(pid: int) -> None:
     """Outside the namespace: wait for its PID 1 and end the same way. Never returns."""
-    import signal
-
     for signum in range(1, signal.NSIG):
         if signum not in (signal.SIGKILL, signal.SIGSTOP, signal.SIGCHLD):
             try:
@@ -177,7 +177,7 @@ def _relay_exit(pid: int) -> None:
     os._exit(code & 0xFF)
 
 
-def _enter_fallback(layout: Layout) -> None:
+def _enter_fallback() -> None:
     """No namespaces: keep every descendant ours (subreaper); private TMPDIR/HOME are in the variables."""
     _prctl(_PR_SET_CHILD_SUBREAPER, 1)
 
@@ -187,7 +187,7 @@ def enter(path: str, layout: Layout) -> None:
     if path == NAMESPACES:
         _enter_namespaces(layout)
     else:
-        _enter_fallback(layout)
+        _enter_fallback()
     restrict_imports(layout.code_dir, opt_python_paths(path, layout.opt_dir, layout.runtime))
 
 

@@ -32,17 +32,24 @@ async def advance_when_waiting(clock: ManualClock, seconds: float) -> None:
     await clock.advance(seconds)
 
 
-def test_an_init_over_10_seconds_is_rerun_inside_the_first_invocation(run, function_config):
+def invoke_past_the_init_limit(run, config):
+    """One invocation of a cold function whose first INIT outlasts the 10-second limit (on a ManualClock);
+    the record and the pool afterwards."""
     clock = ManualClock()
-    config = function_config("timed_init.handler", environment={"INIT_SLEEP_S": "0.6"}, timeout_s=5)
 
     async def scenario():
         async with LambdaRuntime(config, clock=clock) as runtime:
             invocation = asyncio.ensure_future(runtime.invoke({}))
             await advance_when_waiting(clock, 10)
-            return await invocation
+            record = await invocation
+            return record, runtime.environments()
 
-    record = run(scenario())
+    return run(scenario())
+
+
+def test_an_init_over_10_seconds_is_rerun_inside_the_first_invocation(run, function_config):
+    config = function_config("timed_init.handler", environment={"INIT_SLEEP_S": "0.6"}, timeout_s=5)
+    record, _ = invoke_past_the_init_limit(run, config)
     assert record.status == "success" and record.payload == {"ok": True} and record.cold_start
     assert record.logs[0].startswith("INIT_START Runtime Version: python:3.13.")
     assert record.logs[1] == "INIT_REPORT Init Duration: 10000.00 ms\tPhase: init\tStatus: timeout"
@@ -56,17 +63,8 @@ def test_an_init_over_10_seconds_is_rerun_inside_the_first_invocation(run, funct
 
 
 def test_a_rerun_init_that_outlasts_the_function_timeout_is_a_timeout_of_the_invocation(run, function_config):
-    clock = ManualClock()
     config = function_config("timed_init.handler", environment={"INIT_SLEEP_S": "30"}, timeout_s=1)
-
-    async def scenario():
-        async with LambdaRuntime(config, clock=clock) as runtime:
-            invocation = asyncio.ensure_future(runtime.invoke({}))
-            await advance_when_waiting(clock, 10)
-            record = await invocation
-            return record, runtime.environments()
-
-    record, pool = run(scenario())
+    record, pool = invoke_past_the_init_limit(run, config)
     assert record.error_type == "Sandbox.Timedout"
     assert re.fullmatch(r"RequestId: \S+ Error: Task timed out after 1\.\d\d seconds", record.payload["errorMessage"])
     assert any(re.fullmatch(INIT_REPORT + r"\tStatus: timeout", line) and "Phase: invoke" in line for line in record.logs)

@@ -115,22 +115,25 @@ def test_home_is_the_environments_own(run, function_config, sandbox_path, monkey
         assert record.payload["home"] == "/tmp"
 
 
-def states_of(runtime: LambdaRuntime) -> list[tuple[int, str]]:
-    """(pid, state letter from /proc/<pid>/stat) of every process of every environment."""
+def states_of(runtime: LambdaRuntime, sandbox_path: str) -> list[tuple[int, str]]:
+    """(pid, state letter from /proc/<pid>/stat) of every process inside every environment (on the namespace
+    path the first process is the relay outside the PID namespace, which only waits: it is left out)."""
     states = []
     for view in runtime.environments():
         for pid in procfs.unit_members(view.pid):
+            if sandbox_path == "namespaces" and pid == view.pid:
+                continue
             with open(f"/proc/{pid}/stat") as stat:
                 states.append((pid, stat.read().rsplit(")", 1)[1].split()[0]))
     return states
 
 
-def test_a_daemon_started_with_setsid_is_frozen_with_the_environment_and_dies_with_it(run, function_config):
+def test_a_daemon_started_with_setsid_is_frozen_with_the_environment_and_dies_with_it(run, function_config, sandbox_path):
     async def scenario():
         async with LambdaRuntime(function_config("sealed.detach")) as runtime:
             record = await runtime.invoke({})
             await asyncio.sleep(0.1)  # SIGSTOP is delivered asynchronously
-            return record, runtime.environments()[0].frozen, states_of(runtime)
+            return record, runtime.environments()[0].frozen, states_of(runtime, sandbox_path)
 
     record, frozen, states = run(scenario())
     assert record.payload == {"detached": True}
