@@ -84,11 +84,15 @@ class RawClient:
 
     def head(self) -> tuple[int, list[tuple[str, str]]]:
         status = int(self.reader.readline().split()[1])
-        headers = []
+        return status, self._fields()
+
+    def _fields(self) -> list[tuple[str, str]]:
+        """Header (or trailer) lines up to the empty line."""
+        fields = []
         while (line := self.reader.readline().decode().rstrip("\r\n")):
             name, _, value = line.partition(":")
-            headers.append((name.strip(), value.strip()))
-        return status, headers
+            fields.append((name.strip(), value.strip()))
+        return fields
 
     def chunk(self) -> bytes:
         size = int(self.reader.readline().strip(), 16)
@@ -99,13 +103,12 @@ class RawClient:
         return data
 
     def trailers(self) -> dict[str, str]:
-        found = {}
-        while (line := self.reader.readline().decode().rstrip("\r\n")):
-            name, _, value = line.partition(":")
-            found[name.strip()] = value.strip()
-        return found
+        return dict(self._fields())
 
-    def close(self) -> None:
+    def __enter__(self) -> RawClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
         self.reader.close()
         self.sock.close()
 
@@ -113,8 +116,7 @@ class RawClient:
 @pytest.mark.slow
 def test_chunks_reach_the_http_client_before_the_handler_finishes(streaming_server) -> None:
     server, gate = streaming_server
-    client = RawClient(server.url, "/http")
-    try:
+    with RawClient(server.url, "/http") as client:
         status, headers = client.head()
         assert status == 201 and ("Transfer-Encoding", "chunked") in headers
         assert ("x-stream", "yes") in headers and [v for n, v in headers if n == "Set-Cookie"] == ["a=1", "b=2"]
@@ -122,35 +124,27 @@ def test_chunks_reach_the_http_client_before_the_handler_finishes(streaming_serv
         gate.touch()  # only now can the handler produce "world": the first chunk came before the handler ended
         assert client.chunk() == b"world"
         assert client.chunk() == b"" and client.trailers() == {}
-    finally:
-        client.close()
 
 
 @pytest.mark.slow
 def test_a_stream_without_prelude_is_a_200_with_its_content_type(streaming_server) -> None:
     server, gate = streaming_server
-    client = RawClient(server.url, "/octets")
-    try:
+    with RawClient(server.url, "/octets") as client:
         status, headers = client.head()
         assert status == 200 and ("Content-Type", "application/octet-stream") in headers
         assert client.chunk() == b"one,"
         gate.touch()
         assert client.chunk() + client.chunk() == b"two,three"
-    finally:
-        client.close()
 
 
 @pytest.mark.slow
 def test_an_error_mid_stream_ends_the_body_with_the_error_trailers(streaming_server) -> None:
     server, _ = streaming_server
-    client = RawClient(server.url, "/fails")
-    try:
+    with RawClient(server.url, "/fails") as client:
         status, headers = client.head()
         assert status == 200 and ("Trailer", "Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body") in headers
         assert client.chunk() == b"partial" and client.chunk() == b""
         trailers = client.trailers()
-    finally:
-        client.close()
     assert trailers["Lambda-Runtime-Function-Error-Type"] == "ValueError"
     error = json.loads(base64.b64decode(trailers["Lambda-Runtime-Function-Error-Body"]))
     assert error["errorType"] == "ValueError" and error["errorMessage"] == "broke mid-stream"
@@ -159,13 +153,10 @@ def test_an_error_mid_stream_ends_the_body_with_the_error_trailers(streaming_ser
 @pytest.mark.slow
 def test_a_function_that_returns_a_value_is_answered_as_in_buffered_mode(streaming_server) -> None:
     server, _ = streaming_server
-    client = RawClient(server.url, "/plain")
-    try:
+    with RawClient(server.url, "/plain") as client:
         status, headers = client.head()
         assert status == 200 and ("Content-Length", "12") in headers
         assert client.reader.read(12) == b"not a stream"
-    finally:
-        client.close()
 
 
 @pytest.mark.slow
@@ -189,11 +180,10 @@ Resources:
         try:
             banner = process.stderr.readline()
             assert "(AuthType NONE, InvokeMode RESPONSE_STREAM)" in banner, banner
-            client = RawClient(banner.rsplit(" ", 1)[1].strip(), "/http")
-            assert client.head()[0] == 201 and client.chunk() == b"hello "
-            gate.touch()
-            assert client.chunk() == b"world"
-            client.close()
+            with RawClient(banner.rsplit(" ", 1)[1].strip(), "/http") as client:
+                assert client.head()[0] == 201 and client.chunk() == b"hello "
+                gate.touch()
+                assert client.chunk() == b"world"
         finally:
             process.send_signal(signal.SIGINT)
             _, rest = process.communicate(timeout=30)
