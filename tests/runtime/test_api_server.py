@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import http.client
 import json
 import socket
+import threading
 
 from lambdalearn.runtime.api_server import NextInvocation, RuntimeApiServer
 
@@ -40,15 +42,19 @@ class FakeEnvironment:
         self.posted.append(("too_large", request_id, size))
         return True
 
+    def response_chunk(self, request_id: str, chunk: bytes, content_type: str) -> None:
+        self.posted.append(("chunk", request_id, chunk, content_type))
+
     def init_error(self, body: bytes, error_type: str) -> None:
         self.posted.append(("init_error", body, error_type))
 
 
-def with_server(client_steps):
+def with_server(client_steps, environment: FakeEnvironment | None = None):
     """Run `client_steps(address)` in a thread against a server for a FakeEnvironment."""
 
     async def scenario():
-        environment = FakeEnvironment()
+        nonlocal environment
+        environment = environment or FakeEnvironment()
         server = RuntimeApiServer(environment)
         address = await server.start()
         try:
@@ -135,3 +141,48 @@ def test_chunked_bodies_and_expect_100_continue_are_understood():
     assert continue_line.startswith(b"HTTP/1.1 100 Continue")
     assert reply.startswith(b"HTTP/1.1 202 Accepted")
     assert posted == [("response", "req-1", b'"abc"', "application/json")]
+
+
+STREAMED_HEAD = (
+    b"POST /2018-06-01/runtime/invocation/req-1/response HTTP/1.1\r\nHost: x\r\n"
+    b"Lambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n"
+    b"Trailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n\r\n"
+)
+
+
+def test_a_streamed_response_is_handed_on_chunk_by_chunk_before_it_ends():
+    """AWS docs: runtimes-custom.html#runtimes-custom-response-streaming (streaming mode, chunked encoding)."""
+    environment = FakeEnvironment()
+
+    def steps(address):
+        host, port = address.rsplit(":", 1)
+        with socket.create_connection((host, int(port))) as sock:
+            sock.sendall(STREAMED_HEAD + b"5\r\nfirst\r\n")
+            for _ in range(2000):  # the request is still open: the chunk must already have been handed on
+                if environment.posted:
+                    break
+                threading.Event().wait(0.005)
+            seen_before_end = list(environment.posted)
+            sock.sendall(b"6\r\nsecond\r\n0\r\n\r\n")
+            return seen_before_end, sock.recv(4096)
+
+    (seen_before_end, reply), posted = with_server(steps, environment)
+    assert seen_before_end == [("chunk", "req-1", b"first", "text/plain")]
+    assert reply.startswith(b"HTTP/1.1 202")
+    assert posted[1:] == [("chunk", "req-1", b"second", "text/plain"), ("response", "req-1", b"firstsecond", "text/plain")]
+
+
+def test_error_trailers_make_a_streamed_response_a_function_error():
+    error = {"errorMessage": "late", "errorType": "ValueError", "requestId": "req-1", "stackTrace": []}
+    trailer = base64.b64encode(json.dumps(error).encode())
+
+    def steps(address):
+        host, port = address.rsplit(":", 1)
+        with socket.create_connection((host, int(port))) as sock:
+            sock.sendall(STREAMED_HEAD + b"4\r\npart\r\n0\r\nLambda-Runtime-Function-Error-Type: ValueError\r\n"
+                         b"Lambda-Runtime-Function-Error-Body: " + trailer + b"\r\n\r\n")
+            return sock.recv(4096)
+
+    reply, posted = with_server(steps)
+    assert reply.startswith(b"HTTP/1.1 202")
+    assert posted == [("chunk", "req-1", b"part", "text/plain"), ("error", "req-1", json.dumps(error).encode(), "ValueError")]
