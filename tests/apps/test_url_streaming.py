@@ -188,3 +188,13 @@ Resources:
             process.send_signal(signal.SIGINT)
             _, rest = process.communicate(timeout=30)
         assert process.returncode == 0 and "GET /http -> 201" in rest and "REPORT RequestId:" in rest
+
+
+@pytest.mark.slow
+def test_a_client_that_leaves_mid_stream_does_not_stop_the_url(streaming_server) -> None:
+    server, gate = streaming_server
+    with RawClient(server.url, "/http") as client:
+        assert client.head()[0] == 201 and client.chunk() == b"hello "
+    gate.touch()  # the handler finishes into a closed connection
+    with RawClient(server.url, "/http") as client:
+        assert client.head()[0] == 201 and client.chunk() + client.chunk() == b"hello world"
