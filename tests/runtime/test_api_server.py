@@ -9,6 +9,7 @@ import json
 import socket
 import threading
 
+from lambdalearn.runtime import api_server
 from lambdalearn.runtime.api_server import NextInvocation, RuntimeApiServer
 
 
@@ -150,6 +151,11 @@ STREAMED_HEAD = (
 )
 
 
+def chunks_in(posted: list[tuple]) -> bytes:
+    """The streamed bytes handed on so far (TCP may split a chunk into several pieces)."""
+    return b"".join(entry[2] for entry in list(posted) if entry[0] == "chunk" and entry[1] == "req-1")
+
+
 def test_a_streamed_response_is_handed_on_chunk_by_chunk_before_it_ends():
     """AWS docs: runtimes-custom.html#runtimes-custom-response-streaming (streaming mode, chunked encoding)."""
     environment = FakeEnvironment()
@@ -159,17 +165,17 @@ def test_a_streamed_response_is_handed_on_chunk_by_chunk_before_it_ends():
         with socket.create_connection((host, int(port))) as sock:
             sock.sendall(STREAMED_HEAD + b"5\r\nfirst\r\n")
             for _ in range(2000):  # the request is still open: the chunk must already have been handed on
-                if environment.posted:
+                if chunks_in(environment.posted) == b"first":
                     break
                 threading.Event().wait(0.005)
-            seen_before_end = list(environment.posted)
+            seen_before_end = chunks_in(environment.posted)
             sock.sendall(b"6\r\nsecond\r\n0\r\n\r\n")
             return seen_before_end, sock.recv(4096)
 
     (seen_before_end, reply), posted = with_server(steps, environment)
-    assert seen_before_end == [("chunk", "req-1", b"first", "text/plain")]
-    assert reply.startswith(b"HTTP/1.1 202")
-    assert posted[1:] == [("chunk", "req-1", b"second", "text/plain"), ("response", "req-1", b"firstsecond", "text/plain")]
+    assert seen_before_end == b"first" and reply.startswith(b"HTTP/1.1 202")
+    assert chunks_in(posted) == b"firstsecond" and {entry[3] for entry in posted} == {"text/plain"}
+    assert posted[-1] == ("response", "req-1", b"firstsecond", "text/plain")
 
 
 def test_error_trailers_make_a_streamed_response_a_function_error():
@@ -185,4 +191,19 @@ def test_error_trailers_make_a_streamed_response_a_function_error():
 
     reply, posted = with_server(steps)
     assert reply.startswith(b"HTTP/1.1 202")
-    assert posted == [("chunk", "req-1", b"part", "text/plain"), ("error", "req-1", json.dumps(error).encode(), "ValueError")]
+    assert chunks_in(posted) == b"part" and posted[-1] == ("error", "req-1", json.dumps(error).encode(), "ValueError")
+
+
+def test_a_streamed_response_over_the_limit_is_cut_there_and_refused(monkeypatch):
+    """Streamed responses may carry up to 200 MB (config-rs-invoke-furls.html); a 10-byte limit stands in."""
+    monkeypatch.setattr(api_server, "STREAM_RESPONSE_SIZE_LIMIT", 10)
+
+    def steps(address):
+        host, port = address.rsplit(":", 1)
+        with socket.create_connection((host, int(port))) as sock:
+            sock.sendall(STREAMED_HEAD + b"a\r\n0123456789\r\n5\r\nabcde\r\n0\r\n\r\n")
+            return sock.recv(4096)
+
+    reply, posted = with_server(steps)
+    assert reply.startswith(b"HTTP/1.1 413") and b"(10 bytes)" in reply
+    assert chunks_in(posted) == b"0123456789" and posted[-1] == ("too_large", "req-1", 15)
