@@ -129,13 +129,13 @@ class FunctionUrlServer:
         )
         future = asyncio.run_coroutine_threadsafe(invocation, self._loop)
         future.add_done_callback(lambda _: pieces.put(None))
-        opening, head, broken = StreamOpening(), None, None
-        while (piece := pieces.get()) is not None:
-            if head is None and broken is None:
+        opening, head, broken = StreamOpening(), None, False
+        while (piece := pieces.get()) is not None:  # drained to the end, even after a bad prelude
+            if head is None and not broken:
                 try:
                     head, data = opening.feed(*piece)
-                except BadPrelude as problem:
-                    broken = problem
+                except BadPrelude:
+                    broken = True
                     continue
                 if head is not None:
                     out.start(*head)
