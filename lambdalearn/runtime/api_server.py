@@ -77,7 +77,8 @@ class RuntimeApiHandler(Protocol):
     def response_too_large(self, request_id: str, size: int) -> bool: ...
 
     def response_chunk(self, request_id: str, chunk: bytes, content_type: str) -> None:
-        """A piece of a streamed response, as it arrives (before the response is complete)."""
+        """A piece of a streamed response, as it arrives (before the response is complete); an empty first
+        piece says the stream has begun."""
 
     def init_error(self, body: bytes, error_type: str) -> None: ...
 
@@ -237,6 +238,8 @@ async def _read_request(
         writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
     path = target.split("?", 1)[0]
     sink = chunk_sink(path, headers) if method == "POST" else None
+    if sink is not None:
+        sink(b"")  # the stream has begun (its Content-Type is known), even if no piece ever follows
     body, size, trailers = await _read_body(reader, headers, sink)
     return _Request(method, path, headers, body, size, trailers if sink is not None else None)
 

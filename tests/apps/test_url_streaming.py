@@ -40,6 +40,8 @@ def route(event, context):
         return chunks({"gate": GATE}, context)
     if path == "/fails":
         return fails_midway(event, context)
+    if path == "/empty":
+        return iter([])
     if path == "/bad-prelude":
         return iter([{"statusCode": "teapot"}, "body"])
     return plain(event, context)
@@ -215,3 +217,11 @@ def test_a_prelude_with_a_bad_status_code_is_a_502(streaming_server) -> None:
     with RawClient(server.url, "/bad-prelude") as client:
         status, headers = client.head()
         assert status == 502 and ("Content-Type", "application/json") in headers
+
+
+@pytest.mark.slow
+def test_a_stream_with_no_chunk_at_all_is_an_empty_200(streaming_server) -> None:
+    server, _ = streaming_server
+    with RawClient(server.url, "/empty") as client:
+        status, headers = client.head()
+        assert status == 200 and ("Transfer-Encoding", "chunked") in headers and client.chunk() == b""
