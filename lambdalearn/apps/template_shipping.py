@@ -30,7 +30,7 @@ from lambdalearn.apps.model import (
     VersionResource,
     arn,
 )
-from lambdalearn.runtime.config import FunctionConfig
+from lambdalearn.runtime.config import INVOKE_MODES, FunctionConfig
 from lambdalearn.runtime.layers import MAX_LAYERS, assemble_opt
 from lambdalearn.runtime.versions import code_sha256
 
@@ -71,11 +71,8 @@ def read_function_shipping(reader: _Reader, function: Function, props: _Props) -
     if url is not None:
         function.url = FunctionUrl(
             auth_type=url.text("AuthType", "AWS_IAM", ("NONE", "AWS_IAM")) or "AWS_IAM",
-            invoke_mode=url.text("InvokeMode", "BUFFERED", ("BUFFERED", "RESPONSE_STREAM")) or "BUFFERED",
+            invoke_mode=url.text("InvokeMode", "BUFFERED", INVOKE_MODES) or "BUFFERED",
         )
-        if function.url.invoke_mode == "RESPONSE_STREAM":
-            reader.notice(url.where("InvokeMode"), "response streaming is not simulated locally: the response is"
-                          " sent whole, when the handler returns (Python needs a custom runtime to stream on Lambda)")
         url.report_unused("FunctionUrlConfig")
 
 

@@ -33,7 +33,6 @@ from lambdalearn.runtime.config import ACCOUNT_ID
 from lambdalearn.runtime.sample_events.context import EventContext
 
 AUTH_TYPES = ("NONE", "AWS_IAM")
-INVOKE_MODES = ("BUFFERED", "RESPONSE_STREAM")
 _TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript", "application/x-www-form-urlencoded")
 
 

@@ -2,7 +2,8 @@
 
 The server is the standard library's threading HTTP server: each request is turned into a function URL event
 (`apps/url.py`), invoked on the function's own event loop (a background thread, as `SyncLambdaRuntime`
-does), and answered as Lambda would answer it. It binds to loopback only: a learner's handler is code
+does), and answered as Lambda would answer it; with InvokeMode RESPONSE_STREAM the answer goes out with chunked
+transfer encoding as the function produces it (`apps/url_stream.py`). It binds to loopback only: a learner's handler is code
 that runs with the learner's rights, so nothing off this machine may reach it.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import queue
 import socket
 import threading
 from collections.abc import Callable
@@ -18,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from lambdalearn.apps.url import HttpResponse, forbidden, http_response, request_event, verify_sigv4
+from lambdalearn.apps.url_stream import TRAILER_NAMES, BadPrelude, StreamOpening, error_trailers
 from lambdalearn.runtime.environment import DUMMY_CREDENTIALS
 from lambdalearn.runtime.function import LambdaFunction
 from lambdalearn.runtime.records import InvocationRecord
@@ -45,9 +48,10 @@ def check_loopback(host: str) -> str:
 
 @dataclass(frozen=True)
 class UrlSettings:
-    """A function URL's configuration: who may call it and under which qualifier it runs."""
+    """A function URL's configuration: who may call it, under which qualifier it runs, buffered or streamed."""
 
     auth_type: str = "NONE"
+    invoke_mode: str = "BUFFERED"
     qualifier: str | None = None
     url_id: str = "lambdalearnlocalurl0000000000000"
 
@@ -101,6 +105,55 @@ class FunctionUrlServer:
 
     def handle(self, method: str, target: str, headers: list[tuple[str, str]], body: bytes, source_ip: str) -> HttpResponse:
         """Answer one request as the function URL would (used by the HTTP handler, and directly by tests)."""
+        event = self._event(method, target, headers, body, source_ip)
+        if isinstance(event, HttpResponse):
+            return event
+        invocation = self.function.invoke(event, qualifier=self.settings.qualifier)
+        record = asyncio.run_coroutine_threadsafe(invocation, self._loop).result()
+        response = http_response(record.status, record.payload)
+        self._on_record(method, target, record, response)
+        return response
+
+    def handle_streaming(
+        self, method: str, target: str, headers: list[tuple[str, str]], body: bytes, source_ip: str, out: StreamOut
+    ) -> None:
+        """Answer one request in RESPONSE_STREAM mode: the head once the stream's start says it, then every
+        piece as it arrives. A function that streams nothing is answered as in BUFFERED mode."""
+        event = self._event(method, target, headers, body, source_ip)
+        if isinstance(event, HttpResponse):
+            out.whole(event)
+            return
+        pieces: queue.SimpleQueue[tuple[bytes, str] | None] = queue.SimpleQueue()
+        invocation = self.function.invoke(
+            event, qualifier=self.settings.qualifier, on_chunk=lambda data, content_type: pieces.put((data, content_type))
+        )
+        future = asyncio.run_coroutine_threadsafe(invocation, self._loop)
+        future.add_done_callback(lambda _: pieces.put(None))
+        opening, head, broken = StreamOpening(), None, False
+        while (piece := pieces.get()) is not None:  # drained to the end, even after a bad prelude
+            if head is None and not broken:
+                try:
+                    head, data = opening.feed(*piece)
+                except BadPrelude:
+                    broken = True
+                    continue
+                if head is not None:
+                    out.start(*head)
+                    out.write(data)
+            elif head is not None:
+                out.write(piece[0])
+        record = future.result()
+        if head is None:
+            response = http_response("error" if broken or opening.pending else record.status, record.payload)
+            out.whole(response)
+        else:
+            failed = record.status == "error"
+            out.finish(error_trailers(record.error_type or "Unhandled", record.payload) if failed else [])
+            response = HttpResponse(head[0], head[1], b"")
+        self._on_record(method, target, record, response)
+
+    def _event(self, method: str, target: str, headers: list[tuple[str, str]], body: bytes, source_ip: str) -> dict[str, Any] | HttpResponse:
+        """The function URL event for a request, or the 403 an unsigned request to an AWS_IAM URL gets."""
         caller: dict[str, Any] | None = None
         if self.settings.auth_type == "AWS_IAM":
             caller = verify_sigv4(
@@ -115,7 +168,7 @@ class FunctionUrlServer:
                 response = forbidden()
                 self._on_record(method, target, None, response)
                 return response
-        event = request_event(
+        return request_event(
             method=method,
             target=target,
             headers=headers,
@@ -125,11 +178,45 @@ class FunctionUrlServer:
             region=self.function.versions.latest.region,
             caller=caller,
         )
-        invocation = self.function.invoke(event, qualifier=self.settings.qualifier)
-        record = asyncio.run_coroutine_threadsafe(invocation, self._loop).result()
-        response = http_response(record.status, record.payload)
-        self._on_record(method, target, record, response)
-        return response
+
+
+class StreamOut:
+    """The HTTP side of a streamed answer: a head with chunked transfer encoding, chunks, trailers. A client
+    that went away is noticed and the rest is dropped (the invocation still runs to its end, as on Lambda)."""
+
+    def __init__(self, handler: BaseHTTPRequestHandler, send_whole: Callable[[HttpResponse], None]) -> None:
+        self._handler = handler
+        self._send_whole = send_whole
+        self._gone = False
+
+    def whole(self, response: HttpResponse) -> None:
+        self._send_whole(response)
+
+    def start(self, status: int, headers: list[tuple[str, str]]) -> None:
+        self._handler.send_response(status)
+        for name, value in headers:
+            self._handler.send_header(name, value)
+        self._handler.send_header("Transfer-Encoding", "chunked")
+        self._handler.send_header("Trailer", TRAILER_NAMES)
+        self._handler.end_headers()
+
+    def write(self, data: bytes) -> None:
+        if data and self._handler.command != "HEAD":
+            self._send(b"%x\r\n%s\r\n" % (len(data), data))
+
+    def finish(self, trailers: list[tuple[str, str]]) -> None:
+        if self._handler.command != "HEAD":
+            self._send(b"0\r\n" + "".join(f"{name}: {value}\r\n" for name, value in trailers).encode("latin-1") + b"\r\n")
+
+    def _send(self, raw: bytes) -> None:
+        if self._gone:
+            return
+        try:
+            self._handler.wfile.write(raw)
+            self._handler.wfile.flush()
+        except OSError:
+            self._gone = True
+            self._handler.close_connection = True
 
 
 def _handler_class(server: FunctionUrlServer) -> type[BaseHTTPRequestHandler]:
@@ -144,8 +231,11 @@ def _handler_class(server: FunctionUrlServer) -> type[BaseHTTPRequestHandler]:
                 self._send(HttpResponse(413, [("Content-Type", "application/json")], b'{"Message":"Request Entity Too Large"}'))
                 return
             body = self.rfile.read(length) if length else b""
-            response = server.handle(self.command, self.path, list(self.headers.items()), body, self.client_address[0])
-            self._send(response)
+            request = (self.command, self.path, list(self.headers.items()), body, self.client_address[0])
+            if server.settings.invoke_mode == "RESPONSE_STREAM":
+                server.handle_streaming(*request, StreamOut(self, self._send))
+            else:
+                self._send(server.handle(*request))
 
         def _send(self, response: HttpResponse) -> None:
             self.send_response(response.status)

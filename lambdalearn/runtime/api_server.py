@@ -10,15 +10,20 @@ real ones (API version 2018-06-01):
     POST /2018-06-01/runtime/init/error                        202
 
 It is a small HTTP/1.1 server on asyncio streams (keep-alive, Content-Length or chunked bodies,
-`Expect: 100-continue`), just enough for our bootstrap and for AWS's awslambdaric.
+`Expect: 100-continue`), just enough for our bootstrap and for AWS's awslambdaric. A response posted with
+`Lambda-Runtime-Function-Response-Mode: streaming` is passed on chunk by chunk as it arrives (up to 200 MB),
+and its error trailers, if any, make it a function error (AWS docs: runtimes-custom.html, response streaming).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import json
 import re
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Protocol
 
 from lambdalearn.runtime.records import RESPONSE_SIZE_LIMIT
@@ -26,6 +31,9 @@ from lambdalearn.runtime.records import RESPONSE_SIZE_LIMIT
 _NEXT = "/2018-06-01/runtime/invocation/next"
 _INIT_ERROR = "/2018-06-01/runtime/init/error"
 _INVOCATION = re.compile(r"^/2018-06-01/runtime/invocation/([^/]+)/(response|error)$")
+STREAM_RESPONSE_SIZE_LIMIT = 200 * 1024 * 1024  # bytes a streamed response may carry
+_STREAM_ERROR_TYPE = "lambda-runtime-function-error-type"
+_STREAM_ERROR_BODY = "lambda-runtime-function-error-body"
 _REASONS = {200: "OK", 202: "Accepted", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 413: "Payload Too Large"}
 
 
@@ -68,6 +76,10 @@ class RuntimeApiHandler(Protocol):
 
     def response_too_large(self, request_id: str, size: int) -> bool: ...
 
+    def response_chunk(self, request_id: str, chunk: bytes, content_type: str) -> None:
+        """A piece of a streamed response, as it arrives (before the response is complete); an empty first
+        piece says the stream has begun."""
+
     def init_error(self, body: bytes, error_type: str) -> None: ...
 
 
@@ -78,6 +90,7 @@ class _Request:
     headers: dict[str, str]
     body: bytes
     size: int = 0
+    trailers: dict[str, str] | None = None  # a streamed response's trailers (None: not streamed)
 
 
 class RuntimeApiServer:
@@ -111,7 +124,7 @@ class RuntimeApiServer:
         self._connections.add(task)
         try:
             while True:
-                request = await _read_request(reader, writer)
+                request = await _read_request(reader, writer, self._chunk_sink)
                 if request is None:
                     return
                 status, body = await self._route(request)
@@ -129,6 +142,14 @@ class RuntimeApiServer:
             self._connections.discard(task)
             writer.close()
 
+    def _chunk_sink(self, path: str, headers: dict[str, str]) -> Callable[[bytes], None] | None:
+        """Where the chunks of a streamed response go as they arrive; None for any other request."""
+        match = _INVOCATION.match(path)
+        if headers.get("lambda-runtime-function-response-mode") != "streaming" or not match or match[2] != "response":
+            return None
+        content_type = headers.get("content-type", "application/octet-stream")
+        return lambda chunk: self._handler.response_chunk(match[1], chunk, content_type)
+
     async def _route(self, request: _Request) -> tuple[int, bytes | tuple[bytes, dict[str, str]]]:
         if request.method == "GET" and request.path == _NEXT:
             invocation = await self._handler.next_invocation()
@@ -140,6 +161,8 @@ class RuntimeApiServer:
         if match is None:
             return 404, _error_body("InvalidRequest", f"Unknown endpoint {request.method} {request.path}")
         request_id, what = match.groups()
+        if request.trailers is not None:
+            return self._streamed(request_id, request)
         if what == "response" and request.size > RESPONSE_SIZE_LIMIT:
             self._handler.response_too_large(request_id, request.size)
             return 413, _error_body(
@@ -152,6 +175,29 @@ class RuntimeApiServer:
         else:
             error_type = request.headers.get("lambda-runtime-function-error-type", "")
             accepted = self._handler.invocation_error(request_id, request.body, error_type)
+        if not accepted:
+            return 400, _error_body("InvalidRequestID", "Invalid request ID")
+        return 202, _status_ok()
+
+
+    def _streamed(self, request_id: str, request: _Request) -> tuple[int, bytes]:
+        """Settle a streamed response: too large, failed mid-stream (error trailers) or complete."""
+        if request.size > STREAM_RESPONSE_SIZE_LIMIT:
+            self._handler.response_too_large(request_id, request.size)
+            return 413, _error_body(
+                "RequestEntityTooLarge", f"Exceeded maximum allowed payload size ({STREAM_RESPONSE_SIZE_LIMIT} bytes)."
+            )
+        error_type = request.trailers.get(_STREAM_ERROR_TYPE) if request.trailers else None
+        if error_type:
+            try:
+                error = base64.b64decode(request.trailers.get(_STREAM_ERROR_BODY, ""), validate=True)
+            except binascii.Error:
+                error = _error_body(error_type, "")
+            accepted = self._handler.invocation_error(request_id, error, error_type)
+        else:
+            accepted = self._handler.invocation_response(
+                request_id, request.body, request.headers.get("content-type", "application/octet-stream")
+            )
         if not accepted:
             return 400, _error_body("InvalidRequestID", "Invalid request ID")
         return 202, _status_ok()
@@ -172,7 +218,11 @@ def _response_bytes(status: int, headers: dict[str, str], body: bytes) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 
-async def _read_request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> _Request | None:
+async def _read_request(
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    chunk_sink: Callable[[str, dict[str, str]], Callable[[bytes], None] | None],
+) -> _Request | None:
     try:
         head = await reader.readuntil(b"\r\n\r\n")
     except asyncio.IncompleteReadError:
@@ -186,14 +236,23 @@ async def _read_request(reader: asyncio.StreamReader, writer: asyncio.StreamWrit
             headers[name.strip().lower()] = value.strip()
     if headers.get("expect", "").lower() == "100-continue":
         writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-    body, size = await _read_body(reader, headers)
-    return _Request(method, target.split("?", 1)[0], headers, body, size)
+    path = target.split("?", 1)[0]
+    sink = chunk_sink(path, headers) if method == "POST" else None
+    if sink is not None:
+        sink(b"")  # the stream has begun (its Content-Type is known), even if no piece ever follows
+    body, size, trailers = await _read_body(reader, headers, sink)
+    return _Request(method, path, headers, body, size, trailers if sink is not None else None)
 
 
-async def _read_body(reader: asyncio.StreamReader, headers: dict[str, str]) -> tuple[bytes, int]:
-    """The body (kept up to the response size limit, counted in full), by Content-Length or chunked."""
+async def _read_body(
+    reader: asyncio.StreamReader, headers: dict[str, str], sink: Callable[[bytes], None] | None = None
+) -> tuple[bytes, int, dict[str, str]]:
+    """The body (kept up to the response size limit, counted in full), by Content-Length or chunked, and its
+    trailers. With a `sink` (a streamed response), each piece also goes there as it arrives, up to 200 MB."""
     kept = bytearray()
     size = 0
+    limit = RESPONSE_SIZE_LIMIT if sink is None else STREAM_RESPONSE_SIZE_LIMIT
+    trailers: dict[str, str] = {}
 
     async def take(count: int) -> None:
         nonlocal size
@@ -203,18 +262,22 @@ async def _read_body(reader: asyncio.StreamReader, headers: dict[str, str]) -> t
                 raise asyncio.IncompleteReadError(bytes(kept), None)
             count -= len(chunk)
             size += len(chunk)
-            if len(kept) <= RESPONSE_SIZE_LIMIT:
+            if len(kept) <= limit:
                 kept.extend(chunk)
+                if sink is not None and size <= limit:
+                    sink(chunk)
 
     if headers.get("transfer-encoding", "").lower() == "chunked":
         while True:
             size_line = await reader.readuntil(b"\r\n")
             chunk_size = int(size_line.split(b";")[0].strip(), 16)
             if chunk_size == 0:
-                await reader.readuntil(b"\r\n")
+                while line := (await reader.readuntil(b"\r\n")).strip():
+                    name, _, value = line.decode("latin-1").partition(":")
+                    trailers[name.strip().lower()] = value.strip()
                 break
             await take(chunk_size)
             await reader.readexactly(2)
     else:
         await take(int(headers.get("content-length", "0")))
-    return bytes(kept), size
+    return bytes(kept), size, trailers

@@ -12,6 +12,7 @@ of lambdalearn.
 
 from __future__ import annotations
 
+import base64
 import decimal
 import importlib
 import io
@@ -23,10 +24,17 @@ import socket
 import sys
 import time
 import traceback
+from collections.abc import Iterator
 from typing import Any, Callable
 
 RUNTIME_PATH = "/2018-06-01/runtime"
 ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type"
+# Response streaming, as a custom runtime does it (AWS docs: runtimes-custom.html#runtimes-custom-response-streaming).
+ERROR_BODY_HEADER = "Lambda-Runtime-Function-Error-Body"
+RESPONSE_MODE_HEADER = "Lambda-Runtime-Function-Response-Mode"
+HTTP_INTEGRATION_TYPE = "application/vnd.awslambda.http-integration-response"
+PRELUDE_DELIMITER = b"\0" * 8
+STREAM_MODE_VARIABLE = "LAMBDALEARN_INVOKE_MODE"  # our runtime's own setting (RESPONSE_STREAM), not Lambda's
 # Runtimes whose JSON keeps non-ASCII characters as they are (awslambdaric does the same from python3.12 on).
 _UNESCAPED_JSON_RUNTIMES = {"AWS_Lambda_python3.12", "AWS_Lambda_python3.13", "AWS_Lambda_python3.14"}
 _UNHANDLED_INIT_WARNING = (
@@ -291,6 +299,35 @@ class RuntimeApiClient:
     def post_response(self, request_id: str, body: bytes, content_type: str) -> None:
         self._call("POST", f"/invocation/{request_id}/response", body, {"Content-Type": content_type})
 
+    def post_stream(self, request_id: str, first: Any, rest: Iterator) -> None:
+        """Post a handler's chunks as it produces them: one HTTP/1.1 chunk each, then close the connection.
+        A dict first is the HTTP prelude of a function URL (status, headers, cookies); an error after the first
+        chunk goes in the error trailers, the way AWS asks custom runtimes to report it."""
+        content_type = HTTP_INTEGRATION_TYPE if isinstance(first, dict) else "application/octet-stream"
+        head = [f"POST {RUNTIME_PATH}/invocation/{request_id}/response HTTP/1.1", f"Host: {self._address[0]}",
+                f"{RESPONSE_MODE_HEADER}: streaming", "Transfer-Encoding: chunked", f"Content-Type: {content_type}",
+                f"Trailer: {ERROR_TYPE_HEADER}, {ERROR_BODY_HEADER}"]
+        if self._socket is None:
+            self._connect()
+        assert self._socket is not None
+        send = self._socket.sendall
+        send(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
+        trailers = b""
+        try:
+            if isinstance(first, dict):
+                send(_http_chunk(json.dumps(first).encode("utf-8") + PRELUDE_DELIMITER))
+            elif first is not None:
+                send(_http_chunk(_chunk_bytes(first)))
+            for item in rest:
+                send(_http_chunk(_chunk_bytes(item)))
+        except Fault as fault:
+            trailers = _error_trailers(error_object(fault.message, fault.error_type, fault.trace, request_id))
+        except Exception as exception:
+            trailers = _error_trailers(error_from_exception(exception, request_id))
+        send(b"0\r\n" + trailers + b"\r\n")
+        self._read_response()
+        self._close()
+
     def post_error(self, request_id: str, error: dict) -> None:
         body = json.dumps(error).encode("utf-8")
         self._call("POST", f"/invocation/{request_id}/error", body, {ERROR_TYPE_HEADER: error["errorType"]})
@@ -298,6 +335,26 @@ class RuntimeApiClient:
     def post_init_error(self, error: dict) -> None:
         body = json.dumps(error).encode("utf-8")
         self._call("POST", "/init/error", body, {ERROR_TYPE_HEADER: error["errorType"]})
+
+
+def _chunk_bytes(item: Any) -> bytes:
+    if isinstance(item, str):
+        return item.encode("utf-8")
+    if isinstance(item, (bytes, bytearray)):
+        return bytes(item)
+    raise Fault("Runtime.MarshalError", f"Unable to marshal response: a streamed chunk must be str or bytes, not {type(item).__name__}")
+
+
+def _http_chunk(data: bytes) -> bytes:
+    """One chunk of chunked transfer encoding; nothing for empty data (a zero-size chunk ends the body)."""
+    return b"%x\r\n%s\r\n" % (len(data), data) if data else b""
+
+
+def _error_trailers(error: dict) -> bytes:
+    """Log the mid-stream error as any error is logged, and return it as the two error trailers."""
+    log_error(error)
+    body = base64.b64encode(json.dumps(error).encode("utf-8")).decode("ascii")
+    return f"{ERROR_TYPE_HEADER}: {error['errorType']}\r\n{ERROR_BODY_HEADER}: {body}\r\n".encode("latin-1")
 
 
 class _RequestIdFilter(logging.Filter):
@@ -368,14 +425,18 @@ def _handle_one(client: RuntimeApiClient, handler: Callable[[Any, Any], Any]) ->
         os.environ["_X_AMZN_TRACE_ID"] = trace_id
     else:
         os.environ.pop("_X_AMZN_TRACE_ID", None)
-    error = None
+    error = stream = None
     try:
         context = LambdaContext(request_id, headers)
         try:
             event = json.loads(body) if headers.get("Content-Type", "application/json") == "application/json" else body
         except ValueError as bad_json:
             raise Fault("Runtime.UnmarshalError", f"Unable to unmarshal input: {bad_json}") from None
-        payload, content_type = marshal_response(handler(event, context))
+        result = handler(event, context)
+        if isinstance(result, Iterator) and os.environ.get(STREAM_MODE_VARIABLE) == "RESPONSE_STREAM":
+            stream = (next(result, None), result)  # an error before the first chunk is an ordinary error
+        else:
+            payload, content_type = marshal_response(result)
     except Fault as fault:
         error = error_object(fault.message, fault.error_type, fault.trace, request_id)
     except Exception as exception:
@@ -383,6 +444,8 @@ def _handle_one(client: RuntimeApiClient, handler: Callable[[Any, Any], Any]) ->
     if error is not None:
         log_error(error)
         client.post_error(request_id, error)
+    elif stream is not None:
+        client.post_stream(request_id, *stream)
     else:
         client.post_response(request_id, payload, content_type)
 

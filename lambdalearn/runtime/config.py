@@ -44,6 +44,7 @@ FUNCTION_NAME_MAX_LENGTH = 64
 HANDLER_MAX_LENGTH = 128
 ARCHITECTURES = ("x86_64", "arm64")
 PYTHON_RUNTIMES = ("python3.10", "python3.11", "python3.12", "python3.13", "python3.14")
+INVOKE_MODES = ("BUFFERED", "RESPONSE_STREAM")  # a function URL's InvokeMode
 
 # The keys Lambda sets itself and refuses to let a function configure (AWS docs, "Defined runtime environment
 # variables"). Other AWS_LAMBDA_* names such as AWS_LAMBDA_EXEC_WRAPPER are settable, and so are TZ, LANG,
@@ -127,6 +128,7 @@ class FunctionConfig:
     account_concurrency_limit: int = 1000
     opt_dir: Path | None = None  # the folder the environment sees as /opt (the function's layers, merged)
     version: str = "$LATEST"  # the function version this configuration is; a published one is a number
+    invoke_mode: str = "BUFFERED"  # RESPONSE_STREAM: a handler returning an iterator streams its chunks
 
     def __post_init__(self) -> None:
         # A private read-only copy: changing the caller's dict later must not change a frozen config.
@@ -215,6 +217,7 @@ def _constraint_violations(config: FunctionConfig) -> list[str]:
         )
     check_pattern(config.region, "region", REGION_PATTERN)
     check_pattern(config.version, "qualifier", _VERSION_PATTERN)
+    check_enum(config.invoke_mode, "invokeMode", INVOKE_MODES)
     if config.reserved_concurrency is not None:
         check_range(config.reserved_concurrency, "reservedConcurrentExecutions", 0, float("inf"))
     check_range(config.provisioned_concurrency, "provisionedConcurrentExecutions", 0, float("inf"))

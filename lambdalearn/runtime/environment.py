@@ -123,6 +123,8 @@ def lambda_environment_variables(
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         **DUMMY_CREDENTIALS,
     }
+    if config.invoke_mode == "RESPONSE_STREAM":
+        variables["LAMBDALEARN_INVOKE_MODE"] = config.invoke_mode  # tells our bootstrap to stream iterators
     variables.update(config.environment)
     return variables
 
@@ -140,6 +142,7 @@ class _Inflight:
 
 
 EventSink = Callable[[EventKind, "ExecutionEnvironment", Any], None]
+ChunkSink = Callable[[bytes, str], None]  # (a piece of a streamed response, its Content-Type)
 
 
 class ExecutionEnvironment:
@@ -187,6 +190,7 @@ class ExecutionEnvironment:
         self._server = RuntimeApiServer(self)
         self._queue: asyncio.Queue[NextInvocation] = asyncio.Queue()
         self._inflight: _Inflight | None = None
+        self._on_chunk: ChunkSink | None = None  # where the invocation in progress streams its response
         self._init_done: asyncio.Future[tuple[bytes, str] | None] | None = None
         self._exited: asyncio.Future[int] | None = None
         self._running = asyncio.Event()
@@ -399,9 +403,11 @@ class ExecutionEnvironment:
 
     # -- invoking ---------------------------------------------------------------------------------------
 
-    async def invoke(self, invocation: NextInvocation) -> InvokeOutcome:
-        """Run one invocation: finish INIT if needed, hand the event over, wait for the result or the end."""
+    async def invoke(self, invocation: NextInvocation, on_chunk: ChunkSink | None = None) -> InvokeOutcome:
+        """Run one invocation: finish INIT if needed, hand the event over, wait for the result or the end.
+        `on_chunk` gets a streamed response's pieces as the runtime posts them."""
         assert self._init_done is not None and self._exited is not None
+        self._on_chunk = on_chunk
         if self.state is not EnvironmentState.BUSY:
             self.reserve()
         first_invocation = not self._invoked
@@ -570,6 +576,12 @@ class ExecutionEnvironment:
 
     def invocation_error(self, request_id: str, body: bytes, error_type: str) -> bool:
         return self._settle(request_id, OutcomeKind.FUNCTION_ERROR, body, error_type)
+
+    def response_chunk(self, request_id: str, chunk: bytes, content_type: str) -> None:
+        inflight = self._inflight
+        if self._on_chunk is not None and inflight is not None and inflight.invocation.request_id == request_id:
+            if not inflight.result.done():
+                self._on_chunk(chunk, content_type)
 
     def response_too_large(self, request_id: str, size: int) -> bool:
         return self._settle(request_id, OutcomeKind.RESPONSE_TOO_LARGE, b"", "Function.ResponseSizeTooLarge")

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from lambdalearn.runtime.config import FunctionConfig
+from lambdalearn.runtime.environment import ChunkSink
 from lambdalearn.runtime.launcher import ForkServerLauncher, Launcher
 from lambdalearn.runtime.records import InvocationRecord
 from lambdalearn.runtime.service import LambdaRuntime
@@ -123,14 +124,16 @@ class LambdaFunction:
         qualifier: str | None = None,
         client_context: dict | None = None,
         request_id: str | None = None,
+        on_chunk: ChunkSink | None = None,
     ) -> InvocationRecord:
         """Invoke `qualifier` (None: the unqualified ARN, which runs `$LATEST`) synchronously; `request_id` keeps
-        an async event's id across its retries."""
+        an async event's id across its retries; `on_chunk` receives a streamed response as it is produced."""
         resolution = self.versions.resolve(qualifier, self._random.random())
         owner = qualifier if qualifier in self._provisioned else None
         runtime = self._runtime(owner, resolution.executed_version)
         return await runtime.invoke(
-            event, client_context=client_context, invoked_arn=resolution.invoked_arn, request_id=request_id
+            event, client_context=client_context, invoked_arn=resolution.invoked_arn, request_id=request_id,
+            on_chunk=on_chunk,
         )
 
     async def invoke_many(

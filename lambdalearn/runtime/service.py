@@ -35,7 +35,7 @@ from lambdalearn.runtime import billing, policy, records
 from lambdalearn.runtime.api_server import NextInvocation
 from lambdalearn.runtime.clock import Clock, RealClock
 from lambdalearn.runtime.config import FunctionConfig
-from lambdalearn.runtime.environment import EnvironmentState, ExecutionEnvironment, InvokeOutcome, OutcomeKind
+from lambdalearn.runtime.environment import ChunkSink, EnvironmentState, ExecutionEnvironment, InvokeOutcome, OutcomeKind
 from lambdalearn.runtime.events import EventBus, EventKind, RuntimeEvent
 from lambdalearn.runtime.launcher import ForkServerLauncher, Launcher
 from lambdalearn.runtime.records import InvocationRecord
@@ -145,12 +145,15 @@ class LambdaRuntime:
         client_context: dict | None = None,
         invoked_arn: str | None = None,
         request_id: str | None = None,
+        on_chunk: ChunkSink | None = None,
     ) -> InvocationRecord:
         """Invoke the function synchronously (RequestResponse) with `event` (JSON-serialisable, or bytes).
 
         `invoked_arn` is the ARN the caller used (qualified by an alias or version), which the handler sees
         as `context.invoked_function_arn`; by default the unqualified ARN. `request_id` lets an asynchronous
-        retry keep its event's request id, as Lambda's retries do.
+        retry keep its event's request id, as Lambda's retries do. `on_chunk(data, content_type)` receives a
+        streamed response (invoke mode RESPONSE_STREAM) piece by piece as the handler produces it; the record
+        still has the whole body.
         """
         await self.start()
         event = {} if event is None else event
@@ -181,7 +184,7 @@ class LambdaRuntime:
             client_context=json.dumps(client_context) if client_context is not None else None,
         )
         try:
-            outcome = await env.invoke(invocation)
+            outcome = await env.invoke(invocation, on_chunk)
         except asyncio.CancelledError:
             await env.shutdown("invocation cancelled")  # the caller gave up: do not leave it running
             raise

@@ -153,3 +153,23 @@ Resources:
 """)
     with pytest.raises(TemplateError, match="namespace AWS/EC2 is not simulated locally"):
         read_app(path, sam_check=False)
+
+
+def test_invoke_mode_response_stream_is_read_and_served_without_a_notice(write_app) -> None:
+    """InvokeMode is BUFFERED or RESPONSE_STREAM (AWS::Lambda::Url); streaming is simulated, so no notice."""
+    app = read_app(write_app("""
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties: {CodeUri: src/, Handler: app.handler, Runtime: python3.13,
+                         FunctionUrlConfig: {AuthType: NONE, InvokeMode: RESPONSE_STREAM}}
+    """))
+    assert app.functions["Fn"].url.invoke_mode == "RESPONSE_STREAM" and app.notices == []
+    with pytest.raises(TemplateError, match="InvokeMode"):
+        read_app(write_app("""
+            Resources:
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties: {CodeUri: src/, Handler: app.handler, Runtime: python3.13,
+                             FunctionUrlConfig: {AuthType: NONE, InvokeMode: STREAM}}
+        """))

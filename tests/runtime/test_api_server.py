@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import http.client
 import json
 import socket
+import threading
 
+from lambdalearn.runtime import api_server
 from lambdalearn.runtime.api_server import NextInvocation, RuntimeApiServer
 
 
@@ -40,15 +43,19 @@ class FakeEnvironment:
         self.posted.append(("too_large", request_id, size))
         return True
 
+    def response_chunk(self, request_id: str, chunk: bytes, content_type: str) -> None:
+        self.posted.append(("chunk", request_id, chunk, content_type))
+
     def init_error(self, body: bytes, error_type: str) -> None:
         self.posted.append(("init_error", body, error_type))
 
 
-def with_server(client_steps):
+def with_server(client_steps, environment: FakeEnvironment | None = None):
     """Run `client_steps(address)` in a thread against a server for a FakeEnvironment."""
 
     async def scenario():
-        environment = FakeEnvironment()
+        nonlocal environment
+        environment = environment or FakeEnvironment()
         server = RuntimeApiServer(environment)
         address = await server.start()
         try:
@@ -135,3 +142,68 @@ def test_chunked_bodies_and_expect_100_continue_are_understood():
     assert continue_line.startswith(b"HTTP/1.1 100 Continue")
     assert reply.startswith(b"HTTP/1.1 202 Accepted")
     assert posted == [("response", "req-1", b'"abc"', "application/json")]
+
+
+STREAMED_HEAD = (
+    b"POST /2018-06-01/runtime/invocation/req-1/response HTTP/1.1\r\nHost: x\r\n"
+    b"Lambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n"
+    b"Trailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n\r\n"
+)
+
+
+def chunks_in(posted: list[tuple]) -> bytes:
+    """The streamed bytes handed on so far (TCP may split a chunk into several pieces)."""
+    return b"".join(entry[2] for entry in list(posted) if entry[0] == "chunk" and entry[1] == "req-1")
+
+
+def test_a_streamed_response_is_handed_on_chunk_by_chunk_before_it_ends():
+    """AWS docs: runtimes-custom.html#runtimes-custom-response-streaming (streaming mode, chunked encoding)."""
+    environment = FakeEnvironment()
+
+    def steps(address):
+        host, port = address.rsplit(":", 1)
+        with socket.create_connection((host, int(port))) as sock:
+            sock.sendall(STREAMED_HEAD + b"5\r\nfirst\r\n")
+            for _ in range(2000):  # the request is still open: the chunk must already have been handed on
+                if chunks_in(environment.posted) == b"first":
+                    break
+                threading.Event().wait(0.005)
+            seen_before_end = chunks_in(environment.posted)
+            sock.sendall(b"6\r\nsecond\r\n0\r\n\r\n")
+            return seen_before_end, sock.recv(4096)
+
+    (seen_before_end, reply), posted = with_server(steps, environment)
+    assert seen_before_end == b"first" and reply.startswith(b"HTTP/1.1 202")
+    assert chunks_in(posted) == b"firstsecond" and {entry[3] for entry in posted} == {"text/plain"}
+    assert posted[-1] == ("response", "req-1", b"firstsecond", "text/plain")
+
+
+def test_error_trailers_make_a_streamed_response_a_function_error():
+    error = {"errorMessage": "late", "errorType": "ValueError", "requestId": "req-1", "stackTrace": []}
+    trailer = base64.b64encode(json.dumps(error).encode())
+
+    def steps(address):
+        host, port = address.rsplit(":", 1)
+        with socket.create_connection((host, int(port))) as sock:
+            sock.sendall(STREAMED_HEAD + b"4\r\npart\r\n0\r\nLambda-Runtime-Function-Error-Type: ValueError\r\n"
+                         b"Lambda-Runtime-Function-Error-Body: " + trailer + b"\r\n\r\n")
+            return sock.recv(4096)
+
+    reply, posted = with_server(steps)
+    assert reply.startswith(b"HTTP/1.1 202")
+    assert chunks_in(posted) == b"part" and posted[-1] == ("error", "req-1", json.dumps(error).encode(), "ValueError")
+
+
+def test_a_streamed_response_over_the_limit_is_cut_there_and_refused(monkeypatch):
+    """Streamed responses may carry up to 200 MB (config-rs-invoke-furls.html); a 10-byte limit stands in."""
+    monkeypatch.setattr(api_server, "STREAM_RESPONSE_SIZE_LIMIT", 10)
+
+    def steps(address):
+        host, port = address.rsplit(":", 1)
+        with socket.create_connection((host, int(port))) as sock:
+            sock.sendall(STREAMED_HEAD + b"a\r\n0123456789\r\n5\r\nabcde\r\n0\r\n\r\n")
+            return sock.recv(4096)
+
+    reply, posted = with_server(steps)
+    assert reply.startswith(b"HTTP/1.1 413") and b"(10 bytes)" in reply
+    assert chunks_in(posted) == b"0123456789" and posted[-1] == ("too_large", "req-1", 15)
