@@ -6,13 +6,14 @@ import re
 from pathlib import Path
 
 from lambdalearn.content.fields import Fields
-from lambdalearn.content.models import Domain, ExamBlueprint, Manifest
+from lambdalearn.content.models import Domain, ExamBlueprint, LintSettings, Manifest, StalePhrase
 from lambdalearn.content.problems import Problem
 from lambdalearn.content.yamlsource import load_mapping_file
 
 MANIFEST_FILE = "pack.yaml"
 _VERSION = re.compile(r"^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$")
-_KEYS = frozenset({"id", "title", "version", "authors", "license", "description", "exam"})
+_KEYS = frozenset({"id", "title", "version", "authors", "license", "description", "exam", "lint"})
+_LINT_KEYS = frozenset({"stale_phrases", "sourced_decks"})
 _EXAM_KEYS = frozenset({"questions", "minutes", "pass_mark", "domains"})
 _DOMAIN_KEYS = frozenset({"id", "title", "weight"})
 
@@ -43,6 +44,7 @@ def load_manifest(root: Path, problems: list[Problem]) -> Manifest:
         license=fields.text("license") or "",
         description=fields.text("description") or "",
         exam=_load_exam(source, problems) if fields.has("exam") else None,
+        lint=_load_lint(source, problems) if fields.has("lint") else LintSettings(),
     )
     return manifest
 
@@ -74,3 +76,21 @@ def _load_exam(source, problems: list[Problem]) -> ExamBlueprint | None:
     if exam.failed or not (questions and minutes and pass_mark):
         return None
     return ExamBlueprint(questions, minutes, pass_mark, tuple(domains))
+
+
+def _load_lint(source, problems: list[Problem]) -> LintSettings:
+    """`lint:` in pack.yaml: `stale_phrases` (each a `phrase` and what holds `now`) and `sourced_decks` (deck ids)."""
+    if not isinstance(source.data["lint"], dict):
+        problems.append(Problem(MANIFEST_FILE, source.line("lint"), "lint", "expected a mapping"))
+        return LintSettings()
+    lint = Fields(source, ("lint",), problems)
+    lint.reject_unknown(_LINT_KEYS)
+    phrases = []
+    for index in lint.mapping_list("stale_phrases", required=False):
+        entry = Fields(source, ("lint", "stale_phrases", index), problems)
+        entry.reject_unknown({"phrase", "now"})
+        phrase, now = entry.text("phrase"), entry.text("now")
+        if phrase and now:
+            phrases.append(StalePhrase(phrase, now))
+    decks = lint.text_list("sourced_decks", required=False) or ()
+    return LintSettings(tuple(phrases), decks)

@@ -27,6 +27,22 @@ class ExamBlueprint:
 
 
 @dataclass(frozen=True)
+class StalePhrase:
+    """An old rule's wording, allowed only where the old rule is the subject; `now` says what holds today."""
+
+    phrase: str
+    now: str
+
+
+@dataclass(frozen=True)
+class LintSettings:
+    """The pack's own inputs to `pack lint`: its stale phrases and the decks whose facts must cite a source."""
+
+    stale_phrases: tuple[StalePhrase, ...] = ()
+    sourced_decks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Manifest:
     id: str
     title: str
@@ -35,6 +51,7 @@ class Manifest:
     license: str
     description: str
     exam: ExamBlueprint | None = None
+    lint: LintSettings = LintSettings()
 
 
 @dataclass(frozen=True)
