@@ -159,7 +159,12 @@ def info(ctx: click.Context, pack_id: str) -> None:
         exam = manifest.exam
         click.echo(f"  mock exam: {exam.questions} questions in {exam.minutes} min, pass mark {exam.pass_mark:g}%")
         for domain in exam.domains:
-            click.echo(f"    {domain.weight:>5g}%  {domain.title} ({domain.id})")
+            toward = f", counts toward {domain.guide_domain}" if domain.guide_domain else ""
+            click.echo(f"    {domain.weight:>5g}%  {domain.title} ({domain.id}{toward})")
+        if exam.guide:
+            click.echo(f"  tracks {exam.guide.code} ({exam.guide.title}):")
+            for domain in exam.guide.domains:
+                click.echo(f"    {domain.weight:>5g}%  {domain.title} ({domain.id})")
     installed = PackRegistry(data_dir_of(ctx)).get(pack_id)
     if installed and installed.changed:
         click.echo(f"  questions changed since you first studied them: {', '.join(sorted(installed.changed))}")

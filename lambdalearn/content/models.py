@@ -16,6 +16,16 @@ class Domain:
     id: str
     title: str
     weight: float
+    guide_domain: str | None = None  # the certification exam's domain this one counts toward
+
+
+@dataclass(frozen=True)
+class ExamGuide:
+    """The certification exam a blueprint tracks (e.g. DVA-C02): its domains and their weights in percent."""
+
+    code: str
+    title: str
+    domains: tuple[Domain, ...]
 
 
 @dataclass(frozen=True)
@@ -24,6 +34,7 @@ class ExamBlueprint:
     minutes: int
     pass_mark: float  # percent
     domains: tuple[Domain, ...]
+    guide: ExamGuide | None = None
 
 
 @dataclass(frozen=True)

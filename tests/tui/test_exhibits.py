@@ -123,3 +123,23 @@ def test_question_with_an_exhibit_snapshot(snap_compare, make_app, exhibit_pack)
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(100, 36), run_before=open_question)
+
+
+async def test_the_exam_result_shows_the_exhibit_of_a_missed_question(make_app, exhibit_pack):
+    from lambdalearn.tui.screens.exam_result import ExamResultScreen
+
+    pack = load_pack(exhibit_pack)
+    domain = pack.manifest.exam.domains[0]
+    items = [ExamItem(Entry(pack, pack.question("h-single")), domain), ExamItem(Entry(pack, pack.question("x-policy")), domain)]
+    exam = MockExam(pack, items, 5, 50, T0)
+    exam.answer(1, 3)  # wrong; h-single stays unanswered
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await loaded(pilot)
+        app.push_screen(ExamResultScreen(exam.finish(T0)))
+        await pilot.pause()
+        view = app.screen.query_one(ExhibitView)
+        assert not view.display  # the first miss, h-single, has no exhibit
+        await pilot.press("down")
+        await pilot.pause()
+        assert view.display and "lambda:InvokeFunctionUrl" in exhibit_text(view)

@@ -17,6 +17,7 @@ class ExhibitView(ScrollableContainer, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.exhibit: Exhibit | None = None
+        self.display = False  # until a question with an exhibit is shown
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="exhibit-text")
