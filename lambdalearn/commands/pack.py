@@ -195,7 +195,12 @@ def info(ctx: click.Context, pack_id: str) -> None:
         exam = manifest.exam
         echo(f"  mock exam: {exam.questions} questions in {exam.minutes} min, pass mark {exam.pass_mark:g}%")
         for domain in exam.domains:
-            echo(f"    {domain.weight:>5g}%  {domain.title} ({domain.id})")
+            toward = f", counts toward {domain.guide_domain}" if domain.guide_domain else ""
+            echo(f"    {domain.weight:>5g}%  {domain.title} ({domain.id}{toward})")
+        if exam.guide:
+            echo(f"  tracks {exam.guide.code} ({exam.guide.title}):")
+            for domain in exam.guide.domains:
+                echo(f"    {domain.weight:>5g}%  {domain.title} ({domain.id})")
     installed = PackRegistry(data_dir_of(ctx)).get(pack_id)
     if installed and installed.changed:
         echo(f"  questions changed since you first studied them: {', '.join(sorted(installed.changed))}")
@@ -344,9 +349,11 @@ def lint(directory: Path | None, strict: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 def pack_stats(directory: Path | None, as_json: bool) -> None:
     """Questions per lesson, type, domain and difficulty, and how well the blueprint is covered."""
+    from datetime import date
+
     from lambdalearn.content.pack_stats import pack_statistics
 
-    figures = pack_statistics(_load_or_usage_error(directory))
+    figures = pack_statistics(_load_or_usage_error(directory), date.today())
     if as_json:
         echo(json.dumps(figures, indent=2))
         return
@@ -361,6 +368,32 @@ def pack_stats(directory: Path | None, as_json: bool) -> None:
         for row in figures["blueprint"]:
             mark = "ok" if row["available"] >= row["needed"] else "SHORT"
             echo(f"  {row['domain']:<22} {row['weight']:>5g}%  {row['available']:>4} available, {row['needed']:>3} needed  {mark}")
+    _echo_bank(figures["bank"])
+
+
+def _echo_bank(bank: dict) -> None:
+    """The exam-grade figures: how much of the bank reads like a certification exam, and its answer cues."""
+    def share(count: int, total: int) -> str:
+        return f"{count} of {total} ({100 * count / total:.0f}%)" if total else "0"
+
+    ranks = ", ".join(f"{rank}: {count}" for rank, count in bank["key_length_rank"].items()) or "none"
+    tf = bank["true_false"]
+    kinds = ", ".join(f"{kind} {count}" for kind, count in bank["exhibits_by_kind"].items())
+    levels = ", ".join(f"{level} {count}" for level, count in bank["levels"].items())
+    echo("\nexam-grade figures:")
+    for label, value in (
+        ("scenario items (single/multi)", share(bank["scenarios"], bank["single_multi"])),
+        ("Select THREE items", bank["select_three"]),
+        ("cross-service items", bank["cross_service"]),
+        ("median explanation words", f"{bank['median_explanation_words']:g}"),
+        ("items with an exhibit", f"{bank['exhibits']}" + (f" ({kinds})" if kinds else "")),
+        ("key length rank (1 = longest)", f"{ranks}; most common {bank['key_length_top_percent']:g}%"),
+        ("true/false answers", f"{tf['true']} true, {tf['false']} false"),
+        ("levels (gradable items)", levels or "none"),
+        ("items citing a source", bank["sourced"]),
+        ("verified over a year ago", f"{len(bank['stale'])}" + (f": {', '.join(bank['stale'])}" if bank["stale"] else "")),
+    ):
+        echo(f"  {label:<32} {value}")
 
 
 def _load_or_usage_error(directory: Path | None) -> Pack:

@@ -17,6 +17,7 @@ import click
 
 from lambdalearn.commands.common import echo, load_catalog, open_store, secho
 from lambdalearn.content.answers import AnswerFormatError, input_hint, parse_response
+from lambdalearn.content.exhibits import Exhibit
 from lambdalearn.content.questions import Cloze, Flashcard, MultiChoice, Ordering, Question, SingleChoice, display_prompt
 from lambdalearn.study.catalog import Entry, SelectionError
 from lambdalearn.study.session import Outcome, QuizSession
@@ -94,6 +95,8 @@ def run_plain(session: QuizSession, rng: random.Random) -> None:
 def _ask(session: QuizSession, entry: Entry, number: int, total: int, rng: random.Random) -> None:
     question = entry.question
     secho(f"[{number}/{total}] {entry.pack.id} › {question.deck_id} ({question.type})", dim=True)
+    if question.exhibit:
+        _show_exhibit(question.exhibit)
     echo(display_prompt(question).strip())
     display_order = _show_options(question, rng)
     started = time.monotonic()
@@ -118,6 +121,14 @@ def _ask(session: QuizSession, entry: Entry, number: int, total: int, rng: rando
         break
     duration_ms = int((time.monotonic() - started) * 1000)
     _show_outcome(session.answer(entry, response, duration_ms), session.cram)
+
+
+def _show_exhibit(exhibit: Exhibit) -> None:
+    """The exhibit verbatim, indented under its heading and closed by a line a screen reader announces."""
+    echo(f"{exhibit.heading}:")
+    for line in exhibit.text.split("\n"):
+        echo(f"    {line}".rstrip())
+    echo("End of exhibit.\n")
 
 
 def _show_options(question: Question, rng: random.Random) -> tuple[int, ...] | None:

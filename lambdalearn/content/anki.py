@@ -19,7 +19,10 @@ from lambdalearn.content.questions import CLOZE_BLANK, Cloze, Flashcard, MultiCh
 
 # Raw HTML in pack text is shown as text, never copied into a card (a <script> would run in Anki's viewer).
 _md = MarkdownIt("commonmark", {"html": False}).enable("table")
-_CSS = ".card { font-family: sans-serif; font-size: 18px; text-align: left; } .why { color: #666; } code { background: #eee; }"
+_CSS = (
+    ".card { font-family: sans-serif; font-size: 18px; text-align: left; } .why { color: #666; } code { background: #eee; }"
+    " .exhibit pre { border: 1px solid #999; padding: 4px; overflow-x: auto; } figcaption { color: #666; }"
+)
 
 
 def stable_id(*parts: str) -> int:
@@ -52,7 +55,7 @@ def export_anki(packs: list[Pack], path: Path) -> dict[str, int]:
                 guid = genanki.guid_for("lambdalearn", pack.id, question.id)
                 source = f"{pack.id}/{question.id}"
                 if isinstance(question, Cloze):
-                    fields = [_cloze_text(question), _render(question.explanation or ""), source]
+                    fields = [_exhibit(question) + _cloze_text(question), _render(question.explanation or ""), source]
                     anki_deck.add_note(genanki.Note(model=cloze, fields=fields, guid=guid, tags=_tags(question)))
                 else:
                     fields = [_front(question), _back(question), source]
@@ -85,10 +88,19 @@ def _cloze_text(question: Cloze) -> str:
     )
 
 
+def _exhibit(question: Question) -> str:
+    """The exhibit as a captioned, preformatted block above the question (empty when there is none)."""
+    exhibit = question.exhibit
+    if exhibit is None:
+        return ""
+    return (f"<figure class=exhibit><figcaption>{html.escape(exhibit.heading)}</figcaption>"
+            f"<pre><code>{html.escape(exhibit.text)}</code></pre></figure>")
+
+
 def _front(question: Question) -> str:
     if isinstance(question, Flashcard):
-        return _render(question.front)
-    parts = [_render(question.prompt)]
+        return _exhibit(question) + _render(question.front)
+    parts = [_exhibit(question), _render(question.prompt)]
     if isinstance(question, (SingleChoice, MultiChoice)):
         items = "".join(f"<li>{html.escape(c.text)}</li>" for c in question.choices)
         parts.append(f"<ol>{items}</ol>")

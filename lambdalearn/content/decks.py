@@ -6,15 +6,19 @@ A broken question is skipped with its problems reported; the rest of the deck st
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from lambdalearn.content.exhibits import EXHIBIT_KINDS, Exhibit, exhibit_problems
 from lambdalearn.content.fields import Fields
 from lambdalearn.content.models import Deck
 from lambdalearn.content.problems import Problem
 from lambdalearn.content.questions import (
     CLOZE_BLANK,
     DIFFICULTIES,
+    LEVELS,
     QUESTION_TYPES,
     Choice,
     Cloze,
@@ -30,7 +34,13 @@ from lambdalearn.content.questions import (
 from lambdalearn.content.yamlsource import YamlSource, load_mapping_file
 
 _DECK_KEYS = frozenset({"id", "title", "lesson", "domain", "description", "questions"})
-_COMMON_KEYS = frozenset({"id", "type", "prompt", "explanation", "lesson_section", "tags", "difficulty", "domain"})
+_COMMON_KEYS = frozenset({
+    "id", "type", "prompt", "explanation", "lesson_section", "tags", "difficulty", "domain", "exhibit", "level",
+    "source", "verified",
+})
+_EXHIBIT_KEYS = frozenset({"kind", "title", "text"})
+_AWS_DOC_HOSTS = ("docs.aws.amazon.com", "aws.amazon.com")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TYPE_KEYS: dict[str, frozenset[str]] = {
     "single": frozenset({"choices", "answer"}),
     "multi": frozenset({"choices", "answer"}),
@@ -98,6 +108,9 @@ def _load_question(source: YamlSource, index: int, deck_id: str, difficulty: str
         domain=q.ident("domain", required=False),
         source=source.path,
         line=source.line("questions", index),
+        exhibit=_exhibit(q) if q.has("exhibit") else None,
+        level=q.choice("level", LEVELS, required=False),
+        **_provenance(q),
     )
     if qtype not in ("flashcard", "cloze"):
         common["prompt"] = q.text("prompt")
@@ -105,6 +118,55 @@ def _load_question(source: YamlSource, index: int, deck_id: str, difficulty: str
     if q.failed or question is None:
         return None
     return question
+
+
+def _exhibit(q: Fields) -> Exhibit | None:
+    """The question's exhibit; its text is checked line by line, and parsed when its kind has a syntax."""
+    if not isinstance(q.mapping["exhibit"], dict):
+        q.problem("exhibit", "expected a mapping with kind, text and an optional title")
+        return None
+    sub = Fields(q.source, (*q.path, "exhibit"), q.problems, f"{q.label}.exhibit")
+    sub.reject_unknown(_EXHIBIT_KEYS)
+    kind, title = sub.choice("kind", EXHIBIT_KINDS), sub.text("title", required=False)
+    raw = sub.mapping.get("text")
+    text = raw.rstrip("\n") if isinstance(raw, str) and raw.strip() else sub.text("text")
+    if sub.failed:
+        q.failed = True
+    if kind is None or text is None:
+        return None
+    key_line, name = sub.where("text")
+    # A block scalar (`text: |`) starts on the line below its key; a one-line value sits on the key's line.
+    first = key_line + 1 if "\n" in raw else key_line
+    for offset, message in exhibit_problems(kind, text):
+        q.problems.append(Problem(q.source.path, first + offset - 1, name, message))
+        q.failed = True
+    return Exhibit(kind, text, title)
+
+
+def _provenance(q: Fields) -> dict[str, Any]:
+    """`source` (an https AWS documentation page) and `verified` (the ISO date it was checked): both or neither."""
+    if not (q.has("source") or q.has("verified")):
+        return {}
+    reference = q.text("source", required=False)
+    if reference is not None:
+        parts = urlsplit(reference)
+        host = parts.hostname or ""
+        if parts.scheme != "https" or not any(host == h or host.endswith("." + h) for h in _AWS_DOC_HOSTS):
+            q.problem("source", f"'{reference}' is not an https URL of an AWS documentation page (docs.aws.amazon.com)")
+            reference = None
+    raw = q.mapping.get("verified")
+    verified = raw if isinstance(raw, date) else None
+    if isinstance(raw, str) and _ISO_DATE.match(raw.strip()):
+        try:
+            verified = date.fromisoformat(raw.strip())
+        except ValueError:
+            pass
+    if raw is not None and verified is None:
+        q.problem("verified", f"expected a date as YYYY-MM-DD, got '{raw}'")
+    for present, missing in (("source", "verified"), ("verified", "source")):
+        if q.has(present) and not q.has(missing):
+            q.problem(present, f"give '{missing}' with '{present}': a fact's page and the date it was checked go together")
+    return {"reference": reference, "verified": verified}
 
 
 def _choices(q: Fields) -> tuple[Choice, ...] | None:

@@ -11,14 +11,21 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 
-from lambdalearn.content.models import Deck, Pack
+from lambdalearn.content.bank import key_length_rank
+from lambdalearn.content.models import Deck, Pack, StalePhrase
 from lambdalearn.content.problems import Problem
-from lambdalearn.content.questions import MultiChoice, Question, SingleChoice
+from lambdalearn.content.questions import Cloze, Flashcard, MultiChoice, Question, SingleChoice, TrueFalse
 
 MIN_DECK_FOR_PATTERNS = 6
 POSITION_SHARE_LIMIT = 0.5
 LONGEST_SHARE_LIMIT = 0.5
 NEAR_DUPLICATE_SIMILARITY = 0.8
+# With four choices a key sits at each length rank a quarter of the time; far above that, length gives it away.
+KEY_RANK_SHARE_LIMIT = {"deck": 0.5, "pack": 0.4}
+MIN_PACK_FOR_PATTERNS = 20
+TRUE_SHARE_BAND = (0.35, 0.65)
+WHAT_CHANGED_TAG = "what-changed"
+_WHAT_CHANGED = re.compile(r"^\W*what changed\b", re.I)
 _ALL_NONE = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|them)\b", re.I)
 # A negative stem is a question word whose own clause is negated ("Which of these is not billed?") or an
 # EXCEPT; negations inside a relative clause ("...that a DLQ message does not?") do not count.
@@ -195,6 +202,134 @@ def lessons_without_questions(pack: Pack) -> Iterator[Problem]:
             yield Problem(lesson.source, 1, "untested-lesson", f"no question tests lesson '{lesson.id}'")
 
 
+_RANK_NAMES = {1: "longest", 2: "second-longest", 3: "third-longest"}
+
+
+def _rank_name(rank: int) -> str:
+    return _RANK_NAMES.get(rank, f"{rank}th-longest")
+
+
+def predictable_key_length(pack: Pack) -> Iterator[Problem]:
+    """A test-wise learner picks the second-longest choice when it is right most of the time."""
+    groups = [(deck.source, 1, f"deck {deck.id}", [q for q in deck.questions if isinstance(q, SingleChoice)],
+               MIN_DECK_FOR_PATTERNS, KEY_RANK_SHARE_LIMIT["deck"]) for deck in pack.decks]
+    groups.append(("pack.yaml", 1, "the pack", [q for q in pack.questions() if isinstance(q, SingleChoice)],
+                   MIN_PACK_FOR_PATTERNS, KEY_RANK_SHARE_LIMIT["pack"]))
+    for source, line, scope, singles, minimum, limit in groups:
+        if len(singles) < minimum:
+            continue
+        rank, count = Counter(key_length_rank(q) for q in singles).most_common(1)[0]
+        if count / len(singles) > limit:
+            yield Problem(source, line, "key-length-rank",
+                          f"in {scope} the right answer is the {_rank_name(rank)} choice in {count} of {len(singles)} "
+                          f"single-choice questions ({100 * count / len(singles):.0f}%, limit {100 * limit:.0f}%); "
+                          "reword choices so length gives nothing away")
+
+
+def true_false_balance(pack: Pack) -> Iterator[Problem]:
+    """When most statements are false, 'false' is a winning guess."""
+    groups = [(deck.source, f"deck {deck.id}", [q for q in deck.questions if isinstance(q, TrueFalse)], MIN_DECK_FOR_PATTERNS)
+              for deck in pack.decks]
+    groups.append(("pack.yaml", "the pack", [q for q in pack.questions() if isinstance(q, TrueFalse)], MIN_DECK_FOR_PATTERNS))
+    low, high = TRUE_SHARE_BAND
+    for source, scope, items, minimum in groups:
+        if len(items) < minimum:
+            continue
+        true = sum(q.answer for q in items)
+        if not low <= true / len(items) <= high:
+            yield Problem(source, 1, "true-false-balance",
+                          f"in {scope} {true} of {len(items)} true/false statements are true ({100 * true / len(items):.0f}%); "
+                          f"keep it between {100 * low:.0f}% and {100 * high:.0f}% so guessing one side does not pay")
+
+
+def stale_phrases(pack: Pack) -> Iterator[Problem]:
+    """Old rules the pack lists in pack.yaml may appear only in a "What changed" note or an item tagged what-changed."""
+    phrases = [(p, _phrase_pattern(p.phrase)) for p in pack.manifest.lint.stale_phrases]
+    if not phrases:
+        return
+    for lesson in pack.lessons:
+        for offset, text in _lines_outside_what_changed(lesson.body):
+            for phrase, pattern in phrases:
+                if pattern.search(text):
+                    yield Problem(lesson.source, lesson.body_line + offset, "stale-phrase",
+                                  f"'{phrase.phrase}' is an old rule (now: {phrase.now}); "
+                                  "keep it inside a \"What changed\" note")
+    for q in pack.questions():
+        if WHAT_CHANGED_TAG in q.tags:
+            continue
+        text = " ".join(_taught_text(q))
+        for phrase, pattern in phrases:
+            if pattern.search(text):
+                yield Problem(q.source, q.line, "stale-phrase",
+                              f"{q.id} says '{phrase.phrase}', an old rule (now: {phrase.now}); "
+                              f"tag it {WHAT_CHANGED_TAG} if it asks about the old rule")
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    words = r"\s+".join(re.escape(word) for word in phrase.split())
+    return re.compile(rf"(?<!\w){words}(?!\w)", re.I)
+
+
+def _lines_outside_what_changed(body: str) -> Iterator[tuple[int, str]]:
+    """(line offset, text) of the body's lines that are neither code nor inside a "What changed" note: a section
+    under a heading starting "What changed" (to the next heading of its level or higher), or such a blockquote."""
+    fence, note_level, in_quote_note = None, 0, False
+    for offset, line in enumerate(body.split("\n")):
+        stripped = line.strip()
+        marker = re.match(r"^(```|~~~)", stripped)
+        if fence or marker:
+            fence = None if fence and marker and stripped.startswith(fence) else (fence or marker.group(1))
+            continue
+        heading = re.match(r"^(#{1,6})\s+(.*)", line)
+        if heading:
+            level = len(heading.group(1))
+            if note_level and level <= note_level:
+                note_level = 0
+            if _WHAT_CHANGED.match(heading.group(2)):
+                note_level = level
+        if stripped.startswith(">"):
+            in_quote_note = in_quote_note or bool(_WHAT_CHANGED.match(stripped.lstrip("> ")))
+        else:
+            in_quote_note = False
+        if not (note_level or in_quote_note):
+            yield offset, line
+
+
+def _taught_text(question: Question) -> list[str]:
+    """What a question presents as true: prompt, explanation, right choices. Wrong choices may state old rules."""
+    parts = [question.prompt, question.explanation or ""]
+    if isinstance(question, (SingleChoice, MultiChoice)):
+        for number in _right(question):
+            choice = question.choices[number - 1]
+            parts += [choice.text, choice.why or ""]
+    elif isinstance(question, Flashcard):
+        parts += [question.front, question.back]
+    elif isinstance(question, Cloze):
+        parts.append(question.filled)
+    return parts
+
+
+def missing_level(pack: Pack) -> Iterator[Problem]:
+    """Exams weight toward apply and analyse; they can only if every gradable item says its level."""
+    for q in pack.questions():
+        if q.gradable and q.level is None:
+            yield Problem(q.source, q.line, "no-level", f"{q.id} has no level (remember, apply or analyse)")
+
+
+def unsourced_facts(pack: Pack) -> Iterator[Problem]:
+    """Items of the decks pack.yaml lists under lint.sourced_decks cite the AWS page and the date they were checked."""
+    wanted = pack.manifest.lint.sourced_decks
+    decks = {deck.id: deck for deck in pack.decks}
+    for deck_id in wanted:
+        if deck_id not in decks:
+            yield Problem("pack.yaml", 1, "unsourced", f"lint.sourced_decks names '{deck_id}', which is not a deck of this pack")
+            continue
+        for q in decks[deck_id].questions:
+            if q.reference is None:
+                yield Problem(q.source, q.line, "unsourced",
+                              f"{q.id} states a number without 'source' (its AWS doc page) and 'verified' (a date)")
+
+
 RULES: tuple[Rule, ...] = (
     answer_position_bias,
     longest_choice_is_right,
@@ -207,4 +342,9 @@ RULES: tuple[Rule, ...] = (
     thin_blueprint_domain,
     raw_html,
     lessons_without_questions,
+    predictable_key_length,
+    true_false_balance,
+    stale_phrases,
+    missing_level,
+    unsourced_facts,
 )

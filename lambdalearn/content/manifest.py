@@ -6,15 +6,17 @@ import re
 from pathlib import Path
 
 from lambdalearn.content.fields import Fields
-from lambdalearn.content.models import Domain, ExamBlueprint, Manifest
+from lambdalearn.content.models import Domain, ExamBlueprint, ExamGuide, LintSettings, Manifest, StalePhrase
 from lambdalearn.content.problems import Problem
 from lambdalearn.content.yamlsource import load_mapping_file
 
 MANIFEST_FILE = "pack.yaml"
 _VERSION = re.compile(r"^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$")
-_KEYS = frozenset({"id", "title", "version", "authors", "license", "description", "exam"})
-_EXAM_KEYS = frozenset({"questions", "minutes", "pass_mark", "domains"})
-_DOMAIN_KEYS = frozenset({"id", "title", "weight"})
+_KEYS = frozenset({"id", "title", "version", "authors", "license", "description", "exam", "lint"})
+_LINT_KEYS = frozenset({"stale_phrases", "sourced_decks"})
+_EXAM_KEYS = frozenset({"questions", "minutes", "pass_mark", "domains", "guide"})
+_DOMAIN_KEYS = frozenset({"id", "title", "weight", "guide_domain"})
+_GUIDE_KEYS = frozenset({"code", "title", "domains"})
 
 
 def load_manifest(root: Path, problems: list[Problem]) -> Manifest:
@@ -43,6 +45,7 @@ def load_manifest(root: Path, problems: list[Problem]) -> Manifest:
         license=fields.text("license") or "",
         description=fields.text("description") or "",
         exam=_load_exam(source, problems) if fields.has("exam") else None,
+        lint=_load_lint(source, problems) if fields.has("lint") else LintSettings(),
     )
     return manifest
 
@@ -56,21 +59,81 @@ def _load_exam(source, problems: list[Problem]) -> ExamBlueprint | None:
     questions = exam.integer("questions", minimum=1, maximum=500)
     minutes = exam.integer("minutes", minimum=1, maximum=600)
     pass_mark = exam.number("pass_mark", minimum=1, maximum=100)
+    guide = _load_guide(source, problems) if exam.has("guide") else None
+    domains = _load_domains(exam, ("exam",), guide)
+    if guide is not None:
+        _check_guide_weights(exam, guide, domains)
+    if exam.failed or not (questions and minutes and pass_mark):
+        return None
+    return ExamBlueprint(questions, minutes, pass_mark, tuple(domains), guide)
+
+
+def _load_domains(parent: Fields, path: tuple, guide: ExamGuide | None) -> list[Domain]:
+    """The `domains` list under `path`: ids unique, weights adding up to 100; with a guide, each names its guide domain."""
     domains: list[Domain] = []
-    for index in exam.mapping_list("domains"):
-        domain = Fields(source, ("exam", "domains", index), problems)
-        domain.reject_unknown(_DOMAIN_KEYS)
+    for index in parent.mapping_list("domains"):
+        domain = Fields(parent.source, (*path, "domains", index), parent.problems)
+        course_domain = path == ("exam",)
+        domain.reject_unknown(_DOMAIN_KEYS if course_domain else _DOMAIN_KEYS - {"guide_domain"})
         domain_id, title = domain.ident("id"), domain.text("title")
         weight = domain.number("weight", minimum=0.000001, maximum=100)
+        guide_domain = domain.ident("guide_domain", required=guide is not None) if course_domain else None
+        if guide_domain and guide is None:
+            domain.problem("guide_domain", "name the certification exam first, in exam.guide")
+        elif guide is not None and guide_domain and guide_domain not in {d.id for d in guide.domains}:
+            domain.problem("guide_domain", f"'{guide_domain}' is not a domain of {guide.code}; its domains: "
+                                           f"{', '.join(d.id for d in guide.domains)}")
         if domain_id and title and weight:
             if any(d.id == domain_id for d in domains):
                 domain.problem("id", f"duplicate domain id '{domain_id}'")
-            domains.append(Domain(domain_id, title, weight))
-    if exam.has("domains") and isinstance(source.data["exam"].get("domains"), list) and not domains:
-        exam.problem("domains", "list at least one domain")
+            domains.append(Domain(domain_id, title, weight, guide_domain))
+    raw = parent.source.data
+    for part in path:
+        raw = raw[part]
+    if parent.has("domains") and isinstance(raw.get("domains"), list) and not domains:
+        parent.problem("domains", "list at least one domain")
     total = sum(d.weight for d in domains)
     if domains and abs(total - 100) > 0.01:
-        exam.problem("domains", f"weights must add up to 100, they add up to {total:g}")
-    if exam.failed or not (questions and minutes and pass_mark):
+        parent.problem("domains", f"weights must add up to 100, they add up to {total:g}")
+    return domains
+
+
+def _load_guide(source, problems: list[Problem]) -> ExamGuide | None:
+    """`exam.guide`: the certification exam the blueprint tracks, with its own domains and weights."""
+    if not isinstance(source.data["exam"]["guide"], dict):
+        problems.append(Problem(MANIFEST_FILE, source.line("exam", "guide"), "exam.guide", "expected a mapping"))
         return None
-    return ExamBlueprint(questions, minutes, pass_mark, tuple(domains))
+    guide = Fields(source, ("exam", "guide"), problems)
+    guide.reject_unknown(_GUIDE_KEYS)
+    code, title = guide.text("code"), guide.text("title")
+    domains = _load_domains(guide, ("exam", "guide"), None)
+    if guide.failed or not (code and title and domains):
+        return None
+    return ExamGuide(code, title, tuple(domains))
+
+
+def _check_guide_weights(exam: Fields, guide: ExamGuide, domains: list[Domain]) -> None:
+    """The course's domains that count toward one guide domain must weigh together what the guide gives it."""
+    for target in guide.domains:
+        total = sum(d.weight for d in domains if d.guide_domain == target.id)
+        if abs(total - target.weight) > 0.01:
+            exam.problem("domains", f"the domains counting toward {guide.code} '{target.id}' weigh {total:g}%, "
+                                    f"the guide gives it {target.weight:g}%")
+
+
+def _load_lint(source, problems: list[Problem]) -> LintSettings:
+    """`lint:` in pack.yaml: `stale_phrases` (each a `phrase` and what holds `now`) and `sourced_decks` (deck ids)."""
+    if not isinstance(source.data["lint"], dict):
+        problems.append(Problem(MANIFEST_FILE, source.line("lint"), "lint", "expected a mapping"))
+        return LintSettings()
+    lint = Fields(source, ("lint",), problems)
+    lint.reject_unknown(_LINT_KEYS)
+    phrases = []
+    for index in lint.mapping_list("stale_phrases", required=False):
+        entry = Fields(source, ("lint", "stale_phrases", index), problems)
+        entry.reject_unknown({"phrase", "now"})
+        phrase, now = entry.text("phrase"), entry.text("now")
+        if phrase and now:
+            phrases.append(StalePhrase(phrase, now))
+    decks = lint.text_list("sourced_decks", required=False) or ()
+    return LintSettings(tuple(phrases), decks)

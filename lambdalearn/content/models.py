@@ -17,6 +17,16 @@ class Domain:
     id: str
     title: str
     weight: float
+    guide_domain: str | None = None  # the certification exam's domain this one counts toward
+
+
+@dataclass(frozen=True)
+class ExamGuide:
+    """The certification exam a blueprint tracks (e.g. DVA-C02): its domains and their weights in percent."""
+
+    code: str
+    title: str
+    domains: tuple[Domain, ...]
 
 
 @dataclass(frozen=True)
@@ -25,6 +35,23 @@ class ExamBlueprint:
     minutes: int
     pass_mark: float  # percent
     domains: tuple[Domain, ...]
+    guide: ExamGuide | None = None
+
+
+@dataclass(frozen=True)
+class StalePhrase:
+    """An old rule's wording, allowed only where the old rule is the subject; `now` says what holds today."""
+
+    phrase: str
+    now: str
+
+
+@dataclass(frozen=True)
+class LintSettings:
+    """The pack's own inputs to `pack lint`: its stale phrases and the decks whose facts must cite a source."""
+
+    stale_phrases: tuple[StalePhrase, ...] = ()
+    sourced_decks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -36,6 +63,7 @@ class Manifest:
     license: str
     description: str
     exam: ExamBlueprint | None = None
+    lint: LintSettings = LintSettings()
 
 
 @dataclass(frozen=True)

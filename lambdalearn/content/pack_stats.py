@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from datetime import date
 
+from lambdalearn.content.bank import bank_figures
 from lambdalearn.content.models import Pack
 
 
-def pack_statistics(pack: Pack) -> dict:
-    """Questions per lesson, type, domain and difficulty, plus blueprint coverage, as plain data."""
+def pack_statistics(pack: Pack, today: date) -> dict:
+    """Questions per lesson, type, domain and difficulty, blueprint coverage and the bank's exam-grade figures
+    (stale means verified more than a year before `today`), as plain data."""
     questions = pack.questions()
     deck_domain = {deck.id: deck.domain for deck in pack.decks}
     deck_lesson = {deck.id: deck.lesson or "(no lesson)" for deck in pack.decks}
@@ -37,4 +40,5 @@ def pack_statistics(pack: Pack) -> dict:
         "by_lesson": {lesson.id: by_lesson.get(lesson.id, 0) for lesson in pack.lessons}
         | ({"(no lesson)": by_lesson["(no lesson)"]} if by_lesson.get("(no lesson)") else {}),
         "blueprint": blueprint,
+        "bank": bank_figures(questions, today),
     }

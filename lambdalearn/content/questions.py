@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, ClassVar
 
+from lambdalearn.content.exhibits import Exhibit
+
 DIFFICULTIES = ("beginner", "intermediate", "advanced")
+# Cognitive levels, after Bloom: recall a fact, use it in a given case, or reason through a new situation.
+LEVELS = ("remember", "apply", "analyse")
 CLOZE_BLANK = re.compile(r"\{\{(.+?)\}\}")
 
 
@@ -45,6 +50,10 @@ class Question:
     domain: str | None = None
     source: str = ""
     line: int = 0
+    exhibit: Exhibit | None = None
+    level: str | None = None
+    reference: str | None = None  # the AWS doc page a numeric fact comes from (YAML key `source`)
+    verified: date | None = None  # when that fact was last checked against the page
 
     @property
     def gradable(self) -> bool:

@@ -2,7 +2,9 @@
 
 Headless: the app's exam screen only shows an exam and passes the learner's responses in. An exam draws
 gradable questions only (flashcards are self-graded), as many from each blueprint domain as its weight says,
-and leaves the review schedule alone: it measures, it does not teach.
+and leaves the review schedule alone: it measures, it does not teach. Within a domain the draw leans toward
+what certification exams ask: items that apply or analyse, and scenarios, are likelier than recall items,
+which still appear, so the mix resembles the real exam rather than the bank.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from lambdalearn.content.bank import is_scenario
 from lambdalearn.content.models import Domain, ExamBlueprint, Pack
-from lambdalearn.content.questions import Choice, Verdict
+from lambdalearn.content.questions import Choice, Question, Verdict
 from lambdalearn.progress.clock import as_utc
 from lambdalearn.progress.exams import save_exam_result
 from lambdalearn.progress.settings import Settings
@@ -22,6 +25,9 @@ from lambdalearn.progress.store import ProgressStore
 from lambdalearn.study.catalog import Entry
 from lambdalearn.study.session import wrong_picks
 
+# How much likelier an item is drawn than a recall item without a scenario (unlevelled items count as recall).
+LEVEL_WEIGHT = {"remember": 1.0, "apply": 2.0, "analyse": 3.0}
+SCENARIO_WEIGHT = 1.5
 # A response that is wrong for every question of the type: how an unanswered question is graded.
 _NO_RESPONSE: dict[str, Any] = {
     "single": 0, "multi": frozenset(), "truefalse": None, "numeric": math.nan, "text": "", "cloze": (), "order": (),
@@ -190,7 +196,7 @@ def build_exam(
     items = [
         ExamItem(entry, domain)
         for domain in blueprint.domains
-        for entry in rng.sample(pools[domain.id], quotas[domain.id])
+        for entry in weighted_sample(pools[domain.id], quotas[domain.id], rng)
     ]
     rng.shuffle(items)
     if minutes is None:
@@ -205,6 +211,19 @@ def save_result(store: ProgressStore, result: ExamResult) -> int:
         questions=result.questions, correct=result.correct, score=result.score, passed=result.passed,
         domains={s.domain.id: {"questions": s.questions, "correct": s.correct} for s in result.domains},
     )
+
+
+def draw_weight(question: Question) -> float:
+    """An item's weight in the exam draw: by cognitive level, and higher for a scenario."""
+    weight = LEVEL_WEIGHT.get(question.level or "remember", 1.0)
+    return weight * (SCENARIO_WEIGHT if is_scenario(question) else 1.0)
+
+
+def weighted_sample(entries: list[Entry], count: int, rng: random.Random) -> list[Entry]:
+    """`count` distinct entries, each drawn with probability proportional to its weight (Efraimidis-Spirakis:
+    the largest `u ** (1 / weight)` keys win), reproducible for a seeded `rng`."""
+    keyed = [(rng.random() ** (1.0 / draw_weight(entry.question)), index) for index, entry in enumerate(entries)]
+    return [entries[index] for _key, index in sorted(keyed, reverse=True)[:count]]
 
 
 def _pools(pack: Pack, blueprint: ExamBlueprint) -> dict[str, list[Entry]]:

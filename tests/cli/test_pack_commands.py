@@ -22,7 +22,7 @@ def test_validate_lists_every_problem_and_exits_1(mini_pack):
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert "quizzes/handlers.yaml:15: questions[h-single].answer: choice 7 does not exist (the question has 3 choices, numbered from 1)" in lines
-    assert "quizzes/handlers.yaml:21: questions[h-multi].prompt: says select FOUR, but the answer lists 2 choices" in lines
+    assert "quizzes/handlers.yaml:22: questions[h-multi].prompt: says select FOUR, but the answer lists 2 choices" in lines
     assert "2 problems in 1 file" in result.output
 
 

@@ -73,7 +73,7 @@ def test_answer_index_out_of_range(mini_pack):
 def test_multi_select_count_disagrees_with_answer(mini_pack):
     edit(mini_pack / "quizzes" / "handlers.yaml", "Select TWO.", "Select THREE.")
     assert (
-        "quizzes/handlers.yaml:21: questions[h-multi].prompt: says select THREE, but the answer lists 2 choices"
+        "quizzes/handlers.yaml:22: questions[h-multi].prompt: says select THREE, but the answer lists 2 choices"
         in problems_of(mini_pack)
     )
 
@@ -115,7 +115,7 @@ def test_wrong_types_and_enums(mini_pack):
     edit(mini_pack / "quizzes" / "handlers.yaml", "type: truefalse", "type: yesno")
     problems = problems_of(mini_pack)
     assert "content/02-limits.md:4: order: expected an integer, got 'two'" in problems
-    assert any(p.startswith("quizzes/handlers.yaml:33: questions[h-tf].type: 'yesno' is not one of: single, multi") for p in problems)
+    assert any(p.startswith("quizzes/handlers.yaml:35: questions[h-tf].type: 'yesno' is not one of: single, multi") for p in problems)
 
 
 def test_blueprint_weights_must_add_up(mini_pack):

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from lambdalearn.content.questions import display_prompt
 from lambdalearn.study.exam import MockExam, save_result
 from lambdalearn.tui.widgets.answer_pads import AnswerPad, pad_for
+from lambdalearn.tui.widgets.exhibit import ExhibitView
 from lambdalearn.tui.widgets.text import assemble, escape, inline
 
 
@@ -43,6 +44,7 @@ class ExamScreen(Screen):
         with Horizontal():
             yield OptionList(id="exam-nav")
             with VerticalScroll(id="exam-body"):
+                yield ExhibitView(id="exhibit")
                 yield Static("", id="prompt", classes="prompt")
                 yield ContentSwitcher(id="exam-pads")
         yield Footer()
@@ -91,6 +93,7 @@ class ExamScreen(Screen):
         item = self.exam.items[index]
         question = item.entry.question
         flag = "  [b $warning]⚑ flagged[/]" if index in self.exam.flagged else ""
+        self.query_one(ExhibitView).show(question.exhibit)
         self.query_one("#prompt", Static).update(
             assemble(f"[dim]{index + 1}. {escape(item.domain.title)} · {question.type}[/]{flag}\n",
                     inline(display_prompt(question)))

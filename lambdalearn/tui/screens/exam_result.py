@@ -15,6 +15,7 @@ from lambdalearn.content.questions import display_prompt
 from lambdalearn.study.course import section_target
 from lambdalearn.study.exam import ExamResult
 from lambdalearn.tui.widgets.answer_pads import describe_response
+from lambdalearn.tui.widgets.exhibit import ExhibitView
 from lambdalearn.tui.widgets.text import assemble, inline
 from lambdalearn.tui.widgets.verdict import verdict_markup
 
@@ -38,6 +39,7 @@ class ExamResultScreen(Screen):
             yield Static(self._score_text(), id="score")
             yield DataTable(id="domains", cursor_type="none", show_cursor=False)
             yield OptionList(*self._miss_options(), id="misses")
+            yield ExhibitView(id="miss-exhibit")
             yield Static("", id="miss-detail")
         yield Footer()
 
@@ -74,6 +76,7 @@ class ExamResultScreen(Screen):
     def _show_miss(self, event: OptionList.OptionHighlighted) -> None:
         miss = self.result.misses[event.option_index]
         question = miss.item.entry.question
+        self.query_one(ExhibitView).show(question.exhibit)
         text = assemble(inline(display_prompt(question)), "\n[b]Your answer:[/] ",
                        inline(describe_response(question, miss.response)), "\n",
                        verdict_markup(miss.item.entry.pack, question, miss.verdict, miss.wrong_picks))

@@ -18,6 +18,7 @@ from lambdalearn.study.catalog import SelectionError
 from lambdalearn.study.course import section_target
 from lambdalearn.study.session import QuizSession
 from lambdalearn.tui.widgets.answer_pads import AnswerPad, pad_for
+from lambdalearn.tui.widgets.exhibit import ExhibitView
 from lambdalearn.tui.widgets.text import escape
 from lambdalearn.tui.widgets.text import assemble, inline, relative_time
 from lambdalearn.tui.widgets.verdict import verdict_markup
@@ -50,6 +51,7 @@ class QuizScreen(Screen):
             yield Label("", id="quiz-meta")
             yield ProgressBar(total=1, show_eta=False, id="quiz-progress")
         with VerticalScroll(id="quiz-body"):
+            yield ExhibitView(id="exhibit")
             yield Static("", id="prompt", classes="prompt")
             yield Vertical(id="pad-holder")
             yield Static("", id="verdict", classes="hidden")
@@ -88,6 +90,7 @@ class QuizScreen(Screen):
 
     def _show_message(self, text: str) -> None:
         self.query_one("#prompt", Static).update(text)
+        self.query_one(ExhibitView).show(None)
         self.query_one("#pad-holder").remove_children()
         self.query_one("#verdict").add_class("hidden")
         self.query_one("#verdict-actions").add_class("hidden")
@@ -103,6 +106,7 @@ class QuizScreen(Screen):
         question = entry.question
         total = len(self.session.queue)
         self.query_one("#quiz-meta", Label).update(f"{self.position + 1}/{total} · {question.deck_id} · {question.type}")
+        self.query_one(ExhibitView).show(question.exhibit)
         self.query_one("#prompt", Static).update(inline(display_prompt(question)))
         self.query_one("#prompt").display = True
         self.query_one("#verdict").add_class("hidden")

@@ -1,0 +1,54 @@
+"""The facts the issue-16 review corrected stay corrected in the course text.
+
+Each test names the AWS page the rule was checked against (2026-12-05).
+"""
+
+from __future__ import annotations
+
+from lambdalearn.content.bundled import bundled_pack_root
+from lambdalearn.content.loader import load_pack
+
+COURSE = load_pack(bundled_pack_root())
+
+
+def body(lesson_id: str) -> str:
+    return " ".join(COURSE.lesson(lesson_id).body.split())
+
+
+def test_lesson_10_teaches_every_throttle_reason_of_a_429():
+    """TooManyRequestsException.Reason values, per
+    https://docs.aws.amazon.com/botocore/latest/reference/services/lambda/client/exceptions/TooManyRequestsException.html"""
+    text = body("concurrency")
+    for reason in ("ReservedFunctionConcurrentInvocationLimitExceeded", "ConcurrentInvocationLimitExceeded",
+                   "ReservedFunctionInvocationRateLimitExceeded", "FunctionInvocationRateLimitExceeded",
+                   "CallerRateLimitExceeded", "ConcurrentSnapshotCreateLimitExceeded"):
+        assert f"`{reason}`" in text, reason
+
+
+def test_provisioned_concurrency_is_billed_in_five_minute_blocks_everywhere_it_is_priced():
+    """Rounded up to the nearest 5 minutes, per https://aws.amazon.com/lambda/pricing/"""
+    for lesson in ("cold-starts", "concurrency", "pricing"):
+        assert "5-minute blocks" in body(lesson), lesson
+    assert "by the hour while it is configured" not in body("cold-starts")
+
+
+def test_arm64_has_its_own_first_price_tier():
+    """6 B GB-s on x86_64, 7.5 B on arm64, per https://aws.amazon.com/blogs/compute/introducing-tiered-pricing-for-aws-lambda/"""
+    assert "7.5 billion GB-s on arm64" in body("pricing")
+
+
+def test_every_function_url_needs_both_actions_since_november_2026():
+    """Per https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html and AWS's notice for existing URLs."""
+    assert "1 November 2026" in body("edge-and-function-urls") and "1 November 2026" in body("security")
+
+
+def test_the_batching_arithmetic_of_lesson_9():
+    """50 messages/s in batches of 100: one batch every 2 s, 30 invocations a minute."""
+    assert "about **30** invocations a minute" in body("event-source-mappings")
+
+
+def test_the_fifteen_minute_cap_names_the_managed_instances_exception():
+    """5,400 s for async and event-source-mapping invocations on Managed Instances, per
+    https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html"""
+    assert "5,400 seconds" in body("why-serverless")
+    assert "5,400 seconds" in COURSE.question("num-07").back
