@@ -7,11 +7,11 @@ YAML) and how to colour it. Kept apart from `questions.py` so the graders stay f
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
 
-import yaml
 
 EXHIBIT_KINDS = ("log", "report", "error", "policy", "template", "metrics", "code")
 MAX_EXHIBIT_COLUMNS = 100
@@ -33,19 +33,24 @@ class Exhibit:
         return "Exhibit · " + self.kind + (f" · {self.title}" if self.title else "")
 
 
-class _TemplateLoader(yaml.SafeLoader):
-    """Safe YAML plus CloudFormation's short-form intrinsic functions (!Ref, !GetAtt, !Sub, ...)."""
+@functools.cache
+def _template_loader() -> type:
+    """Safe YAML plus CloudFormation's short-form intrinsic functions (!Ref, !GetAtt, !Sub, ...). Built on first
+    use: a start answered by the pack cache never imports the YAML parser."""
+    import yaml
 
+    class TemplateLoader(yaml.SafeLoader):
+        pass
 
-def _intrinsic(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> object:
-    if isinstance(node, yaml.ScalarNode):
-        return {tag_suffix: loader.construct_scalar(node)}
-    if isinstance(node, yaml.SequenceNode):
-        return {tag_suffix: loader.construct_sequence(node, deep=True)}
-    return {tag_suffix: loader.construct_mapping(node, deep=True)}
+    def intrinsic(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> object:
+        if isinstance(node, yaml.ScalarNode):
+            return {tag_suffix: loader.construct_scalar(node)}
+        if isinstance(node, yaml.SequenceNode):
+            return {tag_suffix: loader.construct_sequence(node, deep=True)}
+        return {tag_suffix: loader.construct_mapping(node, deep=True)}
 
-
-_TemplateLoader.add_multi_constructor("!", _intrinsic)
+    TemplateLoader.add_multi_constructor("!", intrinsic)
+    return TemplateLoader
 
 
 def exhibit_problems(kind: str, text: str) -> list[tuple[int, str]]:
@@ -67,8 +72,10 @@ def exhibit_problems(kind: str, text: str) -> list[tuple[int, str]]:
         except json.JSONDecodeError as exc:
             found.append((exc.lineno, f"{'an' if kind == 'error' else 'a'} {kind} exhibit must be JSON: {exc.msg} at column {exc.colno}"))
     elif syntax == "yaml":
+        import yaml
+
         try:
-            yaml.load(text, Loader=_TemplateLoader)  # noqa: S506 - a safe loader with only tag constructors added
+            yaml.load(text, Loader=_template_loader())  # noqa: S506 - a safe loader with only tag constructors added
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             reason = exc.problem or exc.context or "invalid YAML"

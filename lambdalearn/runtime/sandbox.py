@@ -34,6 +34,10 @@ FALLBACK = "fallback"
 PATHS = (NAMESPACES, FALLBACK)
 # The packages Lambda's Python runtime ships beside the standard library: the SDK and what it needs.
 SDK_PACKAGES = frozenset({"boto3", "botocore", "jmespath", "s3transfer", "dateutil", "urllib3", "six"})
+# The durable execution SDK (and its local test runner, which the durable-functions lab drives from inside the
+# function) stand in for what a durable function brings in its deployment package; they are reachable by name
+# like the SDK, so a learner's durable code imports as it would on Lambda.
+SDK_PACKAGES |= {"aws_durable_execution_sdk_python", "aws_durable_execution_sdk_python_testing", "certifi"}
 
 _CLONE_NEWNS = 0x00020000
 _CLONE_NEWUSER = 0x10000000

@@ -73,7 +73,7 @@ def press_until(terminal: Terminal, key: str, pattern: str) -> re.Match:
 def test_browser_reads_home_opens_a_lesson_and_saves_an_answer(served, open_page):
     terminal = open_page(served.url)
     terminal.wait_for(r"Read lesson 1: Why serverless\?")
-    terminal.wait_for(r"Pack: AWS Lambda.*22 lessons")
+    terminal.wait_for(r"Pack: AWS Lambda.*\d+ lessons")
     ARTIFACTS.mkdir(exist_ok=True)
     terminal.page.screenshot(path=ARTIFACTS / "browser-home.png")
     print(f"home screen screenshot: {ARTIFACTS / 'browser-home.png'}")

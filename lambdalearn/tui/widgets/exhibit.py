@@ -27,7 +27,7 @@ class ExhibitView(ScrollableContainer, can_focus=True):
         self.display = exhibit is not None
         if exhibit is None:
             return
-        self.border_title = exhibit.heading
+        self.border_title = Text(exhibit.heading)  # authored text: never parsed as markup
         syntax = SYNTAX_OF_KIND.get(exhibit.kind)
         body = (Syntax(exhibit.text, syntax, theme="ansi_dark", word_wrap=False, background_color="default")
                 if syntax else Text(exhibit.text, no_wrap=True))
