@@ -298,3 +298,24 @@ def test_moto_runs_the_definition_without_real_waits():
     }}))
     assert prepared["States"]["W"] == {"Type": "Wait", "Next": "T", "Seconds": 0}
     assert prepared["States"]["T"]["Retry"] == [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "BackoffRate": 1.0}]
+
+
+def test_step_functions_lines_read_as_text_and_stay_one_json_object_a_line():
+    from lambdalearn.apps.timeline import as_json, as_text
+
+    common = {"t": 0.0, "state_machine": "Trip", "execution": "execution-1"}
+    lines = [
+        {**common, "kind": "execution", "status": "RUNNING", "input": {"trip": 1}},
+        {**common, "kind": "state_entered", "state": "Nap", "type": "Wait", "input": {}, "wait_s": 30.0},
+        {**common, "kind": "task_failed", "state": "Car", "error": "BookingFailed", "cause": "no\ncar"},
+        {**common, "kind": "retry", "state": "Car", "error": "BookingFailed", "retry": 1, "max_attempts": 2, "delay_s": 3.0},
+        {**common, "kind": "caught", "state": "Car", "error": "BookingFailed", "next": "UndoHotel"},
+        {**common, "kind": "state_exited", "state": "Car", "output": {"x": "y" * 100}},
+        {**common, "kind": "execution", "status": "FAILED", "output": None, "error": "TripNotBooked", "cause": "undone"},
+    ]
+    texts = [as_text(line) for line in lines]
+    assert texts[1].endswith("execution-1 Nap (Wait) waits 30s")
+    assert texts[3].endswith("execution-1 Car retry 1 of 2 after 3s (BookingFailed)")
+    assert texts[4].endswith("execution-1 Car: BookingFailed caught -> UndoHotel")
+    assert texts[5].endswith("...") and texts[6].endswith("execution-1 of Trip: FAILED TripNotBooked: undone")
+    assert all("\n" not in as_json(line) for line in lines)
