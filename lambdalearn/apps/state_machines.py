@@ -134,11 +134,45 @@ def task_function(state: dict[str, Any]) -> str | None:
     return None
 
 
+def transitions(state: dict[str, Any]) -> list[str]:
+    """The states `state` may go to: Next, a Choice's rules and Default, its catchers' Next."""
+    targets = [state.get("Next"), state.get("Default")]
+    targets += [rule.get("Next") for rule in state.get("Choices") or [] if isinstance(rule, dict)]
+    targets += [catcher.get("Next") for catcher in state.get("Catch") or [] if isinstance(catcher, dict)]
+    return [target for target in targets if isinstance(target, str)]
+
+
+def _graph_problems(scope: dict[str, Any], where: str) -> list[str]:
+    """AWS's MISSING_TRANSITION_TARGET rules in one scope (the machine, a branch, a Map's processor): every
+    target exists and every state is reachable from StartAt. moto does not check these."""
+    declared = scope.get("States")
+    if not isinstance(declared, dict) or scope.get("StartAt") not in declared:
+        return [f"{where}needs StartAt naming one of its States"]
+    problems, reached, pending = [], set(), [scope["StartAt"]]
+    while pending:
+        name = pending.pop()
+        if name in reached:
+            continue
+        reached.add(name)
+        for target in transitions(declared[name] if isinstance(declared[name], dict) else {}):
+            if target not in declared:
+                problems.append(f"{where}state {name} goes to {target}, which is not a state here")
+            else:
+                pending.append(target)
+    problems += [f"{where}state {name} is not reachable from {scope['StartAt']} (AWS refuses the definition)"
+                 for name in declared if name not in reached]
+    for name, state in declared.items():
+        nested = [*(state.get("Branches") or []), *(state.get(key) for key in ("ItemProcessor", "Iterator") if isinstance(state.get(key), dict))] if isinstance(state, dict) else []
+        for scope_index, inner in enumerate(nested):
+            problems += _graph_problems(inner, f"{where}{name} {'branch ' + str(scope_index + 1) if state.get('Branches') else 'processor'}: ") if isinstance(inner, dict) else []
+    return problems
+
+
 def check_definition(definition: dict[str, Any], app: Any) -> list[str]:
-    """What would stop the definition from running here: no StartAt/States, a Task naming no template function."""
-    if not isinstance(definition.get("States"), dict) or "StartAt" not in definition:
-        return ["an Amazon States Language definition needs StartAt and States"]
-    problems = []
+    """What would stop the definition from running here: a broken graph, a Task naming no template function."""
+    problems = _graph_problems(definition, "")
+    if problems:
+        return problems
     for name, state in states(definition):
         function = task_function(state)
         if function is None:

@@ -319,3 +319,31 @@ def test_step_functions_lines_read_as_text_and_stay_one_json_object_a_line():
     assert texts[4].endswith("execution-1 Car: BookingFailed caught -> UndoHotel")
     assert texts[5].endswith("...") and texts[6].endswith("execution-1 of Trip: FAILED TripNotBooked: undone")
     assert all("\n" not in as_json(line) for line in lines)
+
+
+def test_unreachable_states_and_missing_targets_are_refused_as_aws_does(write_app):
+    """AWS: "MISSING_TRANSITION_TARGET: State ... is not reachable" and a Next naming no state; moto accepts both."""
+    template = """
+    Resources:
+      Machine:
+        Type: AWS::Serverless::StateMachine
+        Properties:
+          Definition:
+            StartAt: A
+            States:
+              A: {Type: Pass, Next: B}
+              B: {Type: Pass, End: true, Catch: [{ErrorEquals: [States.ALL], Next: Gone}]}
+              Lonely: {Type: Succeed}
+              P:
+                Type: Parallel
+                End: true
+                Branches: [{StartAt: X, States: {X: {Type: Pass, End: true}, Y: {Type: Pass, End: true}}}]
+    """
+    _, problems = check_template(write_app(template), sam_check=False)
+    messages = sorted(p.message for p in problems)
+    assert messages == [
+        "P branch 1: state Y is not reachable from X (AWS refuses the definition)",
+        "state B goes to Gone, which is not a state here",
+        "state Lonely is not reachable from A (AWS refuses the definition)",
+        "state P is not reachable from A (AWS refuses the definition)",
+    ]
