@@ -50,11 +50,23 @@ def matches(error_equals: list[str], error: str) -> bool:
     return "States.TaskFailed" in error_equals and error != "States.Timeout"
 
 
+class DefinitionRefused(ValueError):
+    """moto's interpreter cannot parse a definition: `file:line: Resources.X: message`, for the command to print."""
+
+
+def refusal(app_path: Any, machine: StateMachine, error: Exception) -> DefinitionRefused:
+    """The located one-line error for a definition moto refused (its parser's first complaint, shortened)."""
+    message = str(error).split(" expecting ")[0]
+    return DefinitionRefused(f"{app_path}:{machine.line}: Resources.{machine.logical_id}: the local Step Functions"
+                             f" refused the definition: {message}")
+
+
 class Executions:
     """The app's state machines in the local AWS, and the executions the script starts."""
 
-    def __init__(self, machines: dict[str, StateMachine], timeline: Timeline) -> None:
+    def __init__(self, machines: dict[str, StateMachine], timeline: Timeline, app_path: Any = "template.yaml") -> None:
         self.machines = machines
+        self._app_path = app_path
         self._timeline = timeline
         self._sfn: Any = None
         self._running: list[_Execution] = []
@@ -71,8 +83,11 @@ class Executions:
             pass
         self._sfn = aws.client("stepfunctions")
         for machine in self.machines.values():
-            self._sfn.create_state_machine(name=machine.name, definition=for_moto(machine.definition),
-                                           roleArn=ROLE_ARN, type=machine.type)
+            try:
+                self._sfn.create_state_machine(name=machine.name, definition=for_moto(machine.definition),
+                                               roleArn=ROLE_ARN, type=machine.type)
+            except self._sfn.exceptions.InvalidDefinition as refused:
+                raise refusal(self._app_path, machine, refused) from None
 
     async def run(self, machine: StateMachine, payload: Any) -> None:
         """Start an execution and follow it to its end."""

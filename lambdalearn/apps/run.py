@@ -129,7 +129,7 @@ class AppRun:
         if self.app.state_machines:
             from lambdalearn.apps.executions import Executions
 
-            self.executions = Executions(self.app.state_machines, self.timeline)
+            self.executions = Executions(self.app.state_machines, self.timeline, self.app.path)
             await asyncio.to_thread(self.executions.create, self.bridge.aws)
         return self.lambda_api.url
 

@@ -347,3 +347,43 @@ def test_unreachable_states_and_missing_targets_are_refused_as_aws_does(write_ap
         "state Lonely is not reachable from A (AWS refuses the definition)",
         "state P is not reachable from A (AWS refuses the definition)",
     ]
+
+
+def test_app_run_reports_a_definition_moto_refuses_as_one_located_line(write_app, tmp_path):
+    from click.testing import CliRunner
+
+    from lambdalearn.cli import cli
+
+    template = """
+    Resources:
+      Fn: {Type: AWS::Serverless::Function, Properties: {CodeUri: src, Handler: app.handler, Runtime: python3.12}}
+      Machine:
+        Type: AWS::Serverless::StateMachine
+        Properties:
+          Definition:
+            StartAt: A
+            States:
+              A: {Type: Task, Resource: !GetAtt Fn.Arn, OutputSelector: {x: 1}, End: true}
+    """
+    path = write_app(template)
+    script = tmp_path / "actions.yaml"
+    script.write_text("- start_execution: {state_machine: Machine}\n")
+    result = CliRunner().invoke(cli, ["app", "run", str(path), "--script", str(script)])
+    assert result.exit_code == 2, result.output
+    assert f"{path}:3: Resources.Machine: the local Step Functions refused the definition:" in result.output
+    assert "OutputSelector" in result.output and "Traceback" not in result.output
+
+
+def test_a_script_names_a_state_machine_of_the_template(write_app, tmp_path):
+    from lambdalearn.apps.script import ScriptError, read_script
+
+    app = read_app(write_app("""
+    Resources:
+      Machine: {Type: AWS::Serverless::StateMachine, Properties: {Definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}}}
+    """))
+    script = tmp_path / "actions.yaml"
+    script.write_text("- start_execution: {state_machine: Nope, input: {}}\n- start_execution: {input: {}}\n")
+    with pytest.raises(ScriptError) as error:
+        read_script(script, app)
+    assert [(p.line, p.message) for p in error.value.problems] == [
+        (1, "'Nope' is not a state_machine of the template"), (2, "required")]
