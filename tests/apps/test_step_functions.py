@@ -387,3 +387,38 @@ def test_a_script_names_a_state_machine_of_the_template(write_app, tmp_path):
         read_script(script, app)
     assert [(p.line, p.message) for p in error.value.problems] == [
         (1, "'Nope' is not a state_machine of the template"), (2, "required")]
+
+
+def test_a_throttled_lambda_invoke_task_fails_with_lambda_too_many_requests(write_app):
+    """The lambda:invoke integration names Lambda's own API errors Lambda.<code> (Lambda.TooManyRequestsException
+    for a throttle: docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html), so a Catch or
+    Retry can single them out."""
+    template = """
+    Resources:
+      Stopped:
+        Type: AWS::Serverless::Function
+        Properties: {CodeUri: src, Handler: app.handler, Runtime: python3.12, ReservedConcurrentExecutions: 0}
+      Machine:
+        Type: AWS::Serverless::StateMachine
+        Properties:
+          Definition:
+            StartAt: Call
+            States:
+              Call:
+                Type: Task
+                Resource: arn:aws:states:::lambda:invoke
+                Parameters: {FunctionName: !GetAtt Stopped.Arn, "Payload.$": "$"}
+                Catch: [{ErrorEquals: [Lambda.TooManyRequestsException], Next: Later}]
+                End: true
+              Later: {Type: Pass, End: true}
+    """
+    app = read_app(write_app(template))
+
+    async def go():
+        async with AppRun(app) as run:
+            return await run.run([Action("start_execution", {"state_machine": "Machine", "input": {}}, 1)])
+
+    events = asyncio.run(go())
+    assert [(e["state"], e["error"]) for e in events if e["kind"] == "caught"] == [("Call", "Lambda.TooManyRequestsException")]
+    assert [e["kind"] for e in events if e.get("function") == "Stopped"] == ["throttle"]
+    assert [e["status"] for e in events if e["kind"] == "execution"] == ["RUNNING", "SUCCEEDED"]
