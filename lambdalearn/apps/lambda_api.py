@@ -18,6 +18,7 @@ import asyncio
 import http.client
 import json
 import re
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -120,15 +121,15 @@ class LambdaApi:
         try:
             if invocation_type == "Event":
                 self._submit(request)
-                return 202, {}, b""
+                return 202, {"X-Amzn-RequestId": str(uuid.uuid4())}, b""
             if invocation_type == "DryRun":
-                return 204, {}, b""
+                return 204, {"X-Amzn-RequestId": str(uuid.uuid4())}, b""
             record = await self._invoke(request)
         except UnknownFunction as missing:
             return _error(404, "ResourceNotFoundException", str(missing))
         if record.status == "throttled":
             return _error(429, "TooManyRequestsException", "Rate Exceeded.")
-        answer = {"X-Amz-Executed-Version": record.executed_version, "Content-Type": "application/json"}
+        answer = {"X-Amz-Executed-Version": record.executed_version, "Content-Type": "application/json", "X-Amzn-RequestId": record.request_id}
         failed = function_error(record)
         if failed:
             answer["X-Amz-Function-Error"] = failed
@@ -152,7 +153,7 @@ class LambdaApi:
 
 def _error(status: int, kind: str, message: str) -> tuple[int, dict[str, str], bytes]:
     body = json.dumps({"Type": "User", "message": message}).encode()
-    return status, {"X-Amzn-ErrorType": kind, "Content-Type": "application/json"}, body
+    return status, {"X-Amzn-ErrorType": kind, "Content-Type": "application/json", "X-Amzn-RequestId": str(uuid.uuid4())}, body
 
 
 async def _read_request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> tuple[str, str, dict[str, str], bytes] | None:

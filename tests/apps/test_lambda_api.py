@@ -83,6 +83,7 @@ def test_a_synchronous_invoke_answers_the_payload_and_the_executed_version():
 
     (plain, payload, aliased_version), seen, _ = call_api(check)
     assert plain["StatusCode"] == 200 and "FunctionError" not in plain
+    assert plain["ResponseMetadata"]["RequestId"] == "req-1"  # the invocation's id, as x-amzn-RequestId
     assert payload == {"echo": {"n": 1}}
     assert plain["ExecutedVersion"] == "$LATEST" and aliased_version == "3"
     assert [(r.function, r.qualifier, r.invocation_type) for r in seen] == [("Worker", None, "RequestResponse"), ("Worker", "live", "RequestResponse")]
@@ -120,6 +121,20 @@ def test_an_unknown_function_or_qualifier_is_resource_not_found():
 
     (errors, _, _) = call_api(check)
     assert errors == [404, 404]
+
+
+def test_every_answer_carries_a_request_id():
+    """Step Functions' lambda:invoke integration names the request id in a Lambda.* error's cause."""
+    def check(client, url):
+        try:
+            client.invoke(FunctionName="Missing", Payload=b"{}")
+        except client.exceptions.ResourceNotFoundException as error:
+            missing = error.response["ResponseMetadata"].get("RequestId")
+        queued = client.invoke(FunctionName="Worker", InvocationType="Event", Payload=b"{}")["ResponseMetadata"].get("RequestId")
+        return missing, queued
+
+    (missing, queued), _, _ = call_api(check)
+    assert missing and queued and missing != queued
 
 
 def test_a_throttle_is_too_many_requests():
