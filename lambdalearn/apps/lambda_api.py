@@ -28,6 +28,7 @@ from lambdalearn.runtime.invoke_async import function_error
 from lambdalearn.runtime.records import InvocationRecord
 
 _INVOKE_PATH = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations$")
+_STATES_CREDENTIAL = "Credential=ak/"  # moto's interpreter signs with access key "ak" (its boto_client_for)
 _HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "host"}
 
 
@@ -43,6 +44,7 @@ class InvokeRequest:
     qualifier: str | None
     invocation_type: str
     payload: Any
+    caller: str = "Invoke API"  # "Step Functions" for moto's interpreter, for the timeline's `source`
 
 
 SyncInvoke = Callable[[InvokeRequest], Awaitable[InvocationRecord]]
@@ -117,7 +119,8 @@ class LambdaApi:
             kind = "InvalidRequestContentException" if isinstance(bad, json.JSONDecodeError) else "InvalidParameterValueException"
             return _error(400, kind, str(bad))
         invocation_type = headers.get("x-amz-invocation-type", "RequestResponse")
-        request = InvokeRequest(name, qualifier, invocation_type, payload)
+        caller = "Step Functions" if _STATES_CREDENTIAL in headers.get("authorization", "") else "Invoke API"
+        request = InvokeRequest(name, qualifier, invocation_type, payload, caller)
         try:
             if invocation_type == "Event":
                 self._submit(request)

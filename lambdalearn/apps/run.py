@@ -150,7 +150,7 @@ class AppRun:
         if self.executions is not None:
             await self.executions.sync()  # the state's lines come before its invocation's
         try:
-            return await self.invoke(function.logical_id, request.payload, source="Invoke API", batch=[], lineage=0, qualifier=request.qualifier)
+            return await self.invoke(function.logical_id, request.payload, source=request.caller, batch=[], lineage=0, qualifier=request.qualifier)
         except VersioningError as missing:
             raise UnknownFunction(str(missing)) from None
 
@@ -164,7 +164,7 @@ class AppRun:
             self._runtimes[function.logical_id].versions.resolve(request.qualifier)
         except VersioningError as missing:
             raise UnknownFunction(str(missing)) from None
-        self.invoke_async(function.logical_id, request.payload, source="Invoke API", qualifier=request.qualifier)
+        self.invoke_async(function.logical_id, request.payload, source=request.caller, qualifier=request.qualifier)
 
     async def aclose(self) -> None:
         for runtime in self._runtimes.values():

@@ -185,6 +185,7 @@ def test_tasks_run_the_template_functions_in_the_runtime(timeline):
     doubles = [e for e in timeline if e["kind"] == "invocation" and e["function"] == "Double"]
     assert len(doubles) == 5 + 1  # Twice, four Map items, and the Caller's own boto3 invoke
     assert sum(e["cold_start"] for e in doubles) >= 1 and all(e["status"] == "success" for e in doubles)
+    assert sorted(e["source"] for e in doubles) == ["Invoke API"] + ["Step Functions"] * 5  # the handler's call, the Tasks
 
 
 def test_a_custom_error_name_is_retried_max_attempts_times_with_backoff_then_caught(timeline):
