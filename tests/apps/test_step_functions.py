@@ -12,6 +12,7 @@ The rules tested here are AWS's:
 from __future__ import annotations
 
 import asyncio
+import textwrap
 
 import pytest
 
@@ -147,13 +148,25 @@ def timeline(tmp_path_factory):
     (root / "src" / "app.py").write_text(textwrap.dedent(HANDLERS["app.py"]))
     (root / "booking.asl.json").write_text(BOOKING)
     (root / "template.yaml").write_text(textwrap.dedent(TEMPLATE).lstrip())
-    app = read_app(root / "template.yaml")
-    actions = [Action("start_execution", {"state_machine": "Flow", "input": {}}, 1),
-               Action("start_execution", {"state_machine": "Booking", "input": {"trip": 7}}, 2)]
+    return run_app(read_app(root / "template.yaml"), Action("start_execution", {"state_machine": "Flow", "input": {}}, 1),
+                   Action("start_execution", {"state_machine": "Booking", "input": {"trip": 7}}, 2))
 
+
+def machine_template(states: str, *, resources: str = "", name: str = "Machine") -> str:
+    """A template with `resources` (YAML lines under Resources) and one state machine whose Definition has
+    StartAt (the first state) and `states` (YAML lines, a state a line or a block, at no indent)."""
+    first = states.strip().split(":")[0]
+    indented = textwrap.indent(textwrap.dedent(states).strip(), " " * 10)
+    extra = textwrap.indent(textwrap.dedent(resources).strip(), "  ") + "\n" if resources.strip() else ""
+    return (f"Resources:\n{extra}  {name}:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n"
+            f"      Definition:\n        StartAt: {first}\n        States:\n{indented}\n")
+
+
+def run_app(app, *actions: Action):
+    """Run `app` with `actions`; the timeline."""
     async def go():
         async with AppRun(app) as run:
-            return await run.run(actions)
+            return await run.run(list(actions))
 
     return asyncio.run(go())
 
@@ -217,25 +230,12 @@ def test_a_handler_invokes_another_function_through_the_same_endpoint(timeline):
 
 
 def test_a_fail_state_fails_the_execution_with_its_error_and_cause(write_app):
-    template = """
-    Resources:
-      Gate:
-        Type: AWS::Serverless::StateMachine
-        Properties:
-          Definition:
-            StartAt: Check
-            States:
-              Check: {Type: Choice, Choices: [{Variable: $.ok, BooleanEquals: true, Next: Allow}], Default: Deny}
-              Allow: {Type: Succeed}
-              Deny: {Type: Fail, Error: NotOk, Cause: ok was false}
-    """
-    app = read_app(write_app(template))
-
-    async def go():
-        async with AppRun(app) as run:
-            return await run.run([Action("start_execution", {"state_machine": "Gate", "input": {"ok": False}}, 1)])
-
-    events = asyncio.run(go())
+    template = machine_template("""
+        Check: {Type: Choice, Choices: [{Variable: $.ok, BooleanEquals: true, Next: Allow}], Default: Deny}
+        Allow: {Type: Succeed}
+        Deny: {Type: Fail, Error: NotOk, Cause: ok was false}
+    """, name="Gate")
+    events = run_app(read_app(write_app(template)), Action("start_execution", {"state_machine": "Gate", "input": {"ok": False}}, 1))
     final = [e for e in events if e["kind"] == "execution"][-1]
     assert (final["status"], final["error"], final["cause"]) == ("FAILED", "NotOk", "ok was false")
     assert [e["state"] for e in events if e["kind"] == "state_entered"] == ["Check", "Deny"]
@@ -245,16 +245,7 @@ def test_a_fail_state_fails_the_execution_with_its_error_and_cause(write_app):
 
 
 def test_a_task_naming_no_template_function_is_reported_at_its_line(write_app):
-    template = """
-    Resources:
-      Machine:
-        Type: AWS::Serverless::StateMachine
-        Properties:
-          Definition:
-            StartAt: A
-            States:
-              A: {Type: Task, Resource: "arn:aws:lambda:us-east-1:123456789012:function:Nope", End: true}
-    """
+    template = machine_template('A: {Type: Task, Resource: "arn:aws:lambda:us-east-1:123456789012:function:Nope", End: true}')
     app, problems = check_template(write_app(template), sam_check=False)
     assert [(p.line, p.field, "Nope" in p.message) for p in problems] == [(5, "Resources.Machine.Properties.Definition", True)]
 
@@ -324,22 +315,15 @@ def test_step_functions_lines_read_as_text_and_stay_one_json_object_a_line():
 
 def test_unreachable_states_and_missing_targets_are_refused_as_aws_does(write_app):
     """AWS: "MISSING_TRANSITION_TARGET: State ... is not reachable" and a Next naming no state; moto accepts both."""
-    template = """
-    Resources:
-      Machine:
-        Type: AWS::Serverless::StateMachine
-        Properties:
-          Definition:
-            StartAt: A
-            States:
-              A: {Type: Pass, Next: B}
-              B: {Type: Pass, End: true, Catch: [{ErrorEquals: [States.ALL], Next: Gone}]}
-              Lonely: {Type: Succeed}
-              P:
-                Type: Parallel
-                End: true
-                Branches: [{StartAt: X, States: {X: {Type: Pass, End: true}, Y: {Type: Pass, End: true}}}]
-    """
+    template = machine_template("""
+        A: {Type: Pass, Next: B}
+        B: {Type: Pass, End: true, Catch: [{ErrorEquals: [States.ALL], Next: Gone}]}
+        Lonely: {Type: Succeed}
+        P:
+          Type: Parallel
+          End: true
+          Branches: [{StartAt: X, States: {X: {Type: Pass, End: true}, Y: {Type: Pass, End: true}}}]
+    """)
     _, problems = check_template(write_app(template), sam_check=False)
     messages = sorted(p.message for p in problems)
     assert messages == [
@@ -355,17 +339,8 @@ def test_app_run_reports_a_definition_moto_refuses_as_one_located_line(write_app
 
     from lambdalearn.cli import cli
 
-    template = """
-    Resources:
-      Fn: {Type: AWS::Serverless::Function, Properties: {CodeUri: src, Handler: app.handler, Runtime: python3.12}}
-      Machine:
-        Type: AWS::Serverless::StateMachine
-        Properties:
-          Definition:
-            StartAt: A
-            States:
-              A: {Type: Task, Resource: !GetAtt Fn.Arn, OutputSelector: {x: 1}, End: true}
-    """
+    template = machine_template("A: {Type: Task, Resource: !GetAtt Fn.Arn, OutputSelector: {x: 1}, End: true}",
+                                resources="Fn: {Type: AWS::Serverless::Function, Properties: {CodeUri: src, Handler: app.handler, Runtime: python3.12}}")
     path = write_app(template)
     script = tmp_path / "actions.yaml"
     script.write_text("- start_execution: {state_machine: Machine}\n")
@@ -394,32 +369,20 @@ def test_a_throttled_lambda_invoke_task_fails_with_lambda_too_many_requests(writ
     """The lambda:invoke integration names Lambda's own API errors Lambda.<code> (Lambda.TooManyRequestsException
     for a throttle: docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html), so a Catch or
     Retry can single them out."""
-    template = """
-    Resources:
-      Stopped:
-        Type: AWS::Serverless::Function
-        Properties: {CodeUri: src, Handler: app.handler, Runtime: python3.12, ReservedConcurrentExecutions: 0}
-      Machine:
-        Type: AWS::Serverless::StateMachine
-        Properties:
-          Definition:
-            StartAt: Call
-            States:
-              Call:
-                Type: Task
-                Resource: arn:aws:states:::lambda:invoke
-                Parameters: {FunctionName: !GetAtt Stopped.Arn, "Payload.$": "$"}
-                Catch: [{ErrorEquals: [Lambda.TooManyRequestsException], Next: Later}]
-                End: true
-              Later: {Type: Pass, End: true}
-    """
-    app = read_app(write_app(template))
-
-    async def go():
-        async with AppRun(app) as run:
-            return await run.run([Action("start_execution", {"state_machine": "Machine", "input": {}}, 1)])
-
-    events = asyncio.run(go())
+    template = machine_template("""
+        Call:
+          Type: Task
+          Resource: arn:aws:states:::lambda:invoke
+          Parameters: {FunctionName: !GetAtt Stopped.Arn, "Payload.$": "$"}
+          Catch: [{ErrorEquals: [Lambda.TooManyRequestsException], Next: Later}]
+          End: true
+        Later: {Type: Pass, End: true}
+    """, resources="""
+        Stopped:
+          Type: AWS::Serverless::Function
+          Properties: {CodeUri: src, Handler: app.handler, Runtime: python3.12, ReservedConcurrentExecutions: 0}
+    """)
+    events = run_app(read_app(write_app(template)), Action("start_execution", {"state_machine": "Machine", "input": {}}, 1))
     assert [(e["state"], e["error"]) for e in events if e["kind"] == "caught"] == [("Call", "Lambda.TooManyRequestsException")]
     assert [e["kind"] for e in events if e.get("function") == "Stopped"] == ["throttle"]
     assert [e["status"] for e in events if e["kind"] == "execution"] == ["RUNNING", "SUCCEEDED"]
