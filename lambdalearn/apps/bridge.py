@@ -39,7 +39,7 @@ class Collected:
 class AwsBridge:
     """A moto server holding the app's resources. `start()` before the run, `close()` after."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, *, moto_port: int | None = None) -> None:
         from lambdalearn.labs.local_aws import LocalAws
 
         self.app = app
@@ -53,7 +53,7 @@ class AwsBridge:
             tables=tuple(lab_model.Table(t.name, tuple(zip(t.key_names, t.key_types or ("S",) * len(t.key_names)))) for t in app.tables.values()),
             topics=tuple(lab_model.Topic(t.name) for t in app.topics.values()),
         )
-        self.aws = LocalAws(resources)
+        self.aws = LocalAws(resources, moto_port=moto_port)
         self._items: dict[str, dict[str, dict[str, Any]]] = {}
         self._urls: dict[str, str] = {}
 

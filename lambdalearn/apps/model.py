@@ -256,6 +256,7 @@ class App:
     alarms: dict[str, AlarmResource] = field(default_factory=dict)
     versions: dict[str, VersionResource] = field(default_factory=dict)
     aliases: dict[str, AliasResource] = field(default_factory=dict)
+    state_machines: dict[str, Any] = field(default_factory=dict)  # apps.state_machines.StateMachine by logical id
 
     def resources(self) -> list[Resource]:
         """Every resource, in template order."""

@@ -24,7 +24,7 @@ from typing import Any
 from lambdalearn.apps.clock import AppClock
 from lambdalearn.apps.mappings.sqs import SqsPoller
 from lambdalearn.apps.mappings.streams import StreamPoller
-from lambdalearn.apps.model import App, Bucket, EventBus, Function, Queue, Stream, Table, Topic
+from lambdalearn.apps.model import App, Bucket, EventBus, Function, Queue, Stream, Table, Topic, arn
 from lambdalearn.apps.script import Action
 from lambdalearn.apps.services import LocalQueue, LocalStream, attribute_value
 from lambdalearn.apps.timeline import Event, Timeline
@@ -51,7 +51,9 @@ class AppRun:
         a function's code mentions boto3)."""
         self.app = app
         self.bridge: Any = None
-        self._wants_local_aws = uses_boto3(app) if local_aws is None else local_aws
+        self._wants_local_aws = bool(app.state_machines) or (uses_boto3(app) if local_aws is None else local_aws)
+        self.lambda_api: Any = None  # the Lambda Invoke API in front of the local AWS (apps/lambda_api.py)
+        self.executions: Any = None  # the state machines' executions (apps/executions.py)
         self.clock = AppClock(time_scale=time_scale)
         self.timeline = Timeline(lambda: self.clock.t)
         self.queues = {q.logical_id: LocalQueue(q, self.clock.now, self.timeline, self._queue_by_arn) for q in app.queues.values()}
@@ -102,10 +104,7 @@ class AppRun:
         self._launcher = ForkServerLauncher()
         options = {}
         if self._wants_local_aws:
-            from lambdalearn.apps.bridge import AwsBridge
-
-            self.bridge = AwsBridge(self.app)
-            options["aws_endpoint_url"] = await asyncio.to_thread(self.bridge.start)
+            options["aws_endpoint_url"] = await self._start_local_aws()
         await self._launcher.start()
         for name, function in self.app.functions.items():
             config = runtime_config_with_layers(self.app, function, Path(self._scratch.name) / name)
@@ -117,6 +116,56 @@ class AppRun:
             if trigger.kind == "Schedule" and trigger.enabled:
                 self._schedule_trigger(trigger)
 
+    async def _start_local_aws(self) -> str:
+        """The moto server behind the Lambda Invoke API (which moto's own Lambda calls reach too), the app's
+        resources and state machines in it; the API's URL, for the handlers."""
+        from lambdalearn.apps.bridge import AwsBridge
+        from lambdalearn.apps.lambda_api import LambdaApi
+
+        self.lambda_api = LambdaApi(self._api_invoke, self._api_submit)
+        port = await self.lambda_api.start()
+        self.bridge = AwsBridge(self.app, moto_port=port)
+        self.lambda_api.upstream = await asyncio.to_thread(self.bridge.start)
+        if self.app.state_machines:
+            from lambdalearn.apps.executions import Executions
+
+            self.executions = Executions(self.app.state_machines, self.timeline, self.app.path)
+            await asyncio.to_thread(self.executions.create, self.bridge.aws)
+        return self.lambda_api.url
+
+    def _api_function(self, request: Any) -> Function:
+        from lambdalearn.apps.lambda_api import UnknownFunction
+
+        function = self.app.function_named(request.function)
+        if function is None:
+            raise UnknownFunction(f"Function not found: {arn('lambda', 'function:' + request.function)}")
+        return function
+
+    async def _api_invoke(self, request: Any) -> InvocationRecord:
+        """A synchronous Invoke through the API (a state machine's Task, or a handler's boto3)."""
+        from lambdalearn.apps.lambda_api import UnknownFunction
+        from lambdalearn.runtime.versions import VersioningError
+
+        function = self._api_function(request)
+        if self.executions is not None:
+            await self.executions.sync()  # the state's lines come before its invocation's
+        try:
+            return await self.invoke(function.logical_id, request.payload, source=request.caller, batch=[], lineage=0, qualifier=request.qualifier)
+        except VersioningError as missing:
+            raise UnknownFunction(str(missing)) from None
+
+    def _api_submit(self, request: Any) -> None:
+        from lambdalearn.apps.lambda_api import UnknownFunction
+
+        from lambdalearn.runtime.versions import VersioningError
+
+        function = self._api_function(request)
+        try:
+            self._runtimes[function.logical_id].versions.resolve(request.qualifier)
+        except VersioningError as missing:
+            raise UnknownFunction(str(missing)) from None
+        self.invoke_async(function.logical_id, request.payload, source=request.caller, qualifier=request.qualifier)
+
     async def aclose(self) -> None:
         for runtime in self._runtimes.values():
             await runtime.aclose()
@@ -126,6 +175,8 @@ class AppRun:
             self._scratch.cleanup()
         if self.bridge is not None:
             self.bridge.close()
+        if self.lambda_api is not None:
+            await self.lambda_api.close()
 
     async def run(self, actions: Iterable[Action] = (), *, until: float | None = None) -> list[Event]:
         """Perform `actions`, run until nothing is left (or `until`), end with the summary; the timeline."""
@@ -174,6 +225,9 @@ class AppRun:
                 stream.put(str(record["partition_key"]), data.encode())
         elif kind == "ddb_put":
             self.put_item(self.app.find(self.app.tables, args["table"]), args["item"])
+        elif kind == "start_execution":
+            machine = self.app.find(self.app.state_machines, args["state_machine"])
+            self.clock.spawn(self.executions.run(machine, args.get("input", {})))
 
     # -- invoking -----------------------------------------------------------------------------------------
 

@@ -46,7 +46,8 @@ def sam_problems(data: dict[str, Any], source: YamlSource, path: Path) -> list[P
 
 
 def _packaged(data: dict[str, Any]) -> dict[str, Any]:
-    """The template as `sam package` would leave it: local CodeUri and ContentUri replaced by an S3 URI."""
+    """The template as `sam package` would leave it: local CodeUri, ContentUri and a state machine's
+    DefinitionUri replaced by an S3 URI."""
     template = copy.deepcopy(data)
     for spec in (template.get("Resources") or {}).values():
         packaged = {"AWS::Serverless::Function": "CodeUri", "AWS::Serverless::LayerVersion": "ContentUri"}
@@ -55,6 +56,10 @@ def _packaged(data: dict[str, Any]) -> dict[str, Any]:
             properties = spec.setdefault("Properties", {}) or {}
             if not str(properties.get(key, "")).startswith("s3://"):
                 properties[key] = _PLACEHOLDER_CODE
+        if isinstance(spec, dict) and spec.get("Type") == "AWS::Serverless::StateMachine":
+            properties = spec.get("Properties") or {}
+            if isinstance(properties.get("DefinitionUri"), str) and not properties["DefinitionUri"].startswith("s3://"):
+                properties["DefinitionUri"] = "s3://lambdalearn-local/definition.asl.json"
     globals_function = (template.get("Globals") or {}).get("Function")
     if isinstance(globals_function, dict) and "CodeUri" in globals_function:
         globals_function["CodeUri"] = _PLACEHOLDER_CODE

@@ -6,6 +6,7 @@
     - s3_put: {bucket: Uploads, key: in/a.txt, body: "..."}
     - kinesis_put: {stream: Clicks, records: [{partition_key: u1, data: {...}}]}
     - ddb_put: {table: Orders, item: {id: "1", ...}}
+    - start_execution: {state_machine: Booking, input: {...}}             # a Step Functions execution
     - wait_s: 90
 
 Resources are named by logical id, name or ARN. Every problem is reported as `file:line: path: message`.
@@ -29,6 +30,7 @@ ACTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "s3_put": (("bucket", "key"), ("body",)),
     "kinesis_put": (("stream", "records"), ()),
     "ddb_put": (("table", "item"), ()),
+    "start_execution": (("state_machine",), ("input",)),
     "wait_s": ((), ()),
 }
 
@@ -108,6 +110,7 @@ def _check_target(app: App, kind: str, args: dict[str, Any], problem: Any) -> No
         "s3_put": ("bucket", app.buckets),
         "kinesis_put": ("stream", app.streams),
         "ddb_put": ("table", app.tables),
+        "start_execution": ("state_machine", app.state_machines),
     }
     key, kinds = lookups[kind]
     name = args.get(key)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lambdalearn.apps import template_shipping
+from lambdalearn.apps import state_machines, template_shipping
 from lambdalearn.apps.intrinsics import CfnLoader, Identity, ResolveError, Resolver
 from lambdalearn.apps.model import (
     REGION,
@@ -269,6 +269,8 @@ class _Reader:
         if kind == "AWS::Events::EventBus":
             bus = EventBus(logical_id, 0, self._name(logical_id, spec, "Name"))
             return Identity(bus.name, {"Arn": bus.arn, "Name": bus.name})
+        if kind == "AWS::Serverless::StateMachine":
+            return Identity(*state_machines.identity(logical_id, spec))
         shipping = template_shipping.identity_ref(self, logical_id, str(kind), spec)
         if shipping is not None:
             return Identity(*shipping)
@@ -298,6 +300,7 @@ class _Reader:
             "AWS::CloudWatch::Alarm": partial(template_shipping.read_alarm, self),
             "AWS::Lambda::Version": partial(template_shipping.read_version, self),
             "AWS::Lambda::Alias": partial(template_shipping.read_alias, self),
+            "AWS::Serverless::StateMachine": partial(state_machines.read_state_machine, self),
         }
         for section in self.source.data:
             if section not in TOP_LEVEL_READ:
@@ -598,6 +601,7 @@ class _Reader:
         """Every ARN a function, queue or mapping points at must name a resource of the right kind here."""
         app = self.app
         template_shipping.check_shipping_references(self)
+        state_machines.check_references(self)
 
         def expect(target: str | None, kinds: tuple[type, ...], where: tuple[Any, ...], what: str) -> None:
             if target is None:

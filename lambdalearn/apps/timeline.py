@@ -2,7 +2,8 @@
 
 Every event has `t` (AWS seconds since the run started) and `kind`; the kinds and their fields are those
 `lambdalearn app run --json` documents (invocation, retry_scheduled, destination, dlq, esm_batch,
-message_deleted, message_redriven, loop_stopped, throttle, summary). Subscribers (the CLI printer, the Flow
+message_deleted, message_redriven, loop_stopped, throttle, summary; for Step Functions: execution,
+state_entered, state_exited, task_failed, retry, caught). Subscribers (the CLI printer, the Flow
 screen) see each event as it happens; `events` keeps them all for labs and tests.
 """
 
@@ -90,7 +91,28 @@ _DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "dropped": lambda e: f"{e['function']} event refused: {e['reason']}",
     "summary": _summary,
     "deployment": lambda e: _deployment(e),
+    "execution": lambda e: _execution(e),
+    "state_entered": lambda e: f"{e['execution']} {e['state']} ({e['type']})" + (f" waits {e['wait_s']:g}s" if e.get("wait_s") is not None else ""),
+    "state_exited": lambda e: f"{e['execution']} {e['state']} -> {_clip(e['output'])}",
+    "task_failed": lambda e: f"{e['execution']} {e['state']}: {e['error']}",
+    "retry": lambda e: f"{e['execution']} {e['state']} retry {e['retry']} of {e['max_attempts']} after {e['delay_s']:g}s ({e['error']})",
+    "caught": lambda e: f"{e['execution']} {e['state']}: {e['error']} caught -> {e['next']}",
 }
+
+
+def _clip(value: object, width: int = 60) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _execution(event: Event) -> str:
+    """`execution-1 of BookTrip: RUNNING {"trip": 1}`, then `SUCCEEDED {...}` or `FAILED TripNotBooked: ...`."""
+    head = f"{event['execution']} of {event['state_machine']}: {event['status']}"
+    if event["status"] == "RUNNING":
+        return f"{head} {_clip(event.get('input'))}"
+    if event.get("error"):
+        return f"{head} {event['error']}: {event.get('cause') or ''}".rstrip(": ")
+    return f"{head} {_clip(event.get('output'))}"
 
 
 def _deployment(event: Event) -> str:

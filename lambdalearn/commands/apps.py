@@ -91,7 +91,13 @@ def run(ctx: click.Context, template: Path, script_path: Path | None, as_json: b
             app_run.timeline.subscribe(lambda event: click.echo(printer(event)))
             await app_run.run(actions, until=for_s)
 
-    asyncio.run(go())
+    from lambdalearn.apps.executions import DefinitionRefused
+
+    try:
+        asyncio.run(go())
+    except DefinitionRefused as refused:
+        click.echo(str(refused), err=True)
+        ctx.exit(2)
 
 
 @app.command()

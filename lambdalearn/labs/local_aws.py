@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import subprocess
 import sys
 import urllib.request
@@ -59,8 +60,9 @@ def require_loopback(url: str) -> str:
 class LocalAws:
     """A moto server holding the lab's resources. Use as a context manager or call `close()`."""
 
-    def __init__(self, resources: Resources) -> None:
-        """Start the server process; it gets ready in the background (see `wait_ready`)."""
+    def __init__(self, resources: Resources, *, moto_port: int | None = None) -> None:
+        """Start the server process; it gets ready in the background (see `wait_ready`). `moto_port`: where the
+        server's own boto3 calls go (its Step Functions interpreter calls Lambda there), when not itself."""
         self.resources = resources
         self.endpoint_url = ""
         self._session: Any = None
@@ -70,6 +72,7 @@ class LocalAws:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            env={**os.environ, "MOTO_PORT": str(moto_port)} if moto_port else None,
         )
 
     @classmethod

@@ -1,0 +1,388 @@
+"""Step Functions state machines of an app run on moto's interpreter, their Tasks on the mini-runtime.
+
+The rules tested here are AWS's:
+- states: docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html (Task, Choice,
+  Parallel, Map with MaxConcurrency, Wait, Pass, Succeed, Fail);
+- errors: docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html (a Lambda function's
+  errorType is the error name; ErrorEquals with custom names, States.TaskFailed and States.ALL; a retrier's
+  MaxAttempts and the delay IntervalSeconds x BackoffRate^(n-1); a Catch moves to its Next with ResultPath);
+- Lambda Invoke: docs.aws.amazon.com/lambda/latest/api/API_Invoke.html (a handler's boto3 invoke, sync or Event).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import textwrap
+
+import pytest
+
+from lambdalearn.apps.executions import matches
+from lambdalearn.apps.run import AppRun
+from lambdalearn.apps.script import Action
+from lambdalearn.apps.state_machines import aws_retry_delay_s, for_moto, substitute
+from lambdalearn.apps.template import check_template, read_app
+
+pytestmark = pytest.mark.slow
+
+HANDLERS = {
+    "app.py": """
+        import json
+        import boto3
+
+        class SoldOut(Exception):
+            pass
+
+        def double(event, context):
+            return event["n"] * 2
+
+        def sold_out(event, context):
+            raise SoldOut("no seats left")
+
+        def crash(event, context):
+            raise ValueError("bad input")
+
+        def echo(event, context):
+            return event
+
+        def call_other(event, context):
+            client = boto3.client("lambda")
+            answer = client.invoke(FunctionName="Double", Payload=json.dumps({"n": 21}))
+            client.invoke(FunctionName="Echo", InvocationType="Event", Payload=json.dumps({"async": True}))
+            return json.load(answer["Payload"])
+    """
+}
+
+TEMPLATE = """
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function: {CodeUri: src, Runtime: python3.12}
+Resources:
+  Double: {Type: AWS::Serverless::Function, Properties: {Handler: app.double, FunctionName: Double}}
+  SoldOutFn: {Type: AWS::Serverless::Function, Properties: {Handler: app.sold_out}}
+  Crash: {Type: AWS::Serverless::Function, Properties: {Handler: app.crash}}
+  Echo: {Type: AWS::Serverless::Function, Properties: {Handler: app.echo, FunctionName: Echo}}
+  Caller: {Type: AWS::Serverless::Function, Properties: {Handler: app.call_other}}
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Type: EXPRESS
+      DefinitionSubstitutions: {DoubleArn: !GetAtt Double.Arn}
+      Definition:
+        StartAt: Start
+        States:
+          Start: {Type: Pass, Result: {n: 3, items: [1, 2, 3, 4]}, Next: Both}
+          Both:
+            Type: Parallel
+            ResultPath: $.results
+            Next: Pick
+            Branches:
+              - StartAt: Twice
+                States:
+                  Twice:
+                    Type: Task
+                    Resource: arn:aws:states:::lambda:invoke
+                    Parameters: {FunctionName: "${DoubleArn}", "Payload.$": "$"}
+                    ResultSelector: {"value.$": "$.Payload"}
+                    End: true
+              - StartAt: Each
+                States:
+                  Each:
+                    Type: Map
+                    ItemsPath: $.items
+                    MaxConcurrency: 2
+                    ItemSelector: {"n.$": "$$.Map.Item.Value"}
+                    ItemProcessor:
+                      StartAt: Item
+                      States:
+                        Item: {Type: Task, Resource: "${DoubleArn}", End: true}
+                    End: true
+          Pick:
+            Type: Choice
+            Choices:
+              - {Variable: $.n, NumericGreaterThan: 2, Next: Nap}
+            Default: Stop
+          Nap: {Type: Wait, Seconds: 120, Next: Done}
+          Done: {Type: Succeed}
+          Stop: {Type: Fail, Error: TooSmall, Cause: n was 2 or less}
+  Booking:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: booking.asl.json
+"""
+
+BOOKING = """{
+  "StartAt": "Reserve",
+  "States": {
+    "Reserve": {
+      "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:SoldOutFn",
+      "Retry": [{"ErrorEquals": ["SoldOut"], "IntervalSeconds": 3, "MaxAttempts": 2, "BackoffRate": 2.0}],
+      "Catch": [{"ErrorEquals": ["SoldOut"], "ResultPath": "$.error", "Next": "Validate"}],
+      "Next": "Validate"
+    },
+    "Validate": {
+      "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Crash",
+      "Catch": [{"ErrorEquals": ["States.TaskFailed"], "ResultPath": "$.crash", "Next": "Call"}],
+      "Next": "Call"
+    },
+    "Call": {
+      "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Caller",
+      "ResultPath": "$.called", "Next": "Last"
+    },
+    "Last": {
+      "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Crash",
+      "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": null, "Next": "Fine"}],
+      "End": true
+    },
+    "Fine": {"Type": "Pass", "End": true}
+  }
+}"""
+
+
+@pytest.fixture(scope="module")
+def timeline(tmp_path_factory):
+    """One run of both state machines (one local AWS for every test here)."""
+    import textwrap
+
+    root = tmp_path_factory.mktemp("sfn")
+    (root / "src").mkdir()
+    (root / "src" / "app.py").write_text(textwrap.dedent(HANDLERS["app.py"]))
+    (root / "booking.asl.json").write_text(BOOKING)
+    (root / "template.yaml").write_text(textwrap.dedent(TEMPLATE).lstrip())
+    return run_app(read_app(root / "template.yaml"), Action("start_execution", {"state_machine": "Flow", "input": {}}, 1),
+                   Action("start_execution", {"state_machine": "Booking", "input": {"trip": 7}}, 2))
+
+
+def machine_template(states: str, *, resources: str = "", name: str = "Machine") -> str:
+    """A template with `resources` (YAML lines under Resources) and one state machine whose Definition has
+    StartAt (the first state) and `states` (YAML lines, a state a line or a block, at no indent)."""
+    first = states.strip().split(":")[0]
+    indented = textwrap.indent(textwrap.dedent(states).strip(), " " * 10)
+    extra = textwrap.indent(textwrap.dedent(resources).strip(), "  ") + "\n" if resources.strip() else ""
+    return (f"Resources:\n{extra}  {name}:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n"
+            f"      Definition:\n        StartAt: {first}\n        States:\n{indented}\n")
+
+
+def run_app(app, *actions: Action):
+    """Run `app` with `actions`; the timeline."""
+    async def go():
+        async with AppRun(app) as run:
+            return await run.run(list(actions))
+
+    return asyncio.run(go())
+
+
+def lines(events, kind, machine):
+    return [e for e in events if e["kind"] == kind and e.get("state_machine") == machine]
+
+
+def entered(events, machine):
+    return [(e["state"], e["type"]) for e in lines(events, "state_entered", machine)]
+
+
+def test_pass_parallel_map_choice_wait_and_succeed_run_in_order(timeline):
+    states = entered(timeline, "Flow")
+    assert states[:2] == [("Start", "Pass"), ("Both", "Parallel")]
+    assert states[-3:] == [("Pick", "Choice"), ("Nap", "Wait"), ("Done", "Succeed")]
+    assert states.count(("Item", "Task")) == 4 and ("Twice", "Task") in states and ("Each", "Map") in states
+    final = lines(timeline, "execution", "Flow")
+    assert [e["status"] for e in final] == ["RUNNING", "SUCCEEDED"]
+    assert final[-1]["output"]["results"] == [{"value": 6}, [2, 4, 6, 8]]
+
+
+def test_a_wait_state_reports_its_aws_seconds(timeline):
+    (nap,) = [e for e in lines(timeline, "state_entered", "Flow") if e["state"] == "Nap"]
+    assert nap["wait_s"] == 120.0
+
+
+def test_tasks_run_the_template_functions_in_the_runtime(timeline):
+    doubles = [e for e in timeline if e["kind"] == "invocation" and e["function"] == "Double"]
+    assert len(doubles) == 5 + 1  # Twice, four Map items, and the Caller's own boto3 invoke
+    assert sum(e["cold_start"] for e in doubles) >= 1 and all(e["status"] == "success" for e in doubles)
+    assert sorted(e["source"] for e in doubles) == ["Invoke API"] + ["Step Functions"] * 5  # the handler's call, the Tasks
+
+
+def test_a_custom_error_name_is_retried_max_attempts_times_with_backoff_then_caught(timeline):
+    failed = [e for e in lines(timeline, "task_failed", "Booking") if e["state"] == "Reserve"]
+    retries = [e for e in lines(timeline, "retry", "Booking") if e["state"] == "Reserve"]
+    assert [e["error"] for e in failed] == ["SoldOut"] * 3  # the first attempt and MaxAttempts 2 retries
+    assert [(e["retry"], e["delay_s"]) for e in retries] == [(1, 3.0), (2, 6.0)]  # 3 s, then 3 x 2.0
+    caught = [e for e in lines(timeline, "caught", "Booking") if e["state"] == "Reserve"]
+    assert [(e["error"], e["next"]) for e in caught] == [("SoldOut", "Validate")]
+
+
+def test_states_task_failed_matches_a_runtime_error(timeline):
+    caught = [e for e in lines(timeline, "caught", "Booking") if e["state"] == "Validate"]
+    assert [(e["error"], e["next"]) for e in caught] == [("ValueError", "Call")]
+
+
+def test_states_all_catches_and_the_execution_output_keeps_the_catch_result_path(timeline):
+    caught = [e for e in lines(timeline, "caught", "Booking") if e["state"] == "Last"]
+    assert [e["next"] for e in caught] == ["Fine"]
+    final = lines(timeline, "execution", "Booking")[-1]
+    assert final["status"] == "SUCCEEDED"
+    assert final["output"]["error"]["Error"] == "SoldOut" and final["output"]["crash"]["Error"] == "ValueError"
+    assert final["output"]["called"] == 42
+
+
+def test_a_handler_invokes_another_function_through_the_same_endpoint(timeline):
+    echoes = [e for e in timeline if e["kind"] == "invocation" and e["function"] == "Echo"]
+    assert [(e["invocation_type"], e["status"]) for e in echoes] == [("Event", "success")]
+
+
+def test_a_fail_state_fails_the_execution_with_its_error_and_cause(write_app):
+    template = machine_template("""
+        Check: {Type: Choice, Choices: [{Variable: $.ok, BooleanEquals: true, Next: Allow}], Default: Deny}
+        Allow: {Type: Succeed}
+        Deny: {Type: Fail, Error: NotOk, Cause: ok was false}
+    """, name="Gate")
+    events = run_app(read_app(write_app(template)), Action("start_execution", {"state_machine": "Gate", "input": {"ok": False}}, 1))
+    final = [e for e in events if e["kind"] == "execution"][-1]
+    assert (final["status"], final["error"], final["cause"]) == ("FAILED", "NotOk", "ok was false")
+    assert [e["state"] for e in events if e["kind"] == "state_entered"] == ["Check", "Deny"]
+
+
+# -- without moto: the template reader and the rules the timeline applies ----------------------------------
+
+
+def test_a_task_naming_no_template_function_is_reported_at_its_line(write_app):
+    template = machine_template('A: {Type: Task, Resource: "arn:aws:lambda:us-east-1:123456789012:function:Nope", End: true}')
+    app, problems = check_template(write_app(template), sam_check=False)
+    assert [(p.line, p.field, "Nope" in p.message) for p in problems] == [(5, "Resources.Machine.Properties.Definition", True)]
+
+
+def test_definition_and_definition_uri_are_exclusive_and_the_type_is_checked(write_app):
+    template = """
+    Resources:
+      Machine:
+        Type: AWS::Serverless::StateMachine
+        Properties:
+          Type: FAST
+          Definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}
+          DefinitionUri: x.json
+    """
+    _, problems = check_template(write_app(template), sam_check=False)
+    messages = " ".join(p.message for p in problems)
+    assert "'FAST' is not one of STANDARD, EXPRESS" in messages and "exactly one of Definition and DefinitionUri" in messages
+
+
+def test_substitutions_replace_placeholders_keeping_a_whole_value_type():
+    assert substitute({"a": "${X}", "b": "arn:${Y}:z", "c": ["${Z}"]}, {"X": 5, "Y": "q", "Z": True}) == {"a": 5, "b": "arn:q:z", "c": [True]}
+
+
+def test_error_matching_follows_aws():
+    assert matches(["SoldOut"], "SoldOut") and not matches(["SoldOut"], "ValueError")
+    assert matches(["States.ALL"], "States.Timeout")
+    assert matches(["States.TaskFailed"], "Lambda.ServiceException") and not matches(["States.TaskFailed"], "States.Timeout")
+
+
+def test_retry_delays_grow_by_the_backoff_rate_up_to_the_cap():
+    retrier = {"IntervalSeconds": 2, "BackoffRate": 3, "MaxDelaySeconds": 10}
+    assert [aws_retry_delay_s(retrier, n) for n in (1, 2, 3)] == [2.0, 6.0, 10.0]
+    assert aws_retry_delay_s({}, 2) == 2.0  # defaults: 1 s, rate 2.0
+
+
+def test_moto_runs_the_definition_without_real_waits():
+    import json
+
+    prepared = json.loads(for_moto({"StartAt": "W", "States": {
+        "W": {"Type": "Wait", "SecondsPath": "$.s", "Next": "T"},
+        "T": {"Type": "Task", "Resource": "x", "End": True, "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 30, "BackoffRate": 4, "MaxDelaySeconds": 60}]},
+    }}))
+    assert prepared["States"]["W"] == {"Type": "Wait", "Next": "T", "Seconds": 0}
+    assert prepared["States"]["T"]["Retry"] == [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "BackoffRate": 1.0}]
+
+
+def test_step_functions_lines_read_as_text_and_stay_one_json_object_a_line():
+    from lambdalearn.apps.timeline import as_json, as_text
+
+    common = {"t": 0.0, "state_machine": "Trip", "execution": "execution-1"}
+    lines = [
+        {**common, "kind": "execution", "status": "RUNNING", "input": {"trip": 1}},
+        {**common, "kind": "state_entered", "state": "Nap", "type": "Wait", "input": {}, "wait_s": 30.0},
+        {**common, "kind": "task_failed", "state": "Car", "error": "BookingFailed", "cause": "no\ncar"},
+        {**common, "kind": "retry", "state": "Car", "error": "BookingFailed", "retry": 1, "max_attempts": 2, "delay_s": 3.0},
+        {**common, "kind": "caught", "state": "Car", "error": "BookingFailed", "next": "UndoHotel"},
+        {**common, "kind": "state_exited", "state": "Car", "output": {"x": "y" * 100}},
+        {**common, "kind": "execution", "status": "FAILED", "output": None, "error": "TripNotBooked", "cause": "undone"},
+    ]
+    texts = [as_text(line) for line in lines]
+    assert texts[1].endswith("execution-1 Nap (Wait) waits 30s")
+    assert texts[3].endswith("execution-1 Car retry 1 of 2 after 3s (BookingFailed)")
+    assert texts[4].endswith("execution-1 Car: BookingFailed caught -> UndoHotel")
+    assert texts[5].endswith("...") and texts[6].endswith("execution-1 of Trip: FAILED TripNotBooked: undone")
+    assert all("\n" not in as_json(line) for line in lines)
+
+
+def test_unreachable_states_and_missing_targets_are_refused_as_aws_does(write_app):
+    """AWS: "MISSING_TRANSITION_TARGET: State ... is not reachable" and a Next naming no state; moto accepts both."""
+    template = machine_template("""
+        A: {Type: Pass, Next: B}
+        B: {Type: Pass, End: true, Catch: [{ErrorEquals: [States.ALL], Next: Gone}]}
+        Lonely: {Type: Succeed}
+        P:
+          Type: Parallel
+          End: true
+          Branches: [{StartAt: X, States: {X: {Type: Pass, End: true}, Y: {Type: Pass, End: true}}}]
+    """)
+    _, problems = check_template(write_app(template), sam_check=False)
+    messages = sorted(p.message for p in problems)
+    assert messages == [
+        "P branch 1: state Y is not reachable from X (AWS refuses the definition)",
+        "state B goes to Gone, which is not a state here",
+        "state Lonely is not reachable from A (AWS refuses the definition)",
+        "state P is not reachable from A (AWS refuses the definition)",
+    ]
+
+
+def test_app_run_reports_a_definition_moto_refuses_as_one_located_line(write_app, tmp_path):
+    from click.testing import CliRunner
+
+    from lambdalearn.cli import cli
+
+    template = machine_template("A: {Type: Task, Resource: !GetAtt Fn.Arn, OutputSelector: {x: 1}, End: true}",
+                                resources="Fn: {Type: AWS::Serverless::Function, Properties: {CodeUri: src, Handler: app.handler, Runtime: python3.12}}")
+    path = write_app(template)
+    script = tmp_path / "actions.yaml"
+    script.write_text("- start_execution: {state_machine: Machine}\n")
+    result = CliRunner().invoke(cli, ["app", "run", str(path), "--script", str(script)])
+    assert result.exit_code == 2, result.output
+    assert f"{path}:3: Resources.Machine: the local Step Functions refused the definition:" in result.output
+    assert "OutputSelector" in result.output and "Traceback" not in result.output
+
+
+def test_a_script_names_a_state_machine_of_the_template(write_app, tmp_path):
+    from lambdalearn.apps.script import ScriptError, read_script
+
+    app = read_app(write_app("""
+    Resources:
+      Machine: {Type: AWS::Serverless::StateMachine, Properties: {Definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}}}
+    """))
+    script = tmp_path / "actions.yaml"
+    script.write_text("- start_execution: {state_machine: Nope, input: {}}\n- start_execution: {input: {}}\n")
+    with pytest.raises(ScriptError) as error:
+        read_script(script, app)
+    assert [(p.line, p.message) for p in error.value.problems] == [
+        (1, "'Nope' is not a state_machine of the template"), (2, "required")]
+
+
+def test_a_throttled_lambda_invoke_task_fails_with_lambda_too_many_requests(write_app):
+    """The lambda:invoke integration names Lambda's own API errors Lambda.<code> (Lambda.TooManyRequestsException
+    for a throttle: docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html), so a Catch or
+    Retry can single them out."""
+    template = machine_template("""
+        Call:
+          Type: Task
+          Resource: arn:aws:states:::lambda:invoke
+          Parameters: {FunctionName: !GetAtt Stopped.Arn, "Payload.$": "$"}
+          Catch: [{ErrorEquals: [Lambda.TooManyRequestsException], Next: Later}]
+          End: true
+        Later: {Type: Pass, End: true}
+    """, resources="""
+        Stopped:
+          Type: AWS::Serverless::Function
+          Properties: {CodeUri: src, Handler: app.handler, Runtime: python3.12, ReservedConcurrentExecutions: 0}
+    """)
+    events = run_app(read_app(write_app(template)), Action("start_execution", {"state_machine": "Machine", "input": {}}, 1))
+    assert [(e["state"], e["error"]) for e in events if e["kind"] == "caught"] == [("Call", "Lambda.TooManyRequestsException")]
+    assert [e["kind"] for e in events if e.get("function") == "Stopped"] == ["throttle"]
+    assert [e["status"] for e in events if e["kind"] == "execution"] == ["RUNNING", "SUCCEEDED"]
