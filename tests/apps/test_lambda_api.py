@@ -21,7 +21,7 @@ from lambdalearn.runtime.records import InvocationRecord
 
 
 def record(status: str, payload, version: str = "$LATEST", error_type: str | None = None) -> InvocationRecord:
-    return InvocationRecord("req-1", "env-1", False, None, 1.0, 1, 128, 30, status, error_type, payload, 0.0, version)
+    return InvocationRecord("req-1", "env-1", False, None, 1.0, 1, 128, 30, status, error_type, payload, 0.0, executed_version=version)
 
 
 class Upstream(BaseHTTPRequestHandler):
