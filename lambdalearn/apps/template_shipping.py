@@ -47,8 +47,7 @@ def read_function_shipping(reader: _Reader, function: Function, props: _Props) -
         props.error(f"a function can use at most {MAX_LAYERS} layers, not {len(layers)}", "Layers")
     else:
         for index, layer_arn in enumerate(layers):
-            layer = _by_arn(reader.app.layers, layer_arn) if isinstance(layer_arn, str) else None
-            logical_id = layer.logical_id if layer else _layer_logical_id(reader, layer_arn)
+            logical_id = _logical_id_of(reader, "AWS::Serverless::LayerVersion", layer_arn)
             if logical_id is None:
                 props.error(f"{layer_arn!r} is not a LayerVersion of this template", "Layers", index)
             else:
@@ -86,8 +85,7 @@ def _deployment(reader: _Reader, props: _Props) -> DeploymentSpec:
         props.error("expected a list of alarms (!Ref of AWS::CloudWatch::Alarm resources)", "Alarms")
     else:
         for index, name in enumerate(alarms):
-            found = next((a.logical_id for a in reader.app.alarms.values() if a.name == name), None)
-            found = found or _pending_alarm(reader, name)
+            found = _logical_id_of(reader, "AWS::CloudWatch::Alarm", name)
             if found is None:
                 props.error(f"{name!r} is not an AWS::CloudWatch::Alarm of this template", "Alarms", index)
             else:
@@ -304,40 +302,22 @@ def _function_ref(reader: _Reader, props: _Props) -> str | None:
 
 
 def _function_logical_id(reader: _Reader, name: str) -> str | None:
-    function = reader.app.function_named(name)
-    return function.logical_id if function is not None else _function_by_name(reader, name)
+    """A function by logical id, name or ARN, whether or not its resource has been read yet."""
+    return _logical_id_of(reader, "AWS::Serverless::Function", name, by_id_and_arn=True)
 
 
-def _function_by_name(reader: _Reader, name: str) -> str | None:
-    """The logical id of the function whose name (or ARN) is `name`, even if not read yet."""
+def _logical_id_of(reader: _Reader, kind: str, value: Any, *, by_id_and_arn: bool = False) -> str | None:
+    """The logical id of the `kind` resource whose Ref is `value` (or, with `by_id_and_arn`, whose logical id or
+    Arn is), found through the template's identities, so a resource declared further down is found too."""
     for logical_id, spec in reader.resources.items():
-        if isinstance(spec, dict) and spec.get("Type") == "AWS::Serverless::Function":
+        if isinstance(spec, dict) and spec.get("Type") == kind:
             identity = reader._identity(logical_id)
-            if identity is not None and name in (identity.ref, identity.attributes.get("Arn")):
+            if identity is None:
+                continue
+            names = (identity.ref, logical_id, identity.attributes.get("Arn")) if by_id_and_arn else (identity.ref,)
+            if value in names:
                 return logical_id
     return None
-
-
-def _layer_logical_id(reader: _Reader, layer_arn: Any) -> str | None:
-    for logical_id, spec in reader.resources.items():
-        if isinstance(spec, dict) and spec.get("Type") == "AWS::Serverless::LayerVersion":
-            identity = reader._identity(logical_id)
-            if identity is not None and identity.ref == layer_arn:
-                return logical_id
-    return None
-
-
-def _pending_alarm(reader: _Reader, name: Any) -> str | None:
-    for logical_id, spec in reader.resources.items():
-        if isinstance(spec, dict) and spec.get("Type") == "AWS::CloudWatch::Alarm":
-            identity = reader._identity(logical_id)
-            if identity is not None and identity.ref == name:
-                return logical_id
-    return None
-
-
-def _by_arn(items: dict[str, Any], target: str) -> Any:
-    return next((item for item in items.values() if getattr(item, "arn", None) == target), None)
 
 
 def runtime_config_with_layers(app: Any, function: Function, cache_dir: Path) -> FunctionConfig:
