@@ -1,4 +1,4 @@
-"""Fixtures for `lambdalearn web`: a served app on a free port of 18180-18189, and a headless Chromium.
+"""Fixtures for `lambdalearn web`: a served app on a free port of 18180-18199, and a headless Chromium.
 
 The browser is Debian's `chromium` driven by Playwright's Python package (never a downloaded browser); where
 either is missing or the browser cannot start, browser tests are skipped with the reason.
@@ -6,6 +6,7 @@ either is missing or the browser cannot start, browser tests are skipped with th
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import signal
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-PORTS = range(18180, 18190)  # this feature's ports on the shared test machine
+PORTS = range(18180, 18200)  # this feature's ports on the shared test machine
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -25,8 +26,18 @@ CHROMIUM_ARGS = [
 ANSI = re.compile(rb"\x1b\[[0-9;?<>=$ ]*[A-Za-z~]|\x1b[()][A-Z0-9]|\x1b[=>78]")
 
 
+def worker_ports() -> range:
+    """This xdist worker's own slice of PORTS, so two workers never race for one port."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    index = int(worker.removeprefix("gw")) if worker.startswith("gw") else 0
+    size = max(1, len(PORTS) // max(workers, 1))
+    start = PORTS.start + (index % max(workers, 1)) * size
+    return range(start, min(start + size, PORTS.stop))
+
+
 def free_port() -> int:
-    for port in PORTS:
+    for port in worker_ports():
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
@@ -48,18 +59,28 @@ def wait_until(condition, what: str, timeout_s: float = 30.0, every_s: float = 0
 
 
 class Served:
-    """A running `lambdalearn web` process."""
+    """A running `lambdalearn web` process on a free port of this worker's slice.
 
-    def __init__(self, data_dir: Path, port: int, *extra: str) -> None:
+    Another program on the shared machine may take the probed port before the server binds it; the server then
+    says the port is in use, and the next free port is tried (a few times at most).
+    """
+
+    def __init__(self, data_dir: Path, *extra: str, attempts: int = 5) -> None:
         self.data_dir = data_dir
+        for _ in range(attempts):
+            self._start(free_port(), extra)
+            if self.process.poll() is None or "is in use" not in self.output():
+                break
+        assert self.process.poll() is None, self.output()
+
+    def _start(self, port: int, extra: tuple[str, ...]) -> None:
         self.url = f"http://127.0.0.1:{port}"
-        self.log = data_dir.parent / f"web-{port}.log"
+        self.log = self.data_dir.parent / f"web-{port}.log"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "lambdalearn", "--data-dir", str(data_dir), "web", "--port", str(port), *extra],
+            [sys.executable, "-m", "lambdalearn", "--data-dir", str(self.data_dir), "web", "--port", str(port), *extra],
             stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
         )
         wait_until(lambda: "served at" in self.output() or self.process.poll() is not None, "the server to start")
-        assert self.process.poll() is None, self.output()
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -77,7 +98,7 @@ class Served:
 @pytest.fixture
 def served(tmp_path: Path):
     """The app served on a fresh data folder; stopped (Ctrl+C) after the test."""
-    server = Served(tmp_path / "data", free_port())
+    server = Served(tmp_path / "data")
     yield server
     server.stop()
 

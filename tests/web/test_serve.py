@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from lambdalearn.cli import cli
 from lambdalearn.runtime.procfs import is_alive
 from lambdalearn.web.hosting import SERVER_PID_ENV, app_command, exposure_warning, is_loopback, public_url
-from tests.web.conftest import Served, app_pids, free_port, wait_until
+from tests.web.conftest import Served, app_pids, wait_until
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "localhost", "::1"])
@@ -131,7 +131,7 @@ def test_open_starts_the_learners_browser_on_the_url(tmp_path, monkeypatch):
     browser.write_text(f'#!/bin/sh\necho "$1" > {shlex.quote(str(opened))}\n')
     browser.chmod(0o755)
     monkeypatch.setenv("BROWSER", str(browser))
-    server = Served(tmp_path / "data", free_port(), "--open")
+    server = Served(tmp_path / "data", "--open")
     try:
         url = wait_until(lambda: opened.exists() and opened.read_text().strip(), "the browser to be started")
         assert url == server.url
