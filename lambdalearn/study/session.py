@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from lambdalearn.content.questions import Choice, Flashcard, MultiChoice, Question, SingleChoice, Verdict
-from lambdalearn.progress.queue import next_items, sync_items
+from lambdalearn.progress.queue import ahead_items, limits_left, next_items, sync_items, unseen
+from lambdalearn.progress.settings import load_settings
 from lambdalearn.progress.ratings import rating_for
 from lambdalearn.progress.reviews import AnswerResult, record_answer
 from lambdalearn.progress.store import ProgressStore
@@ -36,10 +37,27 @@ class Summary:
     new_leeches: list[str] = field(default_factory=list)
 
 
+def held_back_notice(session: QuizSession) -> str:
+    """One sentence saying that the daily new-card limit kept questions out, and how many."""
+    n = session.held_back
+    return (f"Today's new-card limit ({session.daily_new_limit}) is reached: {n} new question{'s' if n != 1 else ''}"
+            f" wait{'s' if n == 1 else ''} for another day.")
+
+
+def is_request(*, deck: str | None = None, lesson: str | None = None, new_limit: int | None = None) -> bool:
+    """Whether the learner asked for these questions (a lesson or deck by name, or a number of new cards),
+    so that the daily limits let them through: quizzing a lesson just read is a request, not a review."""
+    return bool(deck or lesson) or new_limit is not None
+
+
 class QuizSession:
     """Due questions first, then new ones, within the learner's daily limits; or, in cram mode, any.
 
     Cram mode ignores due dates and limits and never moves a card's schedule (it still logs and gives XP).
+    A `requested` session is let through the daily limits (its answers still count against them). `ahead`
+    studies cards before they are due, soonest first, and schedules them as real reviews.
+    `held_back` counts the new questions the daily new-card limit kept out of this session
+    (`daily_new_limit` says what that limit is), so the shells can say so and offer to study more today.
     """
 
     def __init__(
@@ -50,11 +68,15 @@ class QuizSession:
         limit: int | None = None,
         new_limit: int | None = None,
         cram: bool = False,
+        requested: bool = False,
+        ahead: bool = False,
         rng: random.Random | None = None,
     ):
         self.store = store
         self.cram = cram
         self.summary = Summary()
+        self.held_back = 0
+        self.daily_new_limit = load_settings(store).daily_new_limit
         by_key = {entry.key: entry for entry in entries}
         if cram:
             chosen = list(entries)
@@ -63,7 +85,15 @@ class QuizSession:
             return
         for pack in {entry.pack.id: entry.pack for entry in entries}.values():
             sync_items(store, pack.id, [q.id for q in pack.questions()])
-        keys = next_items(store, None, list(by_key), limit=limit, new_limit=new_limit)
+        if ahead:
+            keys = ahead_items(store, list(by_key), limit=limit)
+        else:
+            keys = next_items(store, None, list(by_key), limit=limit, new_limit=new_limit, requested=requested)
+            if not requested and (limit is None or len(keys) < limit):
+                waiting = set(unseen(store, list(by_key)))
+                wanted = len(waiting) if new_limit is None else min(new_limit, len(waiting))
+                if limits_left(store)[1] < wanted:
+                    self.held_back = wanted - len(waiting & set(keys))
         self.queue = [by_key[key] for key in keys]
 
     def answer(self, entry: Entry, response, duration_ms: int) -> Outcome:

@@ -171,3 +171,29 @@ def test_a_data_folder_that_cannot_be_created_is_a_clear_error(tmp_path, mini_pa
     result = quiz(blocker / "home", mini_pack, "", "--deck", "handlers-quiz")
     assert result.exit_code == 1
     assert "Traceback" not in result.output and "Error:" in result.output
+
+
+def test_the_daily_new_limit_is_shown_and_a_named_deck_or_new_count_is_let_through(tmp_path, mini_pack):
+    """Finding 1 of issue 17: quizzing what you just read is a request, not a review, and the limit is said."""
+    from lambdalearn.progress.settings import Settings, save_settings
+    from lambdalearn.progress.store import ProgressStore
+
+    with ProgressStore.open(tmp_path) as store:
+        save_settings(store, Settings(daily_new_limit=0))
+    everything = quiz(tmp_path, mini_pack, "")
+    assert "Today's new-card limit (0) is reached: 8 new questions wait for another day." in everything.output
+    assert "To study more today: --new 10" in everything.output
+    assert "Nothing is due right now" in everything.output
+    deck = quiz(tmp_path, mini_pack, "skip\n", "--deck", "handlers-quiz", "--limit", "1")
+    assert "1 question to go" in deck.output and "new-card limit" not in deck.output
+    more = quiz(tmp_path, mini_pack, "2\n", "--tag", "basics", "--new", "1")
+    assert "1 question to go" in more.output and "✓ Right." in more.output
+    assert [r[3] for r in reviews(tmp_path)] == ["new"]
+
+
+def test_study_ahead_reviews_cards_before_they_are_due(tmp_path, mini_pack):
+    quiz(tmp_path, mini_pack, "2\n", "--tag", "basics")
+    assert "Nothing is due right now" in quiz(tmp_path, mini_pack, "", "--tag", "basics", "--new", "0").output
+    ahead = quiz(tmp_path, mini_pack, "2\n", "--tag", "basics", "--ahead")
+    assert "1 question to go" in ahead.output and "next review" in ahead.output
+    assert [r[3] for r in reviews(tmp_path)] == ["new", "learn"]

@@ -207,3 +207,38 @@ async def test_ordering_steps_can_be_put_right_with_the_mouse(make_app):
         await pilot.press("enter")
         await pilot.pause()
         assert "right" in app.screen.query_one("#verdict").classes
+
+
+async def test_the_daily_limit_is_said_and_a_lesson_just_read_or_study_more_gets_through(make_app, data_dir):
+    """Finding 1 of issue 17: the dead end after the daily new-card limit, as Anki's "study more today"."""
+    from lambdalearn.progress.settings import Settings, save_settings
+
+    with ProgressStore.open(data_dir) as store:
+        save_settings(store, Settings(daily_new_limit=0))
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        app.start_quiz(QuizRequest(pack="mini"))
+        await pilot.pause()
+        screen = app.screen
+        text = str(screen.query_one("#prompt").render())
+        assert screen.state == "empty"
+        assert "Today's new-card limit (0) is reached: 8 new questions wait" in text and "m studies more today" in text
+        await pilot.press("m")
+        await pilot.pause()
+        assert screen.state == "question" and len(screen.session.queue) == 8
+        await pilot.press("escape")
+        await pilot.pause()
+        app.start_quiz(QuizRequest(pack="mini", lesson="limits"))
+        await pilot.pause()
+        assert app.screen.state == "question" and [e.question.id for e in app.screen.session.queue] == ["l-num", "l-cloze"]
+        await answer(pilot, right=True)
+        await pilot.press("enter")
+        await answer(pilot, right=True)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.state == "summary"
+        await pilot.press("a")  # study ahead: both cards, though neither is due
+        await pilot.pause()
+        assert app.screen.state == "question" and len(app.screen.session.queue) == 2
+    assert [row[1] for row in reviews(data_dir)] == ["new", "new"]

@@ -4,6 +4,7 @@ a progress bar and a session summary. Every answer is recorded the moment it is 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from textual import on
@@ -16,7 +17,7 @@ from textual.widgets import Button, Footer, Header, Label, ProgressBar, Static
 from lambdalearn.content.questions import Flashcard, display_prompt
 from lambdalearn.study.catalog import SelectionError
 from lambdalearn.study.course import section_target
-from lambdalearn.study.session import QuizSession
+from lambdalearn.study.session import QuizSession, held_back_notice, is_request
 from lambdalearn.tui.widgets.answer_pads import AnswerPad, pad_for
 from lambdalearn.tui.widgets.text import escape
 from lambdalearn.tui.widgets.text import inline, relative_time
@@ -34,7 +35,11 @@ class QuizScreen(Screen):
         Binding("f", "filters", "Filters", show=False),
         Binding("c", "cram", "Cram these"),
         Binding("r", "again", "Again"),
+        Binding("m", "more", "Study more today"),
+        Binding("a", "ahead", "Study ahead"),
     ]
+
+    MORE_NEW = 10  # new cards one "study more today" adds, as Anki's custom study suggests
 
     def __init__(self, request) -> None:
         super().__init__()
@@ -74,13 +79,21 @@ class QuizScreen(Screen):
             self.refresh_bindings()
             return
         r = self.request
-        self.session = QuizSession(app.store, entries, limit=r.limit, new_limit=r.new_limit, cram=r.cram, rng=app.rng)
+        requested = is_request(deck=r.deck, lesson=r.lesson, new_limit=r.new_limit)
+        self.session = QuizSession(app.store, entries, limit=r.limit, new_limit=r.new_limit, cram=r.cram,
+                                   requested=requested, ahead=r.ahead, rng=app.rng)
         self.position = 0
         total = len(self.session.queue)
         self.query_one("#quiz-progress", ProgressBar).update(total=max(total, 1), progress=0)
+        if self.session.held_back and total:
+            self.notify(held_back_notice(self.session) + " m studies more today (after this session).", timeout=6)
         if not total:
-            hint = "c crams these questions anyway (the schedule is left alone) · f filters · Esc back"
-            self._show_message(f"Nothing is due here right now ({len(entries)} questions in this selection).\n\n{hint}")
+            lines = [f"Nothing is due here right now ({len(entries)} questions in this selection)."]
+            if self.session.held_back:
+                lines.append(held_back_notice(self.session))
+            hint = (f"m studies more today (+{self.MORE_NEW} new) · a studies ahead · c crams them (the schedule is"
+                    " left alone) · f filters · Esc back")
+            self._show_message("\n".join(lines) + f"\n\n[dim]{hint}[/]")
             self.state = "empty"
             self.refresh_bindings()
             return
@@ -161,6 +174,8 @@ class QuizScreen(Screen):
             "skip": ("question",),
             "cram": ("empty",),
             "again": ("summary",),
+            "more": ("empty", "summary"),
+            "ahead": ("empty", "summary"),
         }
         if action in allowed:
             return self.state in allowed[action]
@@ -190,7 +205,9 @@ class QuizScreen(Screen):
             lines.append(f"next review: {relative_time(s.next_due, datetime.now(timezone.utc))}")
         for item in s.new_leeches:
             lines.append(f"leech: {escape(item)} (missed 8 times; reread its lesson)")
-        lines.append("\n[dim]r another round · Esc back home[/]")
+        if self.session.held_back:
+            lines.append(held_back_notice(self.session))
+        lines.append(f"\n[dim]r another round · m study more today (+{self.MORE_NEW} new) · a study ahead · Esc back home[/]")
         self._show_message("")
         self.query_one("#prompt").display = False
         self.query_one("#summary", Static).update("\n".join(lines))
@@ -208,12 +225,19 @@ class QuizScreen(Screen):
         self.app.open_lesson(self.entry.pack, lesson, anchor)
 
     def action_cram(self) -> None:
-        from dataclasses import replace
-
         self.request = replace(self.request, cram=True)
         self.start()
 
     def action_again(self) -> None:
+        self.start()
+
+    def action_more(self) -> None:
+        """Study more today: this many more new cards, past the daily limit (they count against it)."""
+        self.request = replace(self.request, cram=False, ahead=False, new_limit=self.MORE_NEW)
+        self.start()
+
+    def action_ahead(self) -> None:
+        self.request = replace(self.request, cram=False, ahead=True, new_limit=None)
         self.start()
 
     def action_filters(self) -> None:
