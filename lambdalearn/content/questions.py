@@ -8,8 +8,9 @@ learner put them; flashcard → the learner's own rating 1-4.
 
 from __future__ import annotations
 
+import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 DIFFICULTIES = ("beginner", "intermediate", "advanced")
@@ -198,6 +199,23 @@ class Flashcard(Question):
 QUESTION_TYPES: dict[str, type[Question]] = {
     cls.type: cls for cls in (SingleChoice, MultiChoice, TrueFalse, Numeric, TextAnswer, Cloze, Ordering, Flashcard)
 }
+
+
+def with_shuffled_choices(question: Question, rng: random.Random) -> Question:
+    """A copy of a single or multi question with its choices in a fresh random order and its answer
+    renumbered to match, so that a position cannot be learnt instead of the fact; other types unchanged.
+
+    Everything after it (grading, "why not N", the expected answer) then speaks in the numbers shown.
+    """
+    if not isinstance(question, (SingleChoice, MultiChoice)):
+        return question
+    order = list(range(1, len(question.choices) + 1))
+    rng.shuffle(order)
+    shown_at = {authored: position for position, authored in enumerate(order, start=1)}
+    choices = tuple(question.choices[authored - 1] for authored in order)
+    if isinstance(question, SingleChoice):
+        return replace(question, choices=choices, answer=shown_at[question.answer])
+    return replace(question, choices=choices, answer=frozenset(shown_at[n] for n in question.answer))
 
 
 def display_prompt(question: Question) -> str:

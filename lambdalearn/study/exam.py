@@ -20,7 +20,7 @@ from lambdalearn.progress.exams import save_exam_result
 from lambdalearn.progress.settings import Settings
 from lambdalearn.progress.store import ProgressStore
 from lambdalearn.study.catalog import Entry
-from lambdalearn.study.session import wrong_picks
+from lambdalearn.study.session import shown, wrong_picks
 
 # A response that is wrong for every question of the type: how an unanswered question is graded.
 _NO_RESPONSE: dict[str, Any] = {
@@ -188,7 +188,7 @@ def build_exam(
     if not sum(quotas.values()):
         raise ExamError(f"pack '{pack.id}' has no gradable questions in its exam domains")
     items = [
-        ExamItem(entry, domain)
+        ExamItem(shown(entry, rng), domain)
         for domain in blueprint.domains
         for entry in rng.sample(pools[domain.id], quotas[domain.id])
     ]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import random
 from typing import Any
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from lambdalearn.content.questions import Choice, Flashcard, MultiChoice, Question, SingleChoice, Verdict
+from lambdalearn.content.questions import (
+    Choice, Flashcard, MultiChoice, Question, SingleChoice, Verdict, with_shuffled_choices,
+)
 from lambdalearn.progress.queue import ahead_items, limits_left, next_items, sync_items, unseen
 from lambdalearn.progress.settings import load_settings
 from lambdalearn.progress.ratings import rating_for
@@ -77,11 +79,12 @@ class QuizSession:
         self.summary = Summary()
         self.held_back = 0
         self.daily_new_limit = load_settings(store).daily_new_limit
+        rng = rng or random.Random()
         by_key = {entry.key: entry for entry in entries}
         if cram:
             chosen = list(entries)
-            (rng or random.Random()).shuffle(chosen)
-            self.queue = chosen[:limit] if limit is not None else chosen
+            rng.shuffle(chosen)
+            self.queue = [shown(entry, rng) for entry in (chosen[:limit] if limit is not None else chosen)]
             return
         for pack in {entry.pack.id: entry.pack for entry in entries}.values():
             sync_items(store, pack.id, [q.id for q in pack.questions()])
@@ -94,7 +97,7 @@ class QuizSession:
                 wanted = len(waiting) if new_limit is None else min(new_limit, len(waiting))
                 if limits_left(store)[1] < wanted:
                     self.held_back = wanted - len(waiting & set(keys))
-        self.queue = [by_key[key] for key in keys]
+        self.queue = [shown(by_key[key], rng) for key in keys]
 
     def answer(self, entry: Entry, response, duration_ms: int) -> Outcome:
         """Grade and record one answer (one transaction); flashcards take the learner's 1-4 as `response`."""
@@ -124,6 +127,11 @@ class QuizSession:
             s.next_due = recorded.due
         if recorded.became_leech:
             s.new_leeches.append(entry.question.id)
+
+
+def shown(entry: Entry, rng: random.Random) -> Entry:
+    """The entry as shown this time: its choices shuffled (see `with_shuffled_choices`)."""
+    return replace(entry, question=with_shuffled_choices(entry.question, rng))
 
 
 def wrong_picks(question: Question, response: Any) -> tuple[tuple[int, Choice], ...]:

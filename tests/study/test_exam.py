@@ -82,9 +82,10 @@ def test_scoring_per_domain_with_misses_and_unanswered(pack):
 def test_wrong_picks_carry_their_why(pack):
     exam = build_exam(pack, rng=random.Random(2), now=T0)
     index = next(i for i, item in enumerate(exam.items) if item.entry.question.id == "h-single")
-    exam.answer(index, 1)
+    shown_context = [c.text for c in exam.items[index].entry.question.choices].index("context") + 1
+    exam.answer(index, shown_context)
     miss = next(m for m in exam.finish(T0).misses if m.item.entry.question.id == "h-single")
-    assert miss.wrong_picks[0][0] == 1 and "context describes" in miss.wrong_picks[0][1].why
+    assert miss.wrong_picks[0][0] == shown_context and "context describes" in miss.wrong_picks[0][1].why
 
 
 def test_time_out_is_reported_and_the_clock_never_goes_negative(pack):

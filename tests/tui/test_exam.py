@@ -13,7 +13,7 @@ from lambdalearn.tui.widgets.answer_pads import AnswerPad
 
 from .conftest import T0, loaded, sort_steps, type_text
 
-RIGHT_KEYS = {"single": ["2"], "multi": ["1", "3", "enter"], "truefalse": ["t"], "text": list("context") + ["enter"],
+RIGHT_KEYS = {"truefalse": ["t"], "text": list("context") + ["enter"],
               "numeric": ["9", "0", "0", "enter"]}
 
 
@@ -36,6 +36,9 @@ async def answer_right(pilot, screen: ExamScreen) -> None:
         for blank in ("128", "10240"):
             await type_text(pilot, blank)
             await pilot.press("enter")
+    elif question.type in ("single", "multi"):  # choices are shuffled: the item's question has the shown numbers
+        answer = {question.answer} if question.type == "single" else question.answer
+        await pilot.press(*(str(n) for n in sorted(answer)), *(["enter"] if question.type == "multi" else []))
     else:
         await pilot.press(*RIGHT_KEYS[question.type])
     await pilot.pause()
