@@ -17,7 +17,9 @@ import click
 
 from lambdalearn.commands.common import load_catalog, open_store
 from lambdalearn.content.answers import AnswerFormatError, input_hint, parse_response
-from lambdalearn.content.questions import Cloze, Flashcard, MultiChoice, Ordering, Question, SingleChoice, display_prompt
+from lambdalearn.content.questions import (
+    Cloze, Flashcard, MultiChoice, Ordering, Question, SingleChoice, display_prompt, wrong_blanks_text,
+)
 from lambdalearn.study.catalog import Entry, SelectionError
 from lambdalearn.study.session import Outcome, QuizSession, held_back_notice, is_request
 
@@ -175,6 +177,7 @@ def _show_outcome(outcome: Outcome, cram: bool) -> None:
     if question.explanation:
         click.echo(f"  {question.explanation.strip()}")
     if isinstance(question, Cloze) and not outcome.verdict.correct:
+        click.echo(f"  {wrong_blanks_text(question, outcome.verdict)}")
         click.echo(f"  In full: {question.filled}")
     if question.lesson_section:
         click.secho(f"  Read more: {_section_label(outcome.entry)}", dim=True)

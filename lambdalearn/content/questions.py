@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
+from lambdalearn.content.normalise import same_answer
+
 DIFFICULTIES = ("beginner", "intermediate", "advanced")
 CLOZE_BLANK = re.compile(r"\{\{(.+?)\}\}")
 
@@ -23,6 +25,7 @@ class Verdict:
 
     correct: bool
     expected: str
+    wrong_blanks: tuple[int, ...] = ()  # cloze: the numbers of the blanks that were wrong
 
 
 @dataclass(frozen=True)
@@ -129,8 +132,11 @@ class TextAnswer(Question):
         return " or ".join(self.accepted)
 
     def grade(self, response: str) -> Verdict:
-        given = _normalise(response, self.case_sensitive)
-        ok = any(given == _normalise(answer, self.case_sensitive) for answer in self.accepted)
+        """Case-sensitive answers (names in code) match exactly but for spaces; others as `same_answer` says."""
+        if self.case_sensitive:
+            ok = any(_normalise(response, True) == _normalise(answer, True) for answer in self.accepted)
+        else:
+            ok = any(same_answer(response, answer) for answer in self.accepted)
         return Verdict(ok, self.expected_answer)
 
 
@@ -157,11 +163,14 @@ class Cloze(Question):
         return self.filled
 
     def grade(self, response: list[str] | tuple[str, ...]) -> Verdict:
-        ok = len(response) == len(self.blanks) and all(
-            _normalise(given, False) in {_normalise(a, False) for a in accepted}
-            for given, accepted in zip(response, self.blanks)
-        )
-        return Verdict(ok, self.expected_answer)
+        marks = self.blank_verdicts(response)
+        wrong = tuple(n for n, ok in enumerate(marks, start=1) if not ok)
+        return Verdict(not wrong and len(response) == len(self.blanks), self.expected_answer, wrong)
+
+    def blank_verdicts(self, response: list[str] | tuple[str, ...]) -> list[bool]:
+        """Right or wrong, blank by blank (a missing blank is wrong)."""
+        given = list(response) + [""] * (len(self.blanks) - len(response))
+        return [any(same_answer(text, a) for a in accepted) for text, accepted in zip(given, self.blanks)]
 
 
 @dataclass(frozen=True)
@@ -216,6 +225,14 @@ def with_shuffled_choices(question: Question, rng: random.Random) -> Question:
     if isinstance(question, SingleChoice):
         return replace(question, choices=choices, answer=shown_at[question.answer])
     return replace(question, choices=choices, answer=frozenset(shown_at[n] for n in question.answer))
+
+
+def wrong_blanks_text(question: Question, verdict: Verdict) -> str:
+    """"Blank 2 was wrong (expected 1 million)." for a cloze answer; "" when no blank was wrong."""
+    if not isinstance(question, Cloze) or not verdict.wrong_blanks:
+        return ""
+    parts = [f"{n} (expected {question.blanks[n - 1][0]})" for n in verdict.wrong_blanks]
+    return f"Blank{'s' if len(parts) > 1 else ''} {', '.join(parts)} {'were' if len(parts) > 1 else 'was'} wrong."
 
 
 def display_prompt(question: Question) -> str:

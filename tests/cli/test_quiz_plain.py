@@ -224,3 +224,10 @@ def test_study_ahead_reviews_cards_before_they_are_due(tmp_path, mini_pack):
     ahead = quiz(tmp_path, mini_pack, "1\n", "--tag", "basics", "--ahead")  # right or wrong, it is reviewed
     assert "1 question to go" in ahead.output and "next review" in ahead.output
     assert [r[3] for r in reviews(tmp_path)] == ["new", "learn"]
+
+
+def test_cloze_feedback_names_the_wrong_blank_and_numbers_take_suffixes(tmp_path, mini_pack):
+    """Findings 4 and 5 of issue 17: "10k" is 10,000 (wrong here); the feedback says blank 2 was the wrong one."""
+    result = quiz(tmp_path, mini_pack, "15 min\n900 s\n128; 10k\n", "--deck", "limits-quiz")
+    assert "  Blank 2 (expected 10240) was wrong." in result.output
+    assert "type a number (in seconds)" in result.output  # 15 min is another unit: asked again, not misgraded

@@ -87,6 +87,7 @@ async def test_every_question_type_answered_wrong_shows_why_and_is_recorded_wron
     assert "Why not" in verdicts["h-single"] and ": The context describes the invocation." in verdicts["h-single"]
     assert "Not quite" in verdicts["l-num"] and "900 seconds" in verdicts["l-num"]
     assert "In full: Memory goes from 128 MB to 10240 MB." in verdicts["l-cloze"]
+    assert "Blanks 1 (expected 128), 2 (expected 10240) were wrong." in verdicts["l-cloze"]
     assert "Read more (o): Handlers › The handler" in verdicts["h-single"]
     assert "Recorded: again" in verdicts["h-card"]
     assert all(correct == 0 for *_, correct in reviews(data_dir))

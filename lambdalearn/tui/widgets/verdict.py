@@ -4,7 +4,7 @@ explanation, and where to read more. Shared by the quiz and the exam review."""
 from __future__ import annotations
 
 from lambdalearn.content.models import Pack
-from lambdalearn.content.questions import Choice, Cloze, Flashcard, Question, Verdict
+from lambdalearn.content.questions import Choice, Cloze, Flashcard, Question, Verdict, wrong_blanks_text
 from lambdalearn.study.course import section_target
 from lambdalearn.tui.widgets.text import inline
 
@@ -31,6 +31,7 @@ def verdict_markup(
     if question.explanation:
         lines.append(inline(question.explanation))
     if isinstance(question, Cloze) and not verdict.correct:
+        lines.append(inline(wrong_blanks_text(question, verdict)))
         lines.append(f"In full: {inline(question.filled)}")
     label = section_label(pack, question)
     if label:
