@@ -201,8 +201,9 @@ class Flashcard(Question):
         return self.back
 
     def grade(self, response: int) -> Verdict:
-        """A self-grade of 3 (good) or 4 (easy) counts as right; 1 (again) and 2 (hard) do not."""
-        return Verdict(response >= 3, self.expected_answer)
+        """A self-grade of 2 (hard), 3 (good) or 4 (easy) counts as right (recalled, with effort or not);
+        only 1 (again) is wrong, as in Anki."""
+        return Verdict(response >= 2, self.expected_answer)
 
 
 QUESTION_TYPES: dict[str, type[Question]] = {

@@ -5,8 +5,9 @@ Each card is an `fsrs.Card` stored as JSON (its `card_id` is the row id of `card
 'new' (the card's first answer), 'learn' (the card was in a learning or relearning step), 'review' (the card
 was in the Review state) or 'cram'. A lapse is an Again on a card in the Review state (a card it had
 learned, as in Anki); at `LEECH_LAPSES` lapses the card is tagged as a leech and reported once. It stays
-scheduled. Cram mode logs the answer and awards XP at the review rate but leaves the card and its due date
-alone.
+scheduled. Cram mode logs the answer but leaves the card and its due date alone, and awards no XP (else
+cramming one deck over and over would farm it). A flashcard rated Hard counts as right: Hard is a pass, as
+in Anki (only Again is a lapse).
 """
 
 from __future__ import annotations
@@ -58,10 +59,10 @@ def record_answer(
     now: datetime | None = None,
     cram: bool = False,
 ) -> AnswerResult:
-    """Record one answer in one transaction (see the module docstring). Flashcards: rating >= 3 is right."""
+    """Record one answer in one transaction (see the module docstring). Flashcards: rating >= 2 is right."""
     _check_arguments(question_type, difficulty, rating, duration_ms)
     if question_type in SELF_GRADED_TYPES:
-        correct = rating >= Rating.Good
+        correct = rating >= Rating.Hard
     when = as_utc(now)
     with store.transaction() as db:
         row = db.execute(
@@ -81,7 +82,7 @@ def record_answer(
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [card_id, pack_id, item_id, kind, rating, int(correct), duration_ms, utc_text(when)],
         )
-        awarded = xp.answer_xp(correct, difficulty, first_time=kind == "new")
+        awarded = 0 if cram else xp.answer_xp(correct, difficulty, first_time=kind == "new")
         xp.award_xp(store, awarded, f"{kind} answer", pack_id, item_id, now=when)
     return AnswerResult(
         rating=rating,

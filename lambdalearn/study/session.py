@@ -55,7 +55,7 @@ def is_request(*, deck: str | None = None, lesson: str | None = None, new_limit:
 class QuizSession:
     """Due questions first, then new ones, within the learner's daily limits; or, in cram mode, any.
 
-    Cram mode ignores due dates and limits and never moves a card's schedule (it still logs and gives XP).
+    Cram mode ignores due dates and limits and never moves a card's schedule (it logs the answer but gives no XP).
     A `requested` session is let through the daily limits (its answers still count against them). `ahead`
     studies cards before they are due, soonest first, and schedules them as real reviews.
     `held_back` counts the new questions the daily new-card limit kept out of this session

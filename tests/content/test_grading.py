@@ -30,6 +30,7 @@ def questions():
         ("l-cloze", ["128", "10,240"], ["128", "1024"]),
         ("l-cloze", [" 128", "10240"], ["128"]),
         ("h-card", 3, 1),
+        ("h-card", 2, 1),
     ],
 )
 def test_grading_right_and_wrong(questions, qid, right, wrong):

@@ -93,21 +93,23 @@ def test_a_wrong_answer_earns_no_xp(store):
     assert total_xp(store) == 0
 
 
-@pytest.mark.parametrize("rating, right", [(1, False), (2, False), (3, True), (4, True)])
-def test_flashcards_count_as_right_from_good_up(store, rating, right):
+@pytest.mark.parametrize("rating, right", [(1, False), (2, True), (3, True), (4, True)])
+def test_flashcards_count_as_right_from_hard_up(store, rating, right):
+    """Hard is a pass (recalled with effort), as in Anki; only Again is wrong (issue 17, finding 5)."""
     result = answer(store, "f1", T0, rating=rating, correct=not right, question_type="flashcard")
     assert result.correct is right
     assert result.xp_awarded == (10 if right else 0)
 
 
-def test_cram_logs_and_awards_xp_without_moving_the_card(store):
+def test_cram_logs_without_moving_the_card_or_awarding_xp(store):
+    """Cramming the same deck again and again must not farm XP (issue 17, finding 5)."""
     first = answer(store, "q1", T0)
     before = card_row(store, "q1")
     crammed = answer(store, "q1", T0 + timedelta(minutes=1), rating=1, cram=True)
     crammed_right = answer(store, "q1", T0 + timedelta(minutes=2), cram=True)
     assert card_row(store, "q1") == before
     assert crammed.due == first.due and not crammed.new_card
-    assert crammed_right.xp_awarded == 5
+    assert crammed_right.correct and crammed_right.xp_awarded == 0
     kinds = [row[0] for row in store.db.execute("SELECT kind FROM reviews ORDER BY id")]
     assert kinds == ["new", "cram", "cram"]
 

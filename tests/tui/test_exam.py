@@ -53,6 +53,8 @@ async def test_take_a_short_exam_to_the_end(make_app, data_dir):
         await pilot.press("f")  # flag the first question, answer it, come back, unflag
         await answer_right(pilot, screen)
         assert screen.index == 1 and exam.flagged == {0}
+        nav = screen.query_one("#exam-nav")  # answered ● or not ○: never ✓, which would read as "right"
+        assert str(nav.get_option_at_index(0).prompt).startswith("● ") and str(nav.get_option_at_index(1).prompt).startswith("○ ")
         await pilot.press("pageup")
         await pilot.pause()
         await pilot.press("f6")

@@ -250,3 +250,28 @@ async def test_the_daily_limit_is_said_and_a_lesson_just_read_or_study_more_gets
         await pilot.pause()
         assert app.screen.state == "question" and len(app.screen.session.queue) == 2
     assert [row[1] for row in reviews(data_dir)] == ["new", "new"]
+
+
+async def test_multi_choice_feedback_tells_a_right_pick_from_a_missed_answer(make_app):
+    """Issue 17, finding 5: ✓ is a right pick, ✗ a wrong pick, ○ (missed) a right choice left out."""
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        app.start_quiz(QuizRequest(deck="handlers-quiz", limit=2))
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press(str(screen.entry.question.answer))
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = screen.entry.question
+        assert shown.id == "h-multi"
+        texts = [c.text for c in shown.choices]
+        right, wrong = texts.index("aws_request_id") + 1, texts.index("the event body") + 1
+        await pilot.press(str(right), str(wrong), "enter")
+        await pilot.pause()
+        options = screen.query_one("OptionList")
+        prompts = {texts[i]: str(options.get_option_at_index(i).prompt) for i in range(len(texts))}
+    assert prompts["aws_request_id"].startswith("[b $success]✓[/]")
+    assert prompts["the event body"].startswith("[b $error]✗[/]")
+    assert prompts["get_remaining_time_in_millis"].startswith("[b $warning]○[/]") and "(missed)" in prompts["get_remaining_time_in_millis"]
+    assert "(missed)" not in prompts["aws_request_id"] and prompts["the caller's password"].startswith(" ")

@@ -68,7 +68,7 @@ class ExamScreen(Screen):
             self.finish()
 
     def _nav_label(self, index: int) -> str:
-        mark = "✓" if index in self.exam.responses else "·"
+        mark = "●" if index in self.exam.responses else "○"  # answered or not: ✓ would read as "right"
         flag = " [b $warning]⚑[/]" if index in self.exam.flagged else ""
         return f"{mark} {index + 1:>2}{flag}"
 

@@ -120,14 +120,19 @@ class ChoicePad(AnswerPad):
         return f"[b]{number}[/]. {text}"
 
     def show_verdict(self, response: Any) -> None:
-        """Mark the right choices ✓ and the learner's wrong picks ✗ in the list."""
+        """Mark each choice by what the learner did with it: ✓ a right pick, ✗ a wrong pick, and ○ with
+        "(missed)" a right choice left out, so that "you picked it" and "you missed it" never look alike."""
         right = {self.question.answer} if isinstance(self.question, SingleChoice) else set(self.question.answer)
         picked = {response} if isinstance(response, int) else set(response)
         choices = self.query_one(OptionList)
         for number in range(1, len(self.question.choices) + 1):
-            mark = "[b $success]✓[/]" if number in right else "[b $error]✗[/]" if number in picked else " "
+            mark, note = " ", ""
+            if number in picked:
+                mark = "[b $success]✓[/]" if number in right else "[b $error]✗[/]"
+            elif number in right:
+                mark, note = "[b $warning]○[/]", " [i $warning](missed)[/]"
             text = inline(self.question.choices[number - 1].text)
-            choices.replace_option_prompt_at_index(number - 1, f"{mark} [b]{number}[/]. {text}")
+            choices.replace_option_prompt_at_index(number - 1, f"{mark} [b]{number}[/]. {text}{note}")
 
     def _toggle(self, number: int) -> None:
         self.picked ^= {number}
