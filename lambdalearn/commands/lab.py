@@ -192,11 +192,9 @@ def solution(ctx: click.Context, lab_id: str) -> None:
     if lab_progress(open_store(ctx), found.pack_id, found.spec.id).attempts == 0:
         click.echo(f"make a first attempt before you look: `lambdalearn lab check {found.spec.id}`", err=True)
         ctx.exit(1)
-    for name in found.spec.editable:
-        path = found.spec.solution / name
-        click.echo(f"--- {name} ---")
-        click.echo(path.read_text(encoding="utf-8").rstrip())
-        click.echo("")
+    for name in found.spec.editable:  # headers on stderr: stdout is the code alone, so `> app.py` works
+        click.echo(f"--- {name} ---", err=True)
+        click.echo((found.spec.solution / name).read_text(encoding="utf-8").rstrip())
 
 
 def _print_check(result: CheckResult) -> None:

@@ -15,18 +15,18 @@ from lambdalearn.content.labs import read_hints, read_instructions
 from lambdalearn.content.models import Pack
 from lambdalearn.labs.finder import FoundLab, course_order
 from lambdalearn.labs.workspace import default_workspace, start_workspace
-from lambdalearn.progress.labs import COMPLETED, NEW, lab_progress, remember_workspace
+from lambdalearn.progress.labs import ATTEMPTED, COMPLETED, NEW, STARTED, lab_progress, remember_workspace
 from lambdalearn.progress.store import ProgressStore
 
-# The three states the course map shows: a lab never opened, opened or tried, passed once.
-LAB_NEW, LAB_STARTED, LAB_PASSED = "new", "started", "passed"
+# One set of words everywhere (app, `lab list`, README): never opened, opened, checks run, every check passed once.
+LAB_NEW, LAB_STARTED, LAB_ATTEMPTED, LAB_COMPLETED = NEW, STARTED, ATTEMPTED, COMPLETED
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 @dataclass(frozen=True)
 class LabRow:
     found: FoundLab
-    status: str  # LAB_NEW, LAB_STARTED or LAB_PASSED
+    status: str  # LAB_NEW, LAB_STARTED, LAB_ATTEMPTED or LAB_COMPLETED
 
     @property
     def pack_id(self) -> str:
@@ -44,9 +44,8 @@ class InstructionPage:
 
 
 def lab_status(store: ProgressStore, found: FoundLab) -> str:
-    """new, started (a workspace or a run) or passed (every check passed once)."""
-    status = lab_progress(store, found.pack_id, found.spec.id).status
-    return LAB_PASSED if status == COMPLETED else LAB_NEW if status == NEW else LAB_STARTED
+    """new, started (a workspace), attempted (checks were run) or completed (every check passed once)."""
+    return lab_progress(store, found.pack_id, found.spec.id).status
 
 
 def lab_rows(store: ProgressStore, packs: tuple[Pack, ...] | list[Pack]) -> list[LabRow]:

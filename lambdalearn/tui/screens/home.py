@@ -17,7 +17,7 @@ from lambdalearn.tui.widgets.text import escape
 from textual.widgets import Button, DataTable, Footer, Header, Label, ProgressBar, Static
 
 _STATE_MARKS = {"done": "✓ done", "in progress": "◐ reading", "not started": "·"}
-_LAB_MARKS = {"new": "· new", "started": "◐ started", "passed": "✓ passed"}
+_LAB_MARKS = {"new": "· new", "started": "◐ started", "attempted": "◑ attempted", "completed": "✓ completed"}
 
 
 class HomeScreen(Screen):
