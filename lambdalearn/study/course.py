@@ -179,3 +179,30 @@ def _snippet(text: str, word: str, width: int = 70) -> str:
     start = max(0, at - width // 3) if at >= 0 else 0
     piece = flat[start : start + width].strip()
     return ("…" if start else "") + piece + ("…" if start + width < len(flat) else "")
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    """How far the learner is through the course, as Rustlings counts it: lessons and labs finished."""
+
+    lessons_done: int
+    lessons: int
+    labs_done: int
+    labs: int
+
+    @property
+    def percent(self) -> float:
+        total = self.lessons + self.labs
+        return round(100 * (self.lessons_done + self.labs_done) / total, 1) if total else 0.0
+
+    def describe(self) -> str:
+        return (f"{self.percent:.0f}% · {self.lessons_done}/{self.lessons} lessons · "
+                f"{self.labs_done}/{self.labs} labs")
+
+
+def course_progress(rows: list[MapRow], labs: list) -> CourseProgress:
+    """Lessons done of the course map's rows and labs completed of `labs` (rows of `study.labs.lab_rows`)."""
+    from lambdalearn.progress.labs import COMPLETED
+
+    return CourseProgress(sum(row.state == DONE for row in rows), len(rows),
+                          sum(lab.status == COMPLETED for lab in labs), len(labs))

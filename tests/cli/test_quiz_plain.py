@@ -64,7 +64,11 @@ def test_a_session_records_every_answer_and_summarises(tmp_path, mini_pack):
     assert "XP earned: 40" in result.output
     assert [r[:3] for r in reviews(tmp_path)] == [("h-single", 3, 1), ("h-multi", 3, 1), ("h-tf", 3, 1), ("h-text", 3, 1)]
     figures = stats(tmp_path)
+    readiness = figures.pop("readiness")  # of the bundled course's exam (the mini pack was studied with --pack-dir)
+    assert figures.pop("course") == {"percent": 0.0, "lessons_done": 0, "lessons": 22, "labs_done": 0, "labs": 13}
     assert figures == {"xp": 40, "level": 1, "streak_days": 1, "reviews": 4, "due_now": 0, "cards": 4, "lessons_completed": 0}
+    assert set(readiness) == {"predicted", "low", "high", "pass_mark", "domains"}
+    assert readiness["low"] <= readiness["predicted"] <= readiness["high"] and readiness["pass_mark"] == 72
 
 
 def test_wrong_answer_explains_the_wrong_pick_by_its_shown_number_and_rates_again(tmp_path, mini_pack):

@@ -160,3 +160,27 @@ async def test_setup_scales_minutes_with_the_question_count_until_minutes_are_se
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert len(app.screen.exam.items) == 1 and app.screen.exam.minutes == 9
+
+
+async def test_readiness_is_shown_before_the_exam_and_compared_after_it(make_app, data_dir):
+    """Issue 17: the predicted score before an exam, predicted vs actual after it, kept for calibration."""
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        assert "Exam readiness" in str(app.screen.query_one("#progress").render())
+        await pilot.press("e")
+        await pilot.pause()
+        before = str(app.screen.query_one("#readiness").render())
+        assert "Exam readiness:" in before and "predicted" in before and "pass mark 50%" in before
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        exam = app.screen.exam
+        assert set(exam.predicted) == {"basics", "limits"}
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert "predicted" in str(app.screen.query_one("#score").render()) and "before it" in str(app.screen.query_one("#score").render())
+    with ProgressStore.open(data_dir) as store:
+        [saved] = exam_history(store)
+        assert all("predicted" in domain for domain in saved.domains.values())

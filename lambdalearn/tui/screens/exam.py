@@ -152,9 +152,9 @@ class ExamScreen(Screen):
             return
         self.finished = True
         result = self.exam.finish(self.app.now())
-        save_result(self.app.store, result)
+        save_result(self.app.store, result, self.exam.predicted)
         if show:
-            self.app.switch_screen(ExamResultScreen(result))
+            self.app.switch_screen(ExamResultScreen(result, self.exam.predicted))
 
     def action_leave(self) -> None:
         self._ask_unfinished(quitting=False)

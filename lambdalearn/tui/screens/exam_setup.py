@@ -12,6 +12,8 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 from lambdalearn.content.models import Pack
 from lambdalearn.progress.exams import exam_history
 from lambdalearn.study.exam import ExamError, build_exam, exam_options, minutes_for
+from lambdalearn.study.readiness import predict, prediction_record
+from lambdalearn.tui.widgets.readiness import readiness_markup
 from lambdalearn.tui.widgets.text import escape
 
 
@@ -30,6 +32,7 @@ class ExamSetupScreen(Screen):
             if len(self.packs) > 1:
                 yield Select([(p.manifest.title, p.id) for p in self.packs], value=self.pack.id, allow_blank=False, id="pack")
             yield Static("", id="blueprint")
+            yield Static("", id="readiness")
             with Horizontal(classes="form-row"):
                 yield Label("Questions")
                 yield Input(type="integer", id="questions")
@@ -71,6 +74,8 @@ class ExamSetupScreen(Screen):
             f"{escape(self.pack.manifest.title)}: blueprint {blueprint.questions} questions in {blueprint.minutes} min, "
             f"pass mark {blueprint.pass_mark:g}%.\n[dim]Domains: {escape(domains)}[/]"
         )
+        self.readiness = predict(self.app.store, self.pack, self.app.now())
+        self.query_one("#readiness", Static).update(readiness_markup(self.readiness) if self.readiness else "")
         past = exam_history(self.app.store, self.pack.id)[:5]
         lines = [f"{r.finished_at:%Y-%m-%d %H:%M}  {r.score:5.1f}%  {'passed' if r.passed else 'not passed'}"
                  f"  ({r.correct}/{r.questions})" for r in past]
@@ -89,6 +94,8 @@ class ExamSetupScreen(Screen):
         except (ValueError, ExamError) as error:
             self.query_one("#setup-error", Label).update(str(error))
             return
+        if self.readiness:
+            exam.predicted = prediction_record(self.readiness)
         self.app.switch_screen(ExamScreen(exam))
 
     def action_back(self) -> None:
