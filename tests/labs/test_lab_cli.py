@@ -63,6 +63,10 @@ def test_start_check_until_green_awards_xp_once(tmp_path, isolated_home):
     with ProgressStore.open(isolated_home) as store:
         assert total_xp(store) == 40
     assert status_of(LAB) == "completed"
+    then = run("lab", "next")  # Rustlings' habit: on to the first lab not completed yet
+    second = json.loads(run("lab", "list", "--json").output)[1]["id"]
+    assert then.exit_code == 0 and f"next lab: {second} (1/" in then.output and "workspace:" in then.output
+    assert status_of(second) == "started"
 
 
 def test_usage_errors_exit_2(tmp_path):

@@ -203,3 +203,21 @@ def test_quiz_without_filters_opens_the_app_before_loading_the_course(tmp_path, 
     assert result.exit_code == 0, result.output
     [app] = started
     assert app.catalog is None and app.start_quiz_request == QuizRequest(cram=True)
+
+
+async def test_todays_goal_counts_answers_to_cards_in_learning_steps(make_app, data_dir):
+    """Issue 17, finding 5: "today's goal: 0/N reviews" never counted up, as due cards were in learning steps."""
+    from datetime import datetime, timedelta, timezone
+
+    from lambdalearn.progress.reviews import record_answer
+    from lambdalearn.progress.store import ProgressStore
+
+    now = datetime.now(timezone.utc)
+    with ProgressStore.open(data_dir) as store:
+        for minutes_ago in (10, 5):  # a new card missed, then answered again in its learning step
+            record_answer(store, "mini", "h-tf", question_type="truefalse", difficulty="beginner", rating=1,
+                          correct=False, duration_ms=3000, now=now - timedelta(minutes=minutes_ago))
+    app = make_app(fixed_clock=False)
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        assert "today's goal: 1/" in str(app.screen.query_one("#today").render())
