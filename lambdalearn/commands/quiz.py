@@ -97,8 +97,8 @@ def run_plain(session: QuizSession, rng: random.Random) -> None:
         return
     click.echo(f"{total} question{'s' if total != 1 else ''} to go. Type 'skip' to pass, 'quit' to stop.\n")
     try:
-        for number, entry in enumerate(session.queue, start=1):
-            _ask(session, entry, number, total, rng)
+        for number, entry in enumerate(session.queue, start=1):  # a card missed is appended: it comes back
+            _ask(session, entry, number, len(session.queue), rng)
     except (EndOfSession, KeyboardInterrupt):
         click.echo("\nSession ended; your answers so far are saved.")
     _print_summary(session)

@@ -18,6 +18,9 @@ from lambdalearn.progress.store import ProgressStore
 from lambdalearn.study.catalog import Entry
 
 
+AGAIN_REPEATS = 3  # how many times one card answered Again comes back in the same session
+
+
 @dataclass(frozen=True)
 class Outcome:
     """The result of one answer: the verdict, what was recorded, and the why of each wrong pick."""
@@ -80,6 +83,8 @@ class QuizSession:
         self.held_back = 0
         self.daily_new_limit = load_settings(store).daily_new_limit
         rng = rng or random.Random()
+        self.rng = rng
+        self.again_shown: dict[tuple[str, str], int] = {}
         by_key = {entry.key: entry for entry in entries}
         if cram:
             chosen = list(entries)
@@ -112,7 +117,16 @@ class QuizSession:
             rating=rating, correct=verdict.correct, duration_ms=duration_ms, cram=self.cram,
         )
         self._count(entry, recorded)
+        self._again(entry, recorded)
         return Outcome(entry, verdict, recorded, wrong_picks(question, response))
+
+    def _again(self, entry: Entry, recorded: AnswerResult) -> None:
+        """As in Anki, a card answered Again comes back before the session ends (choices shuffled anew), at
+        most `AGAIN_REPEATS` times, so one stubborn card cannot hold the session forever."""
+        if self.cram or recorded.rating != 1 or self.again_shown.get(entry.key, 0) >= AGAIN_REPEATS:
+            return
+        self.again_shown[entry.key] = self.again_shown.get(entry.key, 0) + 1
+        self.queue.append(shown(entry, self.rng))
 
     def skip(self) -> None:
         self.summary.skipped += 1

@@ -235,3 +235,26 @@ def test_cloze_feedback_names_the_wrong_blank_and_numbers_take_suffixes(tmp_path
     result = quiz(tmp_path, mini_pack, "15 min\n900 s\n128; 10k\n", "--deck", "limits-quiz")
     assert "  Blank 2 (expected 10240) was wrong." in result.output
     assert "type a number (in seconds)" in result.output  # 15 min is another unit: asked again, not misgraded
+
+
+def test_a_card_answered_again_comes_back_in_the_same_session(tmp_path, mini_pack):
+    """Anki's habit (issue 17): a miss is asked again before the session ends (its choices shuffled anew)."""
+    wrong = shown_numbers(tmp_path, mini_pack, "--tag", "basics")[0]["context"]
+    result = quiz(tmp_path, mini_pack, f"{wrong}\nskip\n", "--tag", "basics")
+    assert "[1/1]" in result.output and "[2/2]" in result.output
+    assert result.output.count("Which argument carries the input?") == 2
+    assert "answered 1: 0 right, 1 wrong, 1 skipped" in result.output
+
+
+def test_a_card_comes_back_at_most_three_times(tmp_path, mini_pack):
+    from lambdalearn.content.loader import load_pack
+    from lambdalearn.progress.store import ProgressStore
+    from lambdalearn.study.catalog import Entry
+    from lambdalearn.study.session import AGAIN_REPEATS, QuizSession
+
+    pack = load_pack(mini_pack)
+    with ProgressStore.open(tmp_path / "data") as store:
+        session = QuizSession(store, [Entry(pack, pack.question("h-tf"))], requested=True)
+        for entry in session.queue:
+            session.answer(entry, False, 4000)
+        assert len(session.queue) == 1 + AGAIN_REPEATS == 4 and session.summary.wrong == 4

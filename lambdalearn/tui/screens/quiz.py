@@ -152,7 +152,9 @@ class QuizScreen(Screen):
         verdict = self.query_one("#verdict", Static)
         verdict.update(text + "\n[dim]" + " · ".join(extras) + "[/]")
         verdict.set_classes("right" if outcome.verdict.correct else "wrong")
-        self.query_one("#quiz-progress", ProgressBar).advance(1)
+        progress = self.query_one("#quiz-progress", ProgressBar)
+        progress.update(total=len(self.session.queue))  # a card missed comes back at the end of the session
+        progress.advance(1)
         self.state = "verdict"
         actions = self.query_one("#verdict-actions")
         actions.remove_class("hidden")
