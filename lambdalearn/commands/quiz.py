@@ -114,9 +114,13 @@ def _ask(session: QuizSession, entry: Entry, number: int, total: int, rng: rando
         if _read_line("Recall the answer, then press Enter to see it: ") is None:
             return session.skip()
         click.echo(question.back.strip())
+    hint = input_hint(question)
+    if isinstance(question, Flashcard) and not session.cram:
+        previews = session.previews(entry)
+        hint = "rate your recall: " + ", ".join(f"{n} {name} ({previews[n]})" for n, name in _RATINGS.items())
     misfits = 0
     while True:
-        text = _read_line(f"{input_hint(question)}: ")
+        text = _read_line(f"{hint}: ")
         if text is None:
             return session.skip()
         try:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -131,6 +131,27 @@ def _review_card(
          utc_text(when), card_id],
     )
     return card_id, card.due, lapses, is_leech and not was_leech, kind
+
+
+def interval_previews(store: ProgressStore, pack_id: str, item_id: str, now: datetime | None = None) -> dict[int, timedelta]:
+    """How long until the card would be due again after each rating 1-4 (Anki shows these on its buttons).
+    Without the random fuzz real answers get, so a preview may differ from the outcome by a few percent."""
+    when = as_utc(now)
+    row = store.db.execute("SELECT card_json FROM cards WHERE pack_id = ? AND item_id = ?", [pack_id, item_id]).fetchone()
+    card = Card.from_json(row[0]) if row else Card(due=when)
+    scheduler = Scheduler(desired_retention=load_settings(store).desired_retention, enable_fuzzing=False)
+    return {rating: scheduler.review_card(card, Rating(rating), review_datetime=when)[0].due - when for rating in (1, 2, 3, 4)}
+
+
+def short_interval(interval: timedelta) -> str:
+    """"<1m", "10m", "3h", "4d", "2mo", "1.5y": as compact as Anki's buttons."""
+    minutes = interval.total_seconds() / 60
+    if minutes < 1:
+        return "<1m"
+    for limit, size, unit in ((60, 1, "m"), (60 * 24, 60, "h"), (60 * 24 * 30, 60 * 24, "d"), (60 * 24 * 365, 60 * 24 * 30, "mo")):
+        if minutes < limit:
+            return f"{round(minutes / size)}{unit}"
+    return f"{minutes / (60 * 24 * 365):.1f}y"
 
 
 def _check_arguments(question_type: str, difficulty: str, rating: int, duration_ms: int) -> None:

@@ -13,7 +13,7 @@ from lambdalearn.content.questions import (
 from lambdalearn.progress.queue import ahead_items, limits_left, next_items, sync_items, unseen
 from lambdalearn.progress.settings import load_settings
 from lambdalearn.progress.ratings import rating_for
-from lambdalearn.progress.reviews import AnswerResult, record_answer
+from lambdalearn.progress.reviews import AnswerResult, interval_previews, record_answer, short_interval
 from lambdalearn.progress.store import ProgressStore
 from lambdalearn.study.catalog import Entry
 
@@ -127,6 +127,11 @@ class QuizSession:
             return
         self.again_shown[entry.key] = self.again_shown.get(entry.key, 0) + 1
         self.queue.append(shown(entry, self.rng))
+
+    def previews(self, entry: Entry) -> dict[int, str]:
+        """When the card would come back after each rating 1-4, in short ("10m", "3d"), for the rating keys."""
+        intervals = interval_previews(self.store, entry.pack.id, entry.question.id)
+        return {rating: short_interval(interval) for rating, interval in intervals.items()}
 
     def skip(self) -> None:
         self.summary.skipped += 1

@@ -258,3 +258,9 @@ def test_a_card_comes_back_at_most_three_times(tmp_path, mini_pack):
         for entry in session.queue:
             session.answer(entry, False, 4000)
         assert len(session.queue) == 1 + AGAIN_REPEATS == 4 and session.summary.wrong == 4
+
+
+def test_flashcard_ratings_preview_the_next_interval(tmp_path, mini_pack):
+    """Anki shows on each rating button when the card comes back (issue 17); new card: 1 and 10 min steps."""
+    card = quiz(tmp_path / "b", mini_pack, "skip\n" * 5 + "\n3\n", "--deck", "handlers-quiz")
+    assert "rate your recall: 1 again (1m), 2 hard (6m), 3 good (10m), 4 easy (" in card.output

@@ -157,3 +157,18 @@ def test_the_desired_retention_setting_shapes_the_interval(store):
     _, strict = graduate(store, "q2", T0)
     assert json.loads(card_row(store, "q1")[0])["stability"] == json.loads(card_row(store, "q2")[0])["stability"]
     assert strict.due < normal.due
+
+
+def test_interval_previews_grow_with_the_rating_and_match_the_scheduler(store):
+    """Anki shows on each rating button when the card comes back (issue 17)."""
+    from lambdalearn.progress.reviews import interval_previews, short_interval
+
+    new = interval_previews(store, PACK, "fresh", T0)
+    assert new[1] < new[2] < new[3] < new[4]
+    answer(store, "known", T0, rating=3)
+    answer(store, "known", T0 + timedelta(minutes=10), rating=3)
+    later = T0 + timedelta(days=3)
+    previews = interval_previews(store, PACK, "known", later)
+    assert previews[1] < previews[3] < previews[4] and previews[3] >= timedelta(days=1)
+    assert [short_interval(timedelta(seconds=s)) for s in (20, 600, 7200, 86400 * 4, 86400 * 70, 86400 * 800)] == [
+        "<1m", "10m", "2h", "4d", "2mo", "2.2y"]

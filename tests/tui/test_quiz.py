@@ -281,3 +281,19 @@ async def test_multi_choice_feedback_tells_a_right_pick_from_a_missed_answer(mak
     assert prompts["the event body"].startswith("[b $error]✗[/]")
     assert prompts["get_remaining_time_in_millis"].startswith("[b $warning]○[/]") and "(missed)" in prompts["get_remaining_time_in_millis"]
     assert "(missed)" not in prompts["aws_request_id"] and prompts["the caller's password"].startswith(" ")
+
+
+async def test_flashcard_rating_buttons_preview_when_the_card_comes_back(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        app.start_quiz(QuizRequest(deck="handlers-quiz"))
+        await pilot.pause()
+        for _ in range(5):
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+        assert app.screen.entry.question.type == "flashcard"
+        await pilot.press("space")
+        await pilot.pause()
+        labels = [str(app.screen.query_one(f"#rate-{n}").label) for n in (1, 2, 3, 4)]
+    assert labels[0] == "1 Again · 1m" and labels[2] == "3 Good · 10m" and labels[3].startswith("4 Easy · ")

@@ -18,7 +18,7 @@ from lambdalearn.content.questions import Flashcard, display_prompt
 from lambdalearn.study.catalog import SelectionError
 from lambdalearn.study.course import section_target
 from lambdalearn.study.session import QuizSession, held_back_notice, is_request
-from lambdalearn.tui.widgets.answer_pads import AnswerPad, pad_for
+from lambdalearn.tui.widgets.answer_pads import AnswerPad, FlashcardPad, pad_for
 from lambdalearn.tui.widgets.text import escape
 from lambdalearn.tui.widgets.text import inline, relative_time
 from lambdalearn.tui.widgets.verdict import verdict_markup
@@ -123,6 +123,8 @@ class QuizScreen(Screen):
         holder = self.query_one("#pad-holder")
         holder.remove_children()
         pad = pad_for(question, self.app.rng)
+        if isinstance(pad, FlashcardPad) and not self.session.cram:
+            pad.previews = self.session.previews(entry)
         holder.mount(pad)  # it takes the focus once mounted
         self.state = "question"
         self.started = time.monotonic()

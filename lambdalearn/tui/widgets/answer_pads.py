@@ -326,14 +326,20 @@ class OrderPad(AnswerPad):
 
 
 class FlashcardPad(AnswerPad):
-    """Recall, reveal with Space or Enter, then rate yourself 1-4."""
+    """Recall, reveal with Space or Enter, then rate yourself 1-4; each rating button previews when the card
+    would come back (`previews`: rating -> short interval text, as Anki shows)."""
+
+    def __init__(self, question: Question, previews: dict[int, str] | None = None, **kwargs) -> None:
+        super().__init__(question, **kwargs)
+        self.previews = previews or {}
 
     def compose(self) -> ComposeResult:
         yield Button("Show the answer (Space)", id="reveal", variant="primary")
         yield Static("", classes="flash-back")
         with Horizontal(classes="ratings"):
             for value, name in RATINGS:
-                yield Button(f"{value} {name}", id=f"rate-{value}", variant="error" if value == 1 else "default")
+                preview = f" · {self.previews[value]}" if value in self.previews else ""
+                yield Button(f"{value} {name}{preview}", id=f"rate-{value}", variant="error" if value == 1 else "default")
         yield Label("recall the answer, then Space to see it", classes="pad-hint")
 
     def on_mount(self) -> None:
