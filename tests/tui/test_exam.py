@@ -184,3 +184,21 @@ async def test_readiness_is_shown_before_the_exam_and_compared_after_it(make_app
     with ProgressStore.open(data_dir) as store:
         [saved] = exam_history(store)
         assert all("predicted" in domain for domain in saved.domains.values())
+
+
+async def test_the_unfinished_exam_dialog_has_a_key_for_abandon_and_a_visible_focus(make_app, data_dir):
+    """Issue 17, finding 5: Abandon had no key, and Tab+Enter submitted an exam on an unseen focus."""
+    app = make_app()
+    async with app.run_test() as pilot:
+        screen = await start_exam(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        dialog = app.screen
+        assert str(dialog.query_one("#other").label) == "Abandon (a)"
+        focused = app.focused
+        assert focused.id == "no" and focused.styles.outline_top[0] == "heavy"  # the focus is drawn
+        await pilot.press("a")
+        await pilot.pause()
+        assert screen.finished and app.screen is not screen
+    with ProgressStore.open(data_dir) as store:
+        assert exam_history(store) == []  # abandoned: nothing saved
