@@ -86,7 +86,7 @@ class MultiChoice(Question):
 
     @property
     def expected_answer(self) -> str:
-        return "; ".join(f"{n}. {self.choices[n - 1].text}" for n in sorted(self.answer))
+        return "; ".join(f"{n}. {self.choices[n - 1].text.rstrip('.')}" for n in sorted(self.answer))  # not ".;"
 
     def grade(self, response: set[int] | frozenset[int]) -> Verdict:
         return Verdict(frozenset(response) == self.answer, self.expected_answer)
@@ -99,7 +99,7 @@ class TrueFalse(Question):
 
     @property
     def expected_answer(self) -> str:
-        return "true" if self.answer else "false"
+        return "True" if self.answer else "False"
 
     def grade(self, response: bool) -> Verdict:
         return Verdict(response is self.answer, self.expected_answer)

@@ -101,3 +101,12 @@ def test_shuffled_choices_grade_and_explain_in_the_numbers_shown(questions):
         assert many.grade(right).correct and not many.grade(right | {min({1, 2, 3, 4} - right)}).correct
     assert positions == {1, 2, 3}
     assert with_shuffled_choices(questions["h-tf"], rng) is questions["h-tf"]
+
+
+def test_expected_answers_read_as_sentences():
+    """Issue 17, finding 8: no ".;" between choices that end in a full stop; "True", not "true"."""
+    from lambdalearn.content.questions import Choice, MultiChoice, TrueFalse
+
+    multi = MultiChoice(id="m", choices=(Choice("One."), Choice("Two."), Choice("Three.")), answer=frozenset({1, 3}))
+    assert multi.expected_answer == "1. One; 3. Three"
+    assert TrueFalse(id="t", answer=True).expected_answer == "True"

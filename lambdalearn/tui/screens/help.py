@@ -11,7 +11,7 @@ from textual.widgets import Label, Markdown
 HELP = """\
 ## Everywhere
 `Ctrl+P` command palette: every screen, lesson, action and theme · `F1` or `?` this help · `Esc` back ·
-`Ctrl+Q` or `F10` quit (answers are saved as you give them, notes on the way out; an unfinished exam asks)
+`Ctrl+Q` or `F10` quit (answers are saved as you give them, notes as you type; an unfinished exam asks)
 
 ## Home
 `c` continue · `Enter` or click opens a lesson or a lab (⚗) · `r` review due cards · `e` mock exam ·
