@@ -8,6 +8,7 @@ same progress and workspace services underneath.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,3 +96,15 @@ def solution_markdown(found: FoundLab) -> str:
         text = path.read_text(encoding="utf-8").rstrip() if path.is_file() else "(no such file in the solution)"
         parts.append(f"**{name}**\n\n```{language}\n{text}\n```")
     return "\n\n".join(parts)
+
+
+FALLBACK_EDITORS = ("editor", "nano", "vim", "vi", "notepad")  # Debian's default, then the common ones
+
+
+def choose_editor(environ: dict[str, str], which: Callable[[str], str | None]) -> tuple[str | None, bool]:
+    """(the editor command to open workspace files with, whether it was chosen for the learner): $VISUAL,
+    else $EDITOR, else the first of `FALLBACK_EDITORS` that `which` finds; (None, True) if none."""
+    chosen = environ.get("VISUAL") or environ.get("EDITOR")
+    if chosen:
+        return chosen, False
+    return next((name for name in FALLBACK_EDITORS if which(name)), None), True

@@ -52,3 +52,15 @@ def test_instructions_are_paged_by_section_without_hints_and_fences_do_not_cut(m
 def test_solution_shows_each_editable_file_as_code(mini_pack: Path):
     text = solution_markdown(find_lab([mini_pack], "hello"))
     assert text.startswith("**app.py**") and "```python" in text and "Hello, {event['name']}!" in text
+
+
+def test_without_editor_set_a_common_installed_editor_is_chosen_and_said():
+    """Issue 17, finding 5: `e` in a lab did nothing without $EDITOR."""
+    from lambdalearn.study.labs import choose_editor
+
+    installed = {"nano", "vi"}
+    which = lambda name: f"/usr/bin/{name}" if name in installed else None  # noqa: E731
+    assert choose_editor({"EDITOR": "code -w"}, which) == ("code -w", False)
+    assert choose_editor({"VISUAL": "emacs", "EDITOR": "vi"}, which) == ("emacs", False)
+    assert choose_editor({}, which) == ("nano", True)
+    assert choose_editor({}, lambda name: None) == (None, True)
