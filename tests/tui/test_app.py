@@ -221,3 +221,16 @@ async def test_todays_goal_counts_answers_to_cards_in_learning_steps(make_app, d
     async with app.run_test() as pilot:
         await loaded(pilot)
         assert "today's goal: 1/" in str(app.screen.query_one("#today").render())
+
+
+async def test_a_live_resize_keeps_every_course_map_column_in_view(make_app):
+    """Issue 17, finding 5: from 80x24 to 200x50, State/Min/XP were hidden until a restart."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        table = app.screen.query_one("#course-map")
+        await pilot.resize_terminal(200, 50)
+        await pilot.pause()
+        await pilot.pause()
+        needed = sum(column.get_render_width(table) for column in table.columns.values())
+        assert table.size.width >= needed

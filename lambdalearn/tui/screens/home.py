@@ -89,7 +89,8 @@ class HomeScreen(Screen):
         title = table.columns[ColumnKey("title")]
         title.auto_width = False
         title.width = max(16, min(72, self.size.width - 36))
-        table.refresh()
+        table._require_update_dimensions = True  # Textual recomputes the width only when cells change
+        table.refresh(layout=True)
 
     def on_screen_resume(self) -> None:
         """Back on home: refresh, or load the course if the app opened on another screen (the playground)
