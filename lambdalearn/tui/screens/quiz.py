@@ -113,8 +113,7 @@ class QuizScreen(Screen):
     def show_question(self) -> None:
         entry = self.entry
         question = entry.question
-        total = len(self.session.queue)
-        self.query_one("#quiz-meta", Label).update(f"{self.position + 1}/{total} · {question.deck_id} · {question.type}")
+        self._show_meta()
         self.query_one("#prompt", Static).update(inline(display_prompt(question)))
         self.query_one("#prompt").display = True
         self.query_one("#verdict").add_class("hidden")
@@ -129,6 +128,11 @@ class QuizScreen(Screen):
         self.state = "question"
         self.started = time.monotonic()
         self.refresh_bindings()
+
+    def _show_meta(self) -> None:
+        question = self.entry.question
+        self.query_one("#quiz-meta", Label).update(
+            f"{self.position + 1}/{len(self.session.queue)} · {question.deck_id} · {question.type}")
 
     @on(AnswerPad.Answered)
     def _answered(self, event: AnswerPad.Answered) -> None:
@@ -156,6 +160,7 @@ class QuizScreen(Screen):
         verdict.set_classes("right" if outcome.verdict.correct else "wrong")
         progress = self.query_one("#quiz-progress", ProgressBar)
         progress.update(total=len(self.session.queue))  # a card missed comes back at the end of the session
+        self._show_meta()
         progress.advance(1)
         self.state = "verdict"
         actions = self.query_one("#verdict-actions")
