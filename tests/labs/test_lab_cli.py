@@ -185,3 +185,13 @@ def test_readme_invoke_commands_work_in_the_workspace(tmp_path):
     shutil.copyfile(SOLUTION, workspace / "app.py")
     invoked = run("invoke", "app.handler", "--code", str(workspace), "--event", str(workspace / "events/order.json"))
     assert invoked.exit_code == 0 and '"total_cents": 4150' in invoked.output
+
+
+def test_a_natural_if_not_items_is_told_why_it_fails(tmp_path):
+    """Issue 17, finding 6: the hidden check sends `items: []`; its name now says an empty list totals 0."""
+    workspace = tmp_path / "ws"
+    run("lab", "start", LAB, "--dir", str(workspace))
+    code = SOLUTION.read_text(encoding="utf-8").replace("if items is None:", "if not items:")
+    (workspace / "app.py").write_text(code, encoding="utf-8")
+    result = run("lab", "check", LAB)
+    assert "FAIL  echoes an order id you have not seen (an empty items list totals 0)" in result.output
