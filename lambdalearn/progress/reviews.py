@@ -27,6 +27,22 @@ from lambdalearn.progress.store import ProgressStore
 LEECH_LAPSES = 8
 
 
+_CARD_COLUMNS = "card_json, due_ms, state, reps, lapses, leech, last_review_at"
+
+
+@dataclass(frozen=True)
+class Undo:
+    """What it takes to take one answer back: its review row, the card as it was before (None: there was no
+    card), whether it was crammed (the card was not touched) and the XP it gave."""
+
+    review_id: int
+    pack_id: str
+    item_id: str
+    card_before: tuple | None
+    cram: bool
+    xp: int
+
+
 @dataclass(frozen=True)
 class AnswerResult:
     """What one answer did: its rating, XP, the card's next due date, and whether it just became a leech."""
@@ -38,6 +54,7 @@ class AnswerResult:
     new_card: bool
     became_leech: bool
     lapses: int
+    undo: Undo | None = None
 
 
 @functools.lru_cache(maxsize=8)
@@ -65,6 +82,8 @@ def record_answer(
         correct = rating >= Rating.Hard
     when = as_utc(now)
     with store.transaction() as db:
+        before = db.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE pack_id = ? AND item_id = ?",
+                            [pack_id, item_id]).fetchone()
         row = db.execute(
             "SELECT id, card_json, lapses, leech FROM cards WHERE pack_id = ? AND item_id = ?",
             [pack_id, item_id],
@@ -77,11 +96,11 @@ def record_answer(
             card_id, due, lapses, became_leech, kind = _review_card(
                 store, row, pack_id, item_id, question_type, rating, when
             )
-        db.execute(
+        review_id = db.execute(
             "INSERT INTO reviews (card_id, pack_id, item_id, kind, rating, correct, duration_ms, reviewed_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [card_id, pack_id, item_id, kind, rating, int(correct), duration_ms, utc_text(when)],
-        )
+        ).lastrowid
         awarded = 0 if cram else xp.answer_xp(correct, difficulty, first_time=kind == "new")
         xp.award_xp(store, awarded, f"{kind} answer", pack_id, item_id, now=when)
     return AnswerResult(
@@ -92,7 +111,30 @@ def record_answer(
         new_card=kind == "new",
         became_leech=became_leech,
         lapses=lapses,
+        undo=Undo(review_id, pack_id, item_id, tuple(before) if before else None, cram, awarded),
     )
+
+
+def undo_answer(store: ProgressStore, undo: Undo) -> None:
+    """Take one answer back in one transaction, as Anki's undo does: its review row and XP are removed and the
+    card is put back as it was (removed if the answer created it)."""
+    with store.transaction() as db:
+        db.execute("DELETE FROM reviews WHERE id = ?", [undo.review_id])
+        if not undo.cram:
+            if undo.card_before is None:
+                db.execute("DELETE FROM cards WHERE pack_id = ? AND item_id = ?", [undo.pack_id, undo.item_id])
+            else:
+                db.execute(
+                    "UPDATE cards SET card_json = ?, due_ms = ?, state = ?, reps = ?, lapses = ?, leech = ?,"
+                    " last_review_at = ? WHERE pack_id = ? AND item_id = ?",
+                    [*undo.card_before, undo.pack_id, undo.item_id],
+                )
+        if undo.xp:
+            db.execute(
+                "DELETE FROM xp_events WHERE id = (SELECT MAX(id) FROM xp_events WHERE pack_id = ? AND item_id = ?"
+                " AND amount = ?)", [undo.pack_id, undo.item_id, undo.xp],
+            )
+            db.execute("UPDATE totals SET value = value - ? WHERE name = 'xp'", [undo.xp])
 
 
 def _review_card(

@@ -13,7 +13,7 @@ from lambdalearn.content.questions import (
 from lambdalearn.progress.queue import ahead_items, limits_left, next_items, sync_items, unseen
 from lambdalearn.progress.settings import load_settings
 from lambdalearn.progress.ratings import rating_for
-from lambdalearn.progress.reviews import AnswerResult, interval_previews, record_answer, short_interval
+from lambdalearn.progress.reviews import AnswerResult, interval_previews, record_answer, short_interval, undo_answer
 from lambdalearn.progress.store import ProgressStore
 from lambdalearn.study.catalog import Entry
 
@@ -85,6 +85,7 @@ class QuizSession:
         rng = rng or random.Random()
         self.rng = rng
         self.again_shown: dict[tuple[str, str], int] = {}
+        self.last: tuple[Outcome, bool] | None = None  # the last answer, and whether it brought its card back
         by_key = {entry.key: entry for entry in entries}
         if cram:
             chosen = list(entries)
@@ -116,9 +117,26 @@ class QuizSession:
             self.store, entry.pack.id, question.id, question_type=question.type, difficulty=question.difficulty,
             rating=rating, correct=verdict.correct, duration_ms=duration_ms, cram=self.cram,
         )
-        self._count(entry, recorded)
+        self._count(entry, recorded, +1)
+        queued = len(self.queue)
         self._again(entry, recorded)
-        return Outcome(entry, verdict, recorded, wrong_picks(question, response))
+        outcome = Outcome(entry, verdict, recorded, wrong_picks(question, response))
+        self.last = (outcome, len(self.queue) > queued)
+        return outcome
+
+    def undo_last(self) -> Entry | None:
+        """Take the last answer back (Anki's undo): the database forgets it, the summary too, and a card it
+        brought back leaves the queue. Return its entry, to be asked again; None when there is nothing to undo."""
+        if self.last is None or self.last[0].recorded.undo is None:
+            return None
+        outcome, brought_back = self.last
+        self.last = None
+        undo_answer(self.store, outcome.recorded.undo)
+        if brought_back:
+            self.queue.pop()
+            self.again_shown[outcome.entry.key] -= 1
+        self._count(outcome.entry, outcome.recorded, -1)
+        return outcome.entry
 
     def _again(self, entry: Entry, recorded: AnswerResult) -> None:
         """As in Anki, a card answered Again comes back before the session ends (choices shuffled anew), at
@@ -136,16 +154,20 @@ class QuizSession:
     def skip(self) -> None:
         self.summary.skipped += 1
 
-    def _count(self, entry: Entry, recorded: AnswerResult) -> None:
+    def _count(self, entry: Entry, recorded: AnswerResult, sign: int) -> None:
+        """Add one answer to the summary (`sign` +1), or take it out again (-1, after an undo)."""
         s = self.summary
-        s.answered += 1
-        s.right += int(recorded.correct)
-        s.wrong += int(not recorded.correct)
-        s.xp += recorded.xp_awarded
-        if not self.cram and (s.next_due is None or recorded.due < s.next_due):
+        s.answered += sign
+        s.right += sign * int(recorded.correct)
+        s.wrong += sign * int(not recorded.correct)
+        s.xp += sign * recorded.xp_awarded
+        if sign > 0 and not self.cram and (s.next_due is None or recorded.due < s.next_due):
             s.next_due = recorded.due
         if recorded.became_leech:
-            s.new_leeches.append(entry.question.id)
+            if sign > 0:
+                s.new_leeches.append(entry.question.id)
+            else:
+                s.new_leeches.remove(entry.question.id)
 
 
 def shown(entry: Entry, rng: random.Random) -> Entry:

@@ -172,3 +172,22 @@ def test_interval_previews_grow_with_the_rating_and_match_the_scheduler(store):
     assert previews[1] < previews[3] < previews[4] and previews[3] >= timedelta(days=1)
     assert [short_interval(timedelta(seconds=s)) for s in (20, 600, 7200, 86400 * 4, 86400 * 70, 86400 * 800)] == [
         "<1m", "10m", "2h", "4d", "2mo", "2.2y"]
+
+
+def test_undo_takes_an_answer_back_entirely(store):
+    """Anki's undo (issue 17): the review row, the XP and the card's state are as before the answer."""
+    from lambdalearn.progress.reviews import undo_answer
+
+    first = answer(store, "q1", T0)
+    before = card_row(store, "q1")
+    xp_before = total_xp(store)
+    second = answer(store, "q1", T0 + timedelta(minutes=10))
+    assert card_row(store, "q1") != before and total_xp(store) > xp_before
+    undo_answer(store, second.undo)
+    assert card_row(store, "q1") == before and total_xp(store) == xp_before
+    assert store.db.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 1
+    undo_answer(store, first.undo)  # the answer that created the card: the card goes too
+    assert card_row(store, "q1") is None and total_xp(store) == 0
+    crammed = answer(store, "q2", T0, cram=True)
+    undo_answer(store, crammed.undo)
+    assert store.db.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 0

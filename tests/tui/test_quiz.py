@@ -298,3 +298,22 @@ async def test_flashcard_rating_buttons_preview_when_the_card_comes_back(make_ap
         await pilot.pause()
         labels = [str(app.screen.query_one(f"#rate-{n}").label) for n in (1, 2, 3, 4)]
     assert labels[0] == "1 Again · 1m" and labels[2] == "3 Good · 10m" and labels[3].startswith("4 Easy · ")
+
+
+async def test_undo_takes_the_last_answer_back_and_asks_again(make_app, data_dir):
+    """Anki's undo (issue 17): u after a verdict; the database and the summary forget the answer."""
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        app.start_quiz(QuizRequest(deck="handlers-quiz", limit=2))
+        await pilot.pause()
+        screen = app.screen
+        await answer(pilot, right=False)  # a miss: its card was queued to come back
+        assert screen.state == "verdict" and len(screen.session.queue) == 3
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.state == "question" and screen.position == 0 and len(screen.session.queue) == 2
+        assert screen.session.summary.answered == 0 and reviews(data_dir) == []
+        await answer(pilot, right=True)
+        assert screen.outcome.verdict.correct and screen.session.summary.right == 1
+    assert [row[0] for row in reviews(data_dir)] == ["h-single"]

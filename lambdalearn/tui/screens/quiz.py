@@ -37,6 +37,7 @@ class QuizScreen(Screen):
         Binding("r", "again", "Again"),
         Binding("m", "more", "Study more today"),
         Binding("a", "ahead", "Study ahead"),
+        Binding("u", "undo", "Undo"),
     ]
 
     MORE_NEW = 10  # new cards one "study more today" adds, as Anki's custom study suggests
@@ -154,7 +155,7 @@ class QuizScreen(Screen):
             extras.append(f"next review {relative_time(outcome.recorded.due, recorded_at)}")
         if outcome.recorded.became_leech:
             extras.append("this card is now a leech: reread its lesson section")
-        extras.append("Enter: next")
+        extras.append("Enter: next · u: undo")
         verdict = self.query_one("#verdict", Static)
         verdict.update(text + "\n[dim]" + " · ".join(extras) + "[/]")
         verdict.set_classes("right" if outcome.verdict.correct else "wrong")
@@ -184,6 +185,7 @@ class QuizScreen(Screen):
             "cram": ("empty",),
             "again": ("summary",),
             "more": ("empty", "summary"),
+            "undo": ("verdict",),
             "ahead": ("empty", "summary"),
         }
         if action in allowed:
@@ -196,6 +198,15 @@ class QuizScreen(Screen):
             self.show_question()
         else:
             self.show_summary()
+
+    def action_undo(self) -> None:
+        """Take the answer just given back and ask the question again (as Anki's undo)."""
+        if self.session.undo_last() is None:
+            return
+        self.query_one("#quiz-progress", ProgressBar).update(total=len(self.session.queue),
+                                                              progress=self.position)
+        self.notify("Answer taken back: the question is asked again.", timeout=3)
+        self.show_question()
 
     def action_skip(self) -> None:
         self.session.skip()
