@@ -234,3 +234,17 @@ async def test_a_live_resize_keeps_every_course_map_column_in_view(make_app):
         await pilot.pause()
         needed = sum(column.get_render_width(table) for column in table.columns.values())
         assert table.size.width >= needed
+
+
+async def test_a_first_run_shows_a_tour_of_the_keys_until_the_learner_starts(make_app):
+    """Rustlings' habit (issue 17): a new learner is shown the keys; once a lesson is opened, the tour goes."""
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await loaded(pilot)
+        tour = app.screen.query_one("#tour")
+        assert tour.display and "New here?" in str(tour.render()) and "F1" in str(tour.render())
+        await pilot.press("enter")  # opens lesson 1
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.screen.query_one("#tour").display

@@ -20,6 +20,13 @@ _STATE_MARKS = {"done": "✓ done", "in progress": "◐ reading", "not started":
 _LAB_MARKS = {"new": "· new", "started": "◐ started", "attempted": "◑ attempted", "completed": "✓ completed"}
 
 
+FIRST_RUN_TOUR = (
+    "[b]New here?[/] ↑/↓ and Enter open a lesson (or [b]c[/] continues where it makes sense) · in a lesson "
+    "[b]←/→[/] page, [b]q[/] quizzes it, [b]d[/] marks it done · [b]r[/] reviews · [b]e[/] mock exam · "
+    "[b]s[/] stats · [b]/[/] search · [b]p[/] playground · [b]F1[/] every key · [b]Ctrl+P[/] palette"
+)
+
+
 class HomeScreen(Screen):
     BINDINGS = [
         Binding("c", "continue", "Continue"),
@@ -65,8 +72,8 @@ class HomeScreen(Screen):
         table = CourseMap(id="course-map", cursor_type="row", zebra_stripes=True)
         body = self.query_one("#home")
         await self.query_one("#loading").remove()
-        await body.mount_all([standing, Static("", id="today"), Static("", id="progress"), continue_row, table,
-                              Static("", id="packs")])
+        await body.mount_all([standing, Static("", id="today"), Static("", id="progress"), Static("", id="tour"),
+                              continue_row, table, Static("", id="packs")])
         if self.app.preview is not None:
             await body.mount(VerticalScroll(Static("", id="problems"), id="problems-scroll"))
         table.add_column("#", key="order", width=3)
@@ -128,7 +135,7 @@ class HomeScreen(Screen):
         rows = course_map(app.store, packs)
         labs = lab_rows(app.store, packs)
         self._fill_map(rows, labs)
-        self._show_progress(rows, labs)
+        self._show_progress(rows, labs, figures["reviews"])
         new_available = new_cards_today(app.store, packs, app.now())
         self._next = next_step(rows, figures["due_now"], new_available)
         button = self.query_one("#continue", Button)
@@ -137,9 +144,10 @@ class HomeScreen(Screen):
         self.query_one("#continue-hint", Label).update("c · Enter or a click opens a lesson")
         self._show_packs()
 
-    def _show_progress(self, rows, labs) -> None:
-        """Course progress (lessons and labs done) and, for a pack with an exam, the readiness prediction."""
-        from lambdalearn.study.course import course_progress
+    def _show_progress(self, rows, labs, answered: int) -> None:
+        """Course progress (lessons and labs done) and, for a pack with an exam, the readiness prediction;
+        before the learner has started anything, a tour of the keys."""
+        from lambdalearn.study.course import NOT_STARTED, course_progress
         from lambdalearn.study.readiness import predict
         from lambdalearn.study.standing import exam_pack
         from lambdalearn.tui.widgets.readiness import readiness_markup
@@ -150,6 +158,10 @@ class HomeScreen(Screen):
         if readiness:
             line += " · " + readiness_markup(readiness)
         self.query_one("#progress", Static).update(line)
+        first_run = not answered and all(row.state == NOT_STARTED for row in rows)
+        tour = self.query_one("#tour", Static)
+        tour.display = first_run  # a tour of the keys until the learner has started something, as Rustlings greets
+        tour.update(FIRST_RUN_TOUR)
 
     def _fill_map(self, rows, labs) -> None:
         """Lessons in course order, each followed by its labs; labs of a lesson not shown come last."""
