@@ -41,6 +41,8 @@ def test_new_scaffolds_a_valid_pack(tmp_path):
     check = run("pack", "validate", str(target))
     assert check.exit_code == 0, check.output
     assert check.output.startswith("ok: my-course 0.1.0: 1 lesson, 2 questions in 1 deck, 0 labs")
+    lint = run("pack", "lint", str(target))  # issue 17: the scaffold failed its own lint (thin exam domain)
+    assert lint.exit_code == 0 and lint.output == "ok: my-course: no lint warnings in 2 questions\n"
 
 
 def test_new_refuses_a_non_empty_folder(tmp_path):
