@@ -221,6 +221,14 @@ def with_shuffled_choices(question: Question, rng: random.Random) -> Question:
         return question
     order = list(range(1, len(question.choices) + 1))
     rng.shuffle(order)
+    return with_choice_order(question, order)
+
+
+def with_choice_order(question: Question, order: list[int]) -> Question:
+    """A copy of a single or multi question showing its authored choices `order[0]`, `order[1]`, ... first
+    to last, its answer renumbered to match (to restore a shown order); other types unchanged."""
+    if not isinstance(question, (SingleChoice, MultiChoice)):
+        return question
     shown_at = {authored: position for position, authored in enumerate(order, start=1)}
     choices = tuple(question.choices[authored - 1] for authored in order)
     if isinstance(question, SingleChoice):

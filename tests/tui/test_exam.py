@@ -202,3 +202,24 @@ async def test_the_unfinished_exam_dialog_has_a_key_for_abandon_and_a_visible_fo
         assert screen.finished and app.screen is not screen
     with ProgressStore.open(data_dir) as store:
         assert exam_history(store) == []  # abandoned: nothing saved
+
+
+async def test_an_exam_pauses_and_resumes_with_its_answers_and_time(make_app, data_dir):
+    """Issue 17: F5 pauses (clock stopped, kept on disk); the mock-exam screen offers it back (F5)."""
+    app = make_app()
+    async with app.run_test() as pilot:
+        screen = await start_exam(pilot)
+        await answer_right(pilot, screen)
+        first = screen.exam.items[0].entry.question
+        await pilot.press("f5")
+        await pilot.pause()
+        assert (data_dir / "paused-exam.json").is_file() and not isinstance(app.screen, ExamScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        assert "A paused exam: 1 of 4 answered, 5 min left" in str(app.screen.query_one("#paused").render())
+        await pilot.press("f5")
+        await pilot.pause()
+        resumed = app.screen
+        assert isinstance(resumed, ExamScreen) and resumed.exam.items[0].entry.question == first
+        assert len(resumed.exam.responses) == 1 and "Your answer before the pause" in str(resumed.query_one("#prompt").render())
+    assert not (data_dir / "paused-exam.json").exists()

@@ -16,8 +16,8 @@ from textual.widgets.option_list import Option
 
 from lambdalearn.content.questions import display_prompt
 from lambdalearn.study.exam import MockExam, save_result
-from lambdalearn.tui.widgets.answer_pads import AnswerPad, pad_for
-from lambdalearn.tui.widgets.text import inline
+from lambdalearn.tui.widgets.answer_pads import AnswerPad, describe_response, pad_for
+from lambdalearn.tui.widgets.text import escape, inline
 
 
 class ExamScreen(Screen):
@@ -26,6 +26,7 @@ class ExamScreen(Screen):
         Binding("pageup,f7", "move(-1)", "Prev", key_display="PgUp", priority=True),
         Binding("f,f6", "flag", "Flag"),
         Binding("ctrl+s,f9", "submit", "Submit"),
+        Binding("f5", "pause", "Pause"),
         Binding("escape", "leave", "Leave"),
     ]
 
@@ -91,12 +92,15 @@ class ExamScreen(Screen):
         item = self.exam.items[index]
         question = item.entry.question
         flag = "  [b $warning]⚑ flagged[/]" if index in self.exam.flagged else ""
-        self.query_one("#prompt", Static).update(
-            f"[dim]{index + 1}. {item.domain.title} · {question.type}[/]{flag}\n{inline(display_prompt(question))}"
-        )
         switcher = self.query_one("#exam-pads", ContentSwitcher)
         pad_id = f"pad-{index}"
         existing = switcher.query(f"#{pad_id}")
+        earlier = ""  # an answer given before a pause has no widget state: say what it was
+        if not existing and index in self.exam.responses:
+            earlier = f"\n[dim]Your answer before the pause: {escape(describe_response(question, self.exam.responses[index]))}[/]"
+        self.query_one("#prompt", Static).update(
+            f"[dim]{index + 1}. {item.domain.title} · {question.type}[/]{flag}\n{inline(display_prompt(question))}{earlier}"
+        )
         if not existing:
             pad = pad_for(question, self.app.rng)
             pad.id = pad_id
@@ -155,6 +159,15 @@ class ExamScreen(Screen):
         save_result(self.app.store, result, self.exam.predicted)
         if show:
             self.app.switch_screen(ExamResultScreen(result, self.exam.predicted))
+
+    def action_pause(self) -> None:
+        """Keep the exam as it is, clock stopped, to resume later from the mock-exam screen (F5 there)."""
+        from lambdalearn.study.exam_pause import pause_exam, paused_path
+
+        pause_exam(self.exam, paused_path(self.app.data_dir), self.app.now())
+        self.finished = True
+        self.notify("Exam paused, clock stopped: e then F5 resumes it.", title="Mock exam", timeout=6)
+        self.dismiss()
 
     def action_leave(self) -> None:
         self._ask_unfinished(quitting=False)
