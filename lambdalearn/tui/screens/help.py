@@ -26,8 +26,10 @@ their scrollbar) · links: in-course ones open here, web links are shown
 ## Quiz
 Choices: `1`-`9` or click (multi: toggle, then Enter) · true/false: `t`/`f` · text, number, cloze: type
 and Enter · order: `↑`/`↓` pick a step, `-`/`+` (or Shift+↑/↓) move it (or click a step, then where it goes), Enter submits · flashcard:
-Space shows the answer, `1`-`4` rates it · after the verdict: Enter next, `o` open the lesson section ·
-`s` or Ctrl+N skip · `f` or F4 filters (deck, lesson, tag, cram)
+Space shows the answer, `1`-`4` rates it (each key shows when the card comes back) · after the verdict:
+Enter next, `o` open the lesson section, `u` undo the answer · a card you missed comes back before the end ·
+`s` or Ctrl+N skip · `f` or F4 filters (deck, lesson, tag, cram) · when nothing is left: `m` study more
+today (10 new, past the daily limit), `a` study ahead, `c` cram
 
 ## Lab
 `r` run the checks · `w` watch (run again on every save) · `e` edit in `$EDITOR`, then run · `i` next
@@ -40,7 +42,7 @@ down idle environments · memory, reserved and provisioned concurrency apply to 
 
 ## Mock exam
 PgUp/PgDn (or F7/F8) move between questions · `f` or F6 flag for review · Ctrl+S or F9 submit ·
-the clock submits for you at zero
+F5 pause (clock stopped; F5 on the mock-exam screen resumes) · the clock submits for you at zero
 
 ## Stats and settings
 Stats show the same figures as `lambdalearn stats`. Settings: Ctrl+S or F2 saves.
