@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "invoke": "lambdalearn.commands.invoke:invoke",
     "lab": "lambdalearn.commands.lab:lab",
     "pack": "lambdalearn.commands.pack:pack",
+    "plan": "lambdalearn.commands.plan:plan",
     "playground": "lambdalearn.commands.playground:playground",
     "quiz": "lambdalearn.commands.quiz:quiz",
     "serve": "lambdalearn.commands.serve:serve",

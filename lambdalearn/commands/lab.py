@@ -1,4 +1,4 @@
-"""`lambdalearn lab ...`: hands-on labs from the terminal (list, start, check, watch, hint, reset, solution).
+"""`lambdalearn lab ...`: hands-on labs from the terminal (list, next, start, check, watch, hint, reset, solution).
 
 Exit status: 0 when all is well (for `check`: every check passed), 1 when checks failed or the lab cannot be
 run as asked, 2 for bad usage (an unknown lab, a missing workspace). Every run of the checks is recorded in
@@ -23,7 +23,7 @@ from lambdalearn.labs.workspace import (
     reset_workspace,
     start_workspace,
 )
-from lambdalearn.progress.labs import lab_progress, record_lab_result, remember_workspace, take_hint
+from lambdalearn.progress.labs import COMPLETED, lab_progress, record_lab_result, remember_workspace, take_hint
 
 _MARKS = {PASS: "PASS", "fail": "FAIL", "error": "ERROR"}
 
@@ -183,6 +183,20 @@ def reset(ctx: click.Context, lab_id: str, directory: Path | None, yes: bool) ->
     echo(f"fresh workspace: {workspace}")
 
 
+@lab.command(name="next")
+@click.pass_context
+def next_lab(ctx: click.Context) -> None:
+    """Start (or resume) the first lab in course order that is not completed yet, as Rustlings does."""
+    store = open_store(ctx)
+    labs = all_labs(pack_roots(data_dir_of(ctx)))
+    pending = [found for found in labs if lab_progress(store, found.pack_id, found.spec.id).status != COMPLETED]
+    if not pending:
+        click.echo(f"all {len(labs)} labs completed: well done. `lambdalearn lab list` shows them.")
+        return
+    click.echo(f"next lab: {pending[0].spec.id} ({len(labs) - len(pending)}/{len(labs)} labs completed)")
+    ctx.invoke(start, lab_id=pending[0].spec.id, directory=None)
+
+
 @lab.command()
 @click.argument("lab_id")
 @click.pass_context
@@ -192,11 +206,9 @@ def solution(ctx: click.Context, lab_id: str) -> None:
     if lab_progress(open_store(ctx), found.pack_id, found.spec.id).attempts == 0:
         echo(f"make a first attempt before you look: `lambdalearn lab check {found.spec.id}`", err=True)
         ctx.exit(1)
-    for name in found.spec.editable:
-        path = found.spec.solution / name
-        echo(f"--- {name} ---")
-        echo(path.read_text(encoding="utf-8").rstrip())
-        echo("")
+    for name in found.spec.editable:  # headers on stderr: stdout is the code alone, so `> app.py` works
+        echo(f"--- {name} ---", err=True)
+        echo((found.spec.solution / name).read_text(encoding="utf-8").rstrip())
 
 
 def _print_check(result: CheckResult) -> None:

@@ -169,8 +169,9 @@ def list_packs(ctx: click.Context, as_json: bool) -> None:
     for row in rows:
         state = "" if row["enabled"] else "  (disabled)"
         echo(
-            f"{row['id']:<24} {row['version']:<9} {row['lessons']:>3} lessons {row['questions']:>4} questions "
-            f"{row['labs']:>3} labs  {row['title']}{state}\n{'':<24} from {row['source']}"
+            f"{row['id']:<24} {row['version']:<9} {plural(row['lessons'], 'lesson'):>11} "
+            f"{plural(row['questions'], 'question'):>14} {plural(row['labs'], 'lab'):>8}  {row['title']}{state}\n"
+            f"{'':<24} from {row['source']}"
         )
         for source in row["shadowed"]:
             echo(f"{'':<24} also from {source}: not used, the pack above has the same id")

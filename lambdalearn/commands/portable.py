@@ -19,7 +19,10 @@ from lambdalearn.progress.portable import ImportRefused, import_progress, read_e
 @click.option("--pack", "pack_id", help="With --anki: only this pack (default: every pack).")
 @click.pass_context
 def export_command(ctx: click.Context, file: Path, anki: bool, pack_id: str | None) -> None:
-    """Write all your progress to FILE as versioned JSON (or, with --anki, the questions as Anki decks)."""
+    """Write all your progress to FILE as versioned JSON (or, with --anki, the questions as Anki decks).
+
+    Missing folders on the way to FILE are created (and named), as `backup` does."""
+    prepare_folder(file)
     if anki:
         from lambdalearn.content.anki import export_anki
 
@@ -34,6 +37,19 @@ def export_command(ctx: click.Context, file: Path, anki: bool, pack_id: str | No
     counts = write_export(open_store(ctx), file)
     summary = ", ".join(f"{n} {table.replace('_', ' ')}" for table, n in counts.items() if n)
     click.echo(f"wrote {file}: {summary or 'nothing yet'}")
+
+
+def prepare_folder(file: Path) -> None:
+    """The one rule for files the learner names: create the missing folders on the way and say so; a folder
+    that cannot be made is a one-line error naming it, never a traceback."""
+    folder = file.parent
+    if folder.is_dir():
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise click.ClickException(f"{file}: cannot create its folder {folder}: {exc.strerror or exc}") from None
+    click.echo(f"created the folder {folder}")
 
 
 @click.command(name="import")
@@ -73,6 +89,8 @@ def backup(ctx: click.Context, file: Path | None) -> None:
     store = open_store(ctx)
     if file is None:  # outside the automatic backups' name pattern, so they never prune it
         file = store.path.parent / BACKUP_DIR_NAME / f"manual-{datetime.now():%Y%m%d-%H%M%S}.db"
+    else:
+        prepare_folder(file)
     try:
         target = backup_to(store, file)
     except FileExistsError as exc:

@@ -18,9 +18,11 @@ import click
 from lambdalearn.commands.common import echo, load_catalog, open_store, secho
 from lambdalearn.content.answers import AnswerFormatError, input_hint, parse_response
 from lambdalearn.content.exhibits import Exhibit
-from lambdalearn.content.questions import Cloze, Flashcard, MultiChoice, Ordering, Question, SingleChoice, display_prompt
+from lambdalearn.content.questions import (
+    Cloze, Flashcard, MultiChoice, Ordering, Question, SingleChoice, display_prompt, wrong_blanks_text,
+)
 from lambdalearn.study.catalog import Entry, SelectionError
-from lambdalearn.study.session import Outcome, QuizSession
+from lambdalearn.study.session import Outcome, QuizSession, held_back_notice, is_request
 
 
 # Piped input cannot see the prompt: after this many answers that do not fit, move on instead of
@@ -41,18 +43,23 @@ class EndOfSession(Exception):
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many questions.")
 @click.option("--new", "new_limit", type=click.IntRange(min=0), help="At most this many new questions.")
 @click.option("--cram", is_flag=True, help="Any questions, due or not; the schedule is left as it is.")
+@click.option("--ahead", is_flag=True, help="Study ahead: cards not due yet, soonest first (scheduled as reviews).")
 @click.option("--pack-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Study from this pack folder (for authors trying a pack before installing it).")
 @click.option("--seed", type=int, hidden=True, help="Seed for shuffling (reproducible sessions in tests).")
 @click.pass_context
-def quiz(ctx: click.Context, plain: bool, pack_id: str | None, deck, lesson, tag, limit, new_limit, cram: bool, pack_dir: Path | None,
-         seed: int | None) -> None:
-    """Study the questions that are due now, then new ones, within your daily limits."""
+def quiz(ctx: click.Context, plain: bool, pack_id: str | None, deck, lesson, tag, limit, new_limit, cram: bool,
+         ahead: bool, pack_dir: Path | None, seed: int | None) -> None:
+    """Study the questions that are due now, then new ones, within your daily limits.
+
+    Naming a --lesson or --deck, or asking for --new N, is a request: it is let through the daily limits
+    (and counts against them), to study more today.
+    """
     if not plain and not (pack_id or deck or lesson or tag or pack_dir):
         from lambdalearn.commands.app import open_app
 
         # Nothing to check by name: the app shows its first frame at once and loads the packs behind it.
-        open_app(ctx, quiz=dict(limit=limit, new_limit=new_limit, cram=cram), seed=seed)
+        open_app(ctx, quiz=dict(limit=limit, new_limit=new_limit, cram=cram, ahead=ahead), seed=seed)
         return
     if _stderr_is_terminal():  # loading takes a moment: say so rather than leave the terminal blank
         echo("Loading the course to check the filters…", err=True)
@@ -64,12 +71,15 @@ def quiz(ctx: click.Context, plain: bool, pack_id: str | None, deck, lesson, tag
     if not plain:
         from lambdalearn.commands.app import open_app
 
-        quiz_filters = dict(pack=pack_id, deck=deck, lesson=lesson, tag=tag, limit=limit, new_limit=new_limit, cram=cram)
+        quiz_filters = dict(pack=pack_id, deck=deck, lesson=lesson, tag=tag, limit=limit, new_limit=new_limit, cram=cram,
+                            ahead=ahead)
         open_app(ctx, catalog=catalog, quiz=quiz_filters, seed=seed)
         return
     store = open_store(ctx)
     rng = random.Random(seed)
-    session = QuizSession(store, entries, limit=limit, new_limit=new_limit, cram=cram, rng=rng)
+    requested = is_request(deck=deck, lesson=lesson, new_limit=new_limit)
+    session = QuizSession(store, entries, limit=limit, new_limit=new_limit, cram=cram, requested=requested,
+                          ahead=ahead, rng=rng)
     run_plain(session, rng)
 
 
@@ -80,13 +90,16 @@ def _stderr_is_terminal() -> bool:
 def run_plain(session: QuizSession, rng: random.Random) -> None:
     """Ask every queued question on stdout, read answers from stdin, then print the summary."""
     total = len(session.queue)
+    if session.held_back:
+        click.echo(held_back_notice(session) + " To study more today: --new 10 (or any number).")
     if total == 0:
-        echo("Nothing is due right now. Come back later, or use --cram to practise anyway.")
+        echo("Nothing is due right now. Come back later, study ahead with --ahead, or use --cram to practise"
+             " anyway.")
         return
     echo(f"{total} question{'s' if total != 1 else ''} to go. Type 'skip' to pass, 'quit' to stop.\n")
     try:
-        for number, entry in enumerate(session.queue, start=1):
-            _ask(session, entry, number, total, rng)
+        for number, entry in enumerate(session.queue, start=1):  # a card missed is appended: it comes back
+            _ask(session, entry, number, len(session.queue), rng)
     except (EndOfSession, KeyboardInterrupt):
         echo("\nSession ended; your answers so far are saved.")
     _print_summary(session)
@@ -104,9 +117,13 @@ def _ask(session: QuizSession, entry: Entry, number: int, total: int, rng: rando
         if _read_line("Recall the answer, then press Enter to see it: ") is None:
             return session.skip()
         echo(question.back.strip())
+    hint = input_hint(question)
+    if isinstance(question, Flashcard) and not session.cram:
+        previews = session.previews(entry)
+        hint = "rate your recall: " + ", ".join(f"{n} {name} ({previews[n]})" for n, name in _RATINGS.items())
     misfits = 0
     while True:
-        text = _read_line(f"{input_hint(question)}: ")
+        text = _read_line(f"{hint}: ")
         if text is None:
             return session.skip()
         try:
@@ -175,6 +192,7 @@ def _show_outcome(outcome: Outcome, cram: bool) -> None:
     if question.explanation:
         echo(f"  {question.explanation.strip()}")
     if isinstance(question, Cloze) and not outcome.verdict.correct:
+        echo(f"  {wrong_blanks_text(question, outcome.verdict)}")
         echo(f"  In full: {question.filled}")
     if question.lesson_section:
         secho(f"  Read more: {_section_label(outcome.entry)}", dim=True)

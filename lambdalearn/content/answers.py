@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from lambdalearn.content.normalise import same_answer, tokens
 from lambdalearn.content.questions import (
     Cloze,
     Flashcard,
@@ -21,7 +22,6 @@ from lambdalearn.content.questions import (
 
 _TRUE = {"t", "true", "y", "yes", "1"}
 _FALSE = {"f", "false", "n", "no", "0"}
-_NUMBER = re.compile(r"^[-+]?(\d[\d,_]*)?(\.\d+)?")
 # A choice number: short ASCII digits (`str.isdigit` also accepts "²", which `int()` refuses).
 _CHOICE_NUMBER = re.compile(r"[0-9]{1,4}")
 
@@ -106,11 +106,14 @@ def _numbers(text: str, highest: int, exactly: int | None, hint: str) -> list[in
 
 
 def _number(text: str, question: Numeric) -> float:
-    cleaned = text.lower()
-    if question.unit and cleaned.endswith(question.unit.lower()):
-        cleaned = cleaned[: -len(question.unit)]
-    cleaned = cleaned.strip().replace(",", "").replace("_", "").replace(" ", "")
+    """A number as people write it ("1M", "1 million", "1,000,000", "0.5"), optionally with the question's
+    unit in any spelling ("900 s", "900 seconds")."""
+    given = tokens(text)
+    if question.unit and len(given) > 1 and same_answer(" ".join(given[1:]), question.unit):
+        given = given[:1]
     try:
-        return float(cleaned)
+        if len(given) != 1:
+            raise ValueError
+        return float(given[0])
     except ValueError:
         raise AnswerFormatError(input_hint(question)) from None

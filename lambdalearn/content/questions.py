@@ -8,12 +8,14 @@ learner put them; flashcard → the learner's own rating 1-4.
 
 from __future__ import annotations
 
+import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, ClassVar
 
 from lambdalearn.content.exhibits import Exhibit
+from lambdalearn.content.normalise import same_answer
 
 DIFFICULTIES = ("beginner", "intermediate", "advanced")
 # Cognitive levels, after Bloom: recall a fact, use it in a given case, or reason through a new situation.
@@ -27,6 +29,7 @@ class Verdict:
 
     correct: bool
     expected: str
+    wrong_blanks: tuple[int, ...] = ()  # cloze: the numbers of the blanks that were wrong
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ class MultiChoice(Question):
 
     @property
     def expected_answer(self) -> str:
-        return "; ".join(f"{n}. {self.choices[n - 1].text}" for n in sorted(self.answer))
+        return "; ".join(f"{n}. {self.choices[n - 1].text.rstrip('.')}" for n in sorted(self.answer))  # not ".;"
 
     def grade(self, response: set[int] | frozenset[int]) -> Verdict:
         return Verdict(frozenset(response) == self.answer, self.expected_answer)
@@ -104,7 +107,7 @@ class TrueFalse(Question):
 
     @property
     def expected_answer(self) -> str:
-        return "true" if self.answer else "false"
+        return "True" if self.answer else "False"
 
     def grade(self, response: bool) -> Verdict:
         return Verdict(response is self.answer, self.expected_answer)
@@ -137,8 +140,11 @@ class TextAnswer(Question):
         return " or ".join(self.accepted)
 
     def grade(self, response: str) -> Verdict:
-        given = _normalise(response, self.case_sensitive)
-        ok = any(given == _normalise(answer, self.case_sensitive) for answer in self.accepted)
+        """Case-sensitive answers (names in code) match exactly but for spaces; others as `same_answer` says."""
+        if self.case_sensitive:
+            ok = any(_normalise(response, True) == _normalise(answer, True) for answer in self.accepted)
+        else:
+            ok = any(same_answer(response, answer) for answer in self.accepted)
         return Verdict(ok, self.expected_answer)
 
 
@@ -165,11 +171,14 @@ class Cloze(Question):
         return self.filled
 
     def grade(self, response: list[str] | tuple[str, ...]) -> Verdict:
-        ok = len(response) == len(self.blanks) and all(
-            _normalise(given, False) in {_normalise(a, False) for a in accepted}
-            for given, accepted in zip(response, self.blanks)
-        )
-        return Verdict(ok, self.expected_answer)
+        marks = self.blank_verdicts(response)
+        wrong = tuple(n for n, ok in enumerate(marks, start=1) if not ok)
+        return Verdict(not wrong and len(response) == len(self.blanks), self.expected_answer, wrong)
+
+    def blank_verdicts(self, response: list[str] | tuple[str, ...]) -> list[bool]:
+        """Right or wrong, blank by blank (a missing blank is wrong)."""
+        given = list(response) + [""] * (len(self.blanks) - len(response))
+        return [any(same_answer(text, a) for a in accepted) for text, accepted in zip(given, self.blanks)]
 
 
 @dataclass(frozen=True)
@@ -200,13 +209,47 @@ class Flashcard(Question):
         return self.back
 
     def grade(self, response: int) -> Verdict:
-        """A self-grade of 3 (good) or 4 (easy) counts as right; 1 (again) and 2 (hard) do not."""
-        return Verdict(response >= 3, self.expected_answer)
+        """A self-grade of 2 (hard), 3 (good) or 4 (easy) counts as right (recalled, with effort or not);
+        only 1 (again) is wrong, as in Anki."""
+        return Verdict(response >= 2, self.expected_answer)
 
 
 QUESTION_TYPES: dict[str, type[Question]] = {
     cls.type: cls for cls in (SingleChoice, MultiChoice, TrueFalse, Numeric, TextAnswer, Cloze, Ordering, Flashcard)
 }
+
+
+def with_shuffled_choices(question: Question, rng: random.Random) -> Question:
+    """A copy of a single or multi question with its choices in a fresh random order and its answer
+    renumbered to match, so that a position cannot be learnt instead of the fact; other types unchanged.
+
+    Everything after it (grading, "why not N", the expected answer) then speaks in the numbers shown.
+    """
+    if not isinstance(question, (SingleChoice, MultiChoice)):
+        return question
+    order = list(range(1, len(question.choices) + 1))
+    rng.shuffle(order)
+    return with_choice_order(question, order)
+
+
+def with_choice_order(question: Question, order: list[int]) -> Question:
+    """A copy of a single or multi question showing its authored choices `order[0]`, `order[1]`, ... first
+    to last, its answer renumbered to match (to restore a shown order); other types unchanged."""
+    if not isinstance(question, (SingleChoice, MultiChoice)):
+        return question
+    shown_at = {authored: position for position, authored in enumerate(order, start=1)}
+    choices = tuple(question.choices[authored - 1] for authored in order)
+    if isinstance(question, SingleChoice):
+        return replace(question, choices=choices, answer=shown_at[question.answer])
+    return replace(question, choices=choices, answer=frozenset(shown_at[n] for n in question.answer))
+
+
+def wrong_blanks_text(question: Question, verdict: Verdict) -> str:
+    """"Blank 2 was wrong (expected 1 million)." for a cloze answer; "" when no blank was wrong."""
+    if not isinstance(question, Cloze) or not verdict.wrong_blanks:
+        return ""
+    parts = [f"{n} (expected {question.blanks[n - 1][0]})" for n in verdict.wrong_blanks]
+    return f"Blank{'s' if len(parts) > 1 else ''} {', '.join(parts)} {'were' if len(parts) > 1 else 'was'} wrong."
 
 
 def display_prompt(question: Question) -> str:

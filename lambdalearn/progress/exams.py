@@ -12,7 +12,8 @@ from lambdalearn.progress.store import ProgressStore
 
 @dataclass(frozen=True)
 class ExamRecord:
-    """A stored attempt. `domains` maps a domain id to {"questions": n, "correct": n}."""
+    """A stored attempt. `domains` maps a domain id to {"questions": n, "correct": n}, plus "predicted" (the
+    share right the readiness prediction gave it before the exam) when one was made."""
 
     id: int
     pack_id: str
@@ -22,7 +23,7 @@ class ExamRecord:
     correct: int
     score: float  # percent
     passed: bool
-    domains: dict[str, dict[str, int]]
+    domains: dict[str, dict[str, float]]
 
 
 def save_exam_result(
@@ -35,7 +36,7 @@ def save_exam_result(
     correct: int,
     score: float,
     passed: bool,
-    domains: dict[str, dict[str, int]],
+    domains: dict[str, dict[str, float]],
 ) -> int:
     """Store one finished attempt (one transaction); return its id."""
     if not 0 <= correct <= questions:

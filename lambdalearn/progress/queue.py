@@ -5,6 +5,10 @@ answers to cards in the Review state today count against `daily_review_limit` (l
 learning or relearning step (minutes apart) are never held back by the review limit, as in Anki, so a
 card answered wrong comes back the same day. Cram answers count against nothing. Items that left their
 pack keep their cards with `active = 0` and are not scheduled (see `sync_items`).
+
+A *requested* session (the learner asked for these questions: a lesson just read, a deck, an explicit
+number of new cards) is let through the daily limits, as Anki's custom study is; its answers still count
+against them. `ahead_items` offers cards before they are due, soonest first ("study ahead").
 """
 
 from __future__ import annotations
@@ -55,19 +59,20 @@ def next_items(
     limit: int | None = None,
     new_limit: int | None = None,
     tz: tzinfo | None = None,
+    requested: bool = False,
 ) -> list[Key]:
     """(pack_id, item_id) pairs to study now: due cards (most overdue first), then new candidates.
 
     `candidates` are the items on offer (for example one deck, or a tag); None means every active card
     (so no new ones). `pack_id` restricts both. A candidate is taken as present in its pack, so its card is
     used even if `sync_items` has not reactivated it yet. `limit` caps the total, `new_limit` the new ones,
-    on top of what remains of today's limits.
+    on top of what remains of today's limits (or instead of them when `requested`).
     """
     when = as_utc(now)
-    settings = load_settings(store)
-    done = answers_today(store, when, tz)
-    reviews_left = max(0, settings.daily_review_limit - done["review"])
-    new_left = max(0, settings.daily_new_limit - done["new"])
+    if requested:
+        reviews_left, new_left = NO_LIMIT, NO_LIMIT
+    else:
+        reviews_left, new_left = limits_left(store, when, tz)
     if new_limit is not None:
         new_left = min(new_left, max(0, new_limit))
     cap = -1 if limit is None else max(0, limit)  # -1: no cap (as SQLite's LIMIT reads it)
@@ -81,6 +86,41 @@ def next_items(
         due = due[:cap]
         new_left = min(new_left, cap - len(due))
     return due + new[:new_left]
+
+
+NO_LIMIT = 1 << 62  # a "limit left" that never runs out
+
+
+def limits_left(store: ProgressStore, now: datetime | None = None, tz: tzinfo | None = None) -> tuple[int, int]:
+    """(reviews, new cards) still allowed today under the learner's daily limits."""
+    settings = load_settings(store)
+    done = answers_today(store, now, tz)
+    return max(0, settings.daily_review_limit - done["review"]), max(0, settings.daily_new_limit - done["new"])
+
+
+def unseen(store: ProgressStore, candidates: Sequence[Key]) -> list[Key]:
+    """The candidates that have no card yet (never answered), in candidate order."""
+    offered = list(dict.fromkeys(map(tuple, candidates)))
+    return _split_candidates(store, offered, 0, 0)[1]
+
+
+def ahead_items(store: ProgressStore, candidates: Sequence[Key], *, now: datetime | None = None,
+                limit: int | None = None) -> list[Key]:
+    """Candidates with a card that is not due yet, soonest due first: for studying ahead of schedule."""
+    now_ms = epoch_ms(as_utc(now))
+    items_by_pack: dict[str, list[str]] = {}
+    for pack_id, item_id in dict.fromkeys(map(tuple, candidates)):
+        items_by_pack.setdefault(pack_id, []).append(item_id)
+    rows = []
+    for pack_id, item_ids in items_by_pack.items():
+        rows += [(due_ms, (pack_id, item_id)) for item_id, due_ms in store.db.execute(
+            "SELECT c.item_id, c.due_ms FROM json_each(?) AS j JOIN cards AS c ON c.pack_id = ? AND c.item_id = j.value"
+            " WHERE c.active = 1 AND c.due_ms > ?",
+            [json.dumps(item_ids), pack_id, now_ms],
+        ).fetchall()]
+    rows.sort(key=lambda row: row[0])
+    keys = [key for _due_ms, key in rows]
+    return keys if limit is None else keys[:limit]
 
 
 def due_count(store: ProgressStore, now: datetime | None = None) -> int:

@@ -5,15 +5,16 @@ Each card is an `fsrs.Card` stored as JSON (its `card_id` is the row id of `card
 'new' (the card's first answer), 'learn' (the card was in a learning or relearning step), 'review' (the card
 was in the Review state) or 'cram'. A lapse is an Again on a card in the Review state (a card it had
 learned, as in Anki); at `LEECH_LAPSES` lapses the card is tagged as a leech and reported once. It stays
-scheduled. Cram mode logs the answer and awards XP at the review rate but leaves the card and its due date
-alone.
+scheduled. Cram mode logs the answer but leaves the card and its due date alone, and awards no XP (else
+cramming one deck over and over would farm it). A flashcard rated Hard counts as right: Hard is a pass, as
+in Anki (only Again is a lapse).
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -24,6 +25,22 @@ from lambdalearn.progress.settings import load_settings
 from lambdalearn.progress.store import ProgressStore
 
 LEECH_LAPSES = 8
+
+
+_CARD_COLUMNS = "card_json, due_ms, state, reps, lapses, leech, last_review_at"
+
+
+@dataclass(frozen=True)
+class Undo:
+    """What it takes to take one answer back: its review row, the card as it was before (None: there was no
+    card), whether it was crammed (the card was not touched) and the XP it gave."""
+
+    review_id: int
+    pack_id: str
+    item_id: str
+    card_before: tuple | None
+    cram: bool
+    xp: int
 
 
 @dataclass(frozen=True)
@@ -37,6 +54,7 @@ class AnswerResult:
     new_card: bool
     became_leech: bool
     lapses: int
+    undo: Undo | None = None
 
 
 @functools.lru_cache(maxsize=8)
@@ -58,12 +76,14 @@ def record_answer(
     now: datetime | None = None,
     cram: bool = False,
 ) -> AnswerResult:
-    """Record one answer in one transaction (see the module docstring). Flashcards: rating >= 3 is right."""
+    """Record one answer in one transaction (see the module docstring). Flashcards: rating >= 2 is right."""
     _check_arguments(question_type, difficulty, rating, duration_ms)
     if question_type in SELF_GRADED_TYPES:
-        correct = rating >= Rating.Good
+        correct = rating >= Rating.Hard
     when = as_utc(now)
     with store.transaction() as db:
+        before = db.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE pack_id = ? AND item_id = ?",
+                            [pack_id, item_id]).fetchone()
         row = db.execute(
             "SELECT id, card_json, lapses, leech FROM cards WHERE pack_id = ? AND item_id = ?",
             [pack_id, item_id],
@@ -76,12 +96,12 @@ def record_answer(
             card_id, due, lapses, became_leech, kind = _review_card(
                 store, row, pack_id, item_id, question_type, rating, when
             )
-        db.execute(
+        review_id = db.execute(
             "INSERT INTO reviews (card_id, pack_id, item_id, kind, rating, correct, duration_ms, reviewed_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [card_id, pack_id, item_id, kind, rating, int(correct), duration_ms, utc_text(when)],
-        )
-        awarded = xp.answer_xp(correct, difficulty, first_time=kind == "new")
+        ).lastrowid
+        awarded = 0 if cram else xp.answer_xp(correct, difficulty, first_time=kind == "new")
         xp.award_xp(store, awarded, f"{kind} answer", pack_id, item_id, now=when)
     return AnswerResult(
         rating=rating,
@@ -91,7 +111,30 @@ def record_answer(
         new_card=kind == "new",
         became_leech=became_leech,
         lapses=lapses,
+        undo=Undo(review_id, pack_id, item_id, tuple(before) if before else None, cram, awarded),
     )
+
+
+def undo_answer(store: ProgressStore, undo: Undo) -> None:
+    """Take one answer back in one transaction, as Anki's undo does: its review row and XP are removed and the
+    card is put back as it was (removed if the answer created it)."""
+    with store.transaction() as db:
+        db.execute("DELETE FROM reviews WHERE id = ?", [undo.review_id])
+        if not undo.cram:
+            if undo.card_before is None:
+                db.execute("DELETE FROM cards WHERE pack_id = ? AND item_id = ?", [undo.pack_id, undo.item_id])
+            else:
+                db.execute(
+                    "UPDATE cards SET card_json = ?, due_ms = ?, state = ?, reps = ?, lapses = ?, leech = ?,"
+                    " last_review_at = ? WHERE pack_id = ? AND item_id = ?",
+                    [*undo.card_before, undo.pack_id, undo.item_id],
+                )
+        if undo.xp:
+            db.execute(
+                "DELETE FROM xp_events WHERE id = (SELECT MAX(id) FROM xp_events WHERE pack_id = ? AND item_id = ?"
+                " AND amount = ?)", [undo.pack_id, undo.item_id, undo.xp],
+            )
+            db.execute("UPDATE totals SET value = value - ? WHERE name = 'xp'", [undo.xp])
 
 
 def _review_card(
@@ -130,6 +173,27 @@ def _review_card(
          utc_text(when), card_id],
     )
     return card_id, card.due, lapses, is_leech and not was_leech, kind
+
+
+def interval_previews(store: ProgressStore, pack_id: str, item_id: str, now: datetime | None = None) -> dict[int, timedelta]:
+    """How long until the card would be due again after each rating 1-4 (Anki shows these on its buttons).
+    Without the random fuzz real answers get, so a preview may differ from the outcome by a few percent."""
+    when = as_utc(now)
+    row = store.db.execute("SELECT card_json FROM cards WHERE pack_id = ? AND item_id = ?", [pack_id, item_id]).fetchone()
+    card = Card.from_json(row[0]) if row else Card(due=when)
+    scheduler = Scheduler(desired_retention=load_settings(store).desired_retention, enable_fuzzing=False)
+    return {rating: scheduler.review_card(card, Rating(rating), review_datetime=when)[0].due - when for rating in (1, 2, 3, 4)}
+
+
+def short_interval(interval: timedelta) -> str:
+    """"<1m", "10m", "3h", "4d", "2mo", "1.5y": as compact as Anki's buttons."""
+    minutes = interval.total_seconds() / 60
+    if minutes < 1:
+        return "<1m"
+    for limit, size, unit in ((60, 1, "m"), (60 * 24, 60, "h"), (60 * 24 * 30, 60 * 24, "d"), (60 * 24 * 365, 60 * 24 * 30, "mo")):
+        if minutes < limit:
+            return f"{round(minutes / size)}{unit}"
+    return f"{minutes / (60 * 24 * 365):.1f}y"
 
 
 def _check_arguments(question_type: str, difficulty: str, rating: int, duration_ms: int) -> None:

@@ -156,20 +156,31 @@ def link_target(pack: Pack, current: Lesson, href: str) -> tuple[Lesson, str] | 
 
 
 def search(packs: tuple[Pack, ...] | list[Pack], text: str, limit: int = 50) -> list[SearchHit]:
-    """Lessons whose title or body contain every word of `text` (case-insensitive), one hit per section."""
+    """Lessons whose title or body contain every word of `text` (case-insensitive), one hit per section,
+    best first (see `_relevance`), course order among equals."""
     words = [w.casefold() for w in text.split()]
     if not words:
         return []
-    hits = []
+    phrase = " ".join(words)
+    scored = []
     for pack in packs:
         for lesson in sorted(pack.lessons, key=lambda lesson: lesson.order):
             for page in pages(lesson):
                 haystack = f"{lesson.title}\n{page.text}".casefold()
                 if all(w in haystack for w in words):
-                    hits.append(SearchHit(pack, lesson, page.anchor, page.title, _snippet(page.text, words[0])))
-                    if len(hits) >= limit:
-                        return hits
-    return hits
+                    score = _relevance(lesson.title.casefold(), page.title.casefold(), haystack, words, phrase)
+                    hit = SearchHit(pack, lesson, page.anchor, page.title, _snippet(page.text, words[0]))
+                    scored.append((-score, len(scored), hit))
+    return [hit for *_key, hit in sorted(scored)[:limit]]
+
+
+def _relevance(lesson_title: str, section_title: str, haystack: str, words: list[str], phrase: str) -> int:
+    """Higher for the phrase in the lesson's title, then in the section's title, then for the phrase in the
+    text and how often the words occur (capped, so a long section does not win by length alone)."""
+    score = 100 * (phrase in lesson_title) + 50 * (phrase in section_title)
+    score += 20 * all(w in section_title for w in words) + 10 * all(w in lesson_title for w in words)
+    score += 5 * min(haystack.count(phrase), 6) + min(sum(haystack.count(w) for w in words), 20)
+    return score
 
 
 def _snippet(text: str, word: str, width: int = 70) -> str:
@@ -180,3 +191,30 @@ def _snippet(text: str, word: str, width: int = 70) -> str:
     start = max(0, at - width // 3) if at >= 0 else 0
     piece = flat[start : start + width].strip()
     return ("…" if start else "") + piece + ("…" if start + width < len(flat) else "")
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    """How far the learner is through the course, as Rustlings counts it: lessons and labs finished."""
+
+    lessons_done: int
+    lessons: int
+    labs_done: int
+    labs: int
+
+    @property
+    def percent(self) -> float:
+        total = self.lessons + self.labs
+        return round(100 * (self.lessons_done + self.labs_done) / total, 1) if total else 0.0
+
+    def describe(self) -> str:
+        return (f"{self.percent:.0f}% · {self.lessons_done}/{self.lessons} lessons · "
+                f"{self.labs_done}/{self.labs} labs")
+
+
+def course_progress(rows: list[MapRow], labs: list) -> CourseProgress:
+    """Lessons done of the course map's rows and labs completed of `labs` (rows of `study.labs.lab_rows`)."""
+    from lambdalearn.progress.labs import COMPLETED
+
+    return CourseProgress(sum(row.state == DONE for row in rows), len(rows),
+                          sum(lab.status == COMPLETED for lab in labs), len(labs))

@@ -23,7 +23,7 @@ from lambdalearn.progress.exams import save_exam_result
 from lambdalearn.progress.settings import Settings
 from lambdalearn.progress.store import ProgressStore
 from lambdalearn.study.catalog import Entry
-from lambdalearn.study.session import wrong_picks
+from lambdalearn.study.session import shown, wrong_picks
 
 # How much likelier an item is drawn than a recall item without a scenario (unlevelled items count as recall).
 LEVEL_WEIGHT = {"remember": 1.0, "apply": 2.0, "analyse": 3.0}
@@ -104,6 +104,7 @@ class MockExam:
     started_at: datetime
     responses: dict[int, Any] = field(default_factory=dict)  # 0-based index -> graded-response value
     flagged: set[int] = field(default_factory=set)
+    predicted: dict[str, float] | None = None  # the readiness prediction made before it, share right per domain
 
     @property
     def deadline(self) -> datetime:
@@ -189,12 +190,12 @@ def build_exam(
     if minutes is not None and minutes < 1:
         raise ExamError(f"an exam needs at least 1 minute, got {minutes}")
     rng = rng or random.Random()
-    pools = _pools(pack, blueprint)
-    quotas = _quotas(blueprint.domains, {d: len(pool) for d, pool in pools.items()}, count)
+    pools = exam_pools(pack, blueprint)
+    quotas = domain_quotas(blueprint.domains, {d: len(pool) for d, pool in pools.items()}, count)
     if not sum(quotas.values()):
         raise ExamError(f"pack '{pack.id}' has no gradable questions in its exam domains")
     items = [
-        ExamItem(entry, domain)
+        ExamItem(shown(entry, rng), domain)
         for domain in blueprint.domains
         for entry in weighted_sample(pools[domain.id], quotas[domain.id], rng)
     ]
@@ -204,12 +205,18 @@ def build_exam(
     return MockExam(pack, items, minutes, blueprint.pass_mark, as_utc(now))
 
 
-def save_result(store: ProgressStore, result: ExamResult) -> int:
-    """Keep the result in the database; return its id."""
+def save_result(store: ProgressStore, result: ExamResult, predicted: dict[str, float] | None = None) -> int:
+    """Keep the result in the database; return its id. `predicted` (share right per domain, made before
+    the exam) is kept beside each domain's score, so later predictions can be calibrated against it."""
+    domains: dict[str, dict[str, float]] = {}
+    for s in result.domains:
+        domains[s.domain.id] = {"questions": s.questions, "correct": s.correct}
+        if predicted and s.domain.id in predicted:
+            domains[s.domain.id]["predicted"] = predicted[s.domain.id]
     return save_exam_result(
         store, result.pack_id, started_at=result.started_at, finished_at=result.finished_at,
         questions=result.questions, correct=result.correct, score=result.score, passed=result.passed,
-        domains={s.domain.id: {"questions": s.questions, "correct": s.correct} for s in result.domains},
+        domains=domains,
     )
 
 
@@ -226,7 +233,8 @@ def weighted_sample(entries: list[Entry], count: int, rng: random.Random) -> lis
     return [entries[index] for _key, index in sorted(keyed, reverse=True)[:count]]
 
 
-def _pools(pack: Pack, blueprint: ExamBlueprint) -> dict[str, list[Entry]]:
+def exam_pools(pack: Pack, blueprint: ExamBlueprint) -> dict[str, list[Entry]]:
+    """The gradable questions of each blueprint domain (what an exam draws from)."""
     pools: dict[str, list[Entry]] = {d.id: [] for d in blueprint.domains}
     for deck in pack.decks:
         for question in deck.questions:
@@ -236,7 +244,7 @@ def _pools(pack: Pack, blueprint: ExamBlueprint) -> dict[str, list[Entry]]:
     return pools
 
 
-def _quotas(domains: tuple[Domain, ...], available: dict[str, int], count: int) -> dict[str, int]:
+def domain_quotas(domains: tuple[Domain, ...], available: dict[str, int], count: int) -> dict[str, int]:
     """Questions per domain: proportional to weight (largest remainder), capped by what each domain has;
     seats a domain cannot fill go to the others, heaviest first."""
     count = min(count, sum(available.values()))

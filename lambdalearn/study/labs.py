@@ -8,6 +8,7 @@ same progress and workspace services underneath.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,19 +16,19 @@ from lambdalearn.content.labs import read_hints, read_instructions
 from lambdalearn.content.models import Pack
 from lambdalearn.labs.finder import FoundLab, course_order
 from lambdalearn.labs.workspace import default_workspace, start_workspace
-from lambdalearn.progress.labs import COMPLETED, NEW, lab_progress, remember_workspace
+from lambdalearn.progress.labs import ATTEMPTED, COMPLETED, NEW, STARTED, lab_progress, remember_workspace
 from lambdalearn.progress.store import ProgressStore
 from lambdalearn.textsafe import printable
 
-# The three states the course map shows: a lab never opened, opened or tried, passed once.
-LAB_NEW, LAB_STARTED, LAB_PASSED = "new", "started", "passed"
+# One set of words everywhere (app, `lab list`, README): never opened, opened, checks run, every check passed once.
+LAB_NEW, LAB_STARTED, LAB_ATTEMPTED, LAB_COMPLETED = NEW, STARTED, ATTEMPTED, COMPLETED
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 @dataclass(frozen=True)
 class LabRow:
     found: FoundLab
-    status: str  # LAB_NEW, LAB_STARTED or LAB_PASSED
+    status: str  # LAB_NEW, LAB_STARTED, LAB_ATTEMPTED or LAB_COMPLETED
 
     @property
     def pack_id(self) -> str:
@@ -45,9 +46,8 @@ class InstructionPage:
 
 
 def lab_status(store: ProgressStore, found: FoundLab) -> str:
-    """new, started (a workspace or a run) or passed (every check passed once)."""
-    status = lab_progress(store, found.pack_id, found.spec.id).status
-    return LAB_PASSED if status == COMPLETED else LAB_NEW if status == NEW else LAB_STARTED
+    """new, started (a workspace), attempted (checks were run) or completed (every check passed once)."""
+    return lab_progress(store, found.pack_id, found.spec.id).status
 
 
 def lab_rows(store: ProgressStore, packs: tuple[Pack, ...] | list[Pack]) -> list[LabRow]:
@@ -97,3 +97,15 @@ def solution_markdown(found: FoundLab) -> str:
         text = path.read_text(encoding="utf-8").rstrip() if path.is_file() else "(no such file in the solution)"
         parts.append(f"**{name}**\n\n```{language}\n{text}\n```")
     return printable("\n\n".join(parts))
+
+
+FALLBACK_EDITORS = ("editor", "nano", "vim", "vi", "notepad")  # Debian's default, then the common ones
+
+
+def choose_editor(environ: dict[str, str], which: Callable[[str], str | None]) -> tuple[str | None, bool]:
+    """(the editor command to open workspace files with, whether it was chosen for the learner): $VISUAL,
+    else $EDITOR, else the first of `FALLBACK_EDITORS` that `which` finds; (None, True) if none."""
+    chosen = environ.get("VISUAL") or environ.get("EDITOR")
+    if chosen:
+        return chosen, False
+    return next((name for name in FALLBACK_EDITORS if which(name)), None), True

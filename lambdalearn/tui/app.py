@@ -41,11 +41,13 @@ class QuizRequest:
     limit: int | None = None
     new_limit: int | None = None
     cram: bool = False
+    ahead: bool = False  # study ahead of schedule
 
     def describe(self) -> str:
         parts = [f"{name} {value}" for name, value in (("pack", self.pack), ("deck", self.deck),
                  ("lesson", self.lesson), ("tag", self.tag)) if value]
-        return ("cram · " if self.cram else "") + (", ".join(parts) or "all packs")
+        mode = "cram · " if self.cram else "ahead · " if self.ahead else ""
+        return mode + (", ".join(parts) or "all packs")
 
 
 class LambdaLearnApp(App[None]):

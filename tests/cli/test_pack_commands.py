@@ -41,6 +41,8 @@ def test_new_scaffolds_a_valid_pack(tmp_path):
     check = run("pack", "validate", str(target))
     assert check.exit_code == 0, check.output
     assert check.output.startswith("ok: my-course 0.1.0: 1 lesson, 2 questions in 1 deck, 0 labs")
+    lint = run("pack", "lint", str(target))  # issue 17: the scaffold failed its own lint (thin exam domain)
+    assert lint.exit_code == 0 and lint.output == "ok: my-course: no lint warnings in 2 questions\n"
 
 
 def test_new_refuses_a_non_empty_folder(tmp_path):
@@ -50,3 +52,12 @@ def test_new_refuses_a_non_empty_folder(tmp_path):
     assert result.exit_code == 2
     assert "already exists and is not empty" in result.output
     assert (tmp_path / "taken" / "notes.txt").read_text() == "mine"
+
+
+def test_pack_list_counts_in_words_that_agree(tmp_path, mini_pack):
+    """Issue 17, finding 8: "1 lessons"; one lab is "1 lab"."""
+    home = ["--data-dir", str(tmp_path / "data")]
+    assert run(*home, "pack", "install", str(mini_pack)).exit_code == 0
+    listing = run(*home, "pack", "list").output
+    mini = next(line for line in listing.splitlines() if line.startswith("mini "))
+    assert "2 lessons" in mini and "8 questions" in mini and " 1 lab " in mini and "1 labs" not in mini

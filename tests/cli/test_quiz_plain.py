@@ -7,7 +7,32 @@ from click.testing import CliRunner
 
 from lambdalearn.cli import cli
 
-RIGHT_ANSWERS = "2\n1 3\nt\nctx\n"  # single, multi, truefalse, text of the handlers deck
+HANDLERS = ("--deck", "handlers-quiz")
+
+
+def shown_numbers(home, pack, *args) -> list[dict[str, str]]:
+    """The number each choice or step was shown with, question by question, in a probe run of the same seed
+    (choices are shuffled at every showing, so the right numbers are only known by looking)."""
+    probe = quiz(home / "probe", pack, "skip\n" * 20, *args)
+    questions: list[dict[str, str]] = []
+    for line in probe.output.splitlines():
+        if line.startswith("["):
+            questions.append({})
+        elif line.startswith("  ") and ". " in line and line.strip()[0].isdigit():
+            number, _, text = line.strip().partition(". ")
+            questions[-1][text] = number
+    return questions
+
+
+def event(home, pack, *args) -> str:
+    """The line that answers h-single ("event") rightly, as shown in a session with these arguments."""
+    return shown_numbers(home, pack, *args)[0]["event"] + "\n"
+
+
+def right_answers(home, pack) -> str:
+    """Right answers to the first four questions of the handlers deck: single, multi, truefalse, text."""
+    single, multi = shown_numbers(home, pack, *HANDLERS)[:2]
+    return f"{single['event']}\n{multi['aws_request_id']} {multi['get_remaining_time_in_millis']}\nt\nctx\n"
 
 
 def quiz(home, pack, stdin, *args):
@@ -30,23 +55,27 @@ def reviews(home):
 
 
 def test_a_session_records_every_answer_and_summarises(tmp_path, mini_pack):
-    result = quiz(tmp_path, mini_pack, RIGHT_ANSWERS, "--deck", "handlers-quiz", "--limit", "4")
+    result = quiz(tmp_path, mini_pack, right_answers(tmp_path, mini_pack), *HANDLERS, "--limit", "4")
     assert result.exit_code == 0, result.output
     assert "4 questions to go" in result.output
     assert result.output.count("✓ Right.") == 4
-    assert "  1. context\n  2. event\n  3. os.environ\n" in result.output
     assert "Read more: Handlers › The handler" in result.output
     assert "answered 4: 4 right, 0 wrong" in result.output
     assert "XP earned: 40" in result.output
     assert [r[:3] for r in reviews(tmp_path)] == [("h-single", 3, 1), ("h-multi", 3, 1), ("h-tf", 3, 1), ("h-text", 3, 1)]
     figures = stats(tmp_path)
+    readiness = figures.pop("readiness")  # of the bundled course's exam (the mini pack was studied with --pack-dir)
+    assert figures.pop("course") == {"percent": 0.0, "lessons_done": 0, "lessons": 22, "labs_done": 0, "labs": 13}
     assert figures == {"xp": 40, "level": 1, "streak_days": 1, "reviews": 4, "due_now": 0, "cards": 4, "lessons_completed": 0}
+    assert set(readiness) == {"predicted", "low", "high", "pass_mark", "domains"}
+    assert readiness["low"] <= readiness["predicted"] <= readiness["high"] and readiness["pass_mark"] == 72
 
 
-def test_wrong_answer_explains_the_wrong_pick_and_rates_again(tmp_path, mini_pack):
-    result = quiz(tmp_path, mini_pack, "1\n", "--deck", "handlers-quiz", "--limit", "1")
-    assert "✗ Not quite. The answer: 2. event" in result.output
-    assert "Why not 1: The context describes the invocation." in result.output
+def test_wrong_answer_explains_the_wrong_pick_by_its_shown_number_and_rates_again(tmp_path, mini_pack):
+    shown = shown_numbers(tmp_path, mini_pack, *HANDLERS)[0]
+    result = quiz(tmp_path, mini_pack, f"{shown['context']}\n", *HANDLERS, "--limit", "1")
+    assert f"✗ Not quite. The answer: {shown['event']}. event" in result.output
+    assert f"Why not {shown['context']}: The context describes the invocation." in result.output
     assert "The event is the input document." in result.output
     assert reviews(tmp_path) == [("h-single", 1, 0, "new")]
 
@@ -60,7 +89,8 @@ def test_piped_input_moves_on_after_three_answers_that_do_not_fit(tmp_path, mini
 
 
 def test_bad_input_is_explained_and_asked_again(tmp_path, mini_pack):
-    result = quiz(tmp_path, mini_pack, "seven\n9\n2\n", "--deck", "handlers-quiz", "--limit", "1")
+    right = shown_numbers(tmp_path, mini_pack, *HANDLERS)[0]["event"]
+    result = quiz(tmp_path, mini_pack, f"seven\n9\n{right}\n", *HANDLERS, "--limit", "1")
     assert "  type the number of your choice (1-3)" in result.output
     assert "  numbers go from 1 to 3" in result.output
     assert "✓ Right." in result.output
@@ -68,7 +98,7 @@ def test_bad_input_is_explained_and_asked_again(tmp_path, mini_pack):
 
 
 def test_end_of_input_ends_cleanly_and_keeps_answers(tmp_path, mini_pack):
-    result = quiz(tmp_path, mini_pack, "2\n1 3\n", "--deck", "handlers-quiz")
+    result = quiz(tmp_path, mini_pack, right_answers(tmp_path, mini_pack).split("t\n")[0], *HANDLERS)
     assert result.exit_code == 0
     assert "Session ended; your answers so far are saved." in result.output
     assert "answered 2: 2 right, 0 wrong" in result.output
@@ -76,7 +106,8 @@ def test_end_of_input_ends_cleanly_and_keeps_answers(tmp_path, mini_pack):
 
 
 def test_quit_and_skip(tmp_path, mini_pack):
-    result = quiz(tmp_path, mini_pack, "skip\n1 3\nquit\n", "--deck", "handlers-quiz")
+    multi = right_answers(tmp_path, mini_pack).splitlines()[1]
+    result = quiz(tmp_path, mini_pack, f"skip\n{multi}\nquit\n", *HANDLERS)
     assert "answered 1: 1 right, 0 wrong, 1 skipped" in result.output
     assert [r[0] for r in reviews(tmp_path)] == ["h-multi"]
 
@@ -90,7 +121,7 @@ def test_numeric_and_cloze_through_stdin(tmp_path, mini_pack):
 
 def test_whole_deck_with_a_wrong_order_and_a_self_graded_flashcard(tmp_path, mini_pack):
     # The shuffle never shows steps in their right order, so "1 2 3 4" is always wrong.
-    result = quiz(tmp_path, mini_pack, RIGHT_ANSWERS + "1 2 3 4\n\n4\n", "--deck", "handlers-quiz")
+    result = quiz(tmp_path, mini_pack, right_answers(tmp_path, mini_pack) + "1 2 3 4\n\n4\n", *HANDLERS)
     assert result.output.count("✓ Right.") == 4
     assert "✗ Not quite. The answer: Download the code → Start the runtime → Run module code → Run the handler" in result.output
     assert "The response payload, serialised as JSON." in result.output
@@ -113,7 +144,7 @@ def test_order_question_answered_in_the_right_order(tmp_path, mini_pack):
 
 
 def test_nothing_due_after_a_good_session(tmp_path, mini_pack):
-    quiz(tmp_path, mini_pack, RIGHT_ANSWERS, "--deck", "handlers-quiz", "--limit", "4", "--new", "4")
+    quiz(tmp_path, mini_pack, right_answers(tmp_path, mini_pack), *HANDLERS, "--limit", "4", "--new", "4")
     again = quiz(tmp_path, mini_pack, "", "--deck", "handlers-quiz", "--new", "0")
     assert "Nothing is due right now" in again.output
 
@@ -124,13 +155,13 @@ def test_new_limit_and_limit(tmp_path, mini_pack):
 
 
 def test_cram_leaves_the_schedule_alone(tmp_path, mini_pack):
-    quiz(tmp_path, mini_pack, "2\n", "--tag", "basics")
+    quiz(tmp_path, mini_pack, event(tmp_path, mini_pack, "--tag", "basics"), "--tag", "basics")
     with sqlite3.connect(tmp_path / "progress.db") as db:
         before = db.execute("SELECT item_id, due_ms, card_json FROM cards").fetchall()
     assert [row[0] for row in before] == ["h-single"]
     not_due = quiz(tmp_path, mini_pack, "", "--tag", "basics", "--new", "0")
     assert "Nothing is due right now" in not_due.output
-    result = quiz(tmp_path, mini_pack, "2\n", "--tag", "basics", "--cram")
+    result = quiz(tmp_path, mini_pack, event(tmp_path, mini_pack, "--tag", "basics", "--cram"), "--tag", "basics", "--cram")
     assert "1 question to go" in result.output and "✓ Right." in result.output
     with sqlite3.connect(tmp_path / "progress.db") as db:
         assert db.execute("SELECT item_id, due_ms, card_json FROM cards").fetchall() == before
@@ -171,3 +202,65 @@ def test_a_data_folder_that_cannot_be_created_is_a_clear_error(tmp_path, mini_pa
     result = quiz(blocker / "home", mini_pack, "", "--deck", "handlers-quiz")
     assert result.exit_code == 1
     assert "Traceback" not in result.output and "Error:" in result.output
+
+
+def test_the_daily_new_limit_is_shown_and_a_named_deck_or_new_count_is_let_through(tmp_path, mini_pack):
+    """Finding 1 of issue 17: quizzing what you just read is a request, not a review, and the limit is said."""
+    from lambdalearn.progress.settings import Settings, save_settings
+    from lambdalearn.progress.store import ProgressStore
+
+    with ProgressStore.open(tmp_path) as store:
+        save_settings(store, Settings(daily_new_limit=0))
+    everything = quiz(tmp_path, mini_pack, "")
+    assert "Today's new-card limit (0) is reached: 8 new questions wait for another day." in everything.output
+    assert "To study more today: --new 10" in everything.output
+    assert "Nothing is due right now" in everything.output
+    deck = quiz(tmp_path, mini_pack, "skip\n", "--deck", "handlers-quiz", "--limit", "1")
+    assert "1 question to go" in deck.output and "new-card limit" not in deck.output
+    more = quiz(tmp_path, mini_pack, event(tmp_path, mini_pack, "--tag", "basics", "--new", "1"), "--tag", "basics", "--new", "1")
+    assert "1 question to go" in more.output and "✓ Right." in more.output
+    assert [r[3] for r in reviews(tmp_path)] == ["new"]
+
+
+def test_study_ahead_reviews_cards_before_they_are_due(tmp_path, mini_pack):
+    quiz(tmp_path, mini_pack, event(tmp_path, mini_pack, "--tag", "basics"), "--tag", "basics")
+    assert "Nothing is due right now" in quiz(tmp_path, mini_pack, "", "--tag", "basics", "--new", "0").output
+    ahead = quiz(tmp_path, mini_pack, "1\n", "--tag", "basics", "--ahead")  # right or wrong, it is reviewed
+    assert "1 question to go" in ahead.output and "next review" in ahead.output
+    assert [r[3] for r in reviews(tmp_path)] == ["new", "learn"]
+
+
+def test_cloze_feedback_names_the_wrong_blank_and_numbers_take_suffixes(tmp_path, mini_pack):
+    """Findings 4 and 5 of issue 17: "10k" is 10,000 (wrong here); the feedback says blank 2 was the wrong one."""
+    result = quiz(tmp_path, mini_pack, "15 min\n900 s\n128; 10k\n", "--deck", "limits-quiz")
+    assert "  Blank 2 (expected 10240) was wrong." in result.output
+    assert "type a number (in seconds)" in result.output  # 15 min is another unit: asked again, not misgraded
+
+
+def test_a_card_answered_again_comes_back_in_the_same_session(tmp_path, mini_pack):
+    """Anki's habit (issue 17): a miss is asked again before the session ends (its choices shuffled anew)."""
+    wrong = shown_numbers(tmp_path, mini_pack, "--tag", "basics")[0]["context"]
+    result = quiz(tmp_path, mini_pack, f"{wrong}\nskip\n", "--tag", "basics")
+    assert "[1/1]" in result.output and "[2/2]" in result.output
+    assert result.output.count("Which argument carries the input?") == 2
+    assert "answered 1: 0 right, 1 wrong, 1 skipped" in result.output
+
+
+def test_a_card_comes_back_at_most_three_times(tmp_path, mini_pack):
+    from lambdalearn.content.loader import load_pack
+    from lambdalearn.progress.store import ProgressStore
+    from lambdalearn.study.catalog import Entry
+    from lambdalearn.study.session import AGAIN_REPEATS, QuizSession
+
+    pack = load_pack(mini_pack)
+    with ProgressStore.open(tmp_path / "data") as store:
+        session = QuizSession(store, [Entry(pack, pack.question("h-tf"))], requested=True)
+        for entry in session.queue:
+            session.answer(entry, False, 4000)
+        assert len(session.queue) == 1 + AGAIN_REPEATS == 4 and session.summary.wrong == 4
+
+
+def test_flashcard_ratings_preview_the_next_interval(tmp_path, mini_pack):
+    """Anki shows on each rating button when the card comes back (issue 17); new card: 1 and 10 min steps."""
+    card = quiz(tmp_path / "b", mini_pack, "skip\n" * 5 + "\n3\n", "--deck", "handlers-quiz")
+    assert "rate your recall: 1 again (1m), 2 hard (6m), 3 good (10m), 4 easy (" in card.output

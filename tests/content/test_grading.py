@@ -24,12 +24,13 @@ def questions():
         ("h-multi", {3, 1}, {1, 2, 3}),
         ("h-tf", True, False),
         ("h-text", "  Context ", "event"),
-        ("h-text", "CTX", "contexts"),
+        ("h-text", "CTX", "contact"),
         ("h-order", [1, 2, 3, 4], [2, 1, 3, 4]),
         ("l-num", 900.0, 899.0),
         ("l-cloze", ["128", "10,240"], ["128", "1024"]),
         ("l-cloze", [" 128", "10240"], ["128"]),
         ("h-card", 3, 1),
+        ("h-card", 2, 1),
     ],
 )
 def test_grading_right_and_wrong(questions, qid, right, wrong):
@@ -74,3 +75,38 @@ def test_question_difficulty_defaults_to_the_lessons(questions):
     assert questions["h-single"].difficulty == "beginner"
     assert questions["l-num"].difficulty == "intermediate"
     assert questions["l-cloze"].difficulty == "advanced"
+
+
+def test_shuffled_choices_grade_and_explain_in_the_numbers_shown(questions):
+    """Finding 3 of issue 17: the position of the right choice changes between showings, the grading follows."""
+    import random
+
+    from lambdalearn.content.questions import with_shuffled_choices
+    from lambdalearn.study.session import wrong_picks
+
+    single, multi = questions["h-single"], questions["h-multi"]
+    rng = random.Random(3)
+    positions = set()
+    for _ in range(30):
+        shown = with_shuffled_choices(single, rng)
+        texts = [c.text for c in shown.choices]
+        assert sorted(texts) == sorted(c.text for c in single.choices)
+        positions.add(texts.index("event") + 1)
+        assert shown.grade(texts.index("event") + 1).correct and shown.answer == texts.index("event") + 1
+        assert shown.expected_answer == f"{shown.answer}. event"
+        context = texts.index("context") + 1
+        assert wrong_picks(shown, context) == ((context, shown.choices[context - 1]),)
+        many = with_shuffled_choices(multi, rng)
+        right = {i + 1 for i, c in enumerate(many.choices) if c.text in ("aws_request_id", "get_remaining_time_in_millis")}
+        assert many.grade(right).correct and not many.grade(right | {min({1, 2, 3, 4} - right)}).correct
+    assert positions == {1, 2, 3}
+    assert with_shuffled_choices(questions["h-tf"], rng) is questions["h-tf"]
+
+
+def test_expected_answers_read_as_sentences():
+    """Issue 17, finding 8: no ".;" between choices that end in a full stop; "True", not "true"."""
+    from lambdalearn.content.questions import Choice, MultiChoice, TrueFalse
+
+    multi = MultiChoice(id="m", choices=(Choice("One."), Choice("Two."), Choice("Three.")), answer=frozenset({1, 3}))
+    assert multi.expected_answer == "1. One; 3. Three"
+    assert TrueFalse(id="t", answer=True).expected_answer == "True"

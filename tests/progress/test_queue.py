@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from lambdalearn.progress.queue import answers_today, due_count, next_items, sync_items
+from lambdalearn.progress.queue import ahead_items, answers_today, due_count, limits_left, next_items, sync_items, unseen
 from lambdalearn.progress.settings import Settings, save_settings
 
 from .conftest import PACK, T0, answer, graduate
@@ -136,3 +136,27 @@ def test_due_count_counts_active_due_cards(store):
 def test_duplicate_candidates_are_offered_once(store, duplicate):
     candidates = keys("a", "a") if duplicate else keys("a")
     assert next_items(store, PACK, candidates, now=T0) == keys("a")
+
+
+def test_a_requested_selection_is_let_through_the_daily_limits_and_still_counts(store):
+    """Quizzing a lesson just read is a request, as Anki's custom study: the daily new limit does not cut it."""
+    save_settings(store, Settings(daily_new_limit=1, daily_review_limit=0))
+    answer(store, "a", T0)
+    graduate(store, "old", T0 - timedelta(days=90))
+    candidates = keys("old", "b", "c")
+    assert next_items(store, PACK, candidates, now=T0, tz=UTC) == []
+    assert next_items(store, PACK, candidates, now=T0, tz=UTC, requested=True) == keys("old", "b", "c")
+    assert next_items(store, PACK, candidates, now=T0, tz=UTC, requested=True, new_limit=1) == keys("old", "b")
+    answer(store, "b", T0)
+    assert answers_today(store, T0, tz=UTC)["new"] == 2  # the requested card counts against today's limit
+    assert limits_left(store, T0, tz=UTC) == (0, 0)
+
+
+def test_unseen_and_ahead_items(store):
+    answer(store, "soon", T0)
+    graduate(store, "later", T0)
+    answer(store, "due", T0 - timedelta(days=1))
+    candidates = keys("later", "new", "soon", "due")
+    assert unseen(store, candidates) == keys("new")
+    assert ahead_items(store, candidates, now=T0 + timedelta(minutes=1)) == keys("soon", "later")
+    assert ahead_items(store, candidates, now=T0 + timedelta(minutes=1), limit=1) == keys("soon")

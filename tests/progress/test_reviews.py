@@ -93,21 +93,23 @@ def test_a_wrong_answer_earns_no_xp(store):
     assert total_xp(store) == 0
 
 
-@pytest.mark.parametrize("rating, right", [(1, False), (2, False), (3, True), (4, True)])
-def test_flashcards_count_as_right_from_good_up(store, rating, right):
+@pytest.mark.parametrize("rating, right", [(1, False), (2, True), (3, True), (4, True)])
+def test_flashcards_count_as_right_from_hard_up(store, rating, right):
+    """Hard is a pass (recalled with effort), as in Anki; only Again is wrong (issue 17, finding 5)."""
     result = answer(store, "f1", T0, rating=rating, correct=not right, question_type="flashcard")
     assert result.correct is right
     assert result.xp_awarded == (10 if right else 0)
 
 
-def test_cram_logs_and_awards_xp_without_moving_the_card(store):
+def test_cram_logs_without_moving_the_card_or_awarding_xp(store):
+    """Cramming the same deck again and again must not farm XP (issue 17, finding 5)."""
     first = answer(store, "q1", T0)
     before = card_row(store, "q1")
     crammed = answer(store, "q1", T0 + timedelta(minutes=1), rating=1, cram=True)
     crammed_right = answer(store, "q1", T0 + timedelta(minutes=2), cram=True)
     assert card_row(store, "q1") == before
     assert crammed.due == first.due and not crammed.new_card
-    assert crammed_right.xp_awarded == 5
+    assert crammed_right.correct and crammed_right.xp_awarded == 0
     kinds = [row[0] for row in store.db.execute("SELECT kind FROM reviews ORDER BY id")]
     assert kinds == ["new", "cram", "cram"]
 
@@ -155,3 +157,37 @@ def test_the_desired_retention_setting_shapes_the_interval(store):
     _, strict = graduate(store, "q2", T0)
     assert json.loads(card_row(store, "q1")[0])["stability"] == json.loads(card_row(store, "q2")[0])["stability"]
     assert strict.due < normal.due
+
+
+def test_interval_previews_grow_with_the_rating_and_match_the_scheduler(store):
+    """Anki shows on each rating button when the card comes back (issue 17)."""
+    from lambdalearn.progress.reviews import interval_previews, short_interval
+
+    new = interval_previews(store, PACK, "fresh", T0)
+    assert new[1] < new[2] < new[3] < new[4]
+    answer(store, "known", T0, rating=3)
+    answer(store, "known", T0 + timedelta(minutes=10), rating=3)
+    later = T0 + timedelta(days=3)
+    previews = interval_previews(store, PACK, "known", later)
+    assert previews[1] < previews[3] < previews[4] and previews[3] >= timedelta(days=1)
+    assert [short_interval(timedelta(seconds=s)) for s in (20, 600, 7200, 86400 * 4, 86400 * 70, 86400 * 800)] == [
+        "<1m", "10m", "2h", "4d", "2mo", "2.2y"]
+
+
+def test_undo_takes_an_answer_back_entirely(store):
+    """Anki's undo (issue 17): the review row, the XP and the card's state are as before the answer."""
+    from lambdalearn.progress.reviews import undo_answer
+
+    first = answer(store, "q1", T0)
+    before = card_row(store, "q1")
+    xp_before = total_xp(store)
+    second = answer(store, "q1", T0 + timedelta(minutes=10))
+    assert card_row(store, "q1") != before and total_xp(store) > xp_before
+    undo_answer(store, second.undo)
+    assert card_row(store, "q1") == before and total_xp(store) == xp_before
+    assert store.db.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 1
+    undo_answer(store, first.undo)  # the answer that created the card: the card goes too
+    assert card_row(store, "q1") is None and total_xp(store) == 0
+    crammed = answer(store, "q2", T0, cram=True)
+    undo_answer(store, crammed.undo)
+    assert store.db.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 0

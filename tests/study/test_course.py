@@ -125,3 +125,12 @@ def test_questions_come_in_course_order(mini_pack):
     shuffled = list(reversed(catalog.select()))
     assert [e.question.id for e in in_course_order(shuffled)][:2] == ["h-card", "h-order"]  # lesson 1, reversed authored order kept
     assert [e.question.deck_id for e in in_course_order(shuffled)][-1] == "limits-quiz"
+
+
+def test_search_ranks_the_lesson_about_the_phrase_first():
+    """Issue 17, finding 5: "reserved concurrency" listed Cold starts before Concurrency."""
+
+    course = load_pack(bundled_pack_root())
+    hits = search([course], "reserved concurrency")
+    assert hits[0].lesson.id == "concurrency", [(h.lesson.id, h.heading) for h in hits[:5]]
+    assert len({(h.lesson.id, h.anchor) for h in hits}) == len(hits)

@@ -16,7 +16,7 @@ from lambdalearn.content.models import Domain, ExamBlueprint
 from lambdalearn.progress.exams import exam_history
 from lambdalearn.progress.settings import Settings
 from lambdalearn.progress.store import ProgressStore
-from lambdalearn.study.exam import ExamError, _quotas, build_exam, exam_options, save_result
+from lambdalearn.study.exam import ExamError, domain_quotas, build_exam, exam_options, save_result
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
 RIGHT = {"h-single": 2, "h-multi": {1, 3}, "h-tf": True, "h-text": "ctx", "h-order": [1, 2, 3, 4],
@@ -43,11 +43,11 @@ def test_fewer_questions_get_proportionally_fewer_minutes(pack):
     assert exam_options(pack.manifest.exam, Settings(exam_questions=2, exam_minutes=9)) == (2, 9)
 
 
-def test_quotas_follow_weights_and_move_seats_a_domain_cannot_fill():
+def testdomain_quotas_follow_weights_and_move_seats_a_domain_cannot_fill():
     domains = (Domain("a", "A", 50), Domain("b", "B", 30), Domain("c", "C", 20))
-    assert _quotas(domains, {"a": 99, "b": 99, "c": 99}, 10) == {"a": 5, "b": 3, "c": 2}
-    assert _quotas(domains, {"a": 99, "b": 1, "c": 99}, 10) == {"a": 7, "b": 1, "c": 2}
-    assert _quotas(domains, {"a": 1, "b": 1, "c": 1}, 10) == {"a": 1, "b": 1, "c": 1}
+    assert domain_quotas(domains, {"a": 99, "b": 99, "c": 99}, 10) == {"a": 5, "b": 3, "c": 2}
+    assert domain_quotas(domains, {"a": 99, "b": 1, "c": 99}, 10) == {"a": 7, "b": 1, "c": 2}
+    assert domain_quotas(domains, {"a": 1, "b": 1, "c": 1}, 10) == {"a": 1, "b": 1, "c": 1}
 
 
 def test_bundled_course_fills_its_blueprint():
@@ -82,9 +82,10 @@ def test_scoring_per_domain_with_misses_and_unanswered(pack):
 def test_wrong_picks_carry_their_why(pack):
     exam = build_exam(pack, rng=random.Random(2), now=T0)
     index = next(i for i, item in enumerate(exam.items) if item.entry.question.id == "h-single")
-    exam.answer(index, 1)
+    shown_context = [c.text for c in exam.items[index].entry.question.choices].index("context") + 1
+    exam.answer(index, shown_context)
     miss = next(m for m in exam.finish(T0).misses if m.item.entry.question.id == "h-single")
-    assert miss.wrong_picks[0][0] == 1 and "context describes" in miss.wrong_picks[0][1].why
+    assert miss.wrong_picks[0][0] == shown_context and "context describes" in miss.wrong_picks[0][1].why
 
 
 def test_time_out_is_reported_and_the_clock_never_goes_negative(pack):

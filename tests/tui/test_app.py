@@ -69,9 +69,12 @@ async def test_stats_show_the_figures_of_lambdalearn_stats(make_app, data_dir):
         headline = str(app.screen.query_one("#headline").render())
         heatmap = str(app.screen.query_one("#heatmap").render())
     printed = CliRunner().invoke(cli, ["--data-dir", str(data_dir), "stats"]).output
-    for line in printed.splitlines():
+    personal = printed.split("\nCourse")[0]  # the course rows follow the CLI's packs (bundled), not the mini pack
+    for line in personal.splitlines():
         name, value = re.split(r"\s{2,}", line, maxsplit=1)
         assert f"{name:<13}{value}" in headline, line
+    assert "Course       0% · 0/2 lessons · 0/1 labs" in headline
+    assert "Exam readiness" in headline and "on mini's mock exam" in headline
     assert "█" in heatmap or "▓" in heatmap
 
 
@@ -200,3 +203,48 @@ def test_quiz_without_filters_opens_the_app_before_loading_the_course(tmp_path, 
     assert result.exit_code == 0, result.output
     [app] = started
     assert app.catalog is None and app.start_quiz_request == QuizRequest(cram=True)
+
+
+async def test_todays_goal_counts_answers_to_cards_in_learning_steps(make_app, data_dir):
+    """Issue 17, finding 5: "today's goal: 0/N reviews" never counted up, as due cards were in learning steps."""
+    from datetime import datetime, timedelta, timezone
+
+    from lambdalearn.progress.reviews import record_answer
+    from lambdalearn.progress.store import ProgressStore
+
+    now = datetime.now(timezone.utc)
+    with ProgressStore.open(data_dir) as store:
+        for minutes_ago in (10, 5):  # a new card missed, then answered again in its learning step
+            record_answer(store, "mini", "h-tf", question_type="truefalse", difficulty="beginner", rating=1,
+                          correct=False, duration_ms=3000, now=now - timedelta(minutes=minutes_ago))
+    app = make_app(fixed_clock=False)
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        assert "today's goal: 1/" in str(app.screen.query_one("#today").render())
+
+
+async def test_a_live_resize_keeps_every_course_map_column_in_view(make_app):
+    """Issue 17, finding 5: from 80x24 to 200x50, State/Min/XP were hidden until a restart."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        table = app.screen.query_one("#course-map")
+        await pilot.resize_terminal(200, 50)
+        await pilot.pause()
+        await pilot.pause()
+        needed = sum(column.get_render_width(table) for column in table.columns.values())
+        assert table.size.width >= needed
+
+
+async def test_a_first_run_shows_a_tour_of_the_keys_until_the_learner_starts(make_app):
+    """Rustlings' habit (issue 17): a new learner is shown the keys; once a lesson is opened, the tour goes."""
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await loaded(pilot)
+        tour = app.screen.query_one("#tour")
+        assert tour.display and "New here?" in str(tour.render()) and "F1" in str(tour.render())
+        await pilot.press("enter")  # opens lesson 1
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.screen.query_one("#tour").display

@@ -13,7 +13,7 @@ from lambdalearn.tui.widgets.answer_pads import AnswerPad
 
 from .conftest import T0, loaded, sort_steps, type_text
 
-RIGHT_KEYS = {"single": ["2"], "multi": ["1", "3", "enter"], "truefalse": ["t"], "text": list("context") + ["enter"],
+RIGHT_KEYS = {"truefalse": ["t"], "text": list("context") + ["enter"],
               "numeric": ["9", "0", "0", "enter"]}
 
 
@@ -36,6 +36,9 @@ async def answer_right(pilot, screen: ExamScreen) -> None:
         for blank in ("128", "10240"):
             await type_text(pilot, blank)
             await pilot.press("enter")
+    elif question.type in ("single", "multi"):  # choices are shuffled: the item's question has the shown numbers
+        answer = {question.answer} if question.type == "single" else question.answer
+        await pilot.press(*(str(n) for n in sorted(answer)), *(["enter"] if question.type == "multi" else []))
     else:
         await pilot.press(*RIGHT_KEYS[question.type])
     await pilot.pause()
@@ -50,6 +53,8 @@ async def test_take_a_short_exam_to_the_end(make_app, data_dir):
         await pilot.press("f6")  # flag the first question (F6, as "f" may go into a text answer), answer it, come back
         await answer_right(pilot, screen)
         assert screen.index == 1 and exam.flagged == {0}
+        nav = screen.query_one("#exam-nav")  # answered ● or not ○: never ✓, which would read as "right"
+        assert str(nav.get_option_at_index(0).prompt).startswith("● ") and str(nav.get_option_at_index(1).prompt).startswith("○ ")
         await pilot.press("pageup")
         await pilot.pause()
         await pilot.press("f6")
@@ -155,3 +160,66 @@ async def test_setup_scales_minutes_with_the_question_count_until_minutes_are_se
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert len(app.screen.exam.items) == 1 and app.screen.exam.minutes == 9
+
+
+async def test_readiness_is_shown_before_the_exam_and_compared_after_it(make_app, data_dir):
+    """Issue 17: the predicted score before an exam, predicted vs actual after it, kept for calibration."""
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        assert "Exam readiness" in str(app.screen.query_one("#progress").render())
+        await pilot.press("e")
+        await pilot.pause()
+        before = str(app.screen.query_one("#readiness").render())
+        assert "Exam readiness:" in before and "predicted" in before and "pass mark 50%" in before
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        exam = app.screen.exam
+        assert set(exam.predicted) == {"basics", "limits"}
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert "predicted" in str(app.screen.query_one("#score").render()) and "before it" in str(app.screen.query_one("#score").render())
+    with ProgressStore.open(data_dir) as store:
+        [saved] = exam_history(store)
+        assert all("predicted" in domain for domain in saved.domains.values())
+
+
+async def test_the_unfinished_exam_dialog_has_a_key_for_abandon_and_a_visible_focus(make_app, data_dir):
+    """Issue 17, finding 5: Abandon had no key, and Tab+Enter submitted an exam on an unseen focus."""
+    app = make_app()
+    async with app.run_test() as pilot:
+        screen = await start_exam(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        dialog = app.screen
+        assert str(dialog.query_one("#other").label) == "Abandon (a)"
+        focused = app.focused
+        assert focused.id == "no" and focused.styles.outline_top[0] == "heavy"  # the focus is drawn
+        await pilot.press("a")
+        await pilot.pause()
+        assert screen.finished and app.screen is not screen
+    with ProgressStore.open(data_dir) as store:
+        assert exam_history(store) == []  # abandoned: nothing saved
+
+
+async def test_an_exam_pauses_and_resumes_with_its_answers_and_time(make_app, data_dir):
+    """Issue 17: F5 pauses (clock stopped, kept on disk); the mock-exam screen offers it back (F5)."""
+    app = make_app()
+    async with app.run_test() as pilot:
+        screen = await start_exam(pilot)
+        await answer_right(pilot, screen)
+        first = screen.exam.items[0].entry.question
+        await pilot.press("f5")
+        await pilot.pause()
+        assert (data_dir / "paused-exam.json").is_file() and not isinstance(app.screen, ExamScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        assert "A paused exam: 1 of 4 answered, 5 min left" in str(app.screen.query_one("#paused").render())
+        await pilot.press("f5")
+        await pilot.pause()
+        resumed = app.screen
+        assert isinstance(resumed, ExamScreen) and resumed.exam.items[0].entry.question == first
+        assert len(resumed.exam.responses) == 1 and "Your answer before the pause" in str(resumed.query_one("#prompt").render())
+    assert not (data_dir / "paused-exam.json").exists()

@@ -76,7 +76,7 @@ async def test_lab_runs_red_then_green_and_awards_xp_once(make_app, data_dir):
         await pilot.press("escape")
         await pilot.pause()
         table = app.screen.query_one("#course-map")
-        assert any(table.get_row_at(i)[2] == "✓ passed" for i in range(table.row_count))
+        assert any(table.get_row_at(i)[2] == "✓ completed" for i in range(table.row_count))
 
 
 async def test_hints_come_one_at_a_time_and_are_remembered(make_app, hinted_pack):

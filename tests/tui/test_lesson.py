@@ -199,3 +199,13 @@ async def test_a_long_code_line_scrolls_sideways_with_a_visible_bar(make_app, mi
         await pilot.press("shift+left")
         await pilot.pause()
         assert fence.scroll_x == 0
+
+
+async def test_lesson_text_keeps_a_readable_measure_on_a_wide_terminal(make_app):
+    """Issue 17, finding 5: at 200x50 lesson lines ran ~130 columns; the page is capped at 100."""
+    app = make_app()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await loaded(pilot)
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert app.screen.query_one("#page").size.width <= 100

@@ -17,9 +17,15 @@ async def answer(pilot, right: bool) -> None:
     screen = pilot.app.screen
     question = screen.entry.question
     pad = screen.query_one(AnswerPad)
+    shown = pad.question  # choices are shuffled at every showing: the shown question has the shown numbers
+    right_numbers, wrong_number = [], ""
+    if question.type in ("single", "multi"):
+        right_numbers = [str(n) for n in sorted({shown.answer} if question.type == "single" else shown.answer)]
+        texts = [choice.text for choice in shown.choices]
+        wrong_number = str(texts.index("context" if "context" in texts else "the event body") + 1)
     keys = {
-        "single": ["2"] if right else ["1"],
-        "multi": ["1", "3", "enter"] if right else ["2", "enter"],
+        "single": right_numbers if right else [wrong_number],
+        "multi": [*right_numbers, "enter"] if right else [wrong_number, "enter"],
         "truefalse": ["t"] if right else ["f"],
         "flashcard": ["space", "3"] if right else ["space", "1"],
     }
@@ -77,10 +83,17 @@ async def test_every_question_type_answered_wrong_shows_why_and_is_recorded_wron
             await answer(pilot, right=False)
             verdicts[screen.entry.question.id] = str(screen.query_one("#verdict").render())
             await pilot.press("enter")
+        # As in Anki, every card answered Again comes back before the session ends: skip them this time.
+        assert screen.state == "question" and [e.question.id for e in screen.session.queue[8:]] == ALL_TYPES
+        assert str(screen.query_one("#quiz-meta").render()).startswith("9/16")
+        for _ in ALL_TYPES:
+            await pilot.press("ctrl+n")
+            await pilot.pause()
         assert "0 right" in str(screen.query_one("#summary").render())
-    assert "Why not 1: The context describes the invocation." in verdicts["h-single"]
+    assert "Why not" in verdicts["h-single"] and ": The context describes the invocation." in verdicts["h-single"]
     assert "Not quite" in verdicts["l-num"] and "900 seconds" in verdicts["l-num"]
     assert "In full: Memory goes from 128 MB to 10240 MB." in verdicts["l-cloze"]
+    assert "Blanks 1 (expected 128), 2 (expected 10240) were wrong." in verdicts["l-cloze"]
     assert "Read more (o): Handlers › The handler" in verdicts["h-single"]
     assert "Recorded: again" in verdicts["h-card"]
     assert all(correct == 0 for *_, correct in reviews(data_dir))
@@ -169,7 +182,8 @@ async def test_choices_answer_by_mouse_too(make_app, data_dir):
         app.start_quiz(QuizRequest(deck="handlers-quiz", limit=1))
         await pilot.pause()
         choices = app.screen.query_one("OptionList")
-        await pilot.click(choices, offset=(4, 2))  # the second choice (below the border): event
+        row = [choice.text for choice in app.screen.entry.question.choices].index("event") + 1
+        await pilot.click(choices, offset=(4, row))  # below the border: the row showing "event"
         await pilot.pause()
         assert app.screen.outcome.verdict.correct
     assert reviews(data_dir)[0][3] == 1
@@ -207,3 +221,99 @@ async def test_ordering_steps_can_be_put_right_with_the_mouse(make_app):
         await pilot.press("enter")
         await pilot.pause()
         assert "right" in app.screen.query_one("#verdict").classes
+
+
+async def test_the_daily_limit_is_said_and_a_lesson_just_read_or_study_more_gets_through(make_app, data_dir):
+    """Finding 1 of issue 17: the dead end after the daily new-card limit, as Anki's "study more today"."""
+    from lambdalearn.progress.settings import Settings, save_settings
+
+    with ProgressStore.open(data_dir) as store:
+        save_settings(store, Settings(daily_new_limit=0))
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        app.start_quiz(QuizRequest(pack="mini"))
+        await pilot.pause()
+        screen = app.screen
+        text = str(screen.query_one("#prompt").render())
+        assert screen.state == "empty"
+        assert "Today's new-card limit (0) is reached: 8 new questions wait" in text and "m studies more today" in text
+        await pilot.press("m")
+        await pilot.pause()
+        assert screen.state == "question" and len(screen.session.queue) == 8
+        await pilot.press("escape")
+        await pilot.pause()
+        app.start_quiz(QuizRequest(pack="mini", lesson="limits"))
+        await pilot.pause()
+        assert app.screen.state == "question" and [e.question.id for e in app.screen.session.queue] == ["l-num", "l-cloze"]
+        await answer(pilot, right=True)
+        await pilot.press("enter")
+        await answer(pilot, right=True)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.state == "summary"
+        await pilot.press("a")  # study ahead: both cards, though neither is due
+        await pilot.pause()
+        assert app.screen.state == "question" and len(app.screen.session.queue) == 2
+    assert [row[1] for row in reviews(data_dir)] == ["new", "new"]
+
+
+async def test_multi_choice_feedback_tells_a_right_pick_from_a_missed_answer(make_app):
+    """Issue 17, finding 5: ✓ is a right pick, ✗ a wrong pick, ○ (missed) a right choice left out."""
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        app.start_quiz(QuizRequest(deck="handlers-quiz", limit=2))
+        await pilot.pause()
+        screen = app.screen
+        await answer(pilot, right=True)  # h-single
+        assert screen.state == "verdict"
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = screen.entry.question
+        assert shown.id == "h-multi"
+        texts = [c.text for c in shown.choices]
+        right, wrong = texts.index("aws_request_id") + 1, texts.index("the event body") + 1
+        await pilot.press(str(right), str(wrong), "enter")
+        await pilot.pause()
+        options = screen.query_one("OptionList")
+        prompts = {texts[i]: str(options.get_option_at_index(i).prompt) for i in range(len(texts))}
+    assert prompts["aws_request_id"].startswith("[b $success]✓[/]")
+    assert prompts["the event body"].startswith("[b $error]✗[/]")
+    assert prompts["get_remaining_time_in_millis"].startswith("[b $warning]○[/]") and "(missed)" in prompts["get_remaining_time_in_millis"]
+    assert "(missed)" not in prompts["aws_request_id"] and prompts["the caller's password"].startswith(" ")
+
+
+async def test_flashcard_rating_buttons_preview_when_the_card_comes_back(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        app.start_quiz(QuizRequest(deck="handlers-quiz"))
+        await pilot.pause()
+        for _ in range(5):
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+        assert app.screen.entry.question.type == "flashcard"
+        await pilot.press("space")
+        await pilot.pause()
+        labels = [str(app.screen.query_one(f"#rate-{n}").label) for n in (1, 2, 3, 4)]
+    assert labels[0] == "1 Again · 1m" and labels[2] == "3 Good · 10m" and labels[3].startswith("4 Easy · ")
+
+
+async def test_undo_takes_the_last_answer_back_and_asks_again(make_app, data_dir):
+    """Anki's undo (issue 17): u after a verdict; the database and the summary forget the answer."""
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        app.start_quiz(QuizRequest(deck="handlers-quiz", limit=2))
+        await pilot.pause()
+        screen = app.screen
+        await answer(pilot, right=False)  # a miss: its card was queued to come back
+        assert screen.state == "verdict" and len(screen.session.queue) == 3
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.state == "question" and screen.position == 0 and len(screen.session.queue) == 2
+        assert screen.session.summary.answered == 0 and reviews(data_dir) == []
+        await answer(pilot, right=True)
+        assert screen.outcome.verdict.correct and screen.session.summary.right == 1
+    assert [row[0] for row in reviews(data_dir)] == ["h-single"]

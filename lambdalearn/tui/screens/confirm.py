@@ -12,7 +12,10 @@ from lambdalearn.tui.widgets.text import escape
 
 
 class ConfirmScreen(ModalScreen[str]):
-    BINDINGS = [Binding("escape", "dismiss('no')", "Cancel"), Binding("y", "dismiss('yes')", "Yes", show=False)]
+    BINDINGS = [
+        Binding("escape", "dismiss('no')", "Cancel"),
+        Binding("y", "dismiss('yes')", "Yes", show=False),
+    ]
 
     def __init__(self, question: str, yes: str = "Yes", no: str = "No", other: str | None = None) -> None:
         super().__init__()
@@ -23,8 +26,8 @@ class ConfirmScreen(ModalScreen[str]):
             yield Static(escape(self.question))
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes} (y)", id="yes", variant="primary")
-                if self.other:
-                    yield Button(self.other, id="other", variant="error")
+                if self.other:  # its key is its first letter (Abandon: a), shown on the button
+                    yield Button(f"{self.other} ({self.other[0].lower()})", id="other", variant="error")
                 yield Button(f"{self.no} (Esc)", id="no")
 
     def on_mount(self) -> None:
@@ -32,3 +35,8 @@ class ConfirmScreen(ModalScreen[str]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id)
+
+    def on_key(self, event) -> None:
+        if self.other and event.character == self.other[0].lower():
+            event.stop()
+            self.dismiss("other")

@@ -10,13 +10,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from lambdalearn.content.questions import display_prompt
 from lambdalearn.study.exam import MockExam, save_result
-from lambdalearn.tui.widgets.answer_pads import AnswerPad, pad_for
+from lambdalearn.tui.widgets.answer_pads import AnswerPad, describe_response, pad_for
 from lambdalearn.tui.widgets.exhibit import ExhibitView
 from lambdalearn.tui.widgets.text import assemble, escape, inline
 
@@ -27,6 +28,7 @@ class ExamScreen(Screen):
         Binding("pageup,f7", "move(-1)", "Prev", key_display="PgUp", priority=True),
         Binding("f,f6", "flag", "Flag"),
         Binding("ctrl+s,f9", "submit", "Submit"),
+        Binding("f5", "pause", "Pause"),
         Binding("escape", "leave", "Leave"),
     ]
 
@@ -70,7 +72,7 @@ class ExamScreen(Screen):
             self.finish()
 
     def _nav_label(self, index: int) -> str:
-        mark = "✓" if index in self.exam.responses else "·"
+        mark = "●" if index in self.exam.responses else "○"  # answered or not: ✓ would read as "right"
         flag = " [b $warning]⚑[/]" if index in self.exam.flagged else ""
         return f"{mark} {index + 1:>2}{flag}"
 
@@ -94,13 +96,17 @@ class ExamScreen(Screen):
         question = item.entry.question
         flag = "  [b $warning]⚑ flagged[/]" if index in self.exam.flagged else ""
         self.query_one(ExhibitView).show(question.exhibit)
-        self.query_one("#prompt", Static).update(
-            assemble(f"[dim]{index + 1}. {escape(item.domain.title)} · {question.type}[/]{flag}\n",
-                    inline(display_prompt(question)))
-        )
         switcher = self.query_one("#exam-pads", ContentSwitcher)
         pad_id = f"pad-{index}"
         existing = switcher.query(f"#{pad_id}")
+        earlier = Content("")  # an answer given before a pause has no widget state: say what it was
+        if not existing and index in self.exam.responses:
+            given = describe_response(question, self.exam.responses[index])
+            earlier = assemble("\n[dim]Your answer before the pause: [/]", inline(given).stylize("dim"))
+        self.query_one("#prompt", Static).update(
+            assemble(f"[dim]{index + 1}. {escape(item.domain.title)} · {question.type}[/]{flag}\n",
+                     inline(display_prompt(question)), earlier)
+        )
         if not existing:
             pad = pad_for(question, self.app.rng)
             pad.id = pad_id
@@ -156,9 +162,18 @@ class ExamScreen(Screen):
             return
         self.finished = True
         result = self.exam.finish(self.app.now())
-        save_result(self.app.store, result)
+        save_result(self.app.store, result, self.exam.predicted)
         if show:
-            self.app.switch_screen(ExamResultScreen(result))
+            self.app.switch_screen(ExamResultScreen(result, self.exam.predicted))
+
+    def action_pause(self) -> None:
+        """Keep the exam as it is, clock stopped, to resume later from the mock-exam screen (F5 there)."""
+        from lambdalearn.study.exam_pause import pause_exam, paused_path
+
+        pause_exam(self.exam, paused_path(self.app.data_dir), self.app.now())
+        self.finished = True
+        self.notify("Exam paused, clock stopped: e then F5 resumes it.", title="Mock exam", timeout=6)
+        self.dismiss()
 
     def action_leave(self) -> None:
         self._ask_unfinished(quitting=False)

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from lambdalearn.content.questions import display_prompt
 from lambdalearn.study.course import section_target
 from lambdalearn.study.exam import ExamResult
+from lambdalearn.study.readiness import predicted_for
 from lambdalearn.tui.widgets.answer_pads import describe_response
 from lambdalearn.tui.widgets.exhibit import ExhibitView
 from lambdalearn.tui.widgets.text import assemble, inline
@@ -29,9 +30,10 @@ class ExamResultScreen(Screen):
         Binding("e", "again", "New exam"),
     ]
 
-    def __init__(self, result: ExamResult) -> None:
+    def __init__(self, result: ExamResult, predicted: dict[str, float] | None = None) -> None:
         super().__init__()
         self.result = result
+        self.predicted = predicted  # the readiness prediction made before the exam, share right per domain
 
     def compose(self) -> ComposeResult:
         yield Header(icon="λ")
@@ -47,7 +49,10 @@ class ExamResultScreen(Screen):
         r = self.result
         verdict = "[b $success]PASSED[/]" if r.passed else "[b $error]NOT PASSED[/]"
         timed = " · the clock ran out" if r.timed_out else ""
-        return (f"[b]{r.score:.1f}%[/] ({r.correct}/{r.questions} right) · pass mark {r.pass_mark:g}% · {verdict}{timed}\n"
+        expected = predicted_for(r, self.predicted)
+        forecast = f" · predicted {expected:.0f}% before it" if expected is not None else ""
+        return (f"[b]{r.score:.1f}%[/] ({r.correct}/{r.questions} right) · pass mark {r.pass_mark:g}% · {verdict}{timed}"
+                f"{forecast}\n"
                 f"[dim]{len(r.misses)} to review below: ↑/↓ to read each, Enter opens its lesson section[/]")
 
     def on_mount(self) -> None:

@@ -12,11 +12,15 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 from lambdalearn.content.models import Pack
 from lambdalearn.progress.exams import exam_history
 from lambdalearn.study.exam import ExamError, build_exam, exam_options, minutes_for
+from lambdalearn.study.exam_pause import paused_path, paused_summary, resume_exam
+from lambdalearn.study.readiness import predict, prediction_record
+from lambdalearn.tui.widgets.readiness import readiness_markup
 from lambdalearn.tui.widgets.text import escape
 
 
 class ExamSetupScreen(Screen):
-    BINDINGS = [Binding("escape", "back", "Back"), Binding("ctrl+s,f9", "start", "Start")]
+    BINDINGS = [Binding("escape", "back", "Back"), Binding("ctrl+s,f9", "start", "Start"),
+                Binding("f5", "resume", "Resume paused")]
 
     def __init__(self, packs: list[Pack], pack: Pack | None = None) -> None:
         super().__init__()
@@ -30,6 +34,8 @@ class ExamSetupScreen(Screen):
             if len(self.packs) > 1:
                 yield Select([(p.manifest.title, p.id) for p in self.packs], value=self.pack.id, allow_blank=False, id="pack")
             yield Static("", id="blueprint")
+            yield Static("", id="readiness")
+            yield Static("", id="paused")
             with Horizontal(classes="form-row"):
                 yield Label("Questions")
                 yield Input(type="integer", id="questions")
@@ -71,6 +77,10 @@ class ExamSetupScreen(Screen):
             f"{escape(self.pack.manifest.title)}: blueprint {blueprint.questions} questions in {blueprint.minutes} min, "
             f"pass mark {blueprint.pass_mark:g}%.\n[dim]Domains: {escape(domains)}[/]"
         )
+        self.readiness = predict(self.app.store, self.pack, self.app.now())
+        self.query_one("#readiness", Static).update(readiness_markup(self.readiness) if self.readiness else "")
+        paused = paused_summary(paused_path(self.app.data_dir))
+        self.query_one("#paused", Static).update(f"[b $warning]A paused exam[/]: {paused} · F5 resumes it" if paused else "")
         past = exam_history(self.app.store, self.pack.id)[:5]
         lines = [f"{r.finished_at:%Y-%m-%d %H:%M}  {r.score:5.1f}%  {'passed' if r.passed else 'not passed'}"
                  f"  ({r.correct}/{r.questions})" for r in past]
@@ -87,6 +97,18 @@ class ExamSetupScreen(Screen):
             minutes = int(self.query_one("#minutes", Input).value or 0)
             exam = build_exam(self.pack, questions=questions, minutes=minutes, rng=self.app.rng, now=self.app.now())
         except (ValueError, ExamError) as error:
+            self.query_one("#setup-error", Label).update(str(error))
+            return
+        if self.readiness:
+            exam.predicted = prediction_record(self.readiness)
+        self.app.switch_screen(ExamScreen(exam))
+
+    def action_resume(self) -> None:
+        from lambdalearn.tui.screens.exam import ExamScreen
+
+        try:
+            exam = resume_exam(paused_path(self.app.data_dir), self.packs, self.app.now())
+        except ExamError as error:
             self.query_one("#setup-error", Label).update(str(error))
             return
         self.app.switch_screen(ExamScreen(exam))

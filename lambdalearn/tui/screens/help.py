@@ -11,7 +11,7 @@ from textual.widgets import Label, Markdown
 HELP = """\
 ## Everywhere
 `Ctrl+P` command palette: every screen, lesson, action and theme · `F1` or `?` this help · `Esc` back ·
-`Ctrl+Q` or `F10` quit (answers are saved as you give them, notes on the way out; an unfinished exam asks)
+`Ctrl+Q` or `F10` quit (answers are saved as you give them, notes as you type; an unfinished exam asks)
 
 ## Home
 `c` continue · `Enter` or click opens a lesson or a lab (⚗) · `r` review due cards · `e` mock exam ·
@@ -26,8 +26,10 @@ their scrollbar) · links: in-course ones open here, web links are shown
 ## Quiz
 Choices: `1`-`9` or click (multi: toggle, then Enter) · true/false: `t`/`f` · text, number, cloze: type
 and Enter · order: `↑`/`↓` pick a step, `-`/`+` (or Shift+↑/↓) move it (or click a step, then where it goes), Enter submits · flashcard:
-Space shows the answer, `1`-`4` rates it · after the verdict: Enter next, `o` open the lesson section ·
-`s` or Ctrl+N skip · `f` or F4 filters (deck, lesson, tag, cram)
+Space shows the answer, `1`-`4` rates it (each key shows when the card comes back) · after the verdict:
+Enter next, `o` open the lesson section, `u` undo the answer · a card you missed comes back before the end ·
+`s` or Ctrl+N skip · `f` or F4 filters (deck, lesson, tag, cram) · when nothing is left: `m` study more
+today (10 new, past the daily limit), `a` study ahead, `c` cram
 
 ## Lab
 `r` run the checks · `w` watch (run again on every save) · `e` edit in `$EDITOR`, then run · `i` next
@@ -44,7 +46,7 @@ charts show A (and B's concurrency); a lesson link `scale:NAME` opens an example
 
 ## Mock exam
 PgUp/PgDn (or F7/F8) move between questions · `f` or F6 flag for review · Ctrl+S or F9 submit ·
-the clock submits for you at zero
+F5 pause (clock stopped; F5 on the mock-exam screen resumes) · the clock submits for you at zero
 
 ## Stats and settings
 Stats show the same figures as `lambdalearn stats`. Settings: Ctrl+S or F2 saves.

@@ -17,7 +17,14 @@ from lambdalearn.tui.widgets.text import escape
 from textual.widgets import Button, DataTable, Footer, Header, Label, ProgressBar, Static
 
 _STATE_MARKS = {"done": "✓ done", "in progress": "◐ reading", "not started": "·"}
-_LAB_MARKS = {"new": "· new", "started": "◐ started", "passed": "✓ passed"}
+_LAB_MARKS = {"new": "· new", "started": "◐ started", "attempted": "◑ attempted", "completed": "✓ completed"}
+
+
+FIRST_RUN_TOUR = (
+    "[b]New here?[/] ↑/↓ and Enter open a lesson (or [b]c[/] continues where it makes sense) · in a lesson "
+    "[b]←/→[/] page, [b]q[/] quizzes it, [b]d[/] marks it done · [b]r[/] reviews · [b]e[/] mock exam · "
+    "[b]s[/] stats · [b]/[/] search · [b]p[/] playground · [b]F1[/] every key · [b]Ctrl+P[/] palette"
+)
 
 
 class HomeScreen(Screen):
@@ -66,7 +73,8 @@ class HomeScreen(Screen):
         table = CourseMap(id="course-map", cursor_type="row", zebra_stripes=True)
         body = self.query_one("#home")
         await self.query_one("#loading").remove()
-        await body.mount_all([standing, Static("", id="today"), continue_row, table, Static("", id="packs")])
+        await body.mount_all([standing, Static("", id="today"), Static("", id="progress"), Static("", id="tour"),
+                              continue_row, table, Static("", id="packs")])
         if self.app.preview is not None:
             await body.mount(VerticalScroll(Static("", id="problems"), id="problems-scroll"))
         table.add_column("#", key="order", width=3)
@@ -89,7 +97,8 @@ class HomeScreen(Screen):
         title = table.columns[ColumnKey("title")]
         title.auto_width = False
         title.width = max(16, min(72, self.size.width - 36))
-        table.refresh()
+        table._require_update_dimensions = True  # Textual recomputes the width only when cells change
+        table.refresh(layout=True)
 
     def on_screen_resume(self) -> None:
         """Back on home: refresh, or load the course if the app opened on another screen (the playground)
@@ -115,16 +124,19 @@ class HomeScreen(Screen):
         bar.update(total=100, progress=round(level_progress * 100))
         self.query_one("#xp-left", Label).update(f"{figures['next_level_xp'] - figures['xp']} XP to level {figures['level'] + 1}")
         done = answers_today(app.store, app.now())
+        reviewed = done["review"] + done["learn"]  # a due card answered counts, in a learning step or not
         goal_new = app.settings.daily_new_limit
         streak = figures["streak_days"]
         self.query_one("#today", Static).update(
             f"Streak {streak} day{'s' if streak != 1 else ''} · {figures['due_now']} due now · "
-            f"today's goal: {done['review']}/{figures['due_now'] + done['review']} reviews, "
+            f"today's goal: {reviewed}/{figures['due_now'] + reviewed} reviews, "
             f"{min(done['new'], goal_new)}/{goal_new} new"
         )
         packs = app.shown_packs()
         rows = course_map(app.store, packs)
-        self._fill_map(rows, lab_rows(app.store, packs))
+        labs = lab_rows(app.store, packs)
+        self._fill_map(rows, labs)
+        self._show_progress(rows, labs, figures["reviews"])
         new_available = new_cards_today(app.store, packs, app.now())
         self._next = next_step(rows, figures["due_now"], new_available)
         button = self.query_one("#continue", Button)
@@ -132,6 +144,25 @@ class HomeScreen(Screen):
         button.disabled = False
         self.query_one("#continue-hint", Label).update("c · Enter or a click opens a lesson")
         self._show_packs()
+
+    def _show_progress(self, rows, labs, answered: int) -> None:
+        """Course progress (lessons and labs done) and, for a pack with an exam, the readiness prediction;
+        before the learner has started anything, a tour of the keys."""
+        from lambdalearn.study.course import NOT_STARTED, course_progress
+        from lambdalearn.study.readiness import predict
+        from lambdalearn.study.standing import exam_pack
+        from lambdalearn.tui.widgets.readiness import readiness_markup
+
+        line = "Course " + course_progress(rows, labs).describe()
+        pack = exam_pack(self.app.shown_packs())
+        readiness = predict(self.app.store, pack, self.app.now()) if pack else None
+        if readiness:
+            line += " · " + readiness_markup(readiness)
+        self.query_one("#progress", Static).update(line)
+        first_run = not answered and all(row.state == NOT_STARTED for row in rows)
+        tour = self.query_one("#tour", Static)
+        tour.display = first_run  # a tour of the keys until the learner has started something, as Rustlings greets
+        tour.update(FIRST_RUN_TOUR)
 
     def _fill_map(self, rows, labs) -> None:
         """Lessons in course order, each followed by its labs; labs of a lesson not shown come last."""

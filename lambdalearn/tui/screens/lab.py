@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shlex
+import shutil
 import subprocess
 
 from rich.text import Text
@@ -25,7 +26,7 @@ from textual.widgets import Footer, Header, Markdown, RichLog, Static
 
 from lambdalearn.labs.finder import FoundLab
 from lambdalearn.labs.report import PASS, CheckResult, LabReport
-from lambdalearn.study.labs import InstructionPage, hints_markdown, instruction_pages, open_workspace
+from lambdalearn.study.labs import InstructionPage, choose_editor, hints_markdown, instruction_pages, open_workspace
 from lambdalearn.tui.widgets.code_blocks import CodeSidewaysMixin
 from lambdalearn.tui.widgets.text import escape
 
@@ -235,14 +236,17 @@ class LabScreen(CodeSidewaysMixin, Screen):
         self._show_page()
 
     def action_edit(self) -> None:
-        """Open the editable files in $VISUAL or $EDITOR (the app steps aside), then run the checks."""
+        """Open the editable files in $VISUAL or $EDITOR, else a common editor that is installed (the app
+        steps aside), then run the checks."""
         from textual.app import SuspendNotSupported
 
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        editor, fallback = choose_editor(dict(os.environ), shutil.which)
         if not editor:
-            self.notify(f"Set $EDITOR, or edit {self.workspace} in your own editor (w re-runs on save).",
-                        severity="warning", timeout=8)
+            self.notify(f"No editor found: set $EDITOR, or edit {self.workspace} in your own editor (w re-runs on "
+                        "save).", severity="warning", timeout=8)
             return
+        if fallback:
+            self.notify(f"$EDITOR is not set: opening {editor} (set $EDITOR to choose another).", timeout=6)
         files = [str(self.workspace / name) for name in self.spec.editable]
         try:
             with self.app.suspend():

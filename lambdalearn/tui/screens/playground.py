@@ -200,7 +200,7 @@ class PlaygroundScreen(Screen):
         except ValueError as problem:
             self._say(f"Burst: {problem}", error=True)
             return
-        self.fire_plan(plan, f"burst of {plan.requests} at concurrency {plan.concurrency}")
+        self.fire_plan(plan, f"a burst of {plan.requests} at concurrency {plan.concurrency}")
 
     def action_steady(self) -> None:
         from lambdalearn.runtime.traffic import Steady
@@ -210,7 +210,7 @@ class PlaygroundScreen(Screen):
         except ValueError as problem:
             self._say(f"Steady: {problem}", error=True)
             return
-        self.fire_plan(plan, f"{plan.rate_per_s:g} a second for {plan.duration_s:g} s")
+        self.fire_plan(plan, f"{plan.rate_per_s:g} requests a second for {plan.duration_s:g} s")
 
     @work(exclusive=True, group="playground")
     async def fire_plan(self, plan, description: str) -> None:
@@ -222,7 +222,7 @@ class PlaygroundScreen(Screen):
         except (ValueError, ConfigError) as problem:
             self._say(escape(str(problem)), error=True)
             return
-        self._say(f"Firing a {description}…")
+        self._say(f"Firing {description}…")
         self.running = True
         self.tally = None
         self._figures_changed = True

@@ -4,6 +4,7 @@ a progress bar and a session summary. Every answer is recorded the moment it is 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from textual import on
@@ -16,8 +17,8 @@ from textual.widgets import Button, Footer, Header, Label, ProgressBar, Static
 from lambdalearn.content.questions import Flashcard, display_prompt
 from lambdalearn.study.catalog import SelectionError
 from lambdalearn.study.course import section_target
-from lambdalearn.study.session import QuizSession
-from lambdalearn.tui.widgets.answer_pads import AnswerPad, pad_for
+from lambdalearn.study.session import QuizSession, held_back_notice, is_request
+from lambdalearn.tui.widgets.answer_pads import AnswerPad, FlashcardPad, pad_for
 from lambdalearn.tui.widgets.exhibit import ExhibitView
 from lambdalearn.tui.widgets.text import escape
 from lambdalearn.tui.widgets.text import assemble, inline, relative_time
@@ -35,7 +36,12 @@ class QuizScreen(Screen):
         Binding("f", "filters", "Filters", show=False),
         Binding("c", "cram", "Cram these"),
         Binding("r", "again", "Again"),
+        Binding("m", "more", "Study more today"),
+        Binding("a", "ahead", "Study ahead"),
+        Binding("u", "undo", "Undo"),
     ]
+
+    MORE_NEW = 10  # new cards one "study more today" adds, as Anki's custom study suggests
 
     def __init__(self, request) -> None:
         super().__init__()
@@ -76,13 +82,21 @@ class QuizScreen(Screen):
             self.refresh_bindings()
             return
         r = self.request
-        self.session = QuizSession(app.store, entries, limit=r.limit, new_limit=r.new_limit, cram=r.cram, rng=app.rng)
+        requested = is_request(deck=r.deck, lesson=r.lesson, new_limit=r.new_limit)
+        self.session = QuizSession(app.store, entries, limit=r.limit, new_limit=r.new_limit, cram=r.cram,
+                                   requested=requested, ahead=r.ahead, rng=app.rng)
         self.position = 0
         total = len(self.session.queue)
         self.query_one("#quiz-progress", ProgressBar).update(total=max(total, 1), progress=0)
+        if self.session.held_back and total:
+            self.notify(held_back_notice(self.session) + " m studies more today (after this session).", timeout=6)
         if not total:
-            hint = "c crams these questions anyway (the schedule is left alone) · f filters · Esc back"
-            self._show_message(f"Nothing is due here right now ({len(entries)} questions in this selection).\n\n{hint}")
+            lines = [f"Nothing is due here right now ({len(entries)} questions in this selection)."]
+            if self.session.held_back:
+                lines.append(held_back_notice(self.session))
+            hint = (f"m studies more today (+{self.MORE_NEW} new) · a studies ahead · c crams them (the schedule is"
+                    " left alone) · f filters · Esc back")
+            self._show_message("\n".join(lines) + f"\n\n[dim]{hint}[/]")
             self.state = "empty"
             self.refresh_bindings()
             return
@@ -104,8 +118,7 @@ class QuizScreen(Screen):
     def show_question(self) -> None:
         entry = self.entry
         question = entry.question
-        total = len(self.session.queue)
-        self.query_one("#quiz-meta", Label).update(f"{self.position + 1}/{total} · {question.deck_id} · {question.type}")
+        self._show_meta()
         self.query_one(ExhibitView).show(question.exhibit)
         self.query_one("#prompt", Static).update(inline(display_prompt(question)))
         self.query_one("#prompt").display = True
@@ -115,10 +128,17 @@ class QuizScreen(Screen):
         holder = self.query_one("#pad-holder")
         holder.remove_children()
         pad = pad_for(question, self.app.rng)
+        if isinstance(pad, FlashcardPad) and not self.session.cram:
+            pad.previews = self.session.previews(entry)
         holder.mount(pad)  # it takes the focus once mounted
         self.state = "question"
         self.started = time.monotonic()
         self.refresh_bindings()
+
+    def _show_meta(self) -> None:
+        question = self.entry.question
+        self.query_one("#quiz-meta", Label).update(
+            f"{self.position + 1}/{len(self.session.queue)} · {question.deck_id} · {question.type}")
 
     @on(AnswerPad.Answered)
     def _answered(self, event: AnswerPad.Answered) -> None:
@@ -140,11 +160,14 @@ class QuizScreen(Screen):
             extras.append(f"next review {relative_time(outcome.recorded.due, recorded_at)}")
         if outcome.recorded.became_leech:
             extras.append("this card is now a leech: reread its lesson section")
-        extras.append("Enter: next")
+        extras.append("Enter: next · u: undo")
         verdict = self.query_one("#verdict", Static)
         verdict.update(assemble(text, "\n[dim]" + escape(" · ".join(extras)) + "[/]"))
         verdict.set_classes("right" if outcome.verdict.correct else "wrong")
-        self.query_one("#quiz-progress", ProgressBar).advance(1)
+        progress = self.query_one("#quiz-progress", ProgressBar)
+        progress.update(total=len(self.session.queue))  # a card missed comes back at the end of the session
+        self._show_meta()
+        progress.advance(1)
         self.state = "verdict"
         actions = self.query_one("#verdict-actions")
         actions.remove_class("hidden")
@@ -168,6 +191,9 @@ class QuizScreen(Screen):
             "skip": ("question",),
             "cram": ("empty",),
             "again": ("summary",),
+            "more": ("empty", "summary"),
+            "undo": ("verdict",),
+            "ahead": ("empty", "summary"),
         }
         if action in allowed:
             return self.state in allowed[action]
@@ -179,6 +205,15 @@ class QuizScreen(Screen):
             self.show_question()
         else:
             self.show_summary()
+
+    def action_undo(self) -> None:
+        """Take the answer just given back and ask the question again (as Anki's undo)."""
+        if self.session.undo_last() is None:
+            return
+        self.query_one("#quiz-progress", ProgressBar).update(total=len(self.session.queue),
+                                                              progress=self.position)
+        self.notify("Answer taken back: the question is asked again.", timeout=3)
+        self.show_question()
 
     def action_skip(self) -> None:
         self.session.skip()
@@ -197,7 +232,9 @@ class QuizScreen(Screen):
             lines.append(f"next review: {relative_time(s.next_due, datetime.now(timezone.utc))}")
         for item in s.new_leeches:
             lines.append(f"leech: {escape(item)} (missed 8 times; reread its lesson)")
-        lines.append("\n[dim]r another round · Esc back home[/]")
+        if self.session.held_back:
+            lines.append(held_back_notice(self.session))
+        lines.append(f"\n[dim]r another round · m study more today (+{self.MORE_NEW} new) · a study ahead · Esc back home[/]")
         self._show_message("")
         self.query_one("#prompt").display = False
         self.query_one("#summary", Static).update("\n".join(lines))
@@ -215,12 +252,19 @@ class QuizScreen(Screen):
         self.app.open_lesson(self.entry.pack, lesson, anchor)
 
     def action_cram(self) -> None:
-        from dataclasses import replace
-
         self.request = replace(self.request, cram=True)
         self.start()
 
     def action_again(self) -> None:
+        self.start()
+
+    def action_more(self) -> None:
+        """Study more today: this many more new cards, past the daily limit (they count against it)."""
+        self.request = replace(self.request, cram=False, ahead=False, new_limit=self.MORE_NEW)
+        self.start()
+
+    def action_ahead(self) -> None:
+        self.request = replace(self.request, cram=False, ahead=True, new_limit=None)
         self.start()
 
     def action_filters(self) -> None:

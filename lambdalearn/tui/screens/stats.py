@@ -13,6 +13,7 @@ from textual_plotext import PlotextPlot
 from lambdalearn.content.questions import display_prompt
 from lambdalearn.progress.history import xp_per_day
 from lambdalearn.progress.stats import due_forecast, leeches, reviews_per_day, summary
+from lambdalearn.study.standing import standing_rows
 from lambdalearn.tui.widgets.heatmap import Heatmap
 from lambdalearn.tui.widgets.text import escape
 
@@ -62,6 +63,7 @@ class StatsScreen(Screen):
             ("Retention", f"{retention:.0%} of reviews right in the last 30 days" if retention is not None
              else "none yet: it counts reviews of cards you already know (last 30 days)"),
             ("Leeches", str(figures["leeches"])),
+            *standing_rows(store, self.app.shown_packs(), now),
         ]
         self.query_one("#headline", Static).update("\n".join(f"[b]{name:<13}[/]{escape(value)}" for name, value in rows))
         self._bar("#reviews-chart", f"Answers per day (last {REVIEW_DAYS} days)", reviews_per_day(store, REVIEW_DAYS, now))

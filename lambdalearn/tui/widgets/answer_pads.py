@@ -121,14 +121,19 @@ class ChoicePad(AnswerPad):
         return assemble(f"[b]{number}[/]. ", text)
 
     def show_verdict(self, response: Any) -> None:
-        """Mark the right choices ✓ and the learner's wrong picks ✗ in the list."""
+        """Mark each choice by what the learner did with it: ✓ a right pick, ✗ a wrong pick, and ○ with
+        "(missed)" a right choice left out, so that "you picked it" and "you missed it" never look alike."""
         right = {self.question.answer} if isinstance(self.question, SingleChoice) else set(self.question.answer)
         picked = {response} if isinstance(response, int) else set(response)
         choices = self.query_one(OptionList)
         for number in range(1, len(self.question.choices) + 1):
-            mark = "[b $success]✓[/]" if number in right else "[b $error]✗[/]" if number in picked else " "
+            mark, note = " ", ""
+            if number in picked:
+                mark = "[b $success]✓[/]" if number in right else "[b $error]✗[/]"
+            elif number in right:
+                mark, note = "[b $warning]○[/]", " [i $warning](missed)[/]"
             text = inline(self.question.choices[number - 1].text)
-            choices.replace_option_prompt_at_index(number - 1, assemble(f"{mark} [b]{number}[/]. ", text))
+            choices.replace_option_prompt_at_index(number - 1, assemble(f"{mark} [b]{number}[/]. ", text, note))
 
     def _toggle(self, number: int) -> None:
         self.picked ^= {number}
@@ -322,14 +327,20 @@ class OrderPad(AnswerPad):
 
 
 class FlashcardPad(AnswerPad):
-    """Recall, reveal with Space or Enter, then rate yourself 1-4."""
+    """Recall, reveal with Space or Enter, then rate yourself 1-4; each rating button previews when the card
+    would come back (`previews`: rating -> short interval text, as Anki shows)."""
+
+    def __init__(self, question: Question, previews: dict[int, str] | None = None, **kwargs) -> None:
+        super().__init__(question, **kwargs)
+        self.previews = previews or {}
 
     def compose(self) -> ComposeResult:
         yield Button("Show the answer (Space)", id="reveal", variant="primary")
         yield Static("", classes="flash-back")
         with Horizontal(classes="ratings"):
             for value, name in RATINGS:
-                yield Button(f"{value} {name}", id=f"rate-{value}", variant="error" if value == 1 else "default")
+                preview = f" · {self.previews[value]}" if value in self.previews else ""
+                yield Button(f"{value} {name}{preview}", id=f"rate-{value}", variant="error" if value == 1 else "default")
         yield Label("recall the answer, then Space to see it", classes="pad-hint")
 
     def on_mount(self) -> None:

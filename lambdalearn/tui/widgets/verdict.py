@@ -4,7 +4,7 @@ explanation, and where to read more. Shared by the quiz and the exam review."""
 from __future__ import annotations
 
 from lambdalearn.content.models import Pack
-from lambdalearn.content.questions import Choice, Cloze, Flashcard, Question, Verdict
+from lambdalearn.content.questions import Choice, Cloze, Flashcard, Question, Verdict, wrong_blanks_text
 from lambdalearn.study.course import section_target
 from textual.content import Content
 
@@ -33,6 +33,9 @@ def verdict_markup(
     if question.explanation:
         lines.append(inline(question.explanation))
     if isinstance(question, Cloze) and not verdict.correct:
+        wrong_blanks = wrong_blanks_text(question, verdict)
+        if wrong_blanks:
+            lines.append(inline(wrong_blanks))
         lines.append(assemble("In full: ", inline(question.filled)))
     label = section_label(pack, question)
     if label:
