@@ -52,3 +52,13 @@ def test_the_fifteen_minute_cap_names_the_managed_instances_exception():
     https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html"""
     assert "5,400 seconds" in body("why-serverless")
     assert "5,400 seconds" in COURSE.question("num-07").back
+
+
+def test_the_course_is_clean_under_strict_lint_so_no_stale_rule_is_taught_as_current():
+    """pack.yaml lists the old rules (75 GB of code storage among them: 300 GB of Lambda-managed storage per
+    Region, per https://docs.aws.amazon.com/lambda/latest/dg/configuration-self-managed-storage.html); only
+    "What changed" notes and items tagged what-changed may quote them."""
+    from lambdalearn.content.lint import lint_pack
+
+    warnings = [f"{p.source}:{p.line}: {p.message}" for p in lint_pack(COURSE)]
+    assert warnings == []
