@@ -176,10 +176,18 @@ def _v3_strict_tables(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE totals SET value = (SELECT COALESCE(SUM(amount), 0) FROM xp_events) WHERE name = 'xp'")
 
 
+def _v4_natural_key_indexes(db: sqlite_utils.Database) -> None:
+    """An import matches reviews and XP awards on their natural key; without an index that leads with what
+    tells them apart, rows sharing one instant (a bulk import from another tool) made each lookup scan the rest."""
+    db.execute("CREATE INDEX reviews_item_time ON reviews (pack_id, item_id, reviewed_at, kind)")
+    db.execute("CREATE INDEX xp_events_item_time ON xp_events (item_id, awarded_at)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
     _v2_lab_and_exam_results,
     _v3_strict_tables,
+    _v4_natural_key_indexes,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

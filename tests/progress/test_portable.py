@@ -142,3 +142,34 @@ def test_anki_export_is_an_sqlite_collection_with_stable_ids(tmp_path, mini_pack
     assert len(cloze) == 1 and "{{c2::10240}}" in cloze[0][2]
     single = next(n for n in first if "Which argument carries the input?" in n[2])
     assert "<li>event</li>" in single[2] and "2. event" in single[2] and "The context describes the invocation." in single[2]
+
+
+def _import_steps(tmp_path, reviews: int) -> int:
+    """SQLite virtual-machine steps (in thousands) that importing `reviews` answers, all at one instant, takes:
+    a count of work, not of time, so it is exact on a busy machine."""
+    at = T0.isoformat()
+    data = {
+        "reviews": [{"pack_id": "mini", "item_id": f"q{i}", "kind": "review", "rating": 3, "correct": 1,
+                     "duration_ms": 1000, "reviewed_at": at} for i in range(reviews)],
+        "xp_events": [{"amount": 5, "reason": "answer", "pack_id": "mini", "item_id": f"q{i}", "awarded_at": at}
+                      for i in range(reviews)],
+    }
+    store = ProgressStore.open(tmp_path / f"steps-{reviews}")
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    store.db.conn.set_progress_handler(count, 1000)
+    import_progress(store, data)
+    store.db.conn.set_progress_handler(None, 0)
+    return steps
+
+
+def test_importing_rows_that_share_a_timestamp_takes_work_in_proportion_to_the_rows(tmp_path):
+    """Reviews and XP awards are matched on their natural key; an imported history where many share one
+    instant (a bulk import from another tool) must not make each lookup scan all the others (quadratic)."""
+    small, large = _import_steps(tmp_path, 500), _import_steps(tmp_path, 2000)
+    assert large < 5 * small  # linear would be ~4x; each lookup scanning its peers is ~16x
