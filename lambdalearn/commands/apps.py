@@ -10,17 +10,19 @@ from pathlib import Path
 
 import click
 
+from lambdalearn.commands.common import echo
 
-def _load_app(ctx: click.Context, template: Path):  # -> App
+
+def load_app_or_exit(ctx: click.Context, template: Path):  # -> App
     """The app of TEMPLATE, its notes on standard error; errors end the command with exit status 2."""
     from lambdalearn.apps.template import check_template
 
     app, problems = check_template(template)
     for problem in problems:
-        click.echo(str(problem), err=True)
+        echo(str(problem), err=True)
     if app is not None:
         for notice in app.notices:
-            click.echo(f"{template}:{notice.line}: {notice.path}: note: {notice.message}", err=True)
+            echo(f"{template}:{notice.line}: {notice.path}: note: {notice.message}", err=True)
     if problems or app is None:
         ctx.exit(2)
     return app
@@ -34,7 +36,7 @@ def _load_script(ctx: click.Context, script_path: Path | None, loaded) -> list:
         return read_script(script_path, loaded) if script_path is not None else []
     except ScriptError as error:
         for problem in error.problems:
-            click.echo(str(problem), err=True)
+            echo(str(problem), err=True)
         ctx.exit(2)
         return []  # ctx.exit raised: not reached
 
@@ -49,7 +51,7 @@ def app() -> None:
 @click.pass_context
 def validate(ctx: click.Context, template: Path) -> None:
     """Check TEMPLATE (default template.yaml) as `app run` would read it."""
-    loaded = _load_app(ctx, template)
+    loaded = load_app_or_exit(ctx, template)
     counts = {
         "function": len(loaded.functions),
         "queue": len(loaded.queues),
@@ -62,7 +64,7 @@ def validate(ctx: click.Context, template: Path) -> None:
         "trigger": len(loaded.triggers),
     }
     parts = [f"{count} {name}{'' if count == 1 else 's'}" for name, count in counts.items() if count]
-    click.echo(f"{template}: OK: {', '.join(parts)}")
+    echo(f"{template}: OK: {', '.join(parts)}")
 
 
 @app.command()
@@ -79,16 +81,16 @@ def run(ctx: click.Context, template: Path, script_path: Path | None, as_json: b
     from lambdalearn.apps.run import AppRun
     from lambdalearn.apps.timeline import as_json as json_line, as_text
 
-    loaded = _load_app(ctx, template)
+    loaded = load_app_or_exit(ctx, template)
     if time_scale is not None and time_scale <= 0:
-        click.echo(f"Error: --time-scale must be positive, got {time_scale:g}", err=True)
+        echo(f"Error: --time-scale must be positive, got {time_scale:g}", err=True)
         ctx.exit(2)
     actions = _load_script(ctx, script_path, loaded)
     printer = json_line if as_json else as_text
 
     async def go() -> None:
         async with AppRun(loaded, time_scale=time_scale) as app_run:
-            app_run.timeline.subscribe(lambda event: click.echo(printer(event)))
+            app_run.timeline.subscribe(lambda event: echo(printer(event)))
             await app_run.run(actions, until=for_s)
 
     from lambdalearn.apps.executions import DefinitionRefused
@@ -96,7 +98,7 @@ def run(ctx: click.Context, template: Path, script_path: Path | None, as_json: b
     try:
         asyncio.run(go())
     except DefinitionRefused as refused:
-        click.echo(str(refused), err=True)
+        echo(str(refused), err=True)
         ctx.exit(2)
 
 
@@ -127,16 +129,16 @@ def deploy(ctx: click.Context, template: Path, rate: float, event_file: Path | N
     from lambdalearn.commands.common import data_dir_of
     from lambdalearn.runtime.config import ConfigError
 
-    loaded = _load_app(ctx, template)
+    loaded = load_app_or_exit(ctx, template)
     try:
         if rate <= 0 or time_scale <= 0:
             raise UsageProblem("--rate and --time-scale must be positive")
         event = load_event(event_file, None)
     except UsageProblem as problem:
-        click.echo(f"Error: {problem}", err=True)
+        echo(f"Error: {problem}", err=True)
         ctx.exit(2)
     if not deployable(loaded):
-        click.echo(f"{template}: no function has an AutoPublishAlias: nothing to publish (add AutoPublishAlias: live)", err=True)
+        echo(f"{template}: no function has an AutoPublishAlias: nothing to publish (add AutoPublishAlias: live)", err=True)
         ctx.exit(2)
     state = state_folder(data_dir_of(ctx), template)
     if reset:
@@ -152,14 +154,14 @@ def deploy(ctx: click.Context, template: Path, rate: float, event_file: Path | N
     printer = json_line if as_json else as_text
     try:
         outcomes, _ = asyncio.run(deploy_app(loaded, state, traffic=Traffic(rate, event), pace_s=1 / time_scale,
-                                             on_event=lambda line: click.echo(printer(line))))
+                                             on_event=lambda line: echo(printer(line))))
     except ConfigError as error:
-        click.echo(f"Error: {error}", err=True)
+        echo(f"Error: {error}", err=True)
         ctx.exit(2)
     for outcome in outcomes:
         moved = f"{outcome.from_version} -> {outcome.to_version}" if outcome.from_version else f"version {outcome.to_version}"
         reason = f": {outcome.reason}" if outcome.reason else ""
-        click.echo(f"{outcome.function}: alias {outcome.alias} {moved}: {outcome.status}{reason}", err=True)
+        echo(f"{outcome.function}: alias {outcome.alias} {moved}: {outcome.status}{reason}", err=True)
     ctx.exit(1 if any(outcome.status == "Failed" for outcome in outcomes) else 0)
 
 
@@ -170,7 +172,7 @@ def deploy(ctx: click.Context, template: Path, rate: float, event_file: Path | N
 @click.pass_context
 def flow(ctx: click.Context, template: Path, script_path: Path | None, for_s: float | None) -> None:
     """Open the Flow screen: TEMPLATE's resources and its run, with pause, step and speed."""
-    loaded = _load_app(ctx, template)
+    loaded = load_app_or_exit(ctx, template)
     actions = _load_script(ctx, script_path, loaded)
     from lambdalearn.commands.app import run_app
     from lambdalearn.tui.app import LambdaLearnApp

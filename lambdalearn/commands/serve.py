@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from lambdalearn.commands.common import echo
 from lambdalearn.commands.invoke import UsageProblem, function_options, layers_opt, parse_environment
 from lambdalearn.runtime.config import INVOKE_MODES, ConfigError, FunctionConfig
 
@@ -49,7 +50,7 @@ def serve(
     try:
         check_loopback(host)
     except NotLoopback as problem:
-        click.echo(f"Error: {problem}", err=True)
+        echo(f"Error: {problem}", err=True)
         ctx.exit(2)
     with contextlib.ExitStack() as stack:
         if target.endswith((".yaml", ".yml")) and Path(target).is_file():
@@ -60,11 +61,11 @@ def serve(
         for server in servers:
             stack.callback(server.close)
             server.start()
-        click.echo("Press Ctrl+C to stop.", err=True)
+        echo("Press Ctrl+C to stop.", err=True)
         try:
             threading.Event().wait()
         except KeyboardInterrupt:
-            click.echo("Stopping: shutting the execution environments down.", err=True)
+            echo("Stopping: shutting the execution environments down.", err=True)
 
 
 def _handler_server(ctx, handler, code_dir, memory, timeout, env_pairs, arch, layer_dirs, qualifier, host, port,
@@ -82,23 +83,23 @@ def _handler_server(ctx, handler, code_dir, memory, timeout, env_pairs, arch, la
         function = LambdaFunction(config)
         function.publish_for(qualifier)
     except (UsageProblem, ConfigError) as problem:
-        click.echo(f"Error: {problem}", err=True)
+        echo(f"Error: {problem}", err=True)
         ctx.exit(2)
     server = _listen(ctx, function, UrlSettings(auth_type=auth_type, qualifier=qualifier, invoke_mode=invoke_mode), host, port)
-    click.echo(f"Function URL (AuthType {auth_type}{_mode_note(invoke_mode)}) for {handler}: {server.url}", err=True)
+    echo(f"Function URL (AuthType {auth_type}{_mode_note(invoke_mode)}) for {handler}: {server.url}", err=True)
     return server
 
 
 def _template_servers(ctx, template: Path, host: str, port: int, stack):
     from lambdalearn.apps.template_shipping import runtime_config_with_layers
     from lambdalearn.apps.url_server import UrlSettings
-    from lambdalearn.commands.apps import _load_app
+    from lambdalearn.commands.apps import load_app_or_exit
     from lambdalearn.runtime.function import LambdaFunction
 
-    app = _load_app(ctx, template)
+    app = load_app_or_exit(ctx, template)
     with_urls = [function for function in app.functions.values() if function.url is not None]
     if not with_urls:
-        click.echo(f"{template}: no function has a FunctionUrlConfig: nothing to serve", err=True)
+        echo(f"{template}: no function has a FunctionUrlConfig: nothing to serve", err=True)
         ctx.exit(2)
     cache = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lambdalearn-serve-")))
     servers = []
@@ -108,14 +109,14 @@ def _template_servers(ctx, template: Path, host: str, port: int, stack):
             lambda_function = LambdaFunction(config.replace(invoke_mode=function.url.invoke_mode))
             lambda_function.publish_for(function.auto_publish_alias)
         except ConfigError as problem:
-            click.echo(f"Error: {function.logical_id}: {problem}", err=True)
+            echo(f"Error: {function.logical_id}: {problem}", err=True)
             ctx.exit(2)
         settings = UrlSettings(auth_type=function.url.auth_type, qualifier=function.auto_publish_alias,
                                invoke_mode=function.url.invoke_mode)
         server = _listen(ctx, lambda_function, settings, host, port + index if port else 0)
         servers.append(server)
         alias = f":{function.auto_publish_alias}" if function.auto_publish_alias else ""
-        click.echo(f"Function URL (AuthType {function.url.auth_type}{_mode_note(function.url.invoke_mode)}) for"
+        echo(f"Function URL (AuthType {function.url.auth_type}{_mode_note(function.url.invoke_mode)}) for"
                    f" {function.logical_id}{alias}: {server.url}", err=True)
     return servers
 
@@ -131,12 +132,12 @@ def _listen(ctx, function, settings, host: str, port: int):
     try:
         return FunctionUrlServer(function, settings, host=host, port=port, on_record=_print_request)
     except OSError as error:
-        click.echo(f"Error: cannot listen on {host}:{port}: {error.strerror}", err=True)
+        echo(f"Error: cannot listen on {host}:{port}: {error.strerror}", err=True)
         ctx.exit(1)
 
 
 def _print_request(method: str, target: str, record, response) -> None:
     """One access line per request, then the function's log lines, all on standard error."""
-    click.echo(f"{method} {target} -> {response.status}", err=True)
+    echo(f"{method} {target} -> {response.status}", err=True)
     for line in record.logs if record is not None else []:
-        click.echo(line, err=True)
+        echo(line, err=True)

@@ -156,3 +156,20 @@ def test_a_full_batch_does_not_wait_for_the_window(write_app):
     result = app_run(write_app, text, "- sqs_send: {queue: Jobs, bodies: [a]}\n- wait_s: 5\n- sqs_send: {queue: Jobs, bodies: [b]}\n", "--json")
     batches = [json.loads(line) for line in result.stdout.splitlines() if '"esm_batch"' in line]
     assert [(b["t"], len(b["ids"])) for b in batches] == [(5.0, 2)]
+
+
+def test_the_timeline_never_sends_a_handlers_escape_sequences_to_the_terminal(write_app):
+    """An error type is the handler's text (any class name): it reaches the terminal without its control codes."""
+    template = """
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Loud:
+            Type: AWS::Serverless::Function
+            Properties: {CodeUri: src/, Handler: app.handler, Runtime: python3.12}
+    """
+    path = write_app(template, {"app.py": "def handler(event, context):\n    raise type('Value\\x1b[2JError\\x07', (Exception,), {})('x')\n"})
+    script = path.parent / "actions.yaml"
+    script.write_text("- invoke: {function: Loud, event: {}}\n")
+    result = CliRunner().invoke(cli, ["app", "run", str(path), "--script", str(script)])
+    assert "ValueError" in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
