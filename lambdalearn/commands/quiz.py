@@ -192,8 +192,7 @@ def _show_outcome(outcome: Outcome, cram: bool) -> None:
     if question.explanation:
         echo(f"  {question.explanation.strip()}")
     if isinstance(question, Cloze) and not outcome.verdict.correct:
-        echo(f"  {wrong_blanks_text(question, outcome.verdict)}")
-        echo(f"  In full: {question.filled}")
+        echo(f"  {wrong_blanks_text(question, outcome.verdict)}")  # the answer line already has the whole sentence
     if question.lesson_section:
         secho(f"  Read more: {_section_label(outcome.entry)}", dim=True)
     extras = []

@@ -71,6 +71,7 @@ domain: basics
 questions:
   - id: first-01
     type: single
+    level: remember  # remember, apply or analyse: what the item asks the learner to do
     prompt: Which handler argument carries the input?
     choices:
       - text: context

@@ -57,7 +57,7 @@ def test_new_refuses_a_non_empty_folder(tmp_path):
 def test_pack_list_counts_in_words_that_agree(tmp_path, mini_pack):
     """Issue 17, finding 8: "1 lessons"; one lab is "1 lab"."""
     home = ["--data-dir", str(tmp_path / "data")]
-    assert run(*home, "pack", "install", str(mini_pack)).exit_code == 0
+    assert run(*home, "pack", "install", "--yes", str(mini_pack)).exit_code == 0
     listing = run(*home, "pack", "list").output
     mini = next(line for line in listing.splitlines() if line.startswith("mini "))
     assert "2 lessons" in mini and "8 questions" in mini and " 1 lab " in mini and "1 labs" not in mini

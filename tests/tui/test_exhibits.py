@@ -74,7 +74,7 @@ async def test_the_quiz_shows_the_exhibit_above_the_prompt_and_hides_it_for_the_
         assert view.display and view.border_title == "Exhibit · policy · Resource-based policy of function orders"
         assert '"Action": "lambda:InvokeFunctionUrl"' in exhibit_text(view)
         assert view.region.y < app.screen.query_one("#prompt").region.y  # above the question
-        await pilot.press("1")
+        await pilot.press(str(app.screen.entry.question.answer))  # the right number as shown (choices are shuffled)
         await pilot.pause()
         assert app.screen.outcome.verdict.correct
         app.start_quiz(QuizRequest(deck="handlers-quiz", limit=1))

@@ -36,7 +36,6 @@ def verdict_markup(
         wrong_blanks = wrong_blanks_text(question, verdict)
         if wrong_blanks:
             lines.append(inline(wrong_blanks))
-        lines.append(assemble("In full: ", inline(question.filled)))
     label = section_label(pack, question)
     if label:
         lines.append(assemble("[dim]Read more (o): [/]", inline(label).stylize("dim")))
