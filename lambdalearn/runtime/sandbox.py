@@ -141,7 +141,12 @@ def _enter_namespaces(layout: Layout) -> None:
     # Held open across the /tmp mount: the code or the layers may live under the host's /tmp.
     code = os.open(layout.code_dir, os.O_PATH | os.O_DIRECTORY)
     opt = os.open(layout.opt_dir, os.O_PATH | os.O_DIRECTORY) if layout.opt_dir and os.path.isdir("/opt") else None
+    imported = [(folder, os.open(folder, os.O_PATH | os.O_DIRECTORY)) for folder in _import_folders_under_tmp()]
     _mount("tmpfs", "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV, f"size={layout.ephemeral_storage_mb}m,mode=1777")
+    for folder, held in imported:  # a venv made under the host's /tmp: its SDK and standard library stay reachable
+        os.makedirs(folder, exist_ok=True)
+        _bind_read_only(f"/proc/self/fd/{held}", folder)
+        os.close(held)
     # Only needed (and only done) when the code is under the host's /tmp: its path then shows in the private
     # /tmp as empty folders leading to the read-only code.
     os.makedirs(layout.code_dir, exist_ok=True)
@@ -187,12 +192,14 @@ def _enter_fallback() -> None:
 
 
 def enter(path: str, layout: Layout) -> None:
-    """Seal the calling process (a fresh environment) on `path`; then restrict what Python can import."""
+    """Seal the calling process (a fresh environment) on `path`; then restrict what Python can import.
+    (The layers' paths are worked out first: lambdalearn itself may live under the /tmp that sealing hides.)"""
+    opt_paths = opt_python_paths(path, layout.opt_dir, layout.runtime)
     if path == NAMESPACES:
         _enter_namespaces(layout)
     else:
         _enter_fallback()
-    restrict_imports(layout.code_dir, opt_python_paths(path, layout.opt_dir, layout.runtime))
+    restrict_imports(layout.code_dir, opt_paths)
 
 
 def home_and_tmp(path: str, layout: Layout) -> dict[str, str]:
@@ -249,6 +256,13 @@ def _sdk_folders() -> list[str]:
             if folder not in folders:
                 folders.append(folder)
     return folders
+
+
+def _import_folders_under_tmp() -> list[str]:
+    """The standard library's and the SDK's folders that lie under the host's /tmp, outermost first and none
+    inside another: the environment's private /tmp would hide them, so they are bound back at their paths."""
+    under = sorted(f for f in {*_stdlib_dirs(), *_sdk_folders()} if f == "/tmp" or f.startswith("/tmp/"))
+    return [f for i, f in enumerate(under) if not any(f.startswith(outer + os.sep) for outer in under[:i])]
 
 
 def prepare() -> None:

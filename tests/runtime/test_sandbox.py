@@ -151,3 +151,43 @@ def test_memory_held_by_a_detached_child_counts_and_kills_the_environment(run, f
 def test_child_processes_share_the_cpu_slice_of_the_memory_size(run, function_config):
     (record,) = invoke(run, function_config("sealed.spin_with_children", memory_mb=128), {"children": 2, "seconds": 1.0})
     assert record.payload["cpu_fraction"] < 0.3  # 128 MB gets about 7% of one vCPU, all processes together
+
+
+def test_a_checkout_and_a_venv_under_the_hosts_tmp_still_run_handlers(tmp_path):
+    """A learner who clones lambdalearn (and makes its venv) under /tmp: the environment's private /tmp must not
+    hide the runtime's own code or the SDK. Simulated with a venv under pytest's /tmp folder whose .pth files
+    reach lambdalearn and the SDK through folders of links there, ahead of this venv's site-packages."""
+    import importlib.util
+    import subprocess
+    import sys
+    import sysconfig
+    import venv
+
+    import lambdalearn
+    from lambdalearn.runtime.sandbox import SDK_PACKAGES
+
+    checkout, sdk, learner_venv = tmp_path / "checkout", tmp_path / "sdk", tmp_path / "venv"
+    checkout.mkdir()
+    sdk.mkdir()
+    (checkout / "lambdalearn").symlink_to(Path(lambdalearn.__file__).parent)
+    for name in SDK_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            origin = Path(spec.origin)
+            target = origin.parent if spec.submodule_search_locations else origin
+            (sdk / target.name).symlink_to(target)
+    venv.create(learner_venv, with_pip=False)
+    python = learner_venv / "bin" / "python"
+    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    # .pth lines are added in order: the SDK's links, the checkout, then what lambdalearn itself needs.
+    Path(site, "learner.pth").write_text(f"{sdk}\n{checkout}\n{sysconfig.get_paths()['purelib']}\n")
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "app.py").write_text("import boto3\n\ndef handler(event, context):\n    return boto3.__file__\n")
+    result = subprocess.run(
+        [python, "-m", "lambdalearn", "invoke", "app.handler", "--code", str(code)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().strip('"') == str(sdk / "boto3" / "__init__.py")
