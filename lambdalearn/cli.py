@@ -56,6 +56,12 @@ class LazyGroup(click.Group):
             raise
         except (click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
+            import os
+            import sys
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush into the pipe
+            ctx.exit(141)  # 128 + SIGPIPE, what a shell reports for a writer whose reader closed
         except Exception as error:
             from lambdalearn.errors import report_failure
 

@@ -128,3 +128,21 @@ def test_a_file_system_failure_names_the_file_and_the_reason(tmp_path):
     line = report_failure(PermissionError(13, "Permission denied", "/srv/out.json"), tmp_path, "lambdalearn export")
     assert line == "Cannot use /srv/out.json: Permission denied."
     assert "PermissionError" in (tmp_path / "logs" / "errors.log").read_text()
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
+    """`lambdalearn stats | head -3`: once head has its lines the pipe closes; the command stops without an
+    error line (exit 141, as a shell reports for a writer whose reader closed). The read end is closed before
+    the command starts, so its first write meets the closed pipe every time."""
+    import os
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([sys.executable, "-m", "lambdalearn", "--data-dir", str(tmp_path), "stats"],
+                              stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(write_end)
+    assert done.stderr == "" and done.returncode == 141
