@@ -142,3 +142,21 @@ def test_anki_export_is_an_sqlite_collection_with_stable_ids(tmp_path, mini_pack
     assert len(cloze) == 1 and "{{c2::10240}}" in cloze[0][2]
     single = next(n for n in first if "Which argument carries the input?" in n[2])
     assert "<li>event</li>" in single[2] and "2. event" in single[2] and "The context describes the invocation." in single[2]
+
+
+def test_anki_export_keeps_suspended_questions_as_suspended_cards_with_flag_tag_and_note(tmp_path, mini_pack):
+    from lambdalearn.progress.marks import Marks
+
+    pack = load_pack(mini_pack)
+    marks = {("mini", "h-single"): Marks(suspended=True, flagged=True, note="<b>mine</b>"),
+             ("mini", "l-cloze"): Marks(suspended=True)}
+    counts = export_anki([pack], tmp_path / "marked.apkg", marks)
+    assert counts["suspended"] == 2
+    folder = tmp_path / "marked"
+    zipfile.ZipFile(tmp_path / "marked.apkg").extractall(folder)
+    with sqlite3.connect(folder / "collection.anki2") as db:
+        rows = db.execute("SELECT n.flds, n.tags, c.queue FROM cards AS c JOIN notes AS n ON c.nid = n.id").fetchall()
+    suspended = [flds for flds, _tags, queue in rows if queue == -1]  # Anki's queue -1: suspended
+    assert len(suspended) == 3 and len(rows) == 9  # the cloze has two blanks: two cards, both suspended
+    single = next((flds, tags) for flds, tags, _queue in rows if "Which argument carries the input?" in flds)
+    assert "Your note:</i> &lt;b&gt;mine&lt;/b&gt;" in single[0] and "flagged" in single[1].split()
