@@ -10,7 +10,7 @@ from datetime import datetime
 from lambdalearn.content.questions import (
     Choice, Flashcard, MultiChoice, Question, SingleChoice, Verdict, with_shuffled_choices,
 )
-from lambdalearn.progress.marks import held_keys
+from lambdalearn.progress.marks import held_keys, marks_of
 from lambdalearn.progress.queue import ahead_items, limits_left, next_items, sync_items, unseen
 from lambdalearn.progress.settings import load_settings
 from lambdalearn.progress.ratings import rating_for
@@ -24,12 +24,14 @@ AGAIN_REPEATS = 3  # how many times one card answered Again comes back in the sa
 
 @dataclass(frozen=True)
 class Outcome:
-    """The result of one answer: the verdict, what was recorded, and the why of each wrong pick."""
+    """The result of one answer: the verdict, what was recorded, the why of each wrong pick, and the learner's
+    own note on the question (shown with the feedback)."""
 
     entry: Entry
     verdict: Verdict
     recorded: AnswerResult
     wrong_picks: tuple[tuple[int, Choice], ...] = ()
+    note: str = ""
 
 
 @dataclass
@@ -123,7 +125,8 @@ class QuizSession:
         self._count(entry, recorded, +1)
         queued = len(self.queue)
         self._again(entry, recorded)
-        outcome = Outcome(entry, verdict, recorded, wrong_picks(question, response))
+        note = marks_of(self.store, entry.pack.id, question.id).note
+        outcome = Outcome(entry, verdict, recorded, wrong_picks(question, response), note)
         self.last = (outcome, len(self.queue) > queued)
         return outcome
 
