@@ -190,3 +190,18 @@ def test_a_bad_mark_in_an_export_is_refused_naming_the_field(tmp_path, store):
     path.write_text(json.dumps(data))
     with pytest.raises(Exception, match=r"card_marks\[0\]\.suspended must be one of 0, 1, got 2"):
         read_export(path)
+
+
+def test_readiness_still_counts_a_suspended_question_as_the_mock_exam_still_asks_it(store, catalog):
+    """Decision: suspending hides a question from study, not from the mock exam (nor the real one), so the
+    prediction keeps it at its own card's recall; leaving it out would raise the prediction exactly where the
+    learner stopped studying, and break its calibration against the mock exams taken."""
+    from lambdalearn.study.readiness import predict
+
+    pack = catalog.packs[0]
+    answer(store, "h-single", T0, rating=1)
+    before = predict(store, pack, now=T0 + timedelta(days=3))
+    set_suspended(store, "mini", "h-single", True, now=T0)
+    set_suspended(store, "mini", "l-num", True, now=T0)
+    bury(store, "mini", "h-multi", now=T0, tz=UTC)
+    assert predict(store, pack, now=T0 + timedelta(days=3)) == before
