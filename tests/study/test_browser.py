@@ -205,3 +205,18 @@ def test_readiness_still_counts_a_suspended_question_as_the_mock_exam_still_asks
     set_suspended(store, "mini", "l-num", True, now=T0)
     bury(store, "mini", "h-multi", now=T0, tz=UTC)
     assert predict(store, pack, now=T0 + timedelta(days=3)) == before
+
+
+def test_the_study_plan_never_studies_a_suspended_question(store, catalog):
+    from datetime import date
+
+    from lambdalearn.study.plan import simulate
+
+    pack = catalog.packs[0]
+    answer(store, "h-single", T0)
+    plain = simulate(store, pack, date(2026, 3, 20), date(2026, 3, 2), new_per_day=5)
+    for entry in catalog.select():
+        set_suspended(store, *entry.key, True, now=T0)
+    held = simulate(store, pack, date(2026, 3, 20), date(2026, 3, 2), new_per_day=5)
+    assert plain.peak_reviews > 0 and held.peak_reviews == 0
+    assert held.readiness.predicted <= plain.readiness.predicted

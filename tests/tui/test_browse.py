@@ -140,3 +140,23 @@ async def test_every_column_and_the_detail_pane_fit_at_80x24_and_120x40(make_app
             assert detail.region.height >= 8 and detail.region.right <= size[0]
             assert screen.query_one("#browse-search").region.width >= 16
         assert screen.has_class("wide")
+
+
+async def test_home_due_count_leaves_out_a_card_suspended_in_the_browser(make_app, data_dir):
+    from datetime import timedelta
+
+    from lambdalearn.progress.reviews import record_answer
+
+    with ProgressStore.open(data_dir) as store:
+        for item in ("h-single", "h-multi"):  # due ten minutes after the answer: due by T0
+            record_answer(store, "mini", item, question_type="single", difficulty="beginner", rating=3, correct=True,
+                          duration_ms=3000, now=T0 - timedelta(hours=1))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        assert "2 due now" in str(app.screen.query_one("#today", Static).render())
+        await open_browse(pilot)
+        assert cell(app.screen, "h-single", "due") == "now"
+        await pilot.press("s", "escape")
+        await pilot.pause()
+        assert "1 due now" in str(app.screen.query_one("#today", Static).render())
