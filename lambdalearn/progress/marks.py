@@ -71,6 +71,17 @@ def held_keys(store: ProgressStore, now: datetime | None = None) -> set[Key]:
     return {tuple(row) for row in rows.fetchall()}
 
 
+def held_card_dues(store: ProgressStore, now: datetime | None = None) -> list[int]:
+    """The due dates (epoch ms) of the active cards held back at `now`: counts of due cards subtract these,
+    which costs a lookup per mark instead of one per due card (a join on every due card made `due_count`
+    500 times slower on 100,000 cards). The marks are the outer loop (a join let SQLite's planner scan the cards)."""
+    rows = store.db.execute(
+        "SELECT (SELECT c.due_ms FROM cards AS c WHERE c.pack_id = m.pack_id AND c.item_id = m.item_id AND c.active = 1)"
+        " FROM card_marks AS m WHERE m.suspended = 1 OR m.buried_until_ms > ?", [epoch_ms(as_utc(now))]
+    )
+    return [due_ms for (due_ms,) in rows.fetchall() if due_ms is not None]
+
+
 def set_suspended(store: ProgressStore, pack_id: str, item_id: str, suspended: bool,
                   now: datetime | None = None) -> Marks:
     """Suspend the question (never scheduled) or unsuspend it; returns its marks."""

@@ -22,7 +22,7 @@ from datetime import datetime, tzinfo
 from fsrs import State
 
 from lambdalearn.progress.clock import as_utc, epoch_ms, local_date, local_day_start, utc_text
-from lambdalearn.progress.marks import held_keys, not_held_sql
+from lambdalearn.progress.marks import held_card_dues, held_keys, not_held_sql
 from lambdalearn.progress.settings import load_settings
 from lambdalearn.progress.store import ProgressStore
 
@@ -130,10 +130,11 @@ def due_count(store: ProgressStore, now: datetime | None = None) -> int:
     """How many active cards are due now (no daily limit applied; suspended and buried ones left out)."""
     # Naming every state lets SQLite seek the (active, state, due_ms) index instead of scanning it.
     now_ms = epoch_ms(as_utc(now))
-    return store.db.execute(
-        f"SELECT COUNT(*) FROM cards WHERE active = 1 AND state IN (?, ?, ?) AND due_ms <= ? AND {not_held_sql('cards')}",
-        [*(int(state) for state in State), now_ms, now_ms],
+    due = store.db.execute(
+        "SELECT COUNT(*) FROM cards WHERE active = 1 AND state IN (?, ?, ?) AND due_ms <= ?",
+        [*(int(state) for state in State), now_ms],
     ).fetchone()[0]
+    return due - sum(due_ms <= now_ms for due_ms in held_card_dues(store, now))
 
 
 def _due_active_cards(
