@@ -91,7 +91,7 @@ class QuizSession:
         self.again_shown: dict[tuple[str, str], int] = {}
         self.last: tuple[Outcome, bool] | None = None  # the last answer, and whether it brought its card back
         by_key = {entry.key: entry for entry in entries}
-        if cram:  # suspended and buried questions stay out of cramming too, as of Anki's filtered decks
+        if cram:  # suspended and buried questions stay out of cramming too, as Anki's filtered decks leave them out
             held = held_keys(store)
             chosen = [entry for entry in entries if entry.key not in held]
             rng.shuffle(chosen)

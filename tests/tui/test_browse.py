@@ -39,6 +39,18 @@ def marks(data_dir, item):
         return marks_of(store, "mini", item)
 
 
+async def open_note(pilot) -> None:
+    """Press n and wait for the note dialog (keys pressed before it is up would reach the browser)."""
+    from lambdalearn.tui.screens.card_note import CardNoteScreen
+
+    await pilot.press("n")
+    for _ in range(100):
+        if isinstance(pilot.app.screen, CardNoteScreen) and pilot.app.screen.query_one("#card-note", TextArea).has_focus:
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the note dialog did not open")
+
+
 async def test_b_on_home_opens_every_question_with_its_state(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -72,16 +84,17 @@ async def test_n_edits_the_note_which_shows_in_the_table_the_detail_and_the_quiz
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_browse(pilot)
-        await pilot.press("n")
-        await pilot.pause()
-        assert isinstance(app.screen.query_one("#card-note"), TextArea)
+        await open_note(pilot)
         await type_text(pilot, "event is the input")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is screen and cell(screen, "h-single", "marks") == " ✎"
         assert "Your note: event is the input" in str(screen.query_one("#browse-note", Static).render())
-        await pilot.press("n", "escape")  # Esc leaves the note as it was
+        await open_note(pilot)
+        await type_text(pilot, " not")
+        await pilot.press("escape")  # Esc leaves the note as it was
         await pilot.pause()
+        assert app.screen is screen
         assert "event is the input" in str(screen.query_one("#browse-note", Static).render())
         app.start_quiz(QuizRequest(deck="handlers-quiz", limit=1))
         await pilot.pause()
