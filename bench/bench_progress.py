@@ -3,9 +3,10 @@
 Fills a fresh database with 100,000 cards and 1,000,000 reviews (one transaction, executemany), then times
 `next_items` (with a realistic candidate list: one pack's 2,000 items, most known, some new, and without
 candidates), `due_count`, `record_answer`, `summary` and `sync_items` on the largest pack, each the median
-of several runs. Goal: <= 20 ms for the due query and one answer. Run alone:
+of several runs, optionally with N cards suspended in the browser. Goal: <= 20 ms for the due query and one
+answer. Run alone:
 
-    python bench/bench_progress.py [--cards N] [--reviews N] [--runs N] [--keep DIR]
+    python bench/bench_progress.py [--cards N] [--reviews N] [--runs N] [--suspended N] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ def main() -> None:
     parser.add_argument("--reviews", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=25)
     parser.add_argument("--keep", type=Path, help="build the database in this (empty) folder and keep it")
+    parser.add_argument("--suspended", type=int, default=0, help="suspend this many random cards (browser marks)")
     options = parser.parse_args()
     rng = random.Random(42)
     folder = options.keep or Path(tempfile.mkdtemp(prefix="bench-progress-"))
@@ -100,6 +102,9 @@ def main() -> None:
     store = ProgressStore.open(folder)
     started = time.perf_counter()
     keys = fill(store, options.cards, options.reviews, rng)
+    with store.transaction() as db:
+        db.conn.executemany("INSERT INTO card_marks (pack_id, item_id, suspended, updated_at) VALUES (?, ?, 1, ?)",
+                       [(*key, utc_text(NOW)) for key in rng.sample(keys, options.suspended)])
     fill_seconds = time.perf_counter() - started
     size_mb = store.path.stat().st_size / 1e6
 
@@ -126,7 +131,7 @@ def main() -> None:
         (f"sync_items(pack of {len(course_items):,} items)", lambda: sync_items(store, COURSE_PACK, course_items)),
     ]
     print(f"database: {options.cards:,} cards, {options.reviews:,} reviews, {size_mb:.0f} MB, "
-          f"filled in {fill_seconds:.1f} s ({store.path})")
+          f"{options.suspended:,} suspended, filled in {fill_seconds:.1f} s ({store.path})")
     print(f"due now: {due_count(store, NOW):,}; median of {options.runs} runs after one warm-up\n")
     print(f"{'operation':<42} {'median ms':>10} {'min ms':>8} {'max ms':>8}")
     for name, action in timings:

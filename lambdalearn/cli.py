@@ -16,6 +16,7 @@ from lambdalearn import __version__
 # command name -> "module:attribute"; the module is imported only when the command is used.
 COMMANDS: dict[str, str] = {
     "backup": "lambdalearn.commands.portable:backup",
+    "browse": "lambdalearn.commands.browse:browse",
     "export": "lambdalearn.commands.portable:export_command",
     "import": "lambdalearn.commands.portable:import_command",
     "app": "lambdalearn.commands.apps:app",

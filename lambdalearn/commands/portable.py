@@ -25,12 +25,15 @@ def export_command(ctx: click.Context, file: Path, anki: bool, pack_id: str | No
     prepare_folder(file)
     if anki:
         from lambdalearn.content.anki import export_anki
+        from lambdalearn.progress.marks import load_marks
 
         packs = [p for p in load_catalog(ctx).packs if pack_id is None or p.id == pack_id]
         if not packs:
             raise click.UsageError(f"no pack '{pack_id}'; see `lambdalearn pack list`")
-        counts = export_anki(packs, file)
-        click.echo(f"wrote {file}: {counts['decks']} Anki decks, {counts['notes']} notes (re-export updates them in Anki)")
+        counts = export_anki(packs, file, load_marks(open_store(ctx)))
+        held = f", {counts['suspended']} suspended as you suspended them" if counts["suspended"] else ""
+        click.echo(f"wrote {file}: {counts['decks']} Anki decks, {counts['notes']} notes{held}"
+                   " (re-export updates them in Anki)")
         return
     if pack_id:
         raise click.UsageError("--pack goes with --anki; a progress export always holds everything")

@@ -195,6 +195,8 @@ def _show_outcome(outcome: Outcome, cram: bool) -> None:
         echo(f"  {wrong_blanks_text(question, outcome.verdict)}")  # the answer line already has the whole sentence
     if question.lesson_section:
         secho(f"  Read more: {_section_label(outcome.entry)}", dim=True)
+    if outcome.note:
+        echo(f"  Your note: {outcome.note}")
     extras = []
     if outcome.recorded.xp_awarded:
         extras.append(f"+{outcome.recorded.xp_awarded} XP")

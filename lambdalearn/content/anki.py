@@ -3,6 +3,8 @@
 Ids are derived from the pack and item ids, never random, so exporting again after a pack update changes
 the existing Anki notes instead of adding duplicates. Cloze questions become Anki cloze notes; every other
 type becomes a front/back note showing the choices, the answer and the explanation.
+With the learner's marks (`progress.marks`), a suspended question becomes a suspended Anki card, a flagged
+one carries the tag `flagged`, and the learner's note is shown on the back.
 """
 
 from __future__ import annotations
@@ -11,11 +13,15 @@ import hashlib
 import html
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 
 from lambdalearn.content.models import Pack
 from lambdalearn.content.questions import CLOZE_BLANK, Cloze, Flashcard, MultiChoice, Ordering, Question, SingleChoice, TrueFalse
+
+if TYPE_CHECKING:  # the learner's marks are passed in: packs know nothing of progress
+    from lambdalearn.progress.marks import Marks
 
 # Raw HTML in pack text is shown as text, never copied into a card (a <script> would run in Anki's viewer).
 _md = MarkdownIt("commonmark", {"html": False}).enable("table")
@@ -31,8 +37,9 @@ def stable_id(*parts: str) -> int:
     return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF or 1
 
 
-def export_anki(packs: list[Pack], path: Path) -> dict[str, int]:
-    """Write one .apkg with an Anki deck per quiz deck of `packs`; returns {"decks": n, "notes": n}."""
+def export_anki(packs: list[Pack], path: Path, marks: dict[tuple[str, str], Marks] | None = None) -> dict[str, int]:
+    """Write one .apkg with an Anki deck per quiz deck of `packs` (`marks` by (pack id, item id): see the
+    module docstring); returns {"decks": n, "notes": n, "suspended": n}."""
     import genanki  # only this export needs it
 
     basic = genanki.Model(
@@ -47,28 +54,41 @@ def export_anki(packs: list[Pack], path: Path) -> dict[str, int]:
         templates=[{"name": "Cloze", "qfmt": "{{cloze:Text}}", "afmt": "{{cloze:Text}}<br>{{Back Extra}}"}],
         css=_CSS, model_type=genanki.Model.CLOZE,
     )
-    decks, notes = [], 0
+    decks, notes, suspended = [], 0, 0
+    marks = marks or {}
     for pack in packs:
         for deck in pack.decks:
             anki_deck = genanki.Deck(stable_id("lambdalearn", pack.id, deck.id), f"lambdalearn::{pack.manifest.title}::{deck.title}")
             for question in deck.questions:
                 guid = genanki.guid_for("lambdalearn", pack.id, question.id)
                 source = f"{pack.id}/{question.id}"
+                mark = marks.get((pack.id, question.id))
+                tags = _tags(question) + (["flagged"] if mark and mark.flagged else [])
                 if isinstance(question, Cloze):
-                    fields = [_exhibit(question) + _cloze_text(question), _render(question.explanation or ""), source]
-                    anki_deck.add_note(genanki.Note(model=cloze, fields=fields, guid=guid, tags=_tags(question)))
+                    fields = [_exhibit(question) + _cloze_text(question),
+                              _render(question.explanation or "") + _note(mark), source]
+                    note = genanki.Note(model=cloze, fields=fields, guid=guid, tags=tags)
                 else:
-                    fields = [_front(question), _back(question), source]
-                    anki_deck.add_note(genanki.Note(model=basic, fields=fields, guid=guid, tags=_tags(question)))
+                    fields = [_front(question), _back(question) + _note(mark), source]
+                    note = genanki.Note(model=basic, fields=fields, guid=guid, tags=tags)
+                for card in note.cards:
+                    card.suspend = bool(mark and mark.suspended)
+                anki_deck.add_note(note)
                 notes += 1
+                suspended += bool(mark and mark.suspended)
             decks.append(anki_deck)
     path.parent.mkdir(parents=True, exist_ok=True)
     genanki.Package(decks).write_to_file(str(path))
-    return {"decks": len(decks), "notes": notes}
+    return {"decks": len(decks), "notes": notes, "suspended": suspended}
 
 
 def _render(markdown: str) -> str:
     return _md.render(markdown).strip()
+
+
+def _note(mark: Marks | None) -> str:
+    """The learner's own note on the question, for the back of the card (empty when there is none)."""
+    return f"<p class=note><i>Your note:</i> {html.escape(mark.note)}</p>" if mark and mark.note else ""
 
 
 def _tags(question: Question) -> list[str]:

@@ -132,6 +132,10 @@ FIELDS: dict[str, dict[str, Check]] = {
         "correct": _COUNT, "score": _number(0, 100), "passed": _FLAG, "domains_json": _json_text(dict),
     },
     "settings": {"key": _text(), "value": _json_text(object)},
+    "card_marks": {
+        "pack_id": _text(), "item_id": _text(), "suspended": _FLAG, "buried_until_ms": _integer(0, MAX_MS),
+        "flagged": _FLAG, "note": _text(nullable=True), "updated_at": _timestamp(),
+    },
 }
 
 

@@ -176,7 +176,27 @@ def _v3_strict_tables(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE totals SET value = (SELECT COALESCE(SUM(amount), 0) FROM xp_events) WHERE name = 'xp'")
 
 
-def _v4_natural_key_indexes(db: sqlite_utils.Database) -> None:
+def _v4_card_marks(db: sqlite_utils.Database) -> None:
+    """What the learner sets on a question in the browser: suspended (never scheduled until unsuspended),
+    buried until an instant (the start of the next local day), flagged, and a personal note. Keyed like
+    cards, by (pack_id, item_id), so it survives a pack update; kept apart from `cards` because a question
+    never answered (no card) can be suspended or noted too, and making it a card would make it not new."""
+    db.execute("""CREATE TABLE card_marks (
+        pack_id TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        suspended INTEGER NOT NULL DEFAULT 0,
+        buried_until_ms INTEGER NOT NULL DEFAULT 0,
+        flagged INTEGER NOT NULL DEFAULT 0,
+        note TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (pack_id, item_id),
+        CHECK (suspended IN (0, 1)),
+        CHECK (buried_until_ms >= 0),
+        CHECK (flagged IN (0, 1))
+    ) STRICT""")
+
+
+def _v5_natural_key_indexes(db: sqlite_utils.Database) -> None:
     """An import matches reviews and XP awards on their natural key; without an index that leads with what
     tells them apart, rows sharing one instant (a bulk import from another tool) made each lookup scan the rest."""
     db.execute("CREATE INDEX reviews_item_time ON reviews (pack_id, item_id, reviewed_at, kind)")
@@ -187,7 +207,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
     _v2_lab_and_exam_results,
     _v3_strict_tables,
-    _v4_natural_key_indexes,
+    _v4_card_marks,
+    _v5_natural_key_indexes,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -21,7 +21,7 @@ from lambdalearn.progress.export_fields import row_problems
 from lambdalearn.progress.store import ProgressStore, StoreError
 
 FORMAT = "lambdalearn-progress"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: card_marks (suspended, buried, flagged, the learner's note on a question)
 PROBLEMS_LISTED = 10  # a refused file lists this many of its problems, then how many more there are
 
 # table -> (exported columns, natural key columns); `id` columns are local and never exported.
@@ -45,6 +45,10 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("pack_id", "started_at", "finished_at", "questions", "correct", "score", "passed", "domains_json"),
     ) * 2,
     "settings": (("key", "value"), ("key",)),
+    "card_marks": (
+        ("pack_id", "item_id", "suspended", "buried_until_ms", "flagged", "note", "updated_at"),
+        ("pack_id", "item_id"),
+    ),
 }
 
 
@@ -197,4 +201,4 @@ def _merged_lesson(current: dict, incoming: dict) -> dict:
     }
 
 
-_MERGE_RULES = {"cards": _latest_review, "notes": _latest_note, "lessons": _merged_lesson}
+_MERGE_RULES = {"cards": _latest_review, "notes": _latest_note, "card_marks": _latest_note, "lessons": _merged_lesson}

@@ -9,6 +9,8 @@ pack keep their cards with `active = 0` and are not scheduled (see `sync_items`)
 A *requested* session (the learner asked for these questions: a lesson just read, a deck, an explicit
 number of new cards) is let through the daily limits, as Anki's custom study is; its answers still count
 against them. `ahead_items` offers cards before they are due, soonest first ("study ahead").
+
+Questions the learner suspended or buried (`marks`) are left out of all of it, new ones included.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from datetime import datetime, tzinfo
 from fsrs import State
 
 from lambdalearn.progress.clock import as_utc, epoch_ms, local_date, local_day_start, utc_text
+from lambdalearn.progress.marks import held_card_dues, held_keys, not_held_sql
 from lambdalearn.progress.settings import load_settings
 from lambdalearn.progress.store import ProgressStore
 
@@ -81,7 +84,7 @@ def next_items(
         new: list[Key] = []
     else:
         offered = [key for key in dict.fromkeys(map(tuple, candidates)) if pack_id is None or key[0] == pack_id]
-        due, new = _split_candidates(store, offered, epoch_ms(when), reviews_left)
+        due, new = _split_candidates(store, offered, epoch_ms(when), reviews_left, held_keys(store, when))
     if cap >= 0:
         due = due[:cap]
         new_left = min(new_left, cap - len(due))
@@ -98,10 +101,10 @@ def limits_left(store: ProgressStore, now: datetime | None = None, tz: tzinfo | 
     return max(0, settings.daily_review_limit - done["review"]), max(0, settings.daily_new_limit - done["new"])
 
 
-def unseen(store: ProgressStore, candidates: Sequence[Key]) -> list[Key]:
-    """The candidates that have no card yet (never answered), in candidate order."""
+def unseen(store: ProgressStore, candidates: Sequence[Key], now: datetime | None = None) -> list[Key]:
+    """The candidates that have no card yet (never answered) and are not held back, in candidate order."""
     offered = list(dict.fromkeys(map(tuple, candidates)))
-    return _split_candidates(store, offered, 0, 0)[1]
+    return _split_candidates(store, offered, 0, 0, held_keys(store, now))[1]
 
 
 def ahead_items(store: ProgressStore, candidates: Sequence[Key], *, now: datetime | None = None,
@@ -115,8 +118,8 @@ def ahead_items(store: ProgressStore, candidates: Sequence[Key], *, now: datetim
     for pack_id, item_ids in items_by_pack.items():
         rows += [(due_ms, (pack_id, item_id)) for item_id, due_ms in store.db.execute(
             "SELECT c.item_id, c.due_ms FROM json_each(?) AS j JOIN cards AS c ON c.pack_id = ? AND c.item_id = j.value"
-            " WHERE c.active = 1 AND c.due_ms > ?",
-            [json.dumps(item_ids), pack_id, now_ms],
+            f" WHERE c.active = 1 AND c.due_ms > ? AND {not_held_sql('c')}",
+            [json.dumps(item_ids), pack_id, now_ms, now_ms],
         ).fetchall()]
     rows.sort(key=lambda row: row[0])
     keys = [key for _due_ms, key in rows]
@@ -124,12 +127,14 @@ def ahead_items(store: ProgressStore, candidates: Sequence[Key], *, now: datetim
 
 
 def due_count(store: ProgressStore, now: datetime | None = None) -> int:
-    """How many active cards are due now (no daily limit applied)."""
+    """How many active cards are due now (no daily limit applied; suspended and buried ones left out)."""
     # Naming every state lets SQLite seek the (active, state, due_ms) index instead of scanning it.
-    return store.db.execute(
+    now_ms = epoch_ms(as_utc(now))
+    due = store.db.execute(
         "SELECT COUNT(*) FROM cards WHERE active = 1 AND state IN (?, ?, ?) AND due_ms <= ?",
-        [*(int(state) for state in State), epoch_ms(as_utc(now))],
+        [*(int(state) for state in State), now_ms],
     ).fetchone()[0]
+    return due - sum(due_ms <= now_ms for due_ms in held_card_dues(store, now))
 
 
 def _due_active_cards(
@@ -139,12 +144,15 @@ def _due_active_cards(
     where = "active = 1 AND state = ? AND due_ms <= ?" if pack_id is None else (
         "pack_id = ? AND active = 1 AND state = ? AND due_ms <= ?"
     )
+    where += f" AND {not_held_sql('cards')}"
     rows = []
     for state in State:
         state_cap = cap
         if state == State.Review:
             state_cap = reviews_left if cap < 0 else min(reviews_left, cap)
-        params = [int(state), now_ms, state_cap] if pack_id is None else [pack_id, int(state), now_ms, state_cap]
+        params = [int(state), now_ms, now_ms, state_cap]
+        if pack_id is not None:
+            params.insert(0, pack_id)
         rows += store.db.execute(
             f"SELECT due_ms, pack_id, item_id FROM cards WHERE {where} ORDER BY due_ms LIMIT ?", params
         ).fetchall()
@@ -153,10 +161,11 @@ def _due_active_cards(
 
 
 def _split_candidates(
-    store: ProgressStore, offered: list[Key], now_ms: int, reviews_left: int
+    store: ProgressStore, offered: list[Key], now_ms: int, reviews_left: int, held: set[Key]
 ) -> tuple[list[Key], list[Key]]:
     """The due candidates (most overdue first; at most `reviews_left` in the Review state) and the ones
-    without a card."""
+    without a card, leaving out the `held` ones (suspended or buried)."""
+    offered = [key for key in offered if key not in held]
     items_by_pack: dict[str, list[str]] = {}
     for pack_id, item_id in offered:
         items_by_pack.setdefault(pack_id, []).append(item_id)

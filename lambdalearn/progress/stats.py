@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, tzinfo
 
 from lambdalearn.progress.clock import as_utc, epoch_ms, local_date, local_day_bounds, utc_text
+from lambdalearn.progress.marks import held_card_dues
 from lambdalearn.progress.queue import due_count
 from lambdalearn.progress.store import ProgressStore
 from lambdalearn.progress.streaks import streak_days
@@ -61,8 +62,10 @@ def reviews_per_day(
 def due_forecast(
     store: ProgressStore, days: int, now: datetime | None = None, tz: tzinfo | None = None
 ) -> list[tuple[date, int]]:
-    """Active cards falling due on each of the next `days` local days, today first (overdue counted today)."""
+    """Active cards falling due on each of the next `days` local days, today first (overdue counted today);
+    suspended and buried ones are not coming up, so they are left out."""
     today = local_date(as_utc(now), tz)
+    held = held_card_dues(store, now)
     result = []
     for offset in range(days):
         day = today + timedelta(days=offset)
@@ -70,7 +73,7 @@ def due_forecast(
         low = -(2**63) if offset == 0 else start
         count = store.db.execute(
             "SELECT COUNT(*) FROM cards WHERE active = 1 AND due_ms >= ? AND due_ms < ?", [low, end]
-        ).fetchone()[0]
+        ).fetchone()[0] - sum(low <= due_ms < end for due_ms in held)
         result.append((day, count))
     return result
 

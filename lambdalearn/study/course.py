@@ -157,7 +157,7 @@ def link_target(pack: Pack, current: Lesson, href: str) -> tuple[Lesson, str] | 
 
 def search(packs: tuple[Pack, ...] | list[Pack], text: str, limit: int = 50) -> list[SearchHit]:
     """Lessons whose title or body contain every word of `text` (case-insensitive), one hit per section,
-    best first (see `_relevance`), course order among equals."""
+    best first (see `relevance`), course order among equals."""
     words = [w.casefold() for w in text.split()]
     if not words:
         return []
@@ -168,13 +168,13 @@ def search(packs: tuple[Pack, ...] | list[Pack], text: str, limit: int = 50) -> 
             for page in pages(lesson):
                 haystack = f"{lesson.title}\n{page.text}".casefold()
                 if all(w in haystack for w in words):
-                    score = _relevance(lesson.title.casefold(), page.title.casefold(), haystack, words, phrase)
+                    score = relevance(lesson.title.casefold(), page.title.casefold(), haystack, words, phrase)
                     hit = SearchHit(pack, lesson, page.anchor, page.title, _snippet(page.text, words[0]))
                     scored.append((-score, len(scored), hit))
     return [hit for *_key, hit in sorted(scored)[:limit]]
 
 
-def _relevance(lesson_title: str, section_title: str, haystack: str, words: list[str], phrase: str) -> int:
+def relevance(lesson_title: str, section_title: str, haystack: str, words: list[str], phrase: str) -> int:
     """Higher for the phrase in the lesson's title, then in the section's title, then for the phrase in the
     text and how often the words occur (capped, so a long section does not win by length alone)."""
     score = 100 * (phrase in lesson_title) + 50 * (phrase in section_title)

@@ -6,7 +6,8 @@ The schedule is simulated with FSRS from the learner's real cards: each day, eve
 exam questions are introduced (rated Good first time with the learner's prior chance, else Again) and their
 learning steps answered the same day. On the exam morning the simulated cards' retrievability feeds the
 readiness prediction. The smallest daily new count whose prediction clears the pass mark by `MARGIN` wins.
-The simulation is seeded, so the same data gives the same plan.
+The simulation is seeded, so the same data gives the same plan. Suspended questions are never studied in it
+(as in the real queue): their cards only decay, and readiness still counts them (see `readiness`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from fsrs import Card, Rating, Scheduler, State
 
 from lambdalearn.content.models import Pack
+from lambdalearn.progress.marks import load_marks
 from lambdalearn.progress.settings import load_settings
 from lambdalearn.progress.store import ProgressStore
 from lambdalearn.study.exam import exam_pools
@@ -69,8 +71,9 @@ def simulate(store: ProgressStore, pack: Pack, exam_date: date, today: date, new
     scheduler = Scheduler(desired_retention=load_settings(store).desired_retention, enable_fuzzing=False)
     cards = {item: Card.from_json(card) for item, card in store.db.execute(
         "SELECT item_id, card_json FROM cards WHERE pack_id = ? AND active = 1", [pack.id]).fetchall()}
+    suspended = {item for (pack_id, item), marks in load_marks(store).items() if pack_id == pack.id and marks.suspended}
     unseen = [entry.question.id for pool in exam_pools(pack, pack.manifest.exam).values() for entry in pool
-              if entry.question.id not in cards]
+              if entry.question.id not in cards and entry.question.id not in suspended]
     first_right, _variance = prior_recall(store, pack)
     daily: list[int] = []
     days = (exam_date - today).days
@@ -78,7 +81,7 @@ def simulate(store: ProgressStore, pack: Pack, exam_date: date, today: date, new
         when = datetime.combine(today + timedelta(days=offset), time(STUDY_HOUR), tzinfo=timezone.utc)
         done = 0
         for item, card in list(cards.items()):
-            if card.due <= when:
+            if card.due <= when and item not in suspended:
                 recalled = rng.random() < scheduler.get_card_retrievability(card, when)
                 cards[item], _log = scheduler.review_card(card, Rating.Good if recalled else Rating.Again, when)
                 done += 1

@@ -13,6 +13,10 @@ A domain's prediction is the mean over its pool, the overall one the blueprint-w
 the spread of an exam of the blueprint's length (each drawn question a Bernoulli trial) to the uncertainty
 of the prior, at z = 1.645. Past mock exams calibrate it: the mean of (actual - predicted) over the exams
 that carried a prediction, shrunk towards 0 as if two more exams had hit the mark, is added back.
+
+Questions the learner suspended or buried (`progress.marks`) still count, at their own card's recall: they are
+hidden from study, not from the mock exam (nor the real one), so leaving them out would raise the prediction
+exactly where the learner stopped studying, and break its calibration against the mock exams taken.
 """
 
 from __future__ import annotations

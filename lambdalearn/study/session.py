@@ -10,6 +10,7 @@ from datetime import datetime
 from lambdalearn.content.questions import (
     Choice, Flashcard, MultiChoice, Question, SingleChoice, Verdict, with_shuffled_choices,
 )
+from lambdalearn.progress.marks import held_keys, marks_of
 from lambdalearn.progress.queue import ahead_items, limits_left, next_items, sync_items, unseen
 from lambdalearn.progress.settings import load_settings
 from lambdalearn.progress.ratings import rating_for
@@ -23,12 +24,14 @@ AGAIN_REPEATS = 3  # how many times one card answered Again comes back in the sa
 
 @dataclass(frozen=True)
 class Outcome:
-    """The result of one answer: the verdict, what was recorded, and the why of each wrong pick."""
+    """The result of one answer: the verdict, what was recorded, the why of each wrong pick, and the learner's
+    own note on the question (shown with the feedback)."""
 
     entry: Entry
     verdict: Verdict
     recorded: AnswerResult
     wrong_picks: tuple[tuple[int, Choice], ...] = ()
+    note: str = ""
 
 
 @dataclass
@@ -58,6 +61,7 @@ def is_request(*, deck: str | None = None, lesson: str | None = None, new_limit:
 class QuizSession:
     """Due questions first, then new ones, within the learner's daily limits; or, in cram mode, any.
 
+    Suspended and buried questions never come up (see `progress.marks`).
     Cram mode ignores due dates and limits and never moves a card's schedule (it logs the answer but gives no XP).
     A `requested` session is let through the daily limits (its answers still count against them). `ahead`
     studies cards before they are due, soonest first, and schedules them as real reviews.
@@ -87,8 +91,9 @@ class QuizSession:
         self.again_shown: dict[tuple[str, str], int] = {}
         self.last: tuple[Outcome, bool] | None = None  # the last answer, and whether it brought its card back
         by_key = {entry.key: entry for entry in entries}
-        if cram:
-            chosen = list(entries)
+        if cram:  # suspended and buried questions stay out of cramming too, as Anki's filtered decks leave them out
+            held = held_keys(store)
+            chosen = [entry for entry in entries if entry.key not in held]
             rng.shuffle(chosen)
             self.queue = [shown(entry, rng) for entry in (chosen[:limit] if limit is not None else chosen)]
             return
@@ -120,7 +125,8 @@ class QuizSession:
         self._count(entry, recorded, +1)
         queued = len(self.queue)
         self._again(entry, recorded)
-        outcome = Outcome(entry, verdict, recorded, wrong_picks(question, response))
+        note = marks_of(self.store, entry.pack.id, question.id).note
+        outcome = Outcome(entry, verdict, recorded, wrong_picks(question, response), note)
         self.last = (outcome, len(self.queue) > queued)
         return outcome
 

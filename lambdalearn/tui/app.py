@@ -291,6 +291,12 @@ class LambdaLearnApp(App[None]):
         if self.require_ready():
             self.push_screen(StatsScreen())
 
+    def action_browse(self) -> None:
+        from lambdalearn.tui.screens.browse import BrowseScreen
+
+        if self.require_ready():
+            self.push_screen(BrowseScreen())
+
     def action_settings(self) -> None:
         from lambdalearn.tui.screens.settings import SettingsScreen
 
@@ -340,6 +346,8 @@ class LambdaLearnApp(App[None]):
         yield SystemCommand("Scale: simulate Lambda at scale", "Cold starts, throttles and cost for millions of requests",
                             self.action_scale)
         yield SystemCommand("Search lessons", "Find a word or phrase in every lesson", self.action_search)
+        yield SystemCommand("Browse questions", "Search and filter every question; suspend, bury, flag, note",
+                            self.action_browse)
         yield SystemCommand("Help", "Keys and how the app works", self.action_help)
         if self.ready:
             for pack in self.shown_packs():

@@ -173,3 +173,21 @@ def test_importing_rows_that_share_a_timestamp_takes_work_in_proportion_to_the_r
     instant (a bulk import from another tool) must not make each lookup scan all the others (quadratic)."""
     small, large = _import_steps(tmp_path, 500), _import_steps(tmp_path, 2000)
     assert large < 5 * small  # linear would be ~4x; each lookup scanning its peers is ~16x
+
+
+def test_anki_export_keeps_suspended_questions_as_suspended_cards_with_flag_tag_and_note(tmp_path, mini_pack):
+    from lambdalearn.progress.marks import Marks
+
+    pack = load_pack(mini_pack)
+    marks = {("mini", "h-single"): Marks(suspended=True, flagged=True, note="<b>mine</b>"),
+             ("mini", "l-cloze"): Marks(suspended=True)}
+    counts = export_anki([pack], tmp_path / "marked.apkg", marks)
+    assert counts["suspended"] == 2
+    folder = tmp_path / "marked"
+    zipfile.ZipFile(tmp_path / "marked.apkg").extractall(folder)
+    with sqlite3.connect(folder / "collection.anki2") as db:
+        rows = db.execute("SELECT n.flds, n.tags, c.queue FROM cards AS c JOIN notes AS n ON c.nid = n.id").fetchall()
+    suspended = [flds for flds, _tags, queue in rows if queue == -1]  # Anki's queue -1: suspended
+    assert len(suspended) == 3 and len(rows) == 9  # the cloze has two blanks: two cards, both suspended
+    single = next((flds, tags) for flds, tags, _queue in rows if "Which argument carries the input?" in flds)
+    assert "Your note:</i> &lt;b&gt;mine&lt;/b&gt;" in single[0] and "flagged" in single[1].split()

@@ -93,3 +93,22 @@ def test_flow_screen_before_the_run(snap_compare, make_app):
     template = Path(__file__).resolve().parents[2] / "examples" / "sqs-partial-batch" / "template.yaml"
     app = make_app(start_screen=lambda: FlowScreen(read_app(template, sam_check=False)))
     assert snap_compare(app, terminal_size=(100, 24))
+
+
+def test_browse_screen_with_a_suspended_a_flagged_and_a_noted_question(snap_compare, make_app):
+    """Browse (issue 17): the marks column and the state, and the detail pane of a question with a note."""
+
+    async def mark(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press("s", "down", "f", "down")
+        await pilot.pause()
+        from lambdalearn.progress.marks import save_card_note
+
+        save_card_note(pilot.app.store, "mini", "h-tf", "reread the handler section", now=pilot.app.now())
+        pilot.app.screen.refill()
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=mark)

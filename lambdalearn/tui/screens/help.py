@@ -16,7 +16,14 @@ HELP = """\
 ## Home
 `c` continue · `Enter` or click opens a lesson or a lab (⚗) · `r` review due cards · `e` mock exam ·
 `s` stats · `/` or Ctrl+F search lessons · `,` or F2 settings · `p` playground · `a` scale · `f` show one pack only
-(with several packs: the map, quizzes, exams and labs follow it) · `v` what failed validation
+(with several packs: the map, quizzes, exams and labs follow it) · `v` what failed validation ·
+`b` browse questions
+
+## Browse
+Type to search (id, prompt, answers, explanation; best match first), pick a deck, type or state (new, due,
+suspended, buried, flagged, leech, ...) · `↓` or Enter to the table, `/` back to the search · on the
+highlighted question: `s` suspend (never comes up until unsuspended), `b` bury until tomorrow, `f` flag,
+`n` your note (Ctrl+S saves; shown with the question's feedback in quizzes), `o` its lesson section · `Esc` back
 
 ## Lesson
 `←`/`→` (or `h`/`l`) pages · `<`/`>` (or Ctrl+B/Ctrl+N) lessons · `t` contents · `d` mark done ·

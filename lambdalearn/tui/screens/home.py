@@ -37,6 +37,7 @@ class HomeScreen(Screen):
         Binding("ctrl+f", "app.search", "Search", show=False),
         Binding("comma", "app.settings", "Settings", show=False),
         Binding("p", "app.playground", "Playground"),
+        Binding("b", "app.browse", "Browse", show=False),
         Binding("a", "app.scale", "Scale"),
         Binding("f", "pack_filter", "Packs"),
         Binding("v", "skipped", "Skipped", show=False),

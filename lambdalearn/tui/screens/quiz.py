@@ -162,7 +162,8 @@ class QuizScreen(Screen):
             extras.append("this card is now a leech: reread its lesson section")
         extras.append("Enter: next · u: undo")
         verdict = self.query_one("#verdict", Static)
-        verdict.update(assemble(text, "\n[dim]" + escape(" · ".join(extras)) + "[/]"))
+        note = ("\n[b]Your note:[/] ", inline(outcome.note)) if outcome.note else ()
+        verdict.update(assemble(text, *note, "\n[dim]" + escape(" · ".join(extras)) + "[/]"))
         verdict.set_classes("right" if outcome.verdict.correct else "wrong")
         progress = self.query_one("#quiz-progress", ProgressBar)
         progress.update(total=len(self.session.queue))  # a card missed comes back at the end of the session
