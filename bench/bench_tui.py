@@ -210,7 +210,8 @@ def run_all(runs: int, lambdalearn: str) -> None:
         script = Path(scratch) / "bare_app.py"
         script.write_text(BARE_APP)
         warm, big = str(Path(scratch) / "warm"), str(Path(scratch) / "big")
-        subprocess.run([lambdalearn, "--data-dir", big, "pack", "install", str(big_pack(Path(scratch) / "big-pack"))],
+        subprocess.run([lambdalearn, "--data-dir", big, "pack", "install", "--yes",
+                        str(big_pack(Path(scratch) / "big-pack"))],
                        check=True, capture_output=True)
         first_frame([sys.executable, str(script)], "bench-warm")  # warm the file cache once
         warm_data_dir(lambdalearn, warm, "bench-warm-course")
