@@ -6,6 +6,8 @@ may be shared and noisy). Targets: home first frame <= 1.5x the bare app's and a
 <= 0.3 s (issue 5); the course map <= 2x the bare app's first frame, growing < 20% with a pack five times
 the course installed beside it (issue 20).
 
+lambdalearn's bytecode is compiled first, as an installed copy has it (see bench/bytecode.py).
+
 What is measured:
 - first frame, in a real terminal: each app is started in a detached tmux pane (80x24) and the pane is
   polled until the footer's "palette" key shows; the time from spawning the process to that moment is the
@@ -35,6 +37,8 @@ import tempfile
 import textwrap
 import time
 from pathlib import Path
+
+from bytecode import compile_lambdalearn
 
 PANE = ("80", "24")
 TMUX = ["tmux", "-L", "lambdalearn-bench"]  # a private tmux server: never touches anyone else's sessions
@@ -155,6 +159,7 @@ def main() -> None:
     if shutil.which("tmux") is None:
         sys.exit("bench_tui needs tmux on the PATH")
     lambdalearn = str(Path(sys.executable).with_name("lambdalearn"))
+    compile_lambdalearn()
     # an idle session keeps the private server up between runs (no start-up race with a dying server)
     subprocess.run([*TMUX, "new-session", "-d", "-s", "bench-keepalive", "sleep", "3600"], check=True)
     try:
