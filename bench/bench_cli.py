@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -81,8 +83,13 @@ SPLIT = textwrap.dedent(
 )
 
 
+CPU: list[float] = []  # CPU seconds (user + system) of each process spawned, less sensitive to load than wall time
+
+
 def spawn_to_marker(command: list[str], marker: str | None) -> float:
-    """Seconds from spawning `command` to `marker` on its standard output (None: to its exit)."""
+    """Seconds from spawning `command` to `marker` on its standard output (None: to its exit); the process's
+    CPU time goes to CPU."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
@@ -92,6 +99,8 @@ def spawn_to_marker(command: list[str], marker: str | None) -> float:
             seen = time.perf_counter()
     process.wait()
     ended = time.perf_counter()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}): {process.stderr.read()}")
     if marker is not None and seen is None:
@@ -117,17 +126,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         warm = str(Path(scratch) / "warm")
         spawn_to_marker([lambdalearn, "--data-dir", warm, "stats"], None)  # writes the pack cache
-        print(f"whole process, median of {args.runs} (min-max):")
+        CPU.clear()
+        print(f"whole process, median of {args.runs} (min-max); load average {os.getloadavg()[0]:.1f}; CPU is the"
+              " process's user + system time (for quiz, to its exit):")
         interpreter = [spawn_to_marker([sys.executable, "-c", "pass"], None) for _ in range(args.runs)]
-        print(f"  {'python -c pass (interpreter start):':<52}{median_ms(interpreter)}")
+        print(f"  {'python -c pass (interpreter start):':<52}{median_ms(interpreter)}   CPU {median_ms(CPU).strip()}")
         for label, (words, marker) in commands.items():
-            warm_times, fresh_times = [], []
+            warm_times, fresh_times, warm_cpu, fresh_cpu = [], [], [], []
             for run in range(args.runs):
                 warm_times.append(spawn_to_marker([lambdalearn, "--data-dir", warm, *words], marker))
+                warm_cpu.append(CPU[-1])
                 fresh = str(Path(scratch) / f"fresh-{len(warm_times)}-{label}")
                 fresh_times.append(spawn_to_marker([lambdalearn, "--data-dir", fresh, *words], marker))
-            print(f"  {label + ', warm:':<52}{median_ms(warm_times)}")
-            print(f"  {label + ', fresh data folder:':<52}{median_ms(fresh_times)}")
+                fresh_cpu.append(CPU[-1])
+            print(f"  {label + ', warm:':<52}{median_ms(warm_times)}   CPU {median_ms(warm_cpu).strip()}")
+            print(f"  {label + ', fresh data folder:':<52}{median_ms(fresh_times)}   CPU {median_ms(fresh_cpu).strip()}")
         for command in ("quiz", "stats"):
             splits = [json.loads(subprocess.run([sys.executable, "-c", SPLIT, command, warm], capture_output=True,
                                                 text=True, check=True).stdout) for _ in range(args.runs)]
