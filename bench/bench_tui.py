@@ -6,6 +6,8 @@ may be shared and noisy). Targets: home first frame <= 1.5x the bare app's and a
 <= 0.3 s (issue 5); the course map <= 2x the bare app's first frame, growing < 20% with a pack five times
 the course installed beside it (issue 20).
 
+lambdalearn's bytecode is compiled first, as an installed copy has it (see bench/bytecode.py).
+
 What is measured:
 - first frame, in a real terminal: each app is started in a detached tmux pane (80x24) and the pane is
   polled until the footer's "palette" key shows; the time from spawning the process to that moment is the
@@ -35,6 +37,8 @@ import tempfile
 import textwrap
 import time
 from pathlib import Path
+
+from bytecode import compile_lambdalearn
 
 PANE = ("80", "24")
 TMUX = ["tmux", "-L", "lambdalearn-bench"]  # a private tmux server: never touches anyone else's sessions
@@ -155,6 +159,7 @@ def main() -> None:
     if shutil.which("tmux") is None:
         sys.exit("bench_tui needs tmux on the PATH")
     lambdalearn = str(Path(sys.executable).with_name("lambdalearn"))
+    compile_lambdalearn()
     # an idle session keeps the private server up between runs (no start-up race with a dying server)
     subprocess.run([*TMUX, "new-session", "-d", "-s", "bench-keepalive", "sleep", "3600"], check=True)
     try:
@@ -210,7 +215,8 @@ def run_all(runs: int, lambdalearn: str) -> None:
         script = Path(scratch) / "bare_app.py"
         script.write_text(BARE_APP)
         warm, big = str(Path(scratch) / "warm"), str(Path(scratch) / "big")
-        subprocess.run([lambdalearn, "--data-dir", big, "pack", "install", str(big_pack(Path(scratch) / "big-pack"))],
+        subprocess.run([lambdalearn, "--data-dir", big, "pack", "install", "--yes",
+                        str(big_pack(Path(scratch) / "big-pack"))],
                        check=True, capture_output=True)
         first_frame([sys.executable, str(script)], "bench-warm")  # warm the file cache once
         warm_data_dir(lambdalearn, warm, "bench-warm-course")

@@ -45,7 +45,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         rows.append(("Retention", f"{figures['retention_30d']:.0%} of reviews right in the last 30 days"))
     if figures.get("leeches"):
         rows.append(("Leeches", f"{figures['leeches']} card(s) missed 8 times or more: reread their lessons"))
-    rows += standing_rows(store, packs, readiness=readiness)
+    rows += standing_rows(store, packs, readiness=readiness, progress=progress)
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         click.echo(f"{name:<{width}}  {value}")

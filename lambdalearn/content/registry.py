@@ -17,9 +17,14 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
+
+from lambdalearn.content.offered import offered_entry_points
+
+if TYPE_CHECKING:
+    from importlib import metadata
 
 ENTRY_POINT_GROUP = "lambdalearn.packs"
 _FORMAT = 1
@@ -142,13 +147,12 @@ class PackRegistry:
         """Packs that installed Python distributions offer through the `lambdalearn.packs` entry points."""
         disabled = set(self._read().get("disabled_entry_points", []))
         found = []
-        for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-            dist = ep.dist.name if ep.dist else "?"
+        for offered in offered_entry_points(ENTRY_POINT_GROUP, self.root.parent):
             try:
-                path, error = resolve_entry_point(ep), None
+                path, error = resolve_entry_point(offered.entry_point(ENTRY_POINT_GROUP)), None
             except (Exception, SystemExit) as exc:  # a broken third-party package must not break the app
                 path, error = None, describe_entry_point_failure(exc)
-            found.append(EntryPointPack(ep.name, dist, path, error, ep.name not in disabled))
+            found.append(EntryPointPack(offered.name, offered.distribution, path, error, offered.name not in disabled))
         return found
 
     def clean_staging(self) -> None:

@@ -67,14 +67,28 @@ def record_lab_result(
     return 0
 
 
+_RESULTS = ("SELECT COUNT(*), COALESCE(MAX(checks_passed), 0), COALESCE(MAX(checks_total), 0),"
+            " MIN(CASE WHEN passed = 1 THEN finished_at END) FROM lab_results")
+
+
 def lab_progress(store: ProgressStore, pack_id: str, lab_id: str) -> LabProgress:
     """The learner's progress on one lab (all zeros for a lab never touched)."""
-    row = store.db.execute(
-        "SELECT COUNT(*), COALESCE(MAX(checks_passed), 0), COALESCE(MAX(checks_total), 0),"
-        " MIN(CASE WHEN passed = 1 THEN finished_at END) FROM lab_results WHERE pack_id = ? AND lab_id = ?",
-        [pack_id, lab_id],
-    ).fetchone()
-    state = _state(store, pack_id, lab_id)
+    row = store.db.execute(_RESULTS + " WHERE pack_id = ? AND lab_id = ?", [pack_id, lab_id]).fetchone()
+    return _progress(row, _state(store, pack_id, lab_id))
+
+
+def labs_progress(store: ProgressStore, labs: list[tuple[str, str]]) -> dict[tuple[str, str], LabProgress]:
+    """The learner's progress on each (pack id, lab id) of `labs`, in two queries however many labs there are
+    (the course map shows every lab of every pack)."""
+    results = {(row[0], row[1]): row[2:] for row in store.db.execute(
+        _RESULTS.replace("SELECT ", "SELECT pack_id, lab_id, ", 1) + " GROUP BY pack_id, lab_id")}
+    states = dict(store.db.execute("SELECT key, value FROM settings WHERE key LIKE 'lab:%'").fetchall())
+    return {(pack_id, lab_id): _progress(results.get((pack_id, lab_id), (0, 0, 0, None)),
+                                         _parse_state(states.get(_key(pack_id, lab_id))))
+            for pack_id, lab_id in labs}
+
+
+def _progress(row, state: dict[str, Any]) -> LabProgress:
     return LabProgress(row[0], row[1], row[2], row[3], int(state.get("hints_shown", 0)), state.get("workspace"))
 
 
@@ -99,10 +113,14 @@ def _key(pack_id: str, lab_id: str) -> str:
 
 def _state(store: ProgressStore, pack_id: str, lab_id: str) -> dict[str, Any]:
     row = store.db.execute("SELECT value FROM settings WHERE key = ?", [_key(pack_id, lab_id)]).fetchone()
-    if row is None:
+    return _parse_state(row[0] if row is not None else None)
+
+
+def _parse_state(text: str | None) -> dict[str, Any]:
+    if text is None:
         return {}
     try:
-        value = json.loads(row[0])
+        value = json.loads(text)
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}

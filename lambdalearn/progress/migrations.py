@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import sqlite_utils
-
 from lambdalearn.progress.clock import utc_now, utc_text
+from lambdalearn.progress.database import Database
 
 
-def _v1_core(db: sqlite_utils.Database) -> None:
+def _v1_core(db: Database) -> None:
     """Cards with their FSRS state, the review log, XP, lessons, notes and settings."""
     statements = [
         # One FSRS card per question, keyed by (pack_id, item_id) so that progress survives a pack update.
@@ -90,7 +89,7 @@ def _v1_core(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-def _v2_lab_and_exam_results(db: sqlite_utils.Database) -> None:
+def _v2_lab_and_exam_results(db: Database) -> None:
     """Results of lab check runs and of mock exams (one row per attempt)."""
     statements = [
         # report_json: the runner's structured report (status per check, message, output).
@@ -124,7 +123,7 @@ def _v2_lab_and_exam_results(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-def _v3_strict_tables(db: sqlite_utils.Database) -> None:
+def _v3_strict_tables(db: Database) -> None:
     """Every table rebuilt STRICT, with the value checks an import once skipped (a text due_ms crashed every
     quiz, state 99 left a card never scheduled). Rows that break a rule are not lost: they move, as JSON, to
     `set_aside_rows`, and reviews of a card set aside keep their history without the link."""
@@ -176,7 +175,7 @@ def _v3_strict_tables(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE totals SET value = (SELECT COALESCE(SUM(amount), 0) FROM xp_events) WHERE name = 'xp'")
 
 
-def _v4_card_marks(db: sqlite_utils.Database) -> None:
+def _v4_card_marks(db: Database) -> None:
     """What the learner sets on a question in the browser: suspended (never scheduled until unsuspended),
     buried until an instant (the start of the next local day), flagged, and a personal note. Keyed like
     cards, by (pack_id, item_id), so it survives a pack update; kept apart from `cards` because a question
@@ -196,14 +195,14 @@ def _v4_card_marks(db: sqlite_utils.Database) -> None:
     ) STRICT""")
 
 
-def _v5_natural_key_indexes(db: sqlite_utils.Database) -> None:
+def _v5_natural_key_indexes(db: Database) -> None:
     """An import matches reviews and XP awards on their natural key; without an index that leads with what
     tells them apart, rows sharing one instant (a bulk import from another tool) made each lookup scan the rest."""
     db.execute("CREATE INDEX reviews_item_time ON reviews (pack_id, item_id, reviewed_at, kind)")
     db.execute("CREATE INDEX xp_events_item_time ON xp_events (item_id, awarded_at)")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_core,
     _v2_lab_and_exam_results,
     _v3_strict_tables,
@@ -213,14 +212,14 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
 LATEST_VERSION = len(MIGRATIONS)
 
 
-def schema_version(db: sqlite_utils.Database) -> int:
+def schema_version(db: Database) -> int:
     """The version of this database: 0 when it has no `schema_version` table (new or pre-versioning)."""
-    if not db["schema_version"].exists():
+    if not db.has_table("schema_version"):
         return 0
     return db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
 
 
-def apply_pending(db: sqlite_utils.Database, current: int) -> list[int]:
+def apply_pending(db: Database, current: int) -> list[int]:
     """Run the migrations after version `current` (inside the caller's transaction); return their numbers."""
     db.execute(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"

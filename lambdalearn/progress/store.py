@@ -19,10 +19,9 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-import sqlite_utils
-
 from lambdalearn.progress import migrations
 from lambdalearn.progress.backup import BACKUP_DIR_NAME, automatic_copy
+from lambdalearn.progress.database import Database
 
 DB_FILE_NAME = "progress.db"
 BUSY_TIMEOUT_MS = 30_000  # a quiz answer waits out a long import (300,000 reviews: ~16 s) rather than fail
@@ -41,7 +40,7 @@ class _UnreadableDatabase(Exception):
 class ProgressStore:
     """An open progress database. Use `ProgressStore.open(data_dir)`; close it with `close()` or `with`."""
 
-    def __init__(self, db: sqlite_utils.Database, path: Path, notices: list[str]) -> None:
+    def __init__(self, db: Database, path: Path, notices: list[str]) -> None:
         self.db = db
         self.path = path
         self.notices = notices
@@ -79,14 +78,14 @@ class ProgressStore:
         return store
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite_utils.Database]:
+    def transaction(self) -> Iterator[Database]:
         """One transaction per learner action; nested uses join the outer one through a savepoint.
 
         SQLite failures the learner can act on (busy, disk full, read-only, damaged) become `StoreError`.
         """
         conn = self.db.conn
         if conn.in_transaction:
-            with self.db.atomic():
+            with self.db.savepoint():
                 yield self.db
             return
         try:
@@ -256,7 +255,7 @@ def _refuse_newer(path: Path, version: int) -> None:
         )
 
 
-def _connect(path: Path) -> sqlite_utils.Database:
+def _connect(path: Path) -> Database:
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute("PRAGMA journal_mode = WAL")
@@ -265,17 +264,17 @@ def _connect(path: Path) -> sqlite_utils.Database:
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.Error as error:
         raise StoreError(f"Cannot open your progress database {path}: {error}.") from error
-    return sqlite_utils.Database(conn, execute_plugins=False)
+    return Database(conn)
 
 
-def _set_aside_count(db: sqlite_utils.Database) -> int:
+def _set_aside_count(db: Database) -> int:
     """Rows the migrations moved aside for breaking a rule (0 before migration 3 made the table)."""
-    if not db["set_aside_rows"].exists():
+    if not db.has_table("set_aside_rows"):
         return 0
     return db.execute("SELECT COUNT(*) FROM set_aside_rows").fetchone()[0]
 
 
-def _holds_data(db: sqlite_utils.Database) -> bool:
+def _holds_data(db: Database) -> bool:
     """True when the database has any table besides the (possibly just created) version table."""
     return bool(db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name != 'schema_version'").fetchone())
 

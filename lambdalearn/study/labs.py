@@ -16,7 +16,9 @@ from lambdalearn.content.labs import read_hints, read_instructions
 from lambdalearn.content.models import Pack
 from lambdalearn.labs.finder import FoundLab, course_order
 from lambdalearn.labs.workspace import default_workspace, start_workspace
-from lambdalearn.progress.labs import ATTEMPTED, COMPLETED, NEW, STARTED, lab_progress, remember_workspace
+from lambdalearn.progress.labs import (
+    ATTEMPTED, COMPLETED, NEW, STARTED, lab_progress, labs_progress, remember_workspace,
+)
 from lambdalearn.progress.store import ProgressStore
 from lambdalearn.textsafe import printable
 
@@ -45,14 +47,11 @@ class InstructionPage:
     text: str
 
 
-def lab_status(store: ProgressStore, found: FoundLab) -> str:
-    """new, started (a workspace), attempted (checks were run) or completed (every check passed once)."""
-    return lab_progress(store, found.pack_id, found.spec.id).status
-
-
 def lab_rows(store: ProgressStore, packs: tuple[Pack, ...] | list[Pack]) -> list[LabRow]:
     """Every valid lab of `packs` in course order, with the learner's status."""
-    return [LabRow(found, lab_status(store, found)) for found in course_order(packs)]
+    ordered = course_order(packs)
+    progress = labs_progress(store, [(found.pack_id, found.spec.id) for found in ordered])
+    return [LabRow(found, progress[found.pack_id, found.spec.id].status) for found in ordered]
 
 
 def open_workspace(store: ProgressStore, data_dir: Path, found: FoundLab) -> Path:

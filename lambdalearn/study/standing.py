@@ -35,9 +35,10 @@ def score_trend(scores: list[float]) -> float | None:
 
 
 def standing_rows(store: ProgressStore, packs: tuple[Pack, ...] | list[Pack], now: datetime | None = None,
-                  readiness: Readiness | None = None) -> list[tuple[str, str]]:
-    """Rows for course progress, mock exams and readiness (see the module docstring)."""
-    rows = [("Course", progress_of(store, packs).describe())]
+                  readiness: Readiness | None = None, progress: CourseProgress | None = None) -> list[tuple[str, str]]:
+    """Rows for course progress, mock exams and readiness (see the module docstring); a caller that has
+    the readiness or the progress already passes them."""
+    rows = [("Course", (progress or progress_of(store, packs)).describe())]
     pack = exam_pack(packs)
     if pack is None:
         return rows

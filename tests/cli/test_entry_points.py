@@ -39,7 +39,7 @@ def offered(tmp_path, monkeypatch, mini_pack):
     points = [metadata.EntryPoint(name, f"{name}:pack", registry_module.ENTRY_POINT_GROUP)
               for name in [*MODULES, "ep_shadow"]]
     points.append(metadata.EntryPoint("ep_missing", "no_such_module_anywhere:pack", registry_module.ENTRY_POINT_GROUP))
-    monkeypatch.setattr(registry_module.metadata, "entry_points", lambda group: points)
+    monkeypatch.setattr(metadata, "entry_points", lambda group: points)
     yield
     for name in [*MODULES, "ep_shadow"]:
         sys.modules.pop(name, None)

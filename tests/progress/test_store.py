@@ -252,6 +252,19 @@ def test_a_failing_inner_step_rolls_back_the_whole_outer_transaction(store):
     assert total_xp(store) == 0
 
 
+def test_an_inner_step_that_fails_is_undone_and_the_outer_work_kept_when_the_caller_carries_on(store):
+    """A nested transaction is a savepoint of the outer one (the store's own layer over sqlite3)."""
+    with store.transaction():
+        award_xp(store, 10, "kept", None, None)
+        with pytest.raises(RuntimeError):
+            with store.transaction():
+                award_xp(store, 5, "undone", None, None)
+                raise RuntimeError("the inner step failed")
+        award_xp(store, 1, "kept too", None, None)
+    assert total_xp(store) == 11
+    assert [row[0] for row in store.db.execute("SELECT reason FROM xp_events ORDER BY id")] == ["kept", "kept too"]
+
+
 def test_a_second_connection_sees_committed_work(store, data_dir):
     award_xp(store, 25, "lesson", "mini", "intro")
     with ProgressStore.open(data_dir) as other:

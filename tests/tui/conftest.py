@@ -50,7 +50,7 @@ async def loaded(pilot) -> None:
     """Wait until the app has loaded the packs and opened the database (the loader starts after the
     first frame, so wait for `ready` rather than for workers)."""
     for _ in range(400):
-        home_filled = not isinstance(pilot.app.screen, HomeScreen) or pilot.app.screen.query("#continue")
+        home_filled = not isinstance(pilot.app.screen, HomeScreen) or pilot.app.screen.complete
         if pilot.app.load_error or (pilot.app.ready and home_filled):
             break
         await pilot.pause(0.025)

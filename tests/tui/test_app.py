@@ -196,6 +196,50 @@ def test_opening_the_app_imports_no_plotting_and_no_services():
     assert result.stdout.strip() == ""
 
 
+def test_the_course_map_is_drawn_before_the_readiness_and_its_imports(mini_pack, tmp_path):
+    """Issue 20: what home needs after its map (the exam readiness: FSRS over every exam question, the exam
+    module) is imported only once the map is drawn; the store never imports sqlite-utils."""
+    import json
+    import subprocess
+    import sys
+
+    watched = ["lambdalearn.study.readiness", "lambdalearn.study.exam", "lambdalearn.tui.widgets.readiness",
+               "sqlite_utils"]
+    code = f"""
+import asyncio, json, sys
+from pathlib import Path
+from lambdalearn.tui.app import LambdaLearnApp
+from lambdalearn.tui.screens.home import HomeScreen
+
+WATCHED, seen = {watched!r}, {{}}
+fill = HomeScreen._fill_map
+
+def spy(self, rows, labs):
+    fill(self, rows, labs)
+    seen.setdefault("map", [m for m in WATCHED if m in sys.modules])
+
+HomeScreen._fill_map = spy
+
+async def main():
+    app = LambdaLearnApp(Path({str(tmp_path / "data")!r}), pack_roots=[Path({str(mini_pack)!r})])
+    async with app.run_test() as pilot:
+        for _ in range(400):
+            if app.ready and app.screen.complete:
+                break
+            await pilot.pause(0.025)
+        seen["complete"] = [m for m in WATCHED if m in sys.modules]
+        seen["progress"] = str(app.screen.query_one("#progress").render())
+    app.close_store()
+
+asyncio.run(main())
+print(json.dumps(seen))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["map"] == []
+    assert seen["complete"] == watched[:3] and "Exam readiness" in seen["progress"]
+
+
 def test_quiz_without_filters_opens_the_app_before_loading_the_course(tmp_path, monkeypatch):
     started = []
     monkeypatch.setattr(LambdaLearnApp, "run", lambda self: started.append(self))

@@ -1,7 +1,8 @@
 """Home: where the learner stands (level, XP, streak, due, today's goal), the course map, and "continue".
 
 The first frame is the header, a loading line and the footer; the body (standing, map, packs) is mounted
-when the app has loaded the course and opened the database, since it has nothing to show before that.
+when the app has loaded the course and opened the database, since it has nothing to show before that. The
+exam readiness (FSRS over every exam question, with its imports) is added once the map has been drawn.
 """
 
 from __future__ import annotations
@@ -43,6 +44,12 @@ class HomeScreen(Screen):
         Binding("v", "skipped", "Skipped", show=False),
         Binding("f2", "app.settings", "Settings", show=False),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.complete = False  # every figure shown: the readiness comes just after the map is drawn
+        self._course_line = ""
+        self._pack_filter_shown = False  # whether the footer offers the pack filter (f)
 
     def compose(self) -> ComposeResult:
         yield Header(icon="λ")
@@ -118,6 +125,7 @@ class HomeScreen(Screen):
         from lambdalearn.study.labs import lab_rows
 
         app = self.app
+        self.complete = False
         figures = summary(app.store, app.now())
         level_progress = figures["level_progress"]
         self.query_one("#level", Label).update(f"Level {figures['level']} · {figures['xp']} XP")
@@ -145,25 +153,33 @@ class HomeScreen(Screen):
         button.disabled = False
         self.query_one("#continue-hint", Label).update("c · Enter or a click opens a lesson")
         self._show_packs()
+        self.call_after_refresh(self._show_readiness)
 
     def _show_progress(self, rows, labs, answered: int) -> None:
-        """Course progress (lessons and labs done) and, for a pack with an exam, the readiness prediction;
-        before the learner has started anything, a tour of the keys."""
+        """Course progress (lessons and labs done); before the learner has started anything, a tour of the keys."""
         from lambdalearn.study.course import NOT_STARTED, course_progress
-        from lambdalearn.study.readiness import predict
-        from lambdalearn.study.standing import exam_pack
-        from lambdalearn.tui.widgets.readiness import readiness_markup
 
-        line = "Course " + course_progress(rows, labs).describe()
-        pack = exam_pack(self.app.shown_packs())
-        readiness = predict(self.app.store, pack, self.app.now()) if pack else None
-        if readiness:
-            line += " · " + readiness_markup(readiness)
-        self.query_one("#progress", Static).update(line)
+        self._course_line = "Course " + course_progress(rows, labs).describe()
+        self.query_one("#progress", Static).update(self._course_line)
         first_run = not answered and all(row.state == NOT_STARTED for row in rows)
         tour = self.query_one("#tour", Static)
         tour.display = first_run  # a tour of the keys until the learner has started something, as Rustlings greets
         tour.update(FIRST_RUN_TOUR)
+
+    def _show_readiness(self) -> None:
+        """For a pack with an exam, the readiness prediction after the course line. Called once the map is
+        drawn: a learner sees the map without waiting for it."""
+        from lambdalearn.study.readiness import predict
+        from lambdalearn.study.standing import exam_pack
+        from lambdalearn.tui.widgets.readiness import readiness_markup
+
+        if not self.is_attached:
+            return
+        pack = exam_pack(self.app.shown_packs())
+        readiness = predict(self.app.store, pack, self.app.now()) if pack else None
+        line = self._course_line + (" · " + readiness_markup(readiness) if readiness else "")
+        self.query_one("#progress", Static).update(line)
+        self.complete = True
 
     def _fill_map(self, rows, labs) -> None:
         """Lessons in course order, each followed by its labs; labs of a lesson not shown come last."""
@@ -210,7 +226,9 @@ class HomeScreen(Screen):
         else:
             text += " · nothing skipped"
         self.query_one("#packs", Static).update(text)
-        self.refresh_bindings()
+        if self._pack_filter_shown != (len(app.catalog.packs) > 1):  # the footer is rebuilt on every refresh
+            self._pack_filter_shown = len(app.catalog.packs) > 1
+            self.refresh_bindings()
         if app.preview is not None:
             self._show_problems()
 
