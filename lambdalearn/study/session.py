@@ -152,7 +152,9 @@ class QuizSession:
         return {rating: short_interval(interval) for rating, interval in intervals.items()}
 
     def skip(self) -> None:
+        """Pass the question shown; the answer before it can no longer be undone (undo follows a verdict)."""
         self.summary.skipped += 1
+        self.last = None
 
     def _count(self, entry: Entry, recorded: AnswerResult, sign: int) -> None:
         """Add one answer to the summary (`sign` +1), or take it out again (-1, after an undo)."""
