@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from textual.geometry import Region
+
+from lambdalearn.content.bundled import bundled_pack_root
 from lambdalearn.progress.store import ProgressStore
 from lambdalearn.tui.app import QuizRequest
 from lambdalearn.tui.screens.quiz import QuizScreen
@@ -317,3 +320,57 @@ async def test_undo_takes_the_last_answer_back_and_asks_again(make_app, data_dir
         await answer(pilot, right=True)
         assert screen.outcome.verdict.correct and screen.session.summary.right == 1
     assert [row[0] for row in reviews(data_dir)] == ["h-single"]
+
+
+def last_choice_region(screen) -> Region:
+    """Where the last line of the choice list is drawn on the screen (the list may scroll inside itself)."""
+    choices = screen.query_one("ChoicePad OptionList")
+    inner = choices.scrollable_content_region
+    bottom = inner.y + choices.virtual_size.height - round(choices.scroll_y)
+    return Region(inner.x, bottom - 1, inner.width, 1)
+
+
+async def show_ws16_after_a_long_verdict(pilot):
+    """The course's ws-16 at 80x24, right after ws-15's verdict made the quiz scroll (as the learner met it)."""
+    pilot.app.start_quiz(QuizRequest(deck="why-serverless-quiz", new_limit=30))
+    await pilot.pause()
+    screen = pilot.app.screen
+    while screen.entry.question.id != "ws-15":
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+    await type_text(pilot, "wrong answer")
+    await pilot.press("enter", "enter")
+    await pilot.pause()
+    assert screen.entry.question.id == "ws-16"
+    return screen
+
+
+async def test_every_choice_of_ws16_is_on_screen_at_80x24_after_a_verdict(make_app):
+    """Issue 17, finding 5: option 4 of ws-16 was hidden until answered; the scrollbar a long verdict brings
+    narrowed the list, which then kept wrapped lines and scrolled its last choice out of sight."""
+    app = make_app(pack_roots=[bundled_pack_root()])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        screen = await show_ws16_after_a_long_verdict(pilot)
+        choices = screen.query_one("ChoicePad OptionList")
+        assert choices.virtual_size.height <= choices.scrollable_content_region.height  # nothing to scroll to
+        assert choices.scrollable_content_region.contains_region(last_choice_region(screen))
+        assert screen.region.contains_region(last_choice_region(screen))
+
+
+async def test_every_choice_stays_on_screen_through_a_live_resize(make_app):
+    app = make_app(pack_roots=[bundled_pack_root()])
+    async with app.run_test(size=(120, 24)) as pilot:
+        await loaded(pilot)
+        app.start_quiz(QuizRequest(deck="why-serverless-quiz", new_limit=30))
+        await pilot.pause()
+        screen = app.screen
+        while screen.entry.question.id != "ws-16":
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+        for width in (78, 74, 80):  # narrower makes a choice wrap; wider again must unwrap it
+            await pilot.resize_terminal(width, 24)
+            await pilot.pause()
+            choices = screen.query_one("ChoicePad OptionList")
+            assert choices.virtual_size.height <= choices.scrollable_content_region.height, width
+            assert screen.region.contains_region(last_choice_region(screen)), width
