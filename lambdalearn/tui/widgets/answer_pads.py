@@ -327,12 +327,15 @@ class OrderPad(AnswerPad):
 
 
 class FlashcardPad(AnswerPad):
-    """Recall, reveal with Space or Enter, then rate yourself 1-4; each rating button previews when the card
-    would come back (`previews`: rating -> short interval text, as Anki shows)."""
+    """Recall, reveal with Space or Enter, then rate yourself 1-4: two keys, as in Anki. Each rating button
+    previews when the card would come back (`previews`: rating -> short interval text); `notes` (its
+    explanation, where to read more) show under the back, since rating moves straight on."""
 
-    def __init__(self, question: Question, previews: dict[int, str] | None = None, **kwargs) -> None:
+    def __init__(self, question: Question, previews: dict[int, str] | None = None, notes: Content | None = None,
+                 **kwargs) -> None:
         super().__init__(question, **kwargs)
         self.previews = previews or {}
+        self.notes = notes or Content("")
 
     def compose(self) -> ComposeResult:
         yield Button("Show the answer (Space)", id="reveal", variant="primary")
@@ -347,18 +350,19 @@ class FlashcardPad(AnswerPad):
         self.query_one(".flash-back").display = False
         self.query_one(".ratings").display = False
 
-    @property
-    def revealed(self) -> bool:
-        return self.query_one(".flash-back").display
+    revealed = False
 
     def reveal(self) -> None:
+        self.revealed = True
         back = self.query_one(".flash-back", Static)
-        back.update(inline(self.question.back))
+        back.update(Content("\n\n").join([inline(self.question.back), *([self.notes] if self.notes else [])]))
         back.display = True
         self.query_one("#reveal").display = False
         self.query_one(".ratings").display = True
         self.query_one("#rate-3").focus()
-        self.query_one(".pad-hint", Label).update("rate your recall: 1 again, 2 hard, 3 good, 4 easy (or click)")
+        self.screen.refresh_bindings()  # "o" reads more now, as from a verdict
+        self.query_one(".pad-hint", Label).update("rate your recall: 1 again, 2 hard, 3 good, 4 easy (or click);"
+                                                  " the next card follows")
 
     def on_key(self, event: Key) -> None:
         if not self.revealed and event.key in ("space", "enter"):
