@@ -64,6 +64,7 @@ def quiz(ctx: click.Context, plain: bool, pack_id: str | None, deck, lesson, tag
 
     With --plain, type 'skip' to pass a question, 'quit' to stop, and 'undo' (or 'u') right after a verdict
     to take that answer back (its review, XP and the card's schedule) and be asked the question again.
+    On a terminal a flashcard takes two keys, as in Anki: Space (or Enter) shows the back, 1-4 rates it.
     """
     if not plain and not (pack_id or deck or lesson or tag or pack_dir):
         from lambdalearn.commands.app import open_app
@@ -144,14 +145,13 @@ def _ask(session: QuizSession, entry: Entry, number: int, total: int, rng: rando
     echo(display_prompt(question).strip())
     display_order = _show_options(question, rng)
     started = time.monotonic()
+    if isinstance(question, Flashcard) and _stdin_is_terminal():
+        return _ask_flashcard_by_keys(session, entry, started)
     if isinstance(question, Flashcard):
         if _read_line("Recall the answer, then press Enter to see it: ", session) is None:
             return session.skip()
         echo(question.back.strip())
-    hint = input_hint(question)
-    if isinstance(question, Flashcard) and not session.cram:
-        previews = session.previews(entry)
-        hint = "rate your recall: " + ", ".join(f"{n} {name} ({previews[n]})" for n, name in _RATINGS.items())
+    hint = _rating_hint(session, entry) if isinstance(question, Flashcard) else input_hint(question)
     misfits = 0
     while True:
         text = _read_line(f"{hint}: ", session)
@@ -162,13 +162,65 @@ def _ask(session: QuizSession, entry: Entry, number: int, total: int, rng: rando
         except AnswerFormatError as exc:
             echo(f"  {exc}")
             misfits += 1
-            if misfits >= MAX_MISFITS_PIPED and not sys.stdin.isatty():
+            if misfits >= MAX_MISFITS_PIPED and not _stdin_is_terminal():
                 echo(f"  skipped after {misfits} answers that did not fit this question\n")
                 return session.skip()
             continue
         break
     duration_ms = int((time.monotonic() - started) * 1000)
     _show_outcome(session.answer(entry, response, duration_ms), session.cram)
+
+
+def _rating_hint(session: QuizSession, entry: Entry) -> str:
+    """The rating keys of a flashcard, each with when the card would come back (not in cram mode)."""
+    if session.cram:
+        return input_hint(entry.question)
+    previews = session.previews(entry)
+    return "rate your recall: " + ", ".join(f"{n} {name} ({previews[n]})" for n, name in _RATINGS.items())
+
+
+def _ask_flashcard_by_keys(session: QuizSession, entry: Entry, started: float) -> None:
+    """On a terminal a flashcard takes two keys, as in Anki: Space or Enter shows the back, 1-4 rates it."""
+    question = entry.question
+    keys = "s skip, u undo, q quit" if session.last is not None else "s skip, q quit"
+    if _read_key(f"Recall the answer, then press Space or Enter to see it ({keys}): ", " \r\n", session) is None:
+        return session.skip()
+    echo(question.back.strip())
+    key = _read_key(f"{_rating_hint(session, entry)}: ", "1234", session)
+    if key is None:
+        return session.skip()
+    duration_ms = int((time.monotonic() - started) * 1000)
+    _show_outcome(session.answer(entry, int(key), duration_ms), session.cram)
+
+
+def _read_key(prompt: str, wanted: str, session: QuizSession) -> str | None:
+    """One key press, without Enter: one of `wanted`; None for s (skip); EndOfSession for q, Ctrl+D or the end
+    of input; UndoRequested for u while there is an answer to take back. Other keys are ignored."""
+    echo(prompt, nl=False)
+    while True:
+        try:
+            key = click.getchar()
+        except EOFError:
+            key = ""
+        if key and key in wanted:
+            echo(key.strip())
+            return key
+        if key in ("", "q", "\x04"):
+            echo("quit" if key == "q" else "")
+            raise EndOfSession
+        if key == "s":
+            echo("skip")
+            return None
+        if key == "u" and session.last is not None:
+            echo("undo")
+            raise UndoRequested
+        if key == "u":
+            echo("\n  nothing to undo: undo takes back the answer just given")
+            echo(prompt, nl=False)
+
+
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
 
 
 def _show_exhibit(exhibit: Exhibit) -> None:
@@ -201,7 +253,7 @@ def _read_line(prompt: str, session: QuizSession) -> str | None:
         line = sys.stdin.readline()
         if not line:
             raise EndOfSession
-        if not sys.stdin.isatty():
+        if not _stdin_is_terminal():
             echo(line.rstrip("\n"))
         answer = line.strip()
         if answer.lower() in ("quit", "q", "exit"):

@@ -86,6 +86,7 @@ class QuizSession:
         self.rng = rng
         self.again_shown: dict[tuple[str, str], int] = {}
         self.last: tuple[Outcome, bool] | None = None  # the last answer, and whether it brought its card back
+        self.dues: list[datetime] = []  # when each card answered comes back: the summary's next review
         by_key = {entry.key: entry for entry in entries}
         if cram:
             chosen = list(entries)
@@ -163,8 +164,12 @@ class QuizSession:
         s.right += sign * int(recorded.correct)
         s.wrong += sign * int(not recorded.correct)
         s.xp += sign * recorded.xp_awarded
-        if sign > 0 and not self.cram and (s.next_due is None or recorded.due < s.next_due):
-            s.next_due = recorded.due
+        if not self.cram:
+            if sign > 0:
+                self.dues.append(recorded.due)
+            else:
+                self.dues.remove(recorded.due)
+            s.next_due = min(self.dues, default=None)
         if recorded.became_leech:
             if sign > 0:
                 s.new_leeches.append(entry.question.id)
