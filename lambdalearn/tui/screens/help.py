@@ -21,7 +21,8 @@ HELP = """\
 ## Lesson
 `←`/`→` (or `h`/`l`) pages · `<`/`>` (or Ctrl+B/Ctrl+N) lessons · `t` contents · `d` mark done ·
 `q` quiz me · `n` or F3 notes · `y` copy a code block · Shift+`←`/`→` scroll wide code blocks (or drag
-their scrollbar) · links: in-course ones open here, web links are shown
+their scrollbar) · links: Tab/Shift+Tab (or `]`/`[`) select one, Enter (or a click) follows it; in-course
+ones open here, web links are shown
 
 ## Quiz
 Choices: `1`-`9` or click (multi: toggle, then Enter) · true/false: `t`/`f` · text, number, cloze: type
