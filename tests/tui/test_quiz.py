@@ -361,7 +361,7 @@ async def test_every_choice_of_ws16_is_on_screen_at_80x24_after_a_verdict(make_a
         await loaded(pilot)
         screen = await show_ws16_after_a_long_verdict(pilot)
         choices = screen.query_one("ChoicePad OptionList")
-        assert choices.virtual_size.height <= choices.scrollable_content_region.height  # nothing to scroll to
+        assert choices.virtual_size.height == choices.scrollable_content_region.height  # all shown, no blank row
         assert choices.scrollable_content_region.contains_region(last_choice_region(screen))
         assert screen.region.contains_region(last_choice_region(screen))
 
@@ -380,7 +380,7 @@ async def test_every_choice_stays_on_screen_through_a_live_resize(make_app):
             await pilot.resize_terminal(width, 24)
             await pilot.pause()
             choices = screen.query_one("ChoicePad OptionList")
-            assert choices.virtual_size.height <= choices.scrollable_content_region.height, width
+            assert choices.virtual_size.height == choices.scrollable_content_region.height, width
             assert screen.region.contains_region(last_choice_region(screen)), width
 
 

@@ -155,7 +155,7 @@ class LessonScreen(CodeSidewaysMixin, Screen):
         scroll = self.query_one("#page-scroll", VerticalScroll)
         self._show_badges()
         self.query_one("#pager", Static).update(
-            f"page {self.page_index + 1}/{len(self.pages)} · ←/→ pages · </> lessons · Tab links · d done · q quiz me"
+            f"page {self.page_index + 1}/{len(self.pages)} · ←/→ pages · </> lessons · Tab links · d done · q quiz"
             " · ⇧←/→ code"
         )
         self.links, self.link_index = [], None  # found again once the page is drawn

@@ -73,7 +73,19 @@ class AnswerPad(Vertical):
         return input_hint(self.question)
 
 
-class ChoiceList(OptionList):
+class FittedList(OptionList):
+    """An option list exactly as tall as its wrapped options. The CSS keeps its scrollbar's column always
+    reserved (a stable gutter), so a scrollbar that comes or goes never rewraps the options under a height
+    measured for the other width (ws-16's last choice was once hidden so); its height is measured inside that
+    column too, as Textual measures it across."""
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        if self.styles.scrollbar_gutter == "stable":
+            width -= self.styles.scrollbar_size_vertical
+        return super().get_content_height(container, viewport, width)
+
+
+class ChoiceList(FittedList):
     """An option list where Enter submits and Space toggles (for multiple choice)."""
 
     BINDINGS = [
@@ -107,7 +119,7 @@ class ChoicePad(AnswerPad):
 
     def compose(self) -> ComposeResult:
         options = [Option(self._label(n)) for n in range(1, len(self.question.choices) + 1)]
-        yield (ChoiceList if self.multi else OptionList)(*options, classes="choices")
+        yield (ChoiceList if self.multi else FittedList)(*options, classes="choices")
         count = len(self.question.choices)
         hint = (f"1-{count}, Space or click to tick · Enter submits" if self.multi
                 else f"press 1-{count} or click to answer")
@@ -235,7 +247,7 @@ class ClozePad(AnswerPad):
         self.answer([i.value.strip() for i in inputs])
 
 
-class OrderList(OptionList):
+class OrderList(FittedList):
     BINDINGS = [
         Binding("shift+up,minus,k", "move(-1)", "Move up", show=False),
         Binding("shift+down,plus,equals_sign,j", "move(1)", "Move down", show=False),
