@@ -373,8 +373,8 @@ class FlashcardPad(AnswerPad):
         self.query_one(".ratings").display = True
         self.query_one("#rate-3").focus()
         self.screen.refresh_bindings()  # "o" reads more now, as from a verdict
-        self.query_one(".pad-hint", Label).update("rate your recall: 1 again, 2 hard, 3 good, 4 easy (or click);"
-                                                  " the next card follows")
+        self.query_one(".pad-hint", Label).update("rate 1 again, 2 hard, 3 good, 4 easy (or click): the next card"
+                                                  " follows")
 
     def on_key(self, event: Key) -> None:
         if not self.revealed and event.key in ("space", "enter"):
