@@ -19,11 +19,12 @@ from lambdalearn.labs.report import PASS, CheckResult, LabReport
 from lambdalearn.labs.workspace import (
     WorkspaceError,
     copy_events,
-    default_workspace,
+    holds_files,
     reset_workspace,
     start_workspace,
 )
 from lambdalearn.progress.labs import COMPLETED, lab_progress, record_lab_result, remember_workspace, take_hint
+from lambdalearn.study.labs import completed_notice, lab_workspace, passing_workspace
 
 _MARKS = {PASS: "PASS", "fail": "FAIL", "error": "ERROR"}
 
@@ -43,8 +44,7 @@ def _find(ctx: click.Context, lab_ref: str) -> FoundLab:
 def _workspace(ctx: click.Context, found: FoundLab, directory: Path | None, must_exist: bool) -> Path:
     """--dir, else where `lab start` put it, else the default under the data folder."""
     if directory is None:
-        remembered = lab_progress(open_store(ctx), found.pack_id, found.spec.id).workspace
-        directory = Path(remembered) if remembered else default_workspace(data_dir_of(ctx), found.pack_id, found.spec.id)
+        directory = lab_workspace(open_store(ctx), data_dir_of(ctx), found)
     if must_exist and not directory.is_dir():
         raise click.UsageError(f"no workspace at {directory}; run `lambdalearn lab start {found.spec.id}` first")
     return directory
@@ -73,23 +73,43 @@ def list_labs(ctx: click.Context, as_json: bool) -> None:
 @lab.command()
 @click.argument("lab_id")
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), help="Where to put the workspace.")
+@click.option("--fresh", is_flag=True,
+              help="Start over from the starter, even on a completed lab; the workspace there is kept as a backup.")
 @click.pass_context
-def start(ctx: click.Context, lab_id: str, directory: Path | None) -> None:
-    """Copy the lab's starter into a workspace and show the instructions."""
+def start(ctx: click.Context, lab_id: str, directory: Path | None, fresh: bool) -> None:
+    """Copy the lab's starter into a workspace and show the instructions.
+
+    A completed lab is left as it is: this says where its passing workspace is; --fresh starts over.
+    """
     found = _find(ctx, lab_id)
     spec = found.spec
     workspace = (directory or _workspace(ctx, found, None, must_exist=False)).resolve()
+    passing = passing_workspace(open_store(ctx), data_dir_of(ctx), found)
+    if passing is not None and not fresh:
+        echo(completed_notice(found, passing))
+        echo(f"`lambdalearn lab check {spec.id}` runs its checks again; `lambdalearn lab start {spec.id} --fresh`"
+             " starts over from the starter (the workspace there is kept as a backup).")
+        return
+    backup = None
     try:
-        created = start_workspace(spec, workspace)
-    except WorkspaceError as exc:
+        if fresh and holds_files(workspace):
+            backup = reset_workspace(spec, workspace)
+            created = True
+        else:
+            created = start_workspace(spec, workspace)
+    except (WorkspaceError, OSError) as exc:
         raise click.UsageError(str(exc)) from None
     if not created:
         copy_events(spec, workspace)  # a workspace started before events were copied gets them now
     remember_workspace(open_store(ctx), found.pack_id, spec.id, workspace)
+    if backup is not None:
+        echo(f"your previous workspace is kept at {backup}")
+    if passing is not None and passing.resolve() != workspace and holds_files(passing):
+        echo(f"your passing workspace stays at {passing}")
     if created:
         echo(f"workspace: {workspace}")
     else:
-        echo(f"workspace: {workspace} (already started; `lambdalearn lab reset {spec.id}` starts over)")
+        echo(f"workspace: {workspace} (already started; `lambdalearn lab start {spec.id} --fresh` starts over)")
     echo(f"lab folder: {spec.folder.resolve()}")
     events = sorted(path.name for path in (workspace / "events").glob("*.json"))
     if events:

@@ -34,6 +34,13 @@ class EndOfSession(Exception):
     """The learner typed quit, or input ended."""
 
 
+class UndoRequested(Exception):
+    """The learner typed undo right after a verdict: take that answer back and ask its question again."""
+
+
+UNDO_WORDS = ("undo", "u")
+
+
 @click.command()
 @click.option("--plain", is_flag=True, help="Line mode: read answers from standard input (for pipes and screen readers).")
 @click.option("--pack", "pack_id", help="Only questions of this pack (a pack id; see `lambdalearn pack list`).")
@@ -54,6 +61,10 @@ def quiz(ctx: click.Context, plain: bool, pack_id: str | None, deck, lesson, tag
 
     Naming a --lesson or --deck, or asking for --new N, is a request: it is let through the daily limits
     (and counts against them), to study more today.
+
+    With --plain, type 'skip' to pass a question, 'quit' to stop, and 'undo' (or 'u') right after a verdict
+    to take that answer back (its review, XP and the card's schedule) and be asked the question again.
+    On a terminal a flashcard takes two keys, as in Anki: Space (or Enter) shows the back, 1-4 rates it.
     """
     if not plain and not (pack_id or deck or lesson or tag or pack_dir):
         from lambdalearn.commands.app import open_app
@@ -96,13 +107,34 @@ def run_plain(session: QuizSession, rng: random.Random) -> None:
         echo("Nothing is due right now. Come back later, study ahead with --ahead, or use --cram to practise"
              " anyway.")
         return
-    echo(f"{total} question{'s' if total != 1 else ''} to go. Type 'skip' to pass, 'quit' to stop.\n")
+    echo(f"{total} question{'s' if total != 1 else ''} to go. Type 'skip' to pass, 'quit' to stop, 'undo' right"
+         " after a verdict to take that answer back.\n")
+    position = 0
     try:
-        for number, entry in enumerate(session.queue, start=1):  # a card missed is appended: it comes back
-            _ask(session, entry, number, len(session.queue), rng)
+        while True:
+            try:
+                if position == len(session.queue):  # a card missed is appended: it comes back before this
+                    _offer_undo_at_the_end(session)
+                    break
+                _ask(session, session.queue[position], position + 1, len(session.queue), rng)
+                position += 1
+            except UndoRequested:
+                position -= 1
+                session.undo_last()
+                echo("  Answer taken back: the question is asked again.\n")
     except (EndOfSession, KeyboardInterrupt):
         echo("\nSession ended; your answers so far are saved.")
     _print_summary(session)
+
+
+def _offer_undo_at_the_end(session: QuizSession) -> None:
+    """After the last verdict, one more line, so that the last answer too can be taken back."""
+    if session.last is None:
+        return
+    try:
+        _read_line("Enter for the summary, or undo: ", session)
+    except EndOfSession:
+        pass
 
 
 def _ask(session: QuizSession, entry: Entry, number: int, total: int, rng: random.Random) -> None:
@@ -113,17 +145,16 @@ def _ask(session: QuizSession, entry: Entry, number: int, total: int, rng: rando
     echo(display_prompt(question).strip())
     display_order = _show_options(question, rng)
     started = time.monotonic()
+    if isinstance(question, Flashcard) and _stdin_is_terminal():
+        return _ask_flashcard_by_keys(session, entry, started)
     if isinstance(question, Flashcard):
-        if _read_line("Recall the answer, then press Enter to see it: ") is None:
+        if _read_line("Recall the answer, then press Enter to see it: ", session) is None:
             return session.skip()
         echo(question.back.strip())
-    hint = input_hint(question)
-    if isinstance(question, Flashcard) and not session.cram:
-        previews = session.previews(entry)
-        hint = "rate your recall: " + ", ".join(f"{n} {name} ({previews[n]})" for n, name in _RATINGS.items())
+    hint = _rating_hint(session, entry) if isinstance(question, Flashcard) else input_hint(question)
     misfits = 0
     while True:
-        text = _read_line(f"{hint}: ")
+        text = _read_line(f"{hint}: ", session)
         if text is None:
             return session.skip()
         try:
@@ -131,13 +162,65 @@ def _ask(session: QuizSession, entry: Entry, number: int, total: int, rng: rando
         except AnswerFormatError as exc:
             echo(f"  {exc}")
             misfits += 1
-            if misfits >= MAX_MISFITS_PIPED and not sys.stdin.isatty():
+            if misfits >= MAX_MISFITS_PIPED and not _stdin_is_terminal():
                 echo(f"  skipped after {misfits} answers that did not fit this question\n")
                 return session.skip()
             continue
         break
     duration_ms = int((time.monotonic() - started) * 1000)
     _show_outcome(session.answer(entry, response, duration_ms), session.cram)
+
+
+def _rating_hint(session: QuizSession, entry: Entry) -> str:
+    """The rating keys of a flashcard, each with when the card would come back (not in cram mode)."""
+    if session.cram:
+        return input_hint(entry.question)
+    previews = session.previews(entry)
+    return "rate your recall: " + ", ".join(f"{n} {name} ({previews[n]})" for n, name in _RATINGS.items())
+
+
+def _ask_flashcard_by_keys(session: QuizSession, entry: Entry, started: float) -> None:
+    """On a terminal a flashcard takes two keys, as in Anki: Space or Enter shows the back, 1-4 rates it."""
+    question = entry.question
+    keys = "s skip, u undo, q quit" if session.last is not None else "s skip, q quit"
+    if _read_key(f"Recall the answer, then press Space or Enter to see it ({keys}): ", " \r\n", session) is None:
+        return session.skip()
+    echo(question.back.strip())
+    key = _read_key(f"{_rating_hint(session, entry)}: ", "1234", session)
+    if key is None:
+        return session.skip()
+    duration_ms = int((time.monotonic() - started) * 1000)
+    _show_outcome(session.answer(entry, int(key), duration_ms), session.cram)
+
+
+def _read_key(prompt: str, wanted: str, session: QuizSession) -> str | None:
+    """One key press, without Enter: one of `wanted`; None for s (skip); EndOfSession for q, Ctrl+D or the end
+    of input; UndoRequested for u while there is an answer to take back. Other keys are ignored."""
+    echo(prompt, nl=False)
+    while True:
+        try:
+            key = click.getchar()
+        except EOFError:
+            key = ""
+        if key and key in wanted:
+            echo(key.strip())
+            return key
+        if key in ("", "q", "\x04"):
+            echo("quit" if key == "q" else "")
+            raise EndOfSession
+        if key == "s":
+            echo("skip")
+            return None
+        if key == "u" and session.last is not None:
+            echo("undo")
+            raise UndoRequested
+        if key == "u":
+            echo("\n  nothing to undo: undo takes back the answer just given")
+            echo(prompt, nl=False)
+
+
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
 
 
 def _show_exhibit(exhibit: Exhibit) -> None:
@@ -162,20 +245,26 @@ def _show_options(question: Question, rng: random.Random) -> tuple[int, ...] | N
     return None
 
 
-def _read_line(prompt: str) -> str | None:
-    """One line of input; None means skip this question; EndOfSession on quit or end of input."""
-    echo(prompt, nl=False)
-    line = sys.stdin.readline()
-    if not line:
-        raise EndOfSession
-    if not sys.stdin.isatty():
-        echo(line.rstrip("\n"))
-    answer = line.strip()
-    if answer.lower() in ("quit", "q", "exit"):
-        raise EndOfSession
-    if answer.lower() == "skip":
-        return None
-    return answer
+def _read_line(prompt: str, session: QuizSession) -> str | None:
+    """One line of input; None means skip this question; EndOfSession on quit or end of input; UndoRequested
+    on undo while the session has an answer to take back (else undo is explained and the line asked again)."""
+    while True:
+        echo(prompt, nl=False)
+        line = sys.stdin.readline()
+        if not line:
+            raise EndOfSession
+        if not _stdin_is_terminal():
+            echo(line.rstrip("\n"))
+        answer = line.strip()
+        if answer.lower() in ("quit", "q", "exit"):
+            raise EndOfSession
+        if answer.lower() == "skip":
+            return None
+        if answer.lower() not in UNDO_WORDS:
+            return answer
+        if session.last is not None:
+            raise UndoRequested
+        echo("  nothing to undo: undo takes back the answer just given")
 
 
 def _show_outcome(outcome: Outcome, cram: bool) -> None:
@@ -204,8 +293,8 @@ def _show_outcome(outcome: Outcome, cram: bool) -> None:
         extras.append(f"next review {_when(outcome.recorded.due)}")
     if outcome.recorded.became_leech:
         extras.append("this card is now a leech: reread its lesson section")
-    if extras:
-        secho(f"  {' · '.join(extras)}", dim=True)
+    extras.append("undo: take it back")
+    secho(f"  {' · '.join(extras)}", dim=True)
     echo()
 
 

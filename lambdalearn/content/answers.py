@@ -109,7 +109,7 @@ def _number(text: str, question: Numeric) -> float:
     """A number as people write it ("1M", "1 million", "1,000,000", "0.5"), optionally with the question's
     unit in any spelling ("900 s", "900 seconds")."""
     given = tokens(text)
-    if question.unit and len(given) > 1 and same_answer(" ".join(given[1:]), question.unit):
+    if question.unit and len(given) > 1 and same_answer(" ".join(given[1:]), question.unit, question.aliases):
         given = given[:1]
     try:
         if len(given) != 1:

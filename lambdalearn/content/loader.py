@@ -58,6 +58,8 @@ def load_pack(root: Path, loads: FileLoads | None = None) -> Pack:
                                lambda found, path=path: _deck(root, path, found, difficulty, domains)))
     ]
     decks = unique_decks(decks, problems)
+    if manifest.answer_aliases:
+        decks = _with_answer_aliases(decks, manifest.answer_aliases)
     check_links(manifest, lessons, decks, problems)
     anchors = {lesson.id: lesson.anchors for lesson in lessons}
     lab_inputs = tuple(sorted((lesson_id, tuple(sorted(found))) for lesson_id, found in anchors.items()))
@@ -102,3 +104,15 @@ def _lab_folder_paths(root: Path) -> list[Path]:
 
 def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
+
+
+def _with_answer_aliases(decks: list, answer_aliases: tuple[tuple[str, tuple[str, ...]], ...]) -> list:
+    """The decks with pack.yaml's `answer_aliases` in every typed question (applied after the per-file cache,
+    so a change to pack.yaml alone reaches every deck)."""
+    from dataclasses import replace
+
+    from lambdalearn.content.normalise import alias_table
+    from lambdalearn.content.questions import with_answer_aliases
+
+    aliases = alias_table(answer_aliases)
+    return [replace(deck, questions=tuple(with_answer_aliases(q, aliases) for q in deck.questions)) for deck in decks]

@@ -12,7 +12,7 @@ from lambdalearn.content.yamlsource import load_mapping_file
 
 MANIFEST_FILE = "pack.yaml"
 _VERSION = re.compile(r"^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$")
-_KEYS = frozenset({"id", "title", "version", "authors", "license", "description", "exam", "lint"})
+_KEYS = frozenset({"id", "title", "version", "authors", "license", "description", "exam", "lint", "answer_aliases"})
 _LINT_KEYS = frozenset({"stale_phrases", "sourced_decks"})
 _EXAM_KEYS = frozenset({"questions", "minutes", "pass_mark", "domains", "guide"})
 _DOMAIN_KEYS = frozenset({"id", "title", "weight", "guide_domain"})
@@ -46,6 +46,7 @@ def load_manifest(root: Path, problems: list[Problem]) -> Manifest:
         description=fields.text("description") or "",
         exam=_load_exam(source, problems) if fields.has("exam") else None,
         lint=_load_lint(source, problems) if fields.has("lint") else LintSettings(),
+        answer_aliases=_load_answer_aliases(source, problems) if fields.has("answer_aliases") else (),
     )
     return manifest
 
@@ -137,3 +138,41 @@ def _load_lint(source, problems: list[Problem]) -> LintSettings:
             phrases.append(StalePhrase(phrase, now))
     decks = lint.text_list("sourced_decks", required=False) or ()
     return LintSettings(tuple(phrases), decks)
+
+
+def _load_answer_aliases(source, problems: list[Problem]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`answer_aliases:` in pack.yaml: each term of the pack with the other ways a learner may type it
+    (`"dead-letter queue": [DLQ]`), read in every typed answer of the pack. An alias that already matches its
+    term, or that names two terms, is a problem: it would do nothing, or make grading depend on order."""
+    from lambdalearn.content.normalise import same_answer, tokens
+
+    if not isinstance(source.data["answer_aliases"], dict):
+        problems.append(Problem(MANIFEST_FILE, source.line("answer_aliases"), "answer_aliases",
+                                'expected a mapping of terms to their aliases, e.g. "dead-letter queue": [DLQ]'))
+        return ()
+    fields = Fields(source, ("answer_aliases",), problems)
+    term_of: dict[tuple[str, ...], str] = {}
+    terms = []
+    for key in fields.mapping:
+        term = str(key)
+        aliases = fields.text_list(key, allow_scalar=True)
+        if not aliases:
+            continue
+        if not tokens(term):
+            fields.problem(key, "the term has no words or numbers to match")
+            continue
+        kept = []
+        for alias in aliases:
+            said = tuple(tokens(alias))
+            if not said:
+                fields.problem(key, f"alias '{alias}' has no words or numbers to match")
+            elif same_answer(alias, term):
+                fields.problem(key, f"'{alias}' already matches '{term}' (answers are read without case, hyphens "
+                                    "or plurals): drop it")
+            elif term_of.get(said, term) != term:
+                fields.problem(key, f"'{alias}' is also an alias of '{term_of[said]}': an alias stands for one term")
+            else:
+                term_of[said] = term
+                kept.append(alias)
+        terms.append((term, tuple(kept)))
+    return tuple(terms)

@@ -64,6 +64,8 @@ class Manifest:
     description: str
     exam: ExamBlueprint | None = None
     lint: LintSettings = LintSettings()
+    # Other ways learners may type the pack's terms, for every typed answer: (term, its aliases) pairs.
+    answer_aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

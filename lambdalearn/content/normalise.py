@@ -6,6 +6,9 @@ a suffix k/M/bn or a following word thousand/million/billion, or number words su
 their value; unit words become one spelling ("seconds", "sec", "s" → "s"); hyphens, dashes and slashes between
 words are spaces. Two answers match when they have as many tokens and each pair is equal or has a singular
 form in common (so "cases"/"case" and "aliases"/"alias" both match).
+
+A pack may also list aliases of its own terms (`answer_aliases` in pack.yaml: "DLQ" for "dead-letter
+queue"): before comparing, each alias said in either answer is read as its term (`alias_table`).
 """
 
 from __future__ import annotations
@@ -66,10 +69,46 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-def same_answer(given: str, accepted: str) -> bool:
-    """Whether `given` says what `accepted` says, token by token (see the module docstring)."""
-    a, b = tokens(given), tokens(accepted)
-    return len(a) == len(b) and all(x == y or _singular(x) & _singular(y) for x, y in zip(a, b))
+# A pack's aliases as tokens: (alias, its term) pairs, the longest alias first so that it wins over a shorter
+# one that starts the same way.
+Aliases = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+
+
+def alias_table(terms: dict[str, tuple[str, ...]] | tuple[tuple[str, tuple[str, ...]], ...]) -> Aliases:
+    """The token form of `term -> its aliases` (as pack.yaml's `answer_aliases` lists them)."""
+    pairs = terms.items() if isinstance(terms, dict) else terms
+    table = {tuple(tokens(alias)): tuple(tokens(term)) for term, aliases in pairs for alias in aliases}
+    return tuple(sorted(((alias, term) for alias, term in table.items() if alias), key=lambda pair: -len(pair[0])))
+
+
+def same_answer(given: str, accepted: str, aliases: Aliases = ()) -> bool:
+    """Whether `given` says what `accepted` says, token by token, each alias read as its term (see the module
+    docstring)."""
+    a, b = _as_terms(tokens(given), aliases), _as_terms(tokens(accepted), aliases)
+    return len(a) == len(b) and all(_alike(x, y) for x, y in zip(a, b))
+
+
+def _alike(x: str, y: str) -> bool:
+    return x == y or bool(_singular(x) & _singular(y))
+
+
+def _as_terms(words: list[str], aliases: Aliases) -> list[str]:
+    """`words` with every alias in them replaced by its term's tokens."""
+    if not aliases:
+        return words
+    out: list[str] = []
+    at = 0
+    while at < len(words):
+        for alias, term in aliases:
+            span = words[at:at + len(alias)]
+            if len(span) == len(alias) and all(_alike(x, y) for x, y in zip(span, alias)):
+                out.extend(term)
+                at += len(alias)
+                break
+        else:
+            out.append(words[at])
+            at += 1
+    return out
 
 
 def _number_word(word: str, pending: float | None) -> float | None:

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from lambdalearn.content.exhibits import Exhibit
-from lambdalearn.content.normalise import same_answer
+from lambdalearn.content.normalise import Aliases, same_answer
 
 DIFFICULTIES = ("beginner", "intermediate", "advanced")
 # Cognitive levels, after Bloom: recall a fact, use it in a given case, or reason through a new situation.
@@ -119,6 +119,7 @@ class Numeric(Question):
     answer: float = 0.0
     tolerance: float = 0.0
     unit: str | None = None
+    aliases: Aliases = ()  # the pack's answer aliases, for the unit typed after the number
 
     @property
     def expected_answer(self) -> str:
@@ -134,6 +135,7 @@ class TextAnswer(Question):
     type: ClassVar[str] = "text"
     accepted: tuple[str, ...] = ()
     case_sensitive: bool = False
+    aliases: Aliases = ()  # the pack's answer aliases (pack.yaml `answer_aliases`), not for case-sensitive names
 
     @property
     def expected_answer(self) -> str:
@@ -144,7 +146,7 @@ class TextAnswer(Question):
         if self.case_sensitive:
             ok = any(_normalise(response, True) == _normalise(answer, True) for answer in self.accepted)
         else:
-            ok = any(same_answer(response, answer) for answer in self.accepted)
+            ok = any(same_answer(response, answer, self.aliases) for answer in self.accepted)
         return Verdict(ok, self.expected_answer)
 
 
@@ -153,6 +155,7 @@ class Cloze(Question):
     type: ClassVar[str] = "cloze"
     text: str = ""
     blanks: tuple[tuple[str, ...], ...] = ()
+    aliases: Aliases = ()  # the pack's answer aliases (pack.yaml `answer_aliases`)
 
     @property
     def masked(self) -> str:
@@ -178,7 +181,7 @@ class Cloze(Question):
     def blank_verdicts(self, response: list[str] | tuple[str, ...]) -> list[bool]:
         """Right or wrong, blank by blank (a missing blank is wrong)."""
         given = list(response) + [""] * (len(self.blanks) - len(response))
-        return [any(same_answer(text, a) for a in accepted) for text, accepted in zip(given, self.blanks)]
+        return [any(same_answer(text, a, self.aliases) for a in accepted) for text, accepted in zip(given, self.blanks)]
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,16 @@ class Flashcard(Question):
 QUESTION_TYPES: dict[str, type[Question]] = {
     cls.type: cls for cls in (SingleChoice, MultiChoice, TrueFalse, Numeric, TextAnswer, Cloze, Ordering, Flashcard)
 }
+
+
+def with_answer_aliases(question: Question, aliases: Aliases) -> Question:
+    """A copy of a typed question (text, cloze, numeric unit) that reads its pack's answer aliases; other
+    types, and case-sensitive names, unchanged."""
+    if not aliases or not isinstance(question, (TextAnswer, Cloze, Numeric)):
+        return question
+    if isinstance(question, TextAnswer) and question.case_sensitive:
+        return question
+    return replace(question, aliases=aliases)
 
 
 def with_shuffled_choices(question: Question, rng: random.Random) -> Question:

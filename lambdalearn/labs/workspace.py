@@ -34,12 +34,18 @@ def start_workspace(spec: LabSpec, workspace: Path) -> bool:
     workspace = Path(workspace)
     if workspace.exists() and not workspace.is_dir():
         raise WorkspaceError(f"{workspace} exists and is not a folder")
-    if workspace.is_dir() and any(workspace.iterdir()):
+    if holds_files(workspace):
         return False
     workspace.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(spec.starter, workspace, ignore=_IGNORED, dirs_exist_ok=True)
     copy_events(spec, workspace)
     return True
+
+
+def holds_files(workspace: Path) -> bool:
+    """Whether the workspace is there with something in it (a started, not a missing or empty, workspace)."""
+    workspace = Path(workspace)
+    return workspace.is_dir() and any(workspace.iterdir())
 
 
 def copy_events(spec: LabSpec, workspace: Path) -> list[str]:

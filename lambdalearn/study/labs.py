@@ -15,7 +15,7 @@ from pathlib import Path
 from lambdalearn.content.labs import read_hints, read_instructions
 from lambdalearn.content.models import Pack
 from lambdalearn.labs.finder import FoundLab, course_order
-from lambdalearn.labs.workspace import default_workspace, start_workspace
+from lambdalearn.labs.workspace import default_workspace, holds_files, start_workspace
 from lambdalearn.progress.labs import (
     ATTEMPTED, COMPLETED, NEW, STARTED, lab_progress, labs_progress, remember_workspace,
 )
@@ -54,11 +54,31 @@ def lab_rows(store: ProgressStore, packs: tuple[Pack, ...] | list[Pack]) -> list
     return [LabRow(found, progress[found.pack_id, found.spec.id].status) for found in ordered]
 
 
-def open_workspace(store: ProgressStore, data_dir: Path, found: FoundLab) -> Path:
-    """The learner's workspace for the lab (where `lab start` put it, else the default), created from the
-    starter if it does not exist yet, and remembered so `lambdalearn lab check` finds it too."""
+def lab_workspace(store: ProgressStore, data_dir: Path, found: FoundLab) -> Path:
+    """Where the learner's workspace for the lab is: where `lab start` put it, else the default."""
     remembered = lab_progress(store, found.pack_id, found.spec.id).workspace
-    workspace = Path(remembered) if remembered else default_workspace(data_dir, found.pack_id, found.spec.id)
+    return Path(remembered) if remembered else default_workspace(data_dir, found.pack_id, found.spec.id)
+
+
+def passing_workspace(store: ProgressStore, data_dir: Path, found: FoundLab) -> Path | None:
+    """The workspace a completed lab passed in (it may since have been deleted), None for a lab not completed:
+    starting such a lab again must not quietly swap it for a fresh starter (`lab start --fresh` does that)."""
+    if lab_progress(store, found.pack_id, found.spec.id).status != LAB_COMPLETED:
+        return None
+    return lab_workspace(store, data_dir, found)
+
+
+def completed_notice(found: FoundLab, workspace: Path) -> str:
+    """One sentence for a completed lab: that it is, and where its passing workspace is (or was)."""
+    where = (f"its passing workspace is {workspace}" if holds_files(workspace)
+             else f"its passing workspace {workspace} is gone")
+    return f"{found.spec.title} is completed (every check passed); {where}."
+
+
+def open_workspace(store: ProgressStore, data_dir: Path, found: FoundLab) -> Path:
+    """The learner's workspace for the lab (see `lab_workspace`), created from the starter if it does not
+    exist yet, and remembered so `lambdalearn lab check` finds it too."""
+    workspace = lab_workspace(store, data_dir, found)
     start_workspace(found.spec, workspace)
     remember_workspace(store, found.pack_id, found.spec.id, workspace)
     return workspace

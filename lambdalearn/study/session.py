@@ -90,6 +90,7 @@ class QuizSession:
         self.rng = rng
         self.again_shown: dict[tuple[str, str], int] = {}
         self.last: tuple[Outcome, bool] | None = None  # the last answer, and whether it brought its card back
+        self.dues: list[datetime] = []  # when each card answered comes back: the summary's next review
         by_key = {entry.key: entry for entry in entries}
         if cram:  # suspended and buried questions stay out of cramming too, as Anki's filtered decks leave them out
             held = held_keys(store)
@@ -158,7 +159,9 @@ class QuizSession:
         return {rating: short_interval(interval) for rating, interval in intervals.items()}
 
     def skip(self) -> None:
+        """Pass the question shown; the answer before it can no longer be undone (undo follows a verdict)."""
         self.summary.skipped += 1
+        self.last = None
 
     def _count(self, entry: Entry, recorded: AnswerResult, sign: int) -> None:
         """Add one answer to the summary (`sign` +1), or take it out again (-1, after an undo)."""
@@ -167,8 +170,12 @@ class QuizSession:
         s.right += sign * int(recorded.correct)
         s.wrong += sign * int(not recorded.correct)
         s.xp += sign * recorded.xp_awarded
-        if sign > 0 and not self.cram and (s.next_due is None or recorded.due < s.next_due):
-            s.next_due = recorded.due
+        if not self.cram:
+            if sign > 0:
+                self.dues.append(recorded.due)
+            else:
+                self.dues.remove(recorded.due)
+            s.next_due = min(self.dues, default=None)
         if recorded.became_leech:
             if sign > 0:
                 s.new_leeches.append(entry.question.id)

@@ -268,3 +268,75 @@ def test_flashcard_ratings_preview_the_next_interval(tmp_path, mini_pack):
     """Anki shows on each rating button when the card comes back (issue 17); new card: 1 and 10 min steps."""
     card = quiz(tmp_path / "b", mini_pack, "skip\n" * 5 + "\n3\n", "--deck", "handlers-quiz")
     assert "rate your recall: 1 again (1m), 2 hard (6m), 3 good (10m), 4 easy (" in card.output
+
+
+def test_undo_right_after_a_verdict_takes_the_answer_back_and_asks_again(tmp_path, mini_pack):
+    """Anki's undo in line mode (issue 17): the review, its XP and the card's state go; the question comes again."""
+    shown = shown_numbers(tmp_path, mini_pack, *HANDLERS)[0]
+    result = quiz(tmp_path, mini_pack, f"{shown['context']}\nundo\n{shown['event']}\n", *HANDLERS, "--limit", "1")
+    assert "undo: take it back" in result.output and "'undo' right after a verdict" in result.output
+    assert "Answer taken back: the question is asked again." in result.output
+    # Shown, brought back by the miss (where undo was typed), then asked again as the first of one question.
+    assert result.output.count("Which argument carries the input?") == 3
+    assert result.output.count("[1/1]") == 2 and result.output.count("[2/2]") == 1
+    assert "answered 1: 1 right, 0 wrong" in result.output and "XP earned: 10" in result.output
+    assert reviews(tmp_path) == [("h-single", 3, 1, "new")]
+    assert stats(tmp_path)["xp"] == 10
+    help_text = " ".join(CliRunner().invoke(cli, ["quiz", "--help"]).output.split())
+    assert "'undo' (or 'u') right after a verdict to take that answer back" in help_text
+
+
+def test_u_undoes_between_questions_and_nothing_is_undone_twice(tmp_path, mini_pack):
+    single, multi = shown_numbers(tmp_path, mini_pack, *HANDLERS)[:2]
+    answers = f"{single['event']}\nu\nu\n{single['event']}\n{multi['aws_request_id']} {multi['get_remaining_time_in_millis']}\n"
+    result = quiz(tmp_path, mini_pack, answers, *HANDLERS, "--limit", "2")
+    assert result.output.count("Answer taken back") == 1
+    assert "nothing to undo: undo takes back the answer just given" in result.output
+    assert "answered 2: 2 right, 0 wrong" in result.output
+    assert [r[0] for r in reviews(tmp_path)] == ["h-single", "h-multi"]
+
+
+def test_a_skip_is_no_verdict_so_the_answer_before_it_stays(tmp_path, mini_pack):
+    single = shown_numbers(tmp_path, mini_pack, *HANDLERS)[0]
+    result = quiz(tmp_path, mini_pack, f"{single['event']}\nskip\nundo\n", *HANDLERS, "--limit", "3")
+    assert "nothing to undo" in result.output and "Answer taken back" not in result.output
+    assert [r[0] for r in reviews(tmp_path)] == ["h-single"]
+
+
+def test_the_last_answer_can_be_undone_before_the_summary(tmp_path, mini_pack):
+    event_number = shown_numbers(tmp_path, mini_pack, "--tag", "basics", "--cram")[0]["event"]
+    kept = quiz(tmp_path, mini_pack, f"{event_number}\n\n", "--tag", "basics", "--cram")
+    assert "Enter for the summary, or undo: " in kept.output and "answered 1: 1 right" in kept.output
+    assert "Session ended" not in kept.output
+    result = quiz(tmp_path / "undone", mini_pack, f"{event_number}\nundo\nskip\n", "--tag", "basics", "--cram")
+    assert "Answer taken back" in result.output
+    assert "answered 0: 0 right, 0 wrong, 1 skipped" in result.output
+    assert reviews(tmp_path / "undone") == []
+
+
+def test_on_a_terminal_a_flashcard_takes_two_keys(tmp_path, mini_pack, monkeypatch):
+    """Issue 17, finding 5 ("flashcards take three keys"): Space shows the back, 3 rates it, no Enter, as in
+    Anki (keys are read one by one on a terminal; pipes keep reading lines)."""
+    monkeypatch.setattr("lambdalearn.commands.quiz._stdin_is_terminal", lambda: True)
+    result = quiz(tmp_path, mini_pack, "skip\n" * 5 + " 3", "--deck", "handlers-quiz")
+    assert "Recall the answer, then press Space or Enter to see it (s skip, q quit): \nThe response payload" in result.output
+    assert "rate your recall: 1 again (1m), 2 hard (6m), 3 good (10m), 4 easy (" in result.output
+    assert "Recorded (good)." in result.output and "answered 1: 1 right, 0 wrong, 5 skipped" in result.output
+    assert reviews(tmp_path) == [("h-card", 3, 1, "new")]
+
+
+def test_on_a_terminal_other_keys_are_ignored_and_u_undoes_a_rated_flashcard(tmp_path, mini_pack, monkeypatch):
+    monkeypatch.setattr("lambdalearn.commands.quiz._stdin_is_terminal", lambda: True)
+    # At the back: x and 9 do nothing, 1 rates Again; the card comes back: u takes the rating back, then
+    # Enter shows the back again and 4 rates it; the last prompt before the summary takes a line.
+    result = quiz(tmp_path, mini_pack, "skip\n" * 5 + "\rx91u\r4\n", "--deck", "handlers-quiz")
+    assert "Recall the answer, then press Space or Enter to see it (s skip, u undo, q quit): undo" in result.output
+    assert "Answer taken back: the question is asked again." in result.output
+    assert "answered 1: 1 right, 0 wrong, 5 skipped" in result.output and "Recorded (easy)." in result.output
+    assert reviews(tmp_path) == [("h-card", 4, 1, "new")]
+
+
+def test_the_summary_forgets_the_next_review_of_an_answer_taken_back(tmp_path, mini_pack):
+    result = quiz(tmp_path, mini_pack, "skip\n" * 5 + "\n3\nundo\nquit\n", "--deck", "handlers-quiz")
+    assert "Answer taken back" in result.output and "answered 0: 0 right, 0 wrong, 5 skipped" in result.output
+    assert "next review" not in result.output.split("Session summary")[1]

@@ -69,3 +69,34 @@ def test_numeric_answers_take_suffixes_words_and_the_unit_in_any_spelling():
     assert timeout.grade(parse_response(timeout, "900 s")).correct
     with pytest.raises(AnswerFormatError):
         parse_response(timeout, "15 minutes")  # another unit is not silently converted
+
+
+# Pack-level aliases (issue 17: "let authors list accepted aliases"), with the course's own pack.yaml list.
+def test_the_course_lists_its_aliases_once_for_every_typed_answer(course):
+    """pr-02 (numeric, unit GB-s), bp-17 (cloze, "p99"), vpc-16 (text, "RDS Proxy") and va-16 ("$LATEST")
+    list none of these spellings themselves: pack.yaml's `answer_aliases` reaches them all."""
+    assert parse_response(course["pr-02"], "0.5 GBs") == 0.5
+    assert course["bp-17"].grade(["6", "99th-percentile latency"]).correct
+    assert course["vpc-16"].grade("AWS RDS Proxy").correct
+    assert course["va-16"].grade("latest").correct
+
+
+def test_an_alias_is_read_in_both_answers_and_inside_longer_ones():
+    from lambdalearn.content.normalise import alias_table
+
+    aliases = alias_table({"dead-letter queue": ("DLQ",), "RDS Proxy": ("Amazon RDS Proxy",)})
+    assert same_answer("a DLQ", "a dead-letter queue", aliases)
+    assert same_answer("dead letter queues", "DLQs", aliases)
+    assert same_answer("Amazon RDS Proxy", "RDS Proxy", aliases)  # the longer alias, not a partial one
+    assert not same_answer("DLQ", "dead-letter queue")  # without the pack's list, no
+    assert not same_answer("an SQS queue", "a DLQ", aliases)
+
+
+def test_case_sensitive_names_read_no_aliases(mini_pack):
+    from lambdalearn.content.questions import TextAnswer
+
+    (mini_pack / "pack.yaml").write_text((mini_pack / "pack.yaml").read_text() + "answer_aliases:\n  ctx: [kontext]\n")
+    questions = {q.id: q for q in load_pack(mini_pack).questions()}
+    assert isinstance(questions["h-text"], TextAnswer) and questions["h-text"].grade("kontext").correct
+    sensitive = TextAnswer("x", accepted=("ctx",), case_sensitive=True, aliases=questions["h-text"].aliases)
+    assert not sensitive.grade("kontext").correct

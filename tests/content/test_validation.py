@@ -171,3 +171,29 @@ def test_a_text_list_names_a_blank_or_nested_item(mini_pack):
     assert any("tags: expected a list of texts, but item 2 is a list" in p for p in problems_of(mini_pack))
     edit(mini_pack / "content" / "01-handlers.md", "tags: [handler, [a, b]]", "tags: ['', handler]")
     assert any("tags: expected a list of texts, but item 1 is blank" in p for p in problems_of(mini_pack))
+
+
+def test_answer_aliases_are_checked_with_file_line_and_field(mini_pack):
+    """pack.yaml's `answer_aliases`: a list of texts per term; an alias that does nothing or names two terms
+    is an error, as every other pack.yaml field."""
+    (mini_pack / "pack.yaml").write_text((mini_pack / "pack.yaml").read_text() + (
+        "answer_aliases:\n"
+        "  GB-seconds: [gigabyte-seconds, GBs]\n"
+        "  dead-letter queue: DLQ\n"
+        "  dead letter q: [DLQ]\n"
+        "  RDS Proxy: {name: proxy}\n"
+        "  '!!!': [x]\n"))
+    problems = problems_of(mini_pack)
+    assert ("pack.yaml:19: answer_aliases.GB-seconds: 'gigabyte-seconds' already matches 'GB-seconds' (answers are"
+            " read without case, hyphens or plurals): drop it") in problems
+    assert ("pack.yaml:21: answer_aliases.dead letter q: 'DLQ' is also an alias of 'dead-letter queue': an alias"
+            " stands for one term") in problems
+    assert "pack.yaml:22: answer_aliases.RDS Proxy: expected a list of texts, got a mapping" in problems
+    assert "pack.yaml:23: answer_aliases.!!!: the term has no words or numbers to match" in problems
+    assert len(problems) == 4
+
+
+def test_answer_aliases_must_be_a_mapping(mini_pack):
+    (mini_pack / "pack.yaml").write_text((mini_pack / "pack.yaml").read_text() + "answer_aliases: [DLQ]\n")
+    assert problems_of(mini_pack) == [
+        'pack.yaml:18: answer_aliases: expected a mapping of terms to their aliases, e.g. "dead-letter queue": [DLQ]']

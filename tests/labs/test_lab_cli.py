@@ -196,3 +196,53 @@ def test_a_natural_if_not_items_is_told_why_it_fails(tmp_path):
     (workspace / "app.py").write_text(code, encoding="utf-8")
     result = run("lab", "check", LAB)
     assert "FAIL  echoes an order id you have not seen (an empty items list totals 0)" in result.output
+
+
+def complete_the_lab(workspace) -> None:
+    run("lab", "start", LAB, "--dir", str(workspace))
+    shutil.copyfile(SOLUTION, workspace / "app.py")
+    assert run("lab", "check", LAB).exit_code == 0 and status_of(LAB) == "completed"
+
+
+def test_start_on_a_completed_lab_says_so_and_leaves_the_passing_workspace_alone(tmp_path):
+    """Issue 17, finding 6: `lab start` on a completed lab quietly swapped in a fresh starter."""
+    workspace = tmp_path / "ws"
+    complete_the_lab(workspace)
+    again = run("lab", "start", LAB)
+    assert again.exit_code == 0
+    assert (f"Your first handler - the event and the context is completed (every check passed); its passing "
+            f"workspace is {workspace}.") in again.output
+    assert f"`lambdalearn lab start {LAB} --fresh` starts over" in again.output
+    elsewhere = run("lab", "start", LAB, "--dir", str(tmp_path / "other"))  # nor moved elsewhere
+    assert "is completed" in elsewhere.output and not (tmp_path / "other").exists()
+    assert (workspace / "app.py").read_bytes() == SOLUTION.read_bytes()
+    assert run("lab", "check", LAB).exit_code == 0  # still the passing workspace that check finds
+
+
+def test_start_fresh_on_a_completed_lab_keeps_the_passing_workspace_as_a_backup(tmp_path):
+    workspace = tmp_path / "ws"
+    complete_the_lab(workspace)
+    fresh = run("lab", "start", LAB, "--fresh")
+    [backup] = [p for p in tmp_path.iterdir() if p.name.startswith("ws.backup-")]
+    assert f"your previous workspace is kept at {backup}" in fresh.output and f"workspace: {workspace}" in fresh.output
+    assert (backup / "app.py").read_bytes() == SOLUTION.read_bytes()
+    assert (workspace / "app.py").read_bytes() != SOLUTION.read_bytes() and "# Your first handler" in fresh.output
+    assert status_of(LAB) == "completed"  # the lab was done once: starting over does not take that back
+    assert run("lab", "check", LAB).exit_code == 1  # the fresh starter is what check runs now
+
+
+def test_start_fresh_elsewhere_names_where_the_passing_workspace_stays(tmp_path):
+    workspace = tmp_path / "ws"
+    complete_the_lab(workspace)
+    fresh = run("lab", "start", LAB, "--fresh", "--dir", str(tmp_path / "again"))
+    assert f"your passing workspace stays at {workspace}" in fresh.output
+    assert (tmp_path / "again" / "app.py").is_file() and (workspace / "app.py").read_bytes() == SOLUTION.read_bytes()
+
+
+def test_a_completed_lab_whose_workspace_was_deleted_is_said_to_be_gone(tmp_path):
+    workspace = tmp_path / "ws"
+    complete_the_lab(workspace)
+    shutil.rmtree(workspace)
+    again = run("lab", "start", LAB)
+    assert f"its passing workspace {workspace} is gone" in again.output and not workspace.exists()
+    assert run("lab", "start", LAB, "--fresh").exit_code == 0 and (workspace / "app.py").is_file()

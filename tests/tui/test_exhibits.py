@@ -92,7 +92,7 @@ async def test_a_long_exhibit_scrolls_inside_its_border(make_app, exhibit_pack):
         assert view.max_scroll_x > 0  # the Resource line is wider than 60 columns: it scrolls, it does not wrap
         view.focus()
         await pilot.press("right", "right")
-        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()  # scrolling animates: on a busy machine it is not over yet
         assert view.scroll_x > 0
 
 

@@ -163,3 +163,48 @@ async def test_brackets_in_a_check_message_are_shown_as_text(make_app):
         await pilot.pause()
         text = checks_text(screen)
         assert '-  "copied": [\n' in text and "[/b] ]" in text and "[/]" not in text
+
+
+async def reopen_hello(pilot):
+    """Open the hello lab from the course map again; return the screen on top (a dialog, for a completed lab)."""
+    table = pilot.app.screen.query_one("#course-map")
+    table.move_cursor(row=next(i for i in range(table.row_count) if "Lab: Hello handler" in str(table.get_row_at(i)[1])))
+    await pilot.press("enter")
+    await pilot.pause()
+    return pilot.app.screen
+
+
+async def test_a_completed_lab_asks_before_it_starts_over_and_keeps_the_passing_workspace(make_app):
+    """Issue 17, finding 6, in the app: opening a completed lab says where its passing workspace is; it opens
+    that workspace, or starts over with it kept as a backup, or goes back, as the learner chooses."""
+    from lambdalearn.tui.screens.confirm import ConfirmScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_hello(pilot)
+        workspace = screen.workspace
+        (workspace / "app.py").write_text(SOLVED)
+        assert (await run(pilot, screen)).passed
+        await pilot.press("escape")
+        await pilot.pause()
+        dialog = await reopen_hello(pilot)
+        assert isinstance(dialog, ConfirmScreen)
+        assert f"Hello handler is completed (every check passed); its passing workspace is {workspace}." in dialog.question
+        await pilot.press("escape")  # Back: home again, nothing touched
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen" and (workspace / "app.py").read_text() == SOLVED
+        await reopen_hello(pilot)
+        await pilot.press("y")  # open it as it is
+        await pilot.pause()
+        assert isinstance(app.screen, LabScreen) and app.screen.workspace == workspace
+        assert (workspace / "app.py").read_text() == SOLVED
+        await pilot.press("escape")
+        await pilot.pause()
+        await reopen_hello(pilot)
+        await pilot.press("s")  # start over
+        await pilot.pause()
+        assert isinstance(app.screen, LabScreen) and "TODO" in (workspace / "app.py").read_text()
+        [backup] = list(workspace.parent.glob("hello.backup-*"))
+        assert (backup / "app.py").read_text() == SOLVED
+        assert f"your passing workspace is kept in {backup}" in " ".join(
+            str(line.text) for line in app.screen.query_one("#lab-log").lines)

@@ -209,3 +209,61 @@ async def test_lesson_text_keeps_a_readable_measure_on_a_wide_terminal(make_app)
         await pilot.press("down", "down", "enter")
         await pilot.pause()
         assert app.screen.query_one("#page").size.width <= 100
+
+
+async def test_links_are_reached_with_tab_shown_selected_and_followed_with_enter(make_app, mini_pack, monkeypatch):
+    """Issue 17, finding 5: links in lessons worked only with the mouse."""
+    from lambdalearn.tui.widgets.markdown_links import SELECTED
+
+    lesson = mini_pack / "content" / "01-handlers.md"
+    lesson.write_text(lesson.read_text().replace(
+        "See [limits](lesson:limits#timeouts).",
+        "See [limits](lesson:limits#timeouts) and [the guide](https://docs.aws.amazon.com/lambda/)."))
+    app = make_app()
+    opened = []
+    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    async with app.run_test() as pilot:
+        screen = await open_first_lesson(pilot)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert [(link.text, link.href) for link in screen.links] == [
+            ("limits", "lesson:limits#timeouts"), ("the guide", "https://docs.aws.amazon.com/lambda/")]
+        first = screen.links[0]
+        drawn = first.block.render()
+        assert any(span.style == SELECTED and (span.start, span.end) == (first.start, first.end) for span in drawn.spans)
+        await pilot.press("tab")  # the second link is selected; the first is drawn as before
+        await pilot.pause()
+        assert screen.link_index == 1 and first.block.render() == first.block._content
+        await pilot.press("enter")  # a web link is shown, to copy or open on purpose, as after a click
+        await pilot.pause()
+        assert isinstance(app.screen, LinkScreen) and "docs.aws.amazon.com/lambda/" in str(app.screen.query_one("#url").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("shift+tab", "shift+tab")  # back to the first link, then round to the last
+        await pilot.pause()
+        assert screen.link_index == 1
+        await pilot.press("tab")  # and round to the first
+        await pilot.pause()
+        assert screen.link_index == 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.lesson.id == "limits" and page_text(screen).startswith("## Timeouts")
+        assert opened == []
+
+
+async def test_brackets_move_between_links_and_tab_still_leaves_the_notes(make_app):
+    app = make_app()
+    async with app.run_test(size=(150, 40)) as pilot:  # wide enough for the notes pane beside the page
+        screen = await open_first_lesson(pilot)
+        await pilot.press("right_square_bracket", "enter")
+        await pilot.pause()
+        assert screen.lesson.id == "limits"
+        await pilot.press("right_square_bracket")  # limits links back to handlers
+        await pilot.pause()
+        assert screen.links[screen.link_index].href == "01-handlers.md#the-handler"
+        await pilot.press("n")
+        await pilot.pause()
+        assert screen.focused.id == "notes"
+        await pilot.press("tab")  # in the notes, Tab is not a link key
+        await pilot.pause()
+        assert screen.focused.id != "notes" and screen.link_index == 0

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from textual.geometry import Region
+
+from lambdalearn.content.bundled import bundled_pack_root
 from lambdalearn.progress.store import ProgressStore
 from lambdalearn.tui.app import QuizRequest
 from lambdalearn.tui.screens.quiz import QuizScreen
@@ -60,9 +63,13 @@ async def test_every_question_type_answered_right_is_recorded_right(make_app, da
         assert isinstance(screen, QuizScreen)
         assert [e.question.id for e in screen.session.queue] == ALL_TYPES
         for _ in ALL_TYPES:
+            flashcard = screen.entry.question.type == "flashcard"
             await answer(pilot, right=True)
+            assert screen.outcome.verdict.correct, screen.outcome.entry.question.id
+            if flashcard:  # rating a flashcard moves on at once, as in Anki: no verdict to dismiss
+                assert screen.state in ("question", "summary")
+                continue
             assert screen.state == "verdict"
-            assert screen.outcome.verdict.correct, screen.entry.question.id
             await pilot.press("enter")
         assert screen.state == "summary"
         summary = str(screen.query_one("#summary").render())
@@ -80,7 +87,11 @@ async def test_every_question_type_answered_wrong_shows_why_and_is_recorded_wron
         screen = app.screen
         verdicts = {}
         for _ in ALL_TYPES:
+            flashcard = screen.entry.question.type == "flashcard"
             await answer(pilot, right=False)
+            if flashcard:
+                verdicts["h-card"] = [n.message for n in app._notifications][-1]
+                continue
             verdicts[screen.entry.question.id] = str(screen.query_one("#verdict").render())
             await pilot.press("enter")
         # As in Anki, every card answered Again comes back before the session ends: skip them this time.
@@ -95,7 +106,7 @@ async def test_every_question_type_answered_wrong_shows_why_and_is_recorded_wron
     assert verdicts["l-cloze"].count("Memory goes from 128 MB to 10240 MB.") == 1  # finding 8: not shown twice
     assert "Blanks 1 (expected 128), 2 (expected 10240) were wrong." in verdicts["l-cloze"]
     assert "Read more (o): Handlers › The handler" in verdicts["h-single"]
-    assert "Recorded: again" in verdicts["h-card"]
+    assert verdicts["h-card"].startswith("Recorded: again · next review in ") and verdicts["h-card"].endswith("u or Ctrl+Z: undo")
     assert all(correct == 0 for *_, correct in reviews(data_dir))
 
 
@@ -317,3 +328,128 @@ async def test_undo_takes_the_last_answer_back_and_asks_again(make_app, data_dir
         await answer(pilot, right=True)
         assert screen.outcome.verdict.correct and screen.session.summary.right == 1
     assert [row[0] for row in reviews(data_dir)] == ["h-single"]
+
+
+def last_choice_region(screen) -> Region:
+    """Where the last line of the choice list is drawn on the screen (the list may scroll inside itself)."""
+    choices = screen.query_one("ChoicePad OptionList")
+    inner = choices.scrollable_content_region
+    bottom = inner.y + choices.virtual_size.height - round(choices.scroll_y)
+    return Region(inner.x, bottom - 1, inner.width, 1)
+
+
+async def show_ws16_after_a_long_verdict(pilot):
+    """The course's ws-16 at 80x24, right after ws-15's verdict made the quiz scroll (as the learner met it)."""
+    pilot.app.start_quiz(QuizRequest(deck="why-serverless-quiz", new_limit=30))
+    await pilot.pause()
+    screen = pilot.app.screen
+    while screen.entry.question.id != "ws-15":
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+    await type_text(pilot, "wrong answer")
+    await pilot.press("enter", "enter")
+    await pilot.pause()
+    assert screen.entry.question.id == "ws-16"
+    return screen
+
+
+async def test_every_choice_of_ws16_is_on_screen_at_80x24_after_a_verdict(make_app):
+    """Issue 17, finding 5: option 4 of ws-16 was hidden until answered; the scrollbar a long verdict brings
+    narrowed the list, which then kept wrapped lines and scrolled its last choice out of sight."""
+    app = make_app(pack_roots=[bundled_pack_root()])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        screen = await show_ws16_after_a_long_verdict(pilot)
+        choices = screen.query_one("ChoicePad OptionList")
+        assert choices.virtual_size.height == choices.scrollable_content_region.height  # all shown, no blank row
+        assert choices.scrollable_content_region.contains_region(last_choice_region(screen))
+        assert screen.region.contains_region(last_choice_region(screen))
+
+
+async def test_every_choice_stays_on_screen_through_a_live_resize(make_app):
+    app = make_app(pack_roots=[bundled_pack_root()])
+    async with app.run_test(size=(120, 24)) as pilot:
+        await loaded(pilot)
+        app.start_quiz(QuizRequest(deck="why-serverless-quiz", new_limit=30))
+        await pilot.pause()
+        screen = app.screen
+        while screen.entry.question.id != "ws-16":
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+        for width in (78, 74, 80):  # narrower makes a choice wrap; wider again must unwrap it
+            await pilot.resize_terminal(width, 24)
+            await pilot.pause()
+            choices = screen.query_one("ChoicePad OptionList")
+            assert choices.virtual_size.height == choices.scrollable_content_region.height, width
+            assert screen.region.contains_region(last_choice_region(screen)), width
+
+
+async def reach_the_flashcard(pilot):
+    pilot.app.start_quiz(QuizRequest())
+    await pilot.pause()
+    for _ in range(5):
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+    assert pilot.app.screen.entry.question.id == "h-card"
+    return pilot.app.screen
+
+
+async def test_a_flashcard_takes_two_keys_and_its_notes_show_with_its_back(make_app, mini_pack, data_dir):
+    """Issue 17, finding 5 ("flashcards take three keys"): Space shows the back, with the card's explanation
+    and where to read more; 3 rates it and the next question follows at once, as in Anki."""
+    quiz_file = mini_pack / "quizzes" / "handlers.yaml"
+    quiz_file.write_text(quiz_file.read_text().replace(
+        "    back: The response payload, serialised as JSON.\n",
+        "    back: The response payload, serialised as JSON.\n    explanation: Whatever it returns is serialised.\n"
+        "    lesson_section: the-handler\n"))
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        screen = await reach_the_flashcard(pilot)
+        await pilot.press("space")
+        await pilot.pause()
+        back = str(screen.query_one(".flash-back").render())
+        assert "The response payload" in back and "Whatever it returns is serialised." in back
+        assert "Read more (o): Handlers › The handler" in back
+        await pilot.press("3")
+        await pilot.pause()
+        assert screen.state == "question" and screen.entry.question.id == "l-num" and screen.position == 6
+        assert [n.message for n in app._notifications][-1].startswith("Recorded: good · +")
+    assert reviews(data_dir) == [("h-card", "new", 3, 1)]
+
+
+async def test_o_reads_more_from_a_revealed_flashcard(make_app, mini_pack):
+    quiz_file = mini_pack / "quizzes" / "handlers.yaml"
+    quiz_file.write_text(quiz_file.read_text().replace(
+        "    back: The response payload, serialised as JSON.\n",
+        "    back: The response payload, serialised as JSON.\n    lesson_section: the-handler\n"))
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        screen = await reach_the_flashcard(pilot)
+        await pilot.press("o")  # the back is not shown yet: nothing to read more about
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("space", "o")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LessonScreen"
+
+
+async def test_undo_after_rating_a_flashcard_brings_the_card_back(make_app, data_dir):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        screen = await reach_the_flashcard(pilot)
+        await pilot.press("space", "1")  # Again: the card would come back at the end
+        await pilot.pause()
+        assert screen.state == "question" and len(screen.session.queue) == 9
+        await pilot.press("u")  # the next question is typed: its box takes the u...
+        await pilot.pause()
+        assert screen.entry.question.id == "l-num"
+        await pilot.press("ctrl+z")  # ...and Ctrl+Z, Anki's own undo key, takes the rating back
+        await pilot.pause()
+        assert screen.entry.question.id == "h-card" and screen.position == 5 and len(screen.session.queue) == 8
+        assert reviews(data_dir) == [] and screen.session.summary.answered == 0
+        await pilot.press("space", "4")
+        await pilot.pause()
+    assert reviews(data_dir) == [("h-card", "new", 4, 1)]

@@ -28,13 +28,15 @@ highlighted question: `s` suspend (never comes up until unsuspended), `b` bury u
 ## Lesson
 `←`/`→` (or `h`/`l`) pages · `<`/`>` (or Ctrl+B/Ctrl+N) lessons · `t` contents · `d` mark done ·
 `q` quiz me · `n` or F3 notes · `y` copy a code block · Shift+`←`/`→` scroll wide code blocks (or drag
-their scrollbar) · links: in-course ones open here, web links are shown
+their scrollbar) · links: Tab/Shift+Tab (or `]`/`[`) select one, Enter (or a click) follows it; in-course
+ones open here, web links are shown
 
 ## Quiz
 Choices: `1`-`9` or click (multi: toggle, then Enter) · true/false: `t`/`f` · text, number, cloze: type
 and Enter · order: `↑`/`↓` pick a step, `-`/`+` (or Shift+↑/↓) move it (or click a step, then where it goes), Enter submits · flashcard:
-Space shows the answer, `1`-`4` rates it (each key shows when the card comes back) · after the verdict:
-Enter next, `o` open the lesson section, `u` undo the answer · a card you missed comes back before the end ·
+Space shows the answer, `1`-`4` rates it and moves on (each key shows when the card comes back) · after the
+verdict: Enter next, `o` open the lesson section · `u` (or Ctrl+Z) undo the last answer · a card you missed
+comes back before the end ·
 `s` or Ctrl+N skip · `f` or F4 filters (deck, lesson, tag, cram) · when nothing is left: `m` study more
 today (10 new, past the daily limit), `a` study ahead, `c` cram
 

@@ -26,7 +26,11 @@ from textual.widgets import Footer, Header, Markdown, RichLog, Static
 
 from lambdalearn.labs.finder import FoundLab
 from lambdalearn.labs.report import PASS, CheckResult, LabReport
-from lambdalearn.study.labs import InstructionPage, choose_editor, hints_markdown, instruction_pages, open_workspace
+from lambdalearn.labs.workspace import holds_files
+from lambdalearn.study.labs import (
+    InstructionPage, choose_editor, completed_notice, hints_markdown, instruction_pages, lab_workspace, open_workspace,
+    passing_workspace,
+)
 from lambdalearn.tui.widgets.code_blocks import CodeSidewaysMixin
 from lambdalearn.tui.widgets.text import escape
 
@@ -81,6 +85,37 @@ class LabScreen(CodeSidewaysMixin, Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        from lambdalearn.tui.screens.confirm import ConfirmScreen
+
+        app = self.app
+        passing = passing_workspace(app.store, app.data_dir, self.found)
+        if passing is None:
+            self._open()
+            return
+        # As `lab start` does: a completed lab is never quietly swapped for a fresh starter.
+        if holds_files(passing):
+            question, yes, other = (f"{completed_notice(self.found, passing)} Open it, or start over from the starter "
+                                    "(it is kept as a backup)?"), "Open it", "Start over"
+        else:
+            question, yes, other = f"{completed_notice(self.found, passing)} Start over from the starter?", "Start over", None
+        app.push_screen(ConfirmScreen(question, yes=yes, no="Back", other=other), self._completed_choice)
+
+    def _completed_choice(self, answer: str | None) -> None:
+        from lambdalearn.labs.workspace import reset_workspace
+
+        if answer not in ("yes", "other"):
+            self.dismiss()
+            return
+        backup = None
+        if answer == "other":
+            backup = reset_workspace(self.spec, lab_workspace(self.app.store, self.app.data_dir, self.found))
+        self._open()
+        if backup is not None:
+            self._log(f"── started over from the starter; your passing workspace is kept in {backup} ──")
+            self.notify(f"Fresh workspace. Your passing workspace is kept in {backup}.", timeout=8)
+
+    def _open(self) -> None:
+        """Open the workspace (made from the starter if there is none) and show the lab."""
         from lambdalearn.progress.labs import lab_progress
 
         app = self.app

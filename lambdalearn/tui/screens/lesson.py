@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from lambdalearn.content.models import Lesson, Pack
 from lambdalearn.study.course import link_target, page_of, pages
 from lambdalearn.tui.widgets.code_blocks import CodeSidewaysMixin
+from lambdalearn.tui.widgets.markdown_links import PageLink, page_links, show_selected
 
 NOTE_DEBOUNCE_S = 0.4
 NOTE_MAX_AT_RISK_S = 1.0
@@ -39,6 +40,9 @@ class LessonScreen(CodeSidewaysMixin, Screen):
         Binding("t", "toc", "Contents", show=False),
         Binding("y", "copy_code", "Copy code", show=False),
         Binding("slash,ctrl+f", "app.search", "Search", show=False),
+        Binding("tab,right_square_bracket", "link(1)", "Next link", show=False),
+        Binding("shift+tab,left_square_bracket", "link(-1)", "Previous link", show=False),
+        Binding("enter", "follow_link", "Follow link", show=False),
     ]
 
     def __init__(self, pack: Pack, lesson: Lesson, anchor: str = "") -> None:
@@ -49,6 +53,8 @@ class LessonScreen(CodeSidewaysMixin, Screen):
         self.pages = pages(lesson)
         self.page_index = page_of(lesson, anchor) if anchor else 0
         self._note_dirty_since: float | None = None
+        self.links: list[PageLink] = []  # the links of the page shown, for Tab and Enter
+        self.link_index: int | None = None  # the one selected, if any
         self._note_text = ""
         self._note_timer = None
 
@@ -149,8 +155,10 @@ class LessonScreen(CodeSidewaysMixin, Screen):
         scroll = self.query_one("#page-scroll", VerticalScroll)
         self._show_badges()
         self.query_one("#pager", Static).update(
-            f"page {self.page_index + 1}/{len(self.pages)} · ←/→ pages · </> lessons · d done · q quiz me · ⇧←/→ code"
+            f"page {self.page_index + 1}/{len(self.pages)} · ←/→ pages · </> lessons · Tab links · d done · q quiz"
+            " · ⇧←/→ code"
         )
+        self.links, self.link_index = [], None  # found again once the page is drawn
         for contents in self.query("#toc").results(OptionList):
             contents.highlighted = self.page_index
         if update:
@@ -173,6 +181,37 @@ class LessonScreen(CodeSidewaysMixin, Screen):
             block_id = entries[position][2]
             if block_id:
                 self.query_one(f"#{block_id}").scroll_visible(top=True, animate=False)
+
+    # ----- links by keyboard ----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Enter follows a link only once one is selected, on the page."""
+        if action == "follow_link":
+            return self.link_index is not None and self.focused is self.query_one("#page-scroll")
+        return True
+
+    def action_link(self, step: int) -> None:
+        """Select the next (or previous) link of the page, drawn in reverse and scrolled into view; away from
+        the page (contents, notes), Tab moves the focus as usual."""
+        if self.focused is not self.query_one("#page-scroll"):
+            (self.focus_next if step > 0 else self.focus_previous)()
+            return
+        if not self.links or not all(link.block.is_attached for link in self.links):
+            self.links, self.link_index = page_links(self.query_one("#page", Markdown)), None
+        if not self.links:
+            self.notify("No links on this page.", timeout=2)
+            return
+        if self.link_index is not None:
+            show_selected(self.links[self.link_index], False)
+            self.link_index = (self.link_index + step) % len(self.links)
+        else:
+            self.link_index = 0 if step > 0 else len(self.links) - 1
+        link = self.links[self.link_index]
+        show_selected(link, True)
+        link.block.scroll_visible(animate=False)
+
+    def action_follow_link(self) -> None:
+        if self.link_index is not None:
+            self.follow(self.links[self.link_index].href)
 
     # ----- actions --------------------------------------------------------------------------------------
     def action_page(self, step: int) -> None:
@@ -264,7 +303,11 @@ class LessonScreen(CodeSidewaysMixin, Screen):
     @on(Markdown.LinkClicked)
     def _link(self, event: Markdown.LinkClicked) -> None:
         event.stop()
-        target = link_target(self.pack, self.lesson, event.href)
+        self.follow(event.href)
+
+    def follow(self, href: str) -> None:
+        """Open a link of the lesson: a lesson or section here, `scale:` in the simulator, a web link shown."""
+        target = link_target(self.pack, self.lesson, href)
         if target is not None:
             lesson, anchor = target
             if lesson is self.lesson:
@@ -273,12 +316,12 @@ class LessonScreen(CodeSidewaysMixin, Screen):
             else:
                 self.show_lesson(self.pack, lesson, anchor)
             return
-        if event.href.startswith(SCALE_LINK):  # `scale:EXAMPLE` opens the simulator on that example
-            self.app.action_scale(event.href[len(SCALE_LINK):])
+        if href.startswith(SCALE_LINK):  # `scale:EXAMPLE` opens the simulator on that example
+            self.app.action_scale(href[len(SCALE_LINK):])
             return
         from lambdalearn.tui.screens.link import LinkScreen
 
-        self.app.push_screen(LinkScreen(event.href))
+        self.app.push_screen(LinkScreen(href))
 
     @on(TextArea.Changed, "#notes")
     def _note_changed(self, event: TextArea.Changed) -> None:

@@ -22,7 +22,7 @@ from lambdalearn.tui.widgets.answer_pads import AnswerPad, FlashcardPad, pad_for
 from lambdalearn.tui.widgets.exhibit import ExhibitView
 from lambdalearn.tui.widgets.text import escape
 from lambdalearn.tui.widgets.text import assemble, inline, relative_time
-from lambdalearn.tui.widgets.verdict import verdict_markup
+from lambdalearn.tui.widgets.verdict import RATING_NAMES, flashcard_notes, verdict_markup
 
 
 class QuizScreen(Screen):
@@ -38,7 +38,7 @@ class QuizScreen(Screen):
         Binding("r", "again", "Again"),
         Binding("m", "more", "Study more today"),
         Binding("a", "ahead", "Study ahead"),
-        Binding("u", "undo", "Undo"),
+        Binding("u,ctrl+z", "undo", "Undo", key_display="u"),  # Ctrl+Z too: a typed answer's box takes u
     ]
 
     MORE_NEW = 10  # new cards one "study more today" adds, as Anki's custom study suggests
@@ -128,8 +128,10 @@ class QuizScreen(Screen):
         holder = self.query_one("#pad-holder")
         holder.remove_children()
         pad = pad_for(question, self.app.rng)
-        if isinstance(pad, FlashcardPad) and not self.session.cram:
-            pad.previews = self.session.previews(entry)
+        if isinstance(pad, FlashcardPad):
+            pad.notes = flashcard_notes(entry.pack, question)
+            if not self.session.cram:
+                pad.previews = self.session.previews(entry)
         holder.mount(pad)  # it takes the focus once mounted
         self.state = "question"
         self.started = time.monotonic()
@@ -151,8 +153,6 @@ class QuizScreen(Screen):
         event.pad.disabled = True
         event.pad.show_verdict(event.response)
         question = self.entry.question
-        rating = outcome.recorded.rating if isinstance(question, Flashcard) else None
-        text = verdict_markup(self.entry.pack, question, outcome.verdict, outcome.wrong_picks, rating)
         extras = []
         if outcome.recorded.xp_awarded:
             extras.append(f"+{outcome.recorded.xp_awarded} XP")
@@ -160,15 +160,21 @@ class QuizScreen(Screen):
             extras.append(f"next review {relative_time(outcome.recorded.due, recorded_at)}")
         if outcome.recorded.became_leech:
             extras.append("this card is now a leech: reread its lesson section")
+        progress = self.query_one("#quiz-progress", ProgressBar)
+        progress.update(total=len(self.session.queue))  # a card missed comes back at the end of the session
+        progress.advance(1)
+        if isinstance(question, Flashcard):  # its back was the feedback: the rating moves on, as in Anki
+            rating = RATING_NAMES[outcome.recorded.rating]
+            self.notify(" · ".join([f"Recorded: {rating}", *extras, "u or Ctrl+Z: undo"]), timeout=4)
+            self.action_next()
+            return
+        text = verdict_markup(self.entry.pack, question, outcome.verdict, outcome.wrong_picks)
         extras.append("Enter: next · u: undo")
         verdict = self.query_one("#verdict", Static)
         note = ("\n[b]Your note:[/] ", inline(outcome.note)) if outcome.note else ()
         verdict.update(assemble(text, *note, "\n[dim]" + escape(" · ".join(extras)) + "[/]"))
         verdict.set_classes("right" if outcome.verdict.correct else "wrong")
-        progress = self.query_one("#quiz-progress", ProgressBar)
-        progress.update(total=len(self.session.queue))  # a card missed comes back at the end of the session
         self._show_meta()
-        progress.advance(1)
         self.state = "verdict"
         actions = self.query_one("#verdict-actions")
         actions.remove_class("hidden")
@@ -193,12 +199,21 @@ class QuizScreen(Screen):
             "cram": ("empty",),
             "again": ("summary",),
             "more": ("empty", "summary"),
-            "undo": ("verdict",),
+            "undo": ("verdict", "question", "summary"),
             "ahead": ("empty", "summary"),
         }
+        if action == "undo" and (self.session is None or self.session.last is None):
+            return False
+        if action == "open_section" and self._revealed_flashcard():
+            return True
         if action in allowed:
             return self.state in allowed[action]
         return True
+
+    def _revealed_flashcard(self) -> bool:
+        """A flashcard with its back shown: its notes say "Read more (o)", as a verdict does."""
+        pads = self.query(FlashcardPad)
+        return self.state == "question" and bool(pads) and pads.first().revealed
 
     def action_next(self) -> None:
         self.position += 1
@@ -208,9 +223,12 @@ class QuizScreen(Screen):
             self.show_summary()
 
     def action_undo(self) -> None:
-        """Take the answer just given back and ask the question again (as Anki's undo)."""
+        """Take the last answer back and ask its question again (as Anki's undo): from its verdict, or from the
+        question or summary that a rated flashcard moved on to."""
         if self.session.undo_last() is None:
             return
+        if self.state != "verdict":
+            self.position -= 1
         self.query_one("#quiz-progress", ProgressBar).update(total=len(self.session.queue),
                                                               progress=self.position)
         self.notify("Answer taken back: the question is asked again.", timeout=3)

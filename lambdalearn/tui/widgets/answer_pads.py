@@ -73,7 +73,19 @@ class AnswerPad(Vertical):
         return input_hint(self.question)
 
 
-class ChoiceList(OptionList):
+class FittedList(OptionList):
+    """An option list exactly as tall as its wrapped options. The CSS keeps its scrollbar's column always
+    reserved (a stable gutter), so a scrollbar that comes or goes never rewraps the options under a height
+    measured for the other width (ws-16's last choice was once hidden so); its height is measured inside that
+    column too, as Textual measures it across."""
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        if self.styles.scrollbar_gutter == "stable":
+            width -= self.styles.scrollbar_size_vertical
+        return super().get_content_height(container, viewport, width)
+
+
+class ChoiceList(FittedList):
     """An option list where Enter submits and Space toggles (for multiple choice)."""
 
     BINDINGS = [
@@ -107,7 +119,7 @@ class ChoicePad(AnswerPad):
 
     def compose(self) -> ComposeResult:
         options = [Option(self._label(n)) for n in range(1, len(self.question.choices) + 1)]
-        yield (ChoiceList if self.multi else OptionList)(*options, classes="choices")
+        yield (ChoiceList if self.multi else FittedList)(*options, classes="choices")
         count = len(self.question.choices)
         hint = (f"1-{count}, Space or click to tick · Enter submits" if self.multi
                 else f"press 1-{count} or click to answer")
@@ -235,7 +247,7 @@ class ClozePad(AnswerPad):
         self.answer([i.value.strip() for i in inputs])
 
 
-class OrderList(OptionList):
+class OrderList(FittedList):
     BINDINGS = [
         Binding("shift+up,minus,k", "move(-1)", "Move up", show=False),
         Binding("shift+down,plus,equals_sign,j", "move(1)", "Move down", show=False),
@@ -327,12 +339,15 @@ class OrderPad(AnswerPad):
 
 
 class FlashcardPad(AnswerPad):
-    """Recall, reveal with Space or Enter, then rate yourself 1-4; each rating button previews when the card
-    would come back (`previews`: rating -> short interval text, as Anki shows)."""
+    """Recall, reveal with Space or Enter, then rate yourself 1-4: two keys, as in Anki. Each rating button
+    previews when the card would come back (`previews`: rating -> short interval text); `notes` (its
+    explanation, where to read more) show under the back, since rating moves straight on."""
 
-    def __init__(self, question: Question, previews: dict[int, str] | None = None, **kwargs) -> None:
+    def __init__(self, question: Question, previews: dict[int, str] | None = None, notes: Content | None = None,
+                 **kwargs) -> None:
         super().__init__(question, **kwargs)
         self.previews = previews or {}
+        self.notes = notes or Content("")
 
     def compose(self) -> ComposeResult:
         yield Button("Show the answer (Space)", id="reveal", variant="primary")
@@ -347,18 +362,19 @@ class FlashcardPad(AnswerPad):
         self.query_one(".flash-back").display = False
         self.query_one(".ratings").display = False
 
-    @property
-    def revealed(self) -> bool:
-        return self.query_one(".flash-back").display
+    revealed = False
 
     def reveal(self) -> None:
+        self.revealed = True
         back = self.query_one(".flash-back", Static)
-        back.update(inline(self.question.back))
+        back.update(Content("\n\n").join([inline(self.question.back), *([self.notes] if self.notes else [])]))
         back.display = True
         self.query_one("#reveal").display = False
         self.query_one(".ratings").display = True
         self.query_one("#rate-3").focus()
-        self.query_one(".pad-hint", Label).update("rate your recall: 1 again, 2 hard, 3 good, 4 easy (or click)")
+        self.screen.refresh_bindings()  # "o" reads more now, as from a verdict
+        self.query_one(".pad-hint", Label).update("rate 1 again, 2 hard, 3 good, 4 easy (or click): the next card"
+                                                  " follows")
 
     def on_key(self, event: Key) -> None:
         if not self.revealed and event.key in ("space", "enter"):

@@ -36,10 +36,20 @@ def verdict_markup(
         wrong_blanks = wrong_blanks_text(question, verdict)
         if wrong_blanks:
             lines.append(inline(wrong_blanks))
-    label = section_label(pack, question)
-    if label:
-        lines.append(assemble("[dim]Read more (o): [/]", inline(label).stylize("dim")))
+    lines.extend(_read_more(pack, question))
     return Content("\n").join(lines)
+
+
+def flashcard_notes(pack: Pack, question: Flashcard) -> Content:
+    """What a flashcard shows under its back once revealed (its explanation, where to read more): rating it
+    moves straight on, as in Anki, so there is no verdict to show them in."""
+    lines = [inline(question.explanation)] if question.explanation else []
+    return Content("\n").join([*lines, *_read_more(pack, question)])
+
+
+def _read_more(pack: Pack, question: Question) -> list[Content]:
+    label = section_label(pack, question)
+    return [assemble("[dim]Read more (o): [/]", inline(label).stylize("dim"))] if label else []
 
 
 def section_label(pack: Pack, question: Question) -> str:
