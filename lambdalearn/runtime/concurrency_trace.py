@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # Bucket widths a chart may use, in seconds: round numbers a reader can take in at a glance.
-_NICE_WIDTHS_S = (0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
+_NICE_WIDTHS_S = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 
 
 @dataclass(frozen=True)
@@ -82,3 +82,10 @@ class ConcurrencyTrace:
         for moment in self.throttle_times_s:
             throttles[min(count - 1, int(moment // width))] += 1
         return [Bucket(round(n * width, 6), width, peaks[n], throttles[n]) for n in range(count)]
+
+
+def time_label(seconds: float) -> str:
+    """A moment or a bucket width as a reader wants it: "5 ms", "250 ms", "1.5 s", "120 s"."""
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    return f"{seconds:g} s"

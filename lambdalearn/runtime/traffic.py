@@ -65,7 +65,8 @@ class TrafficTally:
     cost_usd: float = 0.0
     durations_ms: list[float] = field(default_factory=list)
     trace: ConcurrencyTrace = field(default_factory=lambda: ConcurrencyTrace(origin=0.0))
-    failures: deque[InvocationRecord] = field(default_factory=lambda: deque(maxlen=KEPT_FAILURES))
+    failures: deque[InvocationRecord] = field(default_factory=lambda: deque(maxlen=KEPT_FAILURES))  # the latest
+    first_failure: InvocationRecord | None = None
 
     @property
     def in_flight(self) -> int:
@@ -100,6 +101,7 @@ class TrafficTally:
         if record.status == "error":
             self.errors += 1
             self.failures.append(record)
+            self.first_failure = self.first_failure or record
         self.cold_starts += int(record.cold_start)
         self.cost_usd += record.cost_usd
         self.durations_ms.append(record.duration_ms)

@@ -4,7 +4,7 @@ Lambda counts concurrency as the requests its environments are serving; a thrott
 environment and does not count (https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html).
 """
 
-from lambdalearn.runtime.concurrency_trace import Bucket, ConcurrencyTrace
+from lambdalearn.runtime.concurrency_trace import Bucket, ConcurrencyTrace, time_label
 
 
 def trace_of(samples, origin=0.0):
@@ -37,7 +37,13 @@ def test_samples_are_seconds_after_the_origin_and_a_clock_stepping_back_never_re
 
 
 def test_the_bucket_width_is_a_round_number_giving_at_most_the_asked_count():
-    assert trace_of([(0.0, 1), (0.48, 0)]).bucket_width() == 0.05
+    assert trace_of([(0.0, 1), (0.48, 0)]).bucket_width() == 0.02
+    assert trace_of([(0.0, 1), (0.015, 0)]).bucket_width() == 0.001
     assert trace_of([(0.0, 1), (9.9, 0)]).bucket_width() == 0.5
     assert trace_of([(0.0, 1), (9.9, 0)]).bucket_width(most=10) == 1.0
     assert trace_of([(0.0, 1), (100_000.0, 0)]).bucket_width() == 3600.0
+
+
+def test_time_labels_use_milliseconds_below_a_second():
+    assert [time_label(value) for value in (0.0, 0.005, 0.25, 1.0, 1.5, 120.0)] == [
+        "0 ms", "5 ms", "250 ms", "1 s", "1.5 s", "120 s"]

@@ -70,6 +70,7 @@ def test_failed_invocations_are_kept_with_their_logs_the_last_few_only(function_
 
     tally = run(scenario())
     assert tally.errors == KEPT_FAILURES + 2 and len(tally.failures) == KEPT_FAILURES
+    assert tally.first_failure is not None and tally.first_failure not in tally.failures
     failure = tally.failures[-1]
     assert failure.status == "error" and failure.payload["errorType"] == failure.error_type
     assert any(line.startswith("START RequestId") for line in failure.logs)
