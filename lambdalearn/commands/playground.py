@@ -55,9 +55,8 @@ def playground(ctx: click.Context, code_dir: Path | None, handler: str | None, s
         if not path.is_file():
             raise click.UsageError(f"--handler: {path} does not exist")
     choice = _event_choice(sample, event_file, event_json)
-    code_dir, handler = code_dir or demo_code_dir(), handler or DEMO_HANDLER
     if plain:
-        ctx.exit(_run_plain(code_dir, handler, choice, traffic))
+        ctx.exit(_run_plain(code_dir or demo_code_dir(), handler or DEMO_HANDLER, choice, traffic))
     from lambdalearn.commands.app import run_app
     from lambdalearn.tui.app import LambdaLearnApp
     from lambdalearn.tui.screens.playground import PlaygroundScreen

@@ -254,3 +254,17 @@ async def test_command_line_values_and_event_fill_the_screen(make_app, tmp_path)
         await pilot.pause()
         await app.workers.wait_for_complete()
         assert (screen.tally.invocations, screen.tally.errors) == (3, 0)
+
+
+async def test_at_80x24_the_pool_chart_and_failures_all_fit_on_screen(make_app, tmp_path):
+    app = make_app(start_screen=lambda: PlaygroundScreen(picky_function(tmp_path)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.has_class("-short")
+        await fire_burst(pilot, 3)
+        failures, chart = screen.query_one("#pg-failures-row").region, screen.query_one("#pg-chart").region
+        footer = screen.query_one("Footer").region
+        assert failures.height >= 5 and failures.bottom <= footer.y, "the failures pane is not pushed off screen"
+        assert chart.height >= 5 and chart.bottom <= failures.y
+        assert "Running at once per" in text_of(screen, "#pg-chart")

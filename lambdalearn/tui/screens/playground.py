@@ -14,6 +14,7 @@ previous one.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,12 @@ def _cells(pool: PoolView, provisioned: set[str]) -> str:
     return " ".join(f"[{_CELL[state]}]{' '.join(marks)}[/]" for state, marks in runs)
 
 
+def _whole_ticks(top: int, most: int = 5) -> list[int]:
+    """At most `most` whole-number ticks from 0 to `top` (requests come in whole numbers)."""
+    step = max(1, -(-top // (most - 1)))
+    return list(range(0, top + step, step))
+
+
 class PlaygroundScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -82,6 +89,7 @@ class PlaygroundScreen(Screen):
         """`event` preselects the event (the CLI's --event options); `values` fills inputs by id (--requests...)."""
         super().__init__()
         self.code_dir = Path(code_dir) if code_dir is not None else demo_code_dir()
+        self.code_label = str(code_dir) if code_dir is not None else "the bundled demo"
         self.handler = handler or DEMO_HANDLER
         self.initial_event = event or EventChoice()
         self.initial_values = values or {}
@@ -146,7 +154,7 @@ class PlaygroundScreen(Screen):
         return options
 
     def on_mount(self) -> None:
-        self.sub_title = f"Playground: {self.handler} in {self.code_dir}"
+        self.sub_title = f"Playground: {self.handler} in {self.code_label}"
         for input_id, value in self.initial_values.items():
             self.query_one(f"#{input_id}", Input).value = "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
         self._show_event_file()
@@ -160,6 +168,7 @@ class PlaygroundScreen(Screen):
 
     def on_resize(self) -> None:
         self.set_class(self.size.height < SHORT_ROWS, "-short")
+        self._figures_changed = True  # the chart is drawn for its size: with or without its legend
 
     @work(thread=True, group="playground-imports")
     def _warm_imports(self) -> None:
@@ -226,16 +235,45 @@ class PlaygroundScreen(Screen):
             plt.title("Concurrency over time: no run yet")
             chart.refresh()
             return
-        plt.title(f"Running at once, throttles per {time_label(buckets[0].width_s)}")
         xs = [bucket.start_s for bucket in buckets]
-        plt.plot(xs, [bucket.running for bucket in buckets], label="running", marker="braille")
-        if any(bucket.throttles for bucket in buckets):
-            plt.plot(xs, [bucket.throttles for bucket in buckets], label="throttles", marker="braille")
+        running = [bucket.running for bucket in buckets]
+        throttles = [bucket.throttles for bucket in buckets]
         reserved = self.runtime_settings.reserved_concurrency if self.runtime_settings is not None else None
+        per = time_label(buckets[0].width_s)
+        if self.has_class("-short"):
+            ticks = self._plot_running(plt, per, xs, running, reserved)
+        else:
+            ticks = self._plot_running_and_throttles(plt, per, xs, running, throttles, reserved, chart.size.height)
+        plt.ylim(0, ticks[-1])
+        plt.yticks(ticks)
+        chart.refresh()
+
+    @staticmethod
+    def _plot_running(plt, per: str, xs: list[float], running: list[int], reserved: int | None) -> list[int]:
+        """A short terminal has no room for a legend: what ran against the limit named in the title (the
+        throttles are counted above the chart)."""
+        plt.title(f"Running at once per {per}" + (f" (reserved {reserved})" if reserved is not None else ""))
+        if reserved is not None:
+            plt.plot(xs, [reserved] * len(xs), marker="braille")
+        plt.plot(xs, running, marker="braille")
+        return _whole_ticks(max(running + [reserved or 0, 1]), most=3)
+
+    @staticmethod
+    def _plot_running_and_throttles(plt, per: str, xs: list[float], running: list[int], throttles: list[int],
+                                    reserved: int | None, height: int) -> list[int]:
+        """Reserved first, then throttles, then what ran on top (it often sits on the limit); the y ticks
+        leave headroom for the legend, which plotext draws in the plot's top-left corner."""
+        plt.title(f"Running at once, throttles per {per}")
         if reserved is not None:
             plt.plot(xs, [reserved] * len(xs), label="reserved", marker="braille")
+        if any(throttles):
+            plt.plot(xs, throttles, label="throttles", marker="braille")
+        plt.plot(xs, running, label="running", marker="braille")
         plt.xlabel("seconds")
-        chart.refresh()
+        rows = max(1, height - 5)
+        labels = 1 + (reserved is not None) + any(throttles)
+        top = max(running + throttles + [reserved or 0, 1])
+        return _whole_ticks(math.ceil(top * rows / max(1, rows - labels - 1)))
 
     def _draw_failures(self) -> None:
         """The run's last failed invocations, newest first; the highlighted one's log beside them."""
