@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from lambdalearn.cli import cli
@@ -96,6 +97,12 @@ def picky_function(tmp_path):
     return code
 
 
+@pytest.fixture
+def picky_app(make_app, tmp_path):
+    """The app on the playground, running `picky_function`."""
+    return make_app(start_screen=lambda: PlaygroundScreen(picky_function(tmp_path)))
+
+
 async def fire_burst(pilot, requests: int, concurrency: int = 2) -> None:
     screen = pilot.app.screen
     screen.query_one("#requests").value = str(requests)
@@ -119,10 +126,10 @@ def text_of(screen, selector: str) -> str:
     return str(screen.query_one(selector).render())
 
 
-async def test_a_json_file_event_reaches_every_request_and_a_broken_one_is_named_inline(make_app, tmp_path):
+async def test_a_json_file_event_reaches_every_request_and_a_broken_one_is_named_inline(picky_app, tmp_path):
     from lambdalearn.study.playground import FILE_EVENT
 
-    app = make_app(start_screen=lambda: PlaygroundScreen(picky_function(tmp_path)))
+    app = picky_app
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -140,8 +147,8 @@ async def test_a_json_file_event_reaches_every_request_and_a_broken_one_is_named
         assert "order.json" in text_of(screen, "#pg-message")
 
 
-async def test_a_generated_sample_event_can_be_chosen(make_app, tmp_path):
-    app = make_app(start_screen=lambda: PlaygroundScreen(picky_function(tmp_path)))
+async def test_a_generated_sample_event_can_be_chosen(picky_app, tmp_path):
+    app = picky_app
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await choose_event(pilot, "sqs")
@@ -150,10 +157,10 @@ async def test_a_generated_sample_event_can_be_chosen(make_app, tmp_path):
         assert "a generated sqs event" in text_of(app.screen, "#pg-message")
 
 
-async def test_failed_invocations_are_listed_with_their_logs_and_each_can_be_read(make_app, tmp_path):
+async def test_failed_invocations_are_listed_with_their_logs_and_each_can_be_read(picky_app, tmp_path):
     from textual.widgets import OptionList
 
-    app = make_app(start_screen=lambda: PlaygroundScreen(picky_function(tmp_path)))
+    app = picky_app
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -173,10 +180,10 @@ async def test_failed_invocations_are_listed_with_their_logs_and_each_can_be_rea
         assert screen.tally.failures[-2].request_id in text_of(screen, "#pg-failure-log")
 
 
-async def test_a_new_run_starts_from_nothing_not_from_the_last_runs_figures(make_app, tmp_path):
+async def test_a_new_run_starts_from_nothing_not_from_the_last_runs_figures(picky_app, tmp_path):
     from lambdalearn.study.playground import FILE_EVENT
 
-    app = make_app(start_screen=lambda: PlaygroundScreen(picky_function(tmp_path)))
+    app = picky_app
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -256,8 +263,8 @@ async def test_command_line_values_and_event_fill_the_screen(make_app, tmp_path)
         assert (screen.tally.invocations, screen.tally.errors) == (3, 0)
 
 
-async def test_at_80x24_the_pool_chart_and_failures_all_fit_on_screen(make_app, tmp_path):
-    app = make_app(start_screen=lambda: PlaygroundScreen(picky_function(tmp_path)))
+async def test_at_80x24_the_pool_chart_and_failures_all_fit_on_screen(picky_app, tmp_path):
+    app = picky_app
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
