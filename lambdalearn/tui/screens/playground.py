@@ -14,7 +14,6 @@ previous one.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +23,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static
-from textual.widgets.option_list import Option
-from textual_plotext import PlotextPlot
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
-from lambdalearn.runtime.concurrency_trace import time_label
 from lambdalearn.study.playground import (
     BUSY,
     DEMO_HANDLER,
@@ -45,10 +41,10 @@ from lambdalearn.study.playground import (
     PoolView,
     demo_code_dir,
     event_sources,
-    failure_headline,
-    log_tail,
 )
 from lambdalearn.textsafe import printable
+from lambdalearn.tui.widgets.concurrency_chart import ConcurrencyChart
+from lambdalearn.tui.widgets.failures_pane import FailuresPane
 from lambdalearn.tui.widgets.text import escape
 
 REDRAW_S = 0.08
@@ -69,10 +65,11 @@ def _cells(pool: PoolView, provisioned: set[str]) -> str:
     return " ".join(f"[{_CELL[state]}]{' '.join(marks)}[/]" for state, marks in runs)
 
 
-def _whole_ticks(top: int, most: int = 5) -> list[int]:
-    """At most `most` whole-number ticks from 0 to `top` (requests come in whole numbers)."""
-    step = max(1, -(-top // (most - 1)))
-    return list(range(0, top + step, step))
+def _input_text(value: int | float | None) -> str:
+    """A command-line value as an input shows it: 5, 2.5, blank for none."""
+    if value is None:
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 class PlaygroundScreen(Screen):
@@ -99,7 +96,6 @@ class PlaygroundScreen(Screen):
         self.tally = None
         self.running = False
         self._figures_changed = False
-        self._failures_shown: tuple[str, ...] = ()
         self._ticks = 0
 
     def compose(self) -> ComposeResult:
@@ -140,11 +136,8 @@ class PlaygroundScreen(Screen):
                     yield Static(self._legend(), id="pg-legend")
                     with VerticalScroll(id="pg-pool-scroll"):
                         yield Static("", id="pg-pool")
-                yield PlotextPlot(id="pg-chart")
-            with Horizontal(id="pg-failures-row"):
-                yield OptionList(id="pg-failures")
-                with VerticalScroll(id="pg-failure-scroll"):
-                    yield Static("", id="pg-failure-log")
+                yield ConcurrencyChart(id="pg-chart")
+            yield FailuresPane(id="pg-failures-row")
         yield Footer()
 
     def _event_options(self) -> list[tuple[str, str]]:
@@ -156,7 +149,7 @@ class PlaygroundScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = f"Playground: {self.handler} in {self.code_label}"
         for input_id, value in self.initial_values.items():
-            self.query_one(f"#{input_id}", Input).value = "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+            self.query_one(f"#{input_id}", Input).value = _input_text(value)
         self._show_event_file()
         self._clear_run()
         self.set_class(self.app.size.height < SHORT_ROWS, "-short")
@@ -168,7 +161,7 @@ class PlaygroundScreen(Screen):
 
     def on_resize(self) -> None:
         self.set_class(self.size.height < SHORT_ROWS, "-short")
-        self._figures_changed = True  # the chart is drawn for its size: with or without its legend
+        self._figures_changed = True  # a short terminal gets the chart without its legend
 
     @work(thread=True, group="playground-imports")
     def _warm_imports(self) -> None:
@@ -225,95 +218,17 @@ class PlaygroundScreen(Screen):
         )
 
     def _draw_chart(self) -> None:
-        """Admitted requests running (the most in each time bucket) and throttles, over the run's time."""
-        chart = self.query_one("#pg-chart", PlotextPlot)
-        plt = chart.plt
-        plt.clear_data()
-        plt.clear_figure()
         buckets = self.tally.trace.buckets() if self.tally is not None else []
-        if not buckets:
-            plt.title("Concurrency over time: no run yet")
-            chart.refresh()
-            return
-        xs = [bucket.start_s for bucket in buckets]
-        running = [bucket.running for bucket in buckets]
-        throttles = [bucket.throttles for bucket in buckets]
         reserved = self.runtime_settings.reserved_concurrency if self.runtime_settings is not None else None
-        per = time_label(buckets[0].width_s)
-        if self.has_class("-short"):
-            ticks = self._plot_running(plt, per, xs, running, reserved)
-        else:
-            ticks = self._plot_running_and_throttles(plt, per, xs, running, throttles, reserved, chart.size.height)
-        plt.ylim(0, ticks[-1])
-        plt.yticks(ticks)
-        chart.refresh()
-
-    @staticmethod
-    def _plot_running(plt, per: str, xs: list[float], running: list[int], reserved: int | None) -> list[int]:
-        """A short terminal has no room for a legend: what ran against the limit named in the title (the
-        throttles are counted above the chart)."""
-        plt.title(f"Running at once per {per}" + (f" (reserved {reserved})" if reserved is not None else ""))
-        if reserved is not None:
-            plt.plot(xs, [reserved] * len(xs), marker="braille")
-        plt.plot(xs, running, marker="braille")
-        return _whole_ticks(max(running + [reserved or 0, 1]), most=3)
-
-    @staticmethod
-    def _plot_running_and_throttles(plt, per: str, xs: list[float], running: list[int], throttles: list[int],
-                                    reserved: int | None, height: int) -> list[int]:
-        """Reserved first, then throttles, then what ran on top (it often sits on the limit); the y ticks
-        leave headroom for the legend, which plotext draws in the plot's top-left corner."""
-        plt.title(f"Running at once, throttles per {per}")
-        if reserved is not None:
-            plt.plot(xs, [reserved] * len(xs), label="reserved", marker="braille")
-        if any(throttles):
-            plt.plot(xs, throttles, label="throttles", marker="braille")
-        plt.plot(xs, running, label="running", marker="braille")
-        plt.xlabel("seconds")
-        rows = max(1, height - 5)
-        labels = 1 + (reserved is not None) + any(throttles)
-        top = max(running + throttles + [reserved or 0, 1])
-        return _whole_ticks(math.ceil(top * rows / max(1, rows - labels - 1)))
+        self.query_one(ConcurrencyChart).show(buckets, reserved, compact=self.has_class("-short"))
 
     def _draw_failures(self) -> None:
-        """The run's last failed invocations, newest first; the highlighted one's log beside them."""
-        failures = list(reversed(self.tally.failures)) if self.tally is not None else []
-        shown = tuple(record.request_id for record in failures)
-        if shown == self._failures_shown:
-            return
-        self._failures_shown = shown
-        self.query_one("#pg-failures-row").display = bool(failures)
-        listing = self.query_one("#pg-failures", OptionList)
-        highlighted = listing.highlighted_option.id if listing.highlighted_option is not None else None
-        listing.clear_options()
-        listing.add_options(Option(Content(printable(f"{record.request_id[:8]} {failure_headline(record)}")),
-                                   id=record.request_id)
-                            for record in failures)
-        if failures:
-            listing.highlighted = shown.index(highlighted) if highlighted in shown else 0
-        self._show_failure_log()
-
-    @on(OptionList.OptionHighlighted, "#pg-failures")
-    def _show_failure_log(self) -> None:
-        listing = self.query_one("#pg-failures", OptionList)
-        option = listing.highlighted_option
-        record = next((r for r in (self.tally.failures if self.tally else ()) if option and r.request_id == option.id), None)
-        log = self.query_one("#pg-failure-log", Static)
-        if record is None:
-            log.update("")
-            return
-        total = f" of {self.tally.errors}" if self.tally.errors > len(self.tally.failures) else ""
-        log.update(Content.assemble(
-            Content.from_markup(f"[b $error]Failed[/] (the latest {len(self.tally.failures)}{total}): request "),
-            Content(printable(record.request_id)), "\n",
-            Content(printable(failure_headline(record))).stylize("bold"), "\n",
-            Content(printable("\n".join(log_tail(record)))),
-        ))
+        tally = self.tally
+        self.query_one(FailuresPane).show(tally.failures if tally else [], tally.errors if tally else 0)
 
     def _clear_run(self) -> None:
         """Forget the previous run: its counters, chart and failures (the pool stays: it is still there)."""
         self.tally = None
-        self._failures_shown = ("-",)  # differs from any listing: the next draw empties the pane
         self._draw_counters()
         self._draw_failures()
         self._draw_chart()
