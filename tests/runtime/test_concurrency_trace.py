@@ -2,6 +2,8 @@
 
 Lambda counts concurrency as the requests its environments are serving; a throttled request gets no
 environment and does not count (https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html).
+ConcurrentExecutions is "the number of active concurrent invocations", to be viewed with MAX per period, as
+the buckets do (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-concurrency.html).
 """
 
 from lambdalearn.runtime.concurrency_trace import Bucket, ConcurrencyTrace, time_label
