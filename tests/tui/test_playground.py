@@ -275,3 +275,15 @@ async def test_at_80x24_the_pool_chart_and_failures_all_fit_on_screen(picky_app,
         assert failures.height >= 5 and failures.bottom <= footer.y, "the failures pane is not pushed off screen"
         assert chart.height >= 5 and chart.bottom <= failures.y
         assert "Running at once per" in text_of(screen, "#pg-chart")
+
+
+async def test_a_focused_setting_or_button_keeps_its_text_visible(make_app):
+    """The app's focus border (tall) and button outline need more than the settings rows' one line."""
+    app = make_app(start_screen=PlaygroundScreen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for widget_id in ("requests", "reserved", "burst"):
+            widget = app.screen.query_one(f"#{widget_id}")
+            widget.focus()
+            await pilot.pause()
+            assert widget.has_focus and widget.content_region.height == 1, widget_id

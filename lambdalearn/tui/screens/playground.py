@@ -249,7 +249,8 @@ class PlaygroundScreen(Screen):
     def _event_changed(self) -> None:
         self._show_event_file()
         self._event_problem(None)
-        if self.query_one("#event", Select).value == FILE_EVENT:
+        chooser = self.query_one("#event", Select)
+        if chooser.value == FILE_EVENT and chooser.has_focus:  # the learner picked it (not the --event-file start)
             self.query_one("#event-file").focus()
 
     @on(Input.Changed, "#event-file")
