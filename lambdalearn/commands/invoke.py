@@ -21,6 +21,7 @@ from typing import Any
 import click
 
 from lambdalearn.runtime.config import UNPUBLISHED_PROVISIONED_MESSAGE, ConfigError, FunctionConfig, interpreter_note
+from lambdalearn.runtime.event_input import EventInputError, parse_event_json, read_event_file
 from lambdalearn.runtime.records import InvocationRecord
 
 
@@ -60,20 +61,14 @@ def load_event(event_file: Path | None, event_json: str | None) -> Any:
     """The event from --event FILE or --event-json JSON; {} when neither is given."""
     if event_file is not None and event_json is not None:
         raise UsageProblem("give either --event FILE or --event-json JSON, not both")
-    if event_file is not None:
-        try:
-            text = event_file.read_text(encoding="utf-8")
-        except OSError as error:
-            raise UsageProblem(f"cannot read event file {event_file}: {error.strerror}") from None
-        source = str(event_file)
-    elif event_json is not None:
-        text, source = event_json, "--event-json"
-    else:
-        return {}
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise UsageProblem(f"{source}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
+        if event_file is not None:
+            return read_event_file(event_file)
+        if event_json is not None:
+            return parse_event_json(event_json, "--event-json")
+    except EventInputError as problem:
+        raise UsageProblem(str(problem)) from None
+    return {}
 
 
 @contextlib.contextmanager

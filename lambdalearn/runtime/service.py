@@ -224,7 +224,7 @@ class LambdaRuntime:
 
     async def shut_down_idle(self) -> int:
         """Shut down every idle on-demand environment now (the next invocation is a cold start)."""
-        await self._settle_finishing()
+        await self.settle_finishing()
         idle = [
             env for env in self._environments.values() if env.state is EnvironmentState.IDLE and not env.provisioned
         ]
@@ -284,7 +284,7 @@ class LambdaRuntime:
                 raise
             return env, True
 
-    async def _settle_finishing(self) -> None:
+    async def settle_finishing(self) -> None:
         """Wait (briefly) until environments that have answered have also asked for their next event."""
         loop = asyncio.get_running_loop()
         give_up_waiting = loop.time() + _FINISHING_WAIT_S

@@ -1,7 +1,9 @@
 """Firing traffic at a function: a burst of N requests at most C at a time, or a steady rate for a while.
 
 The playground draws from this. It only drives `LambdaRuntime.invoke` and tallies the records, so every
-figure it shows (cold starts, throttles, percentiles, cost) is what the runtime really did.
+figure it shows (cold starts, throttles, percentiles, cost) is what the runtime really did; concurrency is
+the runtime's own count of admitted requests, traced over time (`ConcurrencyTrace`), so a throttled request
+never adds to it. The last few failed invocations are kept whole, logs included, for the learner to read.
 """
 
 from __future__ import annotations
@@ -10,9 +12,12 @@ import asyncio
 import math
 import time
 from collections.abc import Callable
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from lambdalearn.runtime.concurrency_trace import ConcurrencyTrace
+from lambdalearn.runtime.events import EventKind, RuntimeEvent
 from lambdalearn.runtime.records import InvocationRecord
 from lambdalearn.runtime.service import LambdaRuntime
 
@@ -45,6 +50,9 @@ class Steady:
         return max(1, math.floor(self.rate_per_s * self.duration_s))
 
 
+KEPT_FAILURES = 10  # failed invocations kept with their logs; older ones are only counted
+
+
 @dataclass
 class TrafficTally:
     """Running totals of one traffic run."""
@@ -54,10 +62,21 @@ class TrafficTally:
     errors: int = 0
     throttles: int = 0
     cold_starts: int = 0
-    in_flight: int = 0
-    peak_in_flight: int = 0
     cost_usd: float = 0.0
     durations_ms: list[float] = field(default_factory=list)
+    trace: ConcurrencyTrace = field(default_factory=lambda: ConcurrencyTrace(origin=0.0))
+    failures: deque[InvocationRecord] = field(default_factory=lambda: deque(maxlen=KEPT_FAILURES))  # the latest
+    first_failure: InvocationRecord | None = None
+
+    @property
+    def in_flight(self) -> int:
+        """Admitted requests running now (throttled ones never count)."""
+        return self.trace.current
+
+    @property
+    def peak_in_flight(self) -> int:
+        """The most admitted requests running at once: Lambda's ConcurrentExecutions, never above the limit."""
+        return self.trace.peak
 
     def percentile(self, p: float) -> float | None:
         """The nearest-rank percentile of the durations of answered invocations."""
@@ -79,7 +98,10 @@ class TrafficTally:
             self.throttles += 1
             return
         self.invocations += 1
-        self.errors += int(record.status == "error")
+        if record.status == "error":
+            self.errors += 1
+            self.failures.append(record)
+            self.first_failure = self.first_failure or record
         self.cold_starts += int(record.cold_start)
         self.cost_usd += record.cost_usd
         self.durations_ms.append(record.duration_ms)
@@ -98,18 +120,18 @@ async def fire(
 
     Cancelling the task stops sending; invocations already in flight finish in the runtime.
     """
-    tally = TrafficTally()
+    tally = TrafficTally(trace=ConcurrencyTrace(origin=runtime.clock.now()))
+
+    def trace(event: RuntimeEvent) -> None:
+        tally.trace.note(event.time, runtime.in_flight(), throttled=event.kind is EventKind.INVOCATION_THROTTLED)
 
     async def one(n: int, gate: asyncio.Semaphore | None) -> None:
         if gate is not None:
             await gate.acquire()
         tally.sent += 1
-        tally.in_flight += 1
-        tally.peak_in_flight = max(tally.peak_in_flight, tally.in_flight)
         try:
             record = await runtime.invoke(event_for(n))
         finally:
-            tally.in_flight -= 1
             if gate is not None:
                 gate.release()
         tally.add(record)
@@ -117,6 +139,7 @@ async def fire(
             on_record(record, tally)
 
     tasks: list[asyncio.Task] = []
+    stop_tracing = runtime.events.subscribe(trace)
     try:
         if isinstance(plan, Burst):
             gate = asyncio.Semaphore(plan.concurrency)
@@ -129,8 +152,12 @@ async def fire(
                     await asyncio.sleep(delay)
                 tasks.append(asyncio.create_task(one(n, None)))
         await asyncio.gather(*tasks)
+        await runtime.settle_finishing()  # environments that answered are free again: the last sample is exact
+        tally.trace.note(runtime.clock.now(), runtime.in_flight())
     except asyncio.CancelledError:
         for task in tasks:
             task.cancel()
         raise
+    finally:
+        stop_tracing()
     return tally

@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from lambdalearn.runtime.service import LambdaRuntime
-from lambdalearn.runtime.traffic import Burst, Steady, TrafficTally, fire
+from lambdalearn.runtime.traffic import KEPT_FAILURES, Burst, Steady, TrafficTally, fire
 
 
 def run(coroutine):
@@ -24,6 +24,10 @@ def test_burst_beyond_reserved_concurrency_throttles_the_excess(function_config)
     tally, seen, metrics = run(scenario())
     assert tally.sent == 6 and len(seen) == 6
     assert tally.throttles == 3 and tally.invocations == 3 and tally.cold_starts == 3
+    # Peak concurrency counts the admitted requests only (the three throttled ones never ran), and the
+    # trace ends with nothing running; the throttles sit in the trace as they happened.
+    assert (tally.peak_in_flight, tally.in_flight) == (3, 0) and len(tally.trace.throttle_times_s) == 3
+    assert sum(bucket.throttles for bucket in tally.trace.buckets()) == 3
     assert metrics.throttles == 3 and metrics.invocations == 3 and metrics.concurrent_executions == 3
     assert tally.p50_ms is not None and tally.p50_ms >= 250 and tally.cost_usd > 0
 
@@ -57,3 +61,17 @@ def test_percentiles_use_nearest_rank():
 def test_plans_refuse_nonsense(bad):
     with pytest.raises(ValueError):
         bad()
+
+
+def test_failed_invocations_are_kept_with_their_logs_the_last_few_only(function_config):
+    async def scenario():
+        async with LambdaRuntime(function_config("basic.fails")) as runtime:
+            return await fire(runtime, Burst(requests=KEPT_FAILURES + 2, concurrency=2))
+
+    tally = run(scenario())
+    assert tally.errors == KEPT_FAILURES + 2 and len(tally.failures) == KEPT_FAILURES
+    assert tally.first_failure is not None and tally.first_failure not in tally.failures
+    failure = tally.failures[-1]
+    assert failure.status == "error" and failure.payload["errorType"] == failure.error_type
+    assert any(line.startswith("START RequestId") for line in failure.logs)
+    assert "something went wrong" in "\n".join(failure.logs) and failure.logs[-1].startswith("REPORT RequestId")

@@ -112,3 +112,50 @@ def test_browse_screen_with_a_suspended_a_flagged_and_a_noted_question(snap_comp
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=mark)
+
+
+def test_playground_after_a_run_with_throttles_and_failures(snap_compare, make_app):
+    """The playground after a burst of 20 at concurrency 10 against Reserved 5: five environments, fifteen
+    throttles, two failed invocations (the newest one's log shown), the chart of running requests and throttles.
+    The run is replayed from fixed records and runtime events (a real run's timings differ every time)."""
+    from lambdalearn.runtime.concurrency_trace import ConcurrencyTrace
+    from lambdalearn.runtime.events import EventKind, RuntimeEvent
+    from lambdalearn.runtime.records import InvocationRecord, end_line, report_line, start_line
+    from lambdalearn.runtime.traffic import TrafficTally
+    from lambdalearn.study.playground import PlaygroundSettings
+    from lambdalearn.tui.screens.playground import PlaygroundScreen
+
+    def record(n: int, status: str) -> InvocationRecord:
+        request_id = f"0000000{n}-1111-2222-3333-444444444444"
+        failed = status == "error"
+        payload = {"errorType": "KeyError", "errorMessage": "'order_id'"} if failed else {"total_cents": 0}
+        logs = [start_line(request_id, "1"), "[ERROR] KeyError: 'order_id'" if failed else "order A-1001: 3 items",
+                end_line(request_id), report_line(request_id, 101.5, 102, 128, 31, 310.2 if n < 5 else None)]
+        return InvocationRecord(request_id, f"env-{n % 5 + 1}", n < 5, 310.2 if n < 5 else None, 101.5, 102, 128, 31,
+                                status, "KeyError" if failed else None, payload, 0.0000002, logs=logs)
+
+    async def replay(pilot) -> None:
+        screen = pilot.app.screen
+        screen.query_one("#reserved").value = "5"
+        screen.runtime_settings = PlaygroundSettings(reserved_concurrency=5)
+        for env in range(1, 6):
+            for kind in (EventKind.ENVIRONMENT_CREATED, EventKind.ENVIRONMENT_BUSY, EventKind.ENVIRONMENT_FROZEN):
+                screen.pool.on_event(RuntimeEvent(kind, 0.0, f"env-{env}"))
+        trace = ConcurrencyTrace(origin=0.0)
+        for step, running in enumerate([1, 2, 3, 4, 5]):
+            trace.note(step * 0.001, running)
+        for throttle in range(15):
+            trace.note(0.006 + throttle * 0.001, 5, throttled=True)
+        for moment, running in [(0.41, 4), (0.42, 3), (0.43, 2), (0.44, 1), (0.45, 0)]:
+            trace.note(moment, running)
+        tally = TrafficTally(sent=20, trace=trace)
+        for n in range(15):
+            tally.add(InvocationRecord(f"t-{n}", None, False, None, 0.0, 0, 128, 0, "throttled", "TooManyRequestsException", {}, 0.0))
+        for n, status in enumerate(["success", "error", "success", "success", "error"]):
+            tally.add(record(n, status))
+            screen._on_record(None, tally)
+        screen._say("Fired a burst of 20 at concurrency 10 with events/order.json. [$error]2 of 5 failed[/]: their logs are below.")
+        screen._redraw()  # what the screen's timer does, now rather than at its next tick
+        await pilot.pause()
+
+    assert snap_compare(make_app(start_screen=PlaygroundScreen), terminal_size=(120, 40), run_before=replay)

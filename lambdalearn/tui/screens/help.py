@@ -47,7 +47,9 @@ pages of the instructions · the bottom pane is your function's log
 
 ## Playground
 F5 fire a burst (N requests, at most C at once) · F6 fire a steady rate · F7 stop sending · F8 shut
-down idle environments · memory, reserved and provisioned concurrency apply to the next run
+down idle environments · memory, reserved and provisioned concurrency apply to the next run · the Event row
+picks what each request carries (`{}`, a generated sample, a JSON file) · failed invocations are listed under
+the chart: ↑/↓ shows each one's log
 
 ## Scale (the simulator)
 Pick an example or set the knobs of A and B · F5 run A · F6 run A and B and compare them · F7 copy A to B ·

@@ -5,35 +5,51 @@ app's event loop (it is asyncio and never blocks); its events only update a `Poo
 counters are redrawn from a timer at most every `REDRAW_S`, so a hundred environments starting at once do
 not flood the screen with repaints. The runtime is kept between runs (warm environments stay warm) until
 a setting changes, and it is closed when the learner leaves.
+
+Each run carries the event chosen in the Event row (none, a generated sample, a JSON file), draws admitted
+concurrency and throttles over time (textual-plotext, imported with this screen only), and lists its last
+failed invocations with their logs. Starting a run clears every figure, the chart and the failures of the
+previous one.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from lambdalearn.study.playground import (
     BUSY,
     DEMO_HANDLER,
+    FILE_EVENT,
     FROZEN,
     IDLE,
     INITIALISING,
+    JSON_EVENT,
     PLAYGROUND_IDLE_TIMEOUT_S,
     POOL_STATES,
     SHUT_DOWN,
+    EventChoice,
     PlaygroundSettings,
     PoolView,
     demo_code_dir,
+    event_sources,
 )
+from lambdalearn.textsafe import printable
+from lambdalearn.tui.widgets.concurrency_chart import ConcurrencyChart
+from lambdalearn.tui.widgets.failures_pane import FailuresPane
 from lambdalearn.tui.widgets.text import escape
 
 REDRAW_S = 0.08
+SHORT_ROWS = 32  # below this terminal height the rows lose their spacing, so the pool, chart and failures fit
+CHART_EVERY = 4  # redraw ticks between chart redraws while a run is going (plotting costs more than text)
 _CELL = {INITIALISING: "$warning", BUSY: "$success", IDLE: "$primary", FROZEN: "$accent", SHUT_DOWN: "$text-disabled"}
 _NUMBER = {"type": "integer", "compact": True}
 
@@ -49,6 +65,13 @@ def _cells(pool: PoolView, provisioned: set[str]) -> str:
     return " ".join(f"[{_CELL[state]}]{' '.join(marks)}[/]" for state, marks in runs)
 
 
+def _input_text(value: int | float | None) -> str:
+    """A command-line value as an input shows it: 5, 2.5, blank for none."""
+    if value is None:
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 class PlaygroundScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -58,16 +81,22 @@ class PlaygroundScreen(Screen):
         Binding("f8", "shut_down_idle", "Shut down idle"),
     ]
 
-    def __init__(self, code_dir: Path | None = None, handler: str | None = None) -> None:
+    def __init__(self, code_dir: Path | None = None, handler: str | None = None, *,
+                 event: EventChoice | None = None, values: dict[str, Any] | None = None) -> None:
+        """`event` preselects the event (the CLI's --event options); `values` fills inputs by id (--requests...)."""
         super().__init__()
         self.code_dir = Path(code_dir) if code_dir is not None else demo_code_dir()
+        self.code_label = str(code_dir) if code_dir is not None else "the bundled demo"
         self.handler = handler or DEMO_HANDLER
+        self.initial_event = event or EventChoice()
+        self.initial_values = values or {}
         self.pool = PoolView()
         self.runtime = None
         self.runtime_settings: PlaygroundSettings | None = None
         self.tally = None
         self.running = False
         self._figures_changed = False
+        self._ticks = 0
 
     def compose(self) -> ComposeResult:
         yield Header(icon="λ")
@@ -93,20 +122,46 @@ class PlaygroundScreen(Screen):
                 yield Input("", id="reserved", placeholder="none", **_NUMBER)
                 yield Label("Provisioned")
                 yield Input("0", id="provisioned", **_NUMBER)
+            with Horizontal(classes="pg-row"):
+                yield Label("Event")
+                yield Select(self._event_options(), value=self.initial_event.source, allow_blank=False, compact=True,
+                             id="event")
+                yield Input(self.initial_event.value if self.initial_event.source == FILE_EVENT else "",
+                            placeholder="path/to/event.json", id="event-file", compact=True)
+            yield Static("", id="pg-event-error")
             yield Static("", id="pg-message")
             yield Static("", id="pg-counters")
-            yield Static(self._legend(), id="pg-legend")
-            with VerticalScroll(id="pg-pool-scroll"):
-                yield Static("", id="pg-pool")
+            with Horizontal(id="pg-main"):
+                with Vertical(id="pg-pool-side"):
+                    yield Static(self._legend(), id="pg-legend")
+                    with VerticalScroll(id="pg-pool-scroll"):
+                        yield Static("", id="pg-pool")
+                yield ConcurrencyChart(id="pg-chart")
+            yield FailuresPane(id="pg-failures-row")
         yield Footer()
 
+    def _event_options(self) -> list[tuple[str, str]]:
+        options = event_sources()
+        if self.initial_event.source == JSON_EVENT:  # --event-json: offered as long as the screen lives
+            options.insert(1, ("the --event-json event", JSON_EVENT))
+        return options
+
     def on_mount(self) -> None:
-        self.sub_title = f"Playground: {self.handler} in {self.code_dir}"
+        self.sub_title = f"Playground: {self.handler} in {self.code_label}"
+        for input_id, value in self.initial_values.items():
+            self.query_one(f"#{input_id}", Input).value = _input_text(value)
+        self._show_event_file()
+        self._clear_run()
+        self.set_class(self.app.size.height < SHORT_ROWS, "-short")
         self._say(f"Function {escape(self.handler)}. Set the traffic and settings, then F5 or F6. Esc leaves.")
         self._draw_counters()
         self.set_interval(REDRAW_S, self._redraw)
         self.query_one("#burst").focus()
         self._warm_imports()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.height < SHORT_ROWS, "-short")
+        self._figures_changed = True  # a short terminal gets the chart without its legend
 
     @work(thread=True, group="playground-imports")
     def _warm_imports(self) -> None:
@@ -122,7 +177,8 @@ class PlaygroundScreen(Screen):
 
     @staticmethod
     def _legend() -> str:
-        return "Pool: " + "  ".join(f"[{_CELL[state]}]■[/] {state}" for state in POOL_STATES) + "  (◆ provisioned)"
+        marks = [f"[{_CELL[state]}]■[/] {state}" for state in POOL_STATES] + ["◆ provisioned"]
+        return "Pool: " + "  ".join(marks[:3]) + "\n      " + "  ".join(marks[3:])
 
     def _redraw(self) -> None:
         """Repaint what changed since the last tick (the runtime's events only mark it)."""
@@ -133,9 +189,15 @@ class PlaygroundScreen(Screen):
             counts = self.pool.counts()
             summary = " · ".join(f"{counts[state]} {state}" for state in POOL_STATES if counts[state])
             self.query_one("#pg-pool", Static).update(f"{summary or 'no environments yet'}\n" + _cells(self.pool, provisioned))
+        self._ticks += 1
         if self._figures_changed:
             self._figures_changed = False
             self._draw_counters()
+            self._draw_failures()
+            if not self.running or self._ticks % CHART_EVERY == 0:
+                self._draw_chart()
+            else:
+                self._figures_changed = True  # the chart still owes this change: draw it on a later tick
 
     def _draw_counters(self) -> None:
         tally = self.tally
@@ -154,6 +216,61 @@ class PlaygroundScreen(Screen):
             f"in flight {tally.in_flight} (peak {tally.peak_in_flight}) · p50 {ms(tally.p50_ms)} · "
             f"p99 {ms(tally.p99_ms)} · cost ${tally.cost_usd:.8f}"
         )
+
+    def _draw_chart(self) -> None:
+        buckets = self.tally.trace.buckets() if self.tally is not None else []
+        reserved = self.runtime_settings.reserved_concurrency if self.runtime_settings is not None else None
+        self.query_one(ConcurrencyChart).show(buckets, reserved, compact=self.has_class("-short"))
+
+    def _draw_failures(self) -> None:
+        tally = self.tally
+        self.query_one(FailuresPane).show(tally.failures if tally else [], tally.errors if tally else 0)
+
+    def _clear_run(self) -> None:
+        """Forget the previous run: its counters, chart and failures (the pool stays: it is still there)."""
+        self.tally = None
+        self._draw_counters()
+        self._draw_failures()
+        self._draw_chart()
+
+    # ----- the event ------------------------------------------------------------------------------------------
+    def _event_choice(self) -> EventChoice:
+        source = self.query_one("#event", Select).value
+        if source == FILE_EVENT:
+            return EventChoice(FILE_EVENT, self.query_one("#event-file", Input).value)
+        if source == JSON_EVENT:
+            return self.initial_event
+        return EventChoice(str(source))
+
+    def _show_event_file(self) -> None:
+        self.query_one("#event-file").display = self.query_one("#event", Select).value == FILE_EVENT
+
+    @on(Select.Changed, "#event")
+    def _event_changed(self) -> None:
+        self._show_event_file()
+        self._event_problem(None)
+        chooser = self.query_one("#event", Select)
+        if chooser.value == FILE_EVENT and chooser.has_focus:  # the learner picked it (not the --event-file start)
+            self.query_one("#event-file").focus()
+
+    @on(Input.Changed, "#event-file")
+    def _event_file_edited(self) -> None:
+        self._event_problem(None)
+
+    def _event_problem(self, problem: str | None) -> None:
+        """Show (or clear) what is wrong with the chosen event, right under the Event row."""
+        error = self.query_one("#pg-event-error", Static)
+        error.display = problem is not None
+        error.update(Content(printable(problem or "")))
+
+    def _checked_event(self) -> tuple[EventChoice, Any] | None:
+        """The chosen event, or None after showing why it cannot be used."""
+        choice = self._event_choice()
+        try:
+            return choice, choice.event()
+        except ValueError as problem:
+            self._event_problem(str(problem))
+            return None
 
     # ----- settings and the runtime ------------------------------------------------------------------------
     def _number(self, input_id: str, *, blank: bool = False, real: bool = False) -> float | int | None:
@@ -217,18 +334,26 @@ class PlaygroundScreen(Screen):
         from lambdalearn.runtime.config import ConfigError
         from lambdalearn.runtime.traffic import fire
 
+        self._clear_run()
+        checked = self._checked_event()
+        if checked is None:
+            self._say("Fix the event (above), then fire again.", error=True)
+            return
+        choice, event = checked
         try:
             runtime = await self._runtime_for(self._settings())
         except (ValueError, ConfigError) as problem:
             self._say(escape(str(problem)), error=True)
             return
-        self._say(f"Firing {description}…")
+        self._say(f"Firing {description} with {escape(choice.describe())}…")
         self.running = True
-        self.tally = None
         self._figures_changed = True
         try:
-            self.tally = await fire(runtime, plan, on_record=self._on_record)
-            self._say(f"Fired a {description}. Change the settings or the traffic and fire again.")
+            self.tally = await fire(runtime, plan, lambda _n: event, on_record=self._on_record)
+            failed = self.tally.errors
+            outcome = (f" [$error]{failed} of {self.tally.invocations} failed[/]: their logs are below."
+                       if failed else " Change the settings, the event or the traffic and fire again.")
+            self._say(f"Fired {description} with {escape(choice.describe())}.{outcome}")
         finally:
             self.running = False
             self._figures_changed = True
