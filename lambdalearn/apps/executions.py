@@ -135,10 +135,10 @@ class Executions:
         """Start an execution, then follow it on the run's clock to its end."""
         self._count += 1
         name = f"execution-{self._count}"
+        self._timeline.emit("execution", state_machine=machine.logical_id, execution=name, status="RUNNING", input=payload)  # in script order
         started = await asyncio.to_thread(self._sfn.start_execution, stateMachineArn=machine.arn, name=name, input=json.dumps(payload))
         execution = _Execution(machine, started["executionArn"], name)
         self._running.append(execution)
-        self._timeline.emit("execution", state_machine=machine.logical_id, execution=name, status="RUNNING", input=payload)
         self._follow(execution)
 
     def _follow(self, execution: _Execution) -> None:

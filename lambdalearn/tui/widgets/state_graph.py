@@ -34,6 +34,15 @@ class StateGraph(Static):
             self.progress.see(event)
             self.update(self.markup())
 
+    def line_of(self, state: str) -> int:
+        """The line, from the widget's top, where `state` is drawn (0, the heading, for a state not drawn)."""
+        line = 1
+        for row in self.rows:
+            if row.state == state:
+                return line
+            line += 1 + len(row.edges)
+        return 0
+
     def markup(self) -> str:
         progress = self.progress
         head = f"[b]{escape(self.machine)}[/]" + (f"  {escape(progress.execution or '')} {progress.status}" if progress.execution else "  (no execution yet)")
