@@ -38,6 +38,7 @@ from lambdalearn.apps.state_machines import (
     aws_retry_delay_s,
     effective_input,
     for_moto,
+    nested_states,
     state_named,
     wait_seconds,
 )
@@ -46,7 +47,7 @@ from lambdalearn.runtime.records import InvocationRecord
 
 POLL_S = 0.05  # real seconds between looks at a running execution's history
 STILL_S = 3.0  # real seconds an execution with a pending wait may stay unchanged before it counts as waiting
-_CONTAINERS = ("Parallel", "Map")  # states that only hold others: not themselves at work
+_AT_WORK = ("Task", "Wait", "Pass", "Choice")  # states under way until they exit (Succeed and Fail end at once)
 ROLE_ARN = "arn:aws:iam::123456789012:role/lambdalearn-states"
 _FINAL = {"ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"}
 
@@ -70,7 +71,7 @@ class _Execution:
     def waiting(self, changed: bool) -> bool:
         """Whether all the execution does now is wait (so the run's clock may move on): every state under way
         is a pending Wait, and the history did not change since the last look. A state whose end the history
-        does not tell (a Fail or an uncaught error inside a Parallel) could hold the count up for ever, so a
+        does not tell (one a Parallel left behind when another branch failed) could hold the count up for ever, so a
         history unchanged for STILL_S with a wait pending counts as waiting too."""
         self.still = 0 if changed or not self.waits else self.still + 1
         if changed or not self.waits:
@@ -228,7 +229,7 @@ class Executions:
             declared = state_named(execution.machine.definition, state) or {}
             if declared.get("Type") == "Wait":
                 extra["wait_s"] = self._wait_s(declared, state_input)
-            if declared.get("Type") not in _CONTAINERS:
+            if declared.get("Type") in _AT_WORK:
                 execution.working[state] += 1
             emit("state_entered", **common, state=state, type=declared.get("Type") or kind[: -len("StateEntered")], input=state_input, **extra)
         elif kind.endswith("StateExited"):
@@ -236,6 +237,8 @@ class Executions:
             state = details.get("name", state)
             self._handled(execution, state, common)
             execution.working[state] = max(0, execution.working[state] - 1)
+            for inner in nested_states(state_named(execution.machine.definition, state) or {}):
+                execution.working[inner] = 0  # a Parallel or Map that exits has nothing under way inside
             emit("state_exited", **common, state=state, output=_json(details.get("output")))
         elif kind in ("LambdaFunctionFailed", "TaskFailed", "LambdaFunctionTimedOut", "TaskTimedOut", "LambdaFunctionScheduleFailed"):
             details = next((value for name, value in event.items() if name.endswith("EventDetails")), {})

@@ -124,6 +124,12 @@ def states(definition: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
                 yield from states(state[key])
 
 
+def nested_states(state: dict[str, Any]) -> list[str]:
+    """The names of the states inside a Parallel's branches or a Map's processor (none for other states)."""
+    scopes = [*(state.get("Branches") or []), *(state.get(key) for key in ("ItemProcessor", "Iterator"))]
+    return [name for scope in scopes if isinstance(scope, dict) for name, _ in states(scope)]
+
+
 def task_function(state: dict[str, Any]) -> str | None:
     """The function (name or ARN, qualifier kept) a Lambda Task invokes; None for other states."""
     if state.get("Type") != "Task":

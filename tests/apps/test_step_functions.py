@@ -514,3 +514,43 @@ def test_a_waiting_execution_does_not_hold_up_another_nor_its_own_parallel_branc
     assert ends == {("Machine", "RUNNING"): 0.0, ("Quick", "RUNNING"): 0.0, ("Quick", "SUCCEEDED"): 0.0, ("Machine", "SUCCEEDED"): 200.0}
     assert times(events, "state_exited", "Work") == [0.0] and times(events, "state_exited", "Short") == [50.0]
     assert times(events, "state_exited", "Long") == [200.0] and times(events, "state_exited", "Again") == [50.0]
+
+
+def test_an_execution_waits_when_every_state_under_way_is_a_pending_wait():
+    """The accounting that lets the run's clock move on: a Task under way holds it; a Fail state (it ends at
+    once) does not; a Parallel that exits takes whatever its branches left under way with it."""
+    from lambdalearn.apps.clock import AppClock
+    from lambdalearn.apps.executions import Executions, _Execution
+    from lambdalearn.apps.state_machines import StateMachine
+    from lambdalearn.apps.timeline import Timeline
+
+    definition = {"StartAt": "P", "States": {
+        "P": {"Type": "Parallel", "Next": "Later", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Later"}], "Branches": [
+            {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Nope"}}},
+            {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "x", "End": True}}},
+            {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "End": True}}}]},
+        "Later": {"Type": "Wait", "Seconds": 60, "End": True}}}
+    machine = StateMachine("M", 1, "M", definition=definition)
+    clock = AppClock()
+    executions = Executions({"M": machine}, Timeline(lambda: clock.t), clock)
+    execution = _Execution(machine, "arn", "execution-1")
+    loop = asyncio.new_event_loop()
+
+    def history(event_id, kind, name, previous=0):
+        executions._tell(execution, {"id": event_id, "type": kind, "previousEventId": previous,
+                                     "stateEnteredEventDetails": {"name": name, "input": "{}"}, "stateExitedEventDetails": {"name": name, "output": "{}"}})
+
+    for event_id, kind, name in [(1, "ParallelStateEntered", "P"), (2, "FailStateEntered", "F"), (3, "TaskStateEntered", "T"), (4, "TaskStateEntered", "W")]:
+        history(event_id, kind, name, 1 if event_id > 1 else 0)
+    execution.waits = [loop.create_future()]  # W's wait (a Wait is a Task in moto)
+    assert not execution.waiting(changed=False), "T is at work"
+    history(5, "TaskStateExited", "T", 3)
+    assert execution.waiting(changed=False), "only W is under way: F ended at once"
+    assert not execution.waiting(changed=True), "the history moved since the last look"
+    history(6, "TaskStateEntered", "T", 1)  # T again, left behind when the Parallel fails and is caught
+    execution.waits = []
+    history(7, "ParallelStateExited", "P", 4)
+    history(8, "TaskStateEntered", "Later", 7)
+    execution.waits = [loop.create_future()]
+    assert execution.waiting(changed=False), "the Parallel took what its branches left under way with it"
+    loop.close()
