@@ -185,12 +185,19 @@ def check_definition(definition: dict[str, Any], app: Any) -> list[str]:
         return problems
     for name, state in states(definition):
         function = task_function(state)
-        if function is None:
-            continue
-        bare = function.split(":")[6] if function.startswith("arn:") and len(function.split(":")) > 6 else function.split(":")[0]
-        if not bare or app.function_named(bare) is None:
+        if function is not None and task_target(app, state) is None:
             problems.append(f"state {name}: the Task invokes {function or '(no FunctionName)'}, which is not a function of this template")
     return problems
+
+
+def task_target(app: Any, state: dict[str, Any]) -> Any:
+    """The template function a Lambda Task invokes (by name or ARN, qualifier ignored); None if none."""
+    function = task_function(state)
+    if not function:
+        return None
+    parts = function.split(":")
+    bare = parts[6] if function.startswith("arn:") and len(parts) > 6 else parts[0]
+    return app.function_named(bare) if bare else None
 
 
 def check_references(reader: Any) -> None:

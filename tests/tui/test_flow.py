@@ -125,8 +125,9 @@ def saga_screen(folder: Path, trip: dict) -> FlowScreen:
 
 
 async def test_the_state_machine_is_drawn_and_coloured_as_the_execution_passes(make_app, tmp_path):
-    """The saga with no car left: the bookings succeed, the car's failure is caught, the hotel and the flight
-    are undone, and the Fail state fails the execution; the graph colours each state so."""
+    """The wiring shows the functions the state machine's Tasks invoke. The saga with no car left: the bookings
+    succeed, the car's failure is caught, the hotel and the flight are undone, and the Fail state fails the
+    execution; the graph colours each state so."""
     from lambdalearn.apps.state_graph import CAUGHT, FAILED, PENDING, SUCCEEDED
     from lambdalearn.tui.widgets.state_graph import StateGraph
 
@@ -134,6 +135,9 @@ async def test_the_state_machine_is_drawn_and_coloured_as_the_execution_passes(m
     app = make_app(start_screen=lambda: screen)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
+        diagram = str(app.screen.query_one("#flow-diagram").render())
+        assert "BookTrip ──Task──▶ BookFlight" in diagram and "BookTrip ──Task──▶ CancelFlight" in diagram  # once each
+        assert diagram.count("──▶ CancelFlight") == 1
         (graph,) = app.screen.query(StateGraph)
         assert graph.machine == "BookTrip" and {graph.progress.status_of(s) for s in ("Flight", "Car", "TripFailed")} == {PENDING}
         for _ in range(6):
