@@ -5,7 +5,8 @@ seconds per wall second; "max" jumps as fast as the work allows). Timeline event
 kept per resource (`apps.flow.FlowLog`); the resource list and the status line are redrawn from a timer, so a
 burst of events does not flood the screen. The run starts paused at t=0: space runs or pauses it, n steps to
 the next moment something happens, + and - change the speed, Enter on a resource shows what touched it.
-An app with state machines also shows each one's states (`StateGraph`), coloured as its latest execution passes.
+An app with state machines also shows each one's states (`StateGraph`), coloured as its latest execution passes;
+x shows another execution.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class FlowScreen(Screen):
         Binding("n", "step", "Step"),
         Binding("plus,equals_sign", "faster", "Faster"),
         Binding("minus", "slower", "Slower"),
+        Binding("x", "next_execution", "Execution"),
     ]
 
     def __init__(self, app_model: App, actions: list[Any] | None = None, until: float | None = None) -> None:
@@ -63,7 +65,7 @@ class FlowScreen(Screen):
                 yield Label("[b]Wiring[/]")
                 yield Static(self._diagram(), id="flow-diagram")
                 if self.graphs:
-                    yield Label("[b]State machines[/] (the latest execution)")
+                    yield Label("[b]State machines[/] (one execution at a time)")
                     yield VerticalScroll(*self.graphs, id="flow-machines")
                 yield Label("[b]Resources[/] (Enter: what touched it)")
                 yield ListView(*(ListItem(Label("", id=f"res-{r.logical_id}"), name=r.logical_id)
@@ -194,6 +196,14 @@ class FlowScreen(Screen):
                 self.run.clock.paused.set()
         finally:
             self._stepping = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return bool(self.graphs) if action == "next_execution" else True
+
+    def action_next_execution(self) -> None:
+        """Show each state machine's next execution (the script may start several)."""
+        for graph in self.graphs:
+            graph.show_next()
 
     def action_faster(self) -> None:
         self._set_speed(min(self.speed + 1, len(SPEEDS) - 1))
