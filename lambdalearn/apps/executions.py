@@ -143,20 +143,22 @@ class Executions:
         self._follow(execution)
 
     def _follow(self, execution: _Execution) -> None:
-        """Look at the execution now (on the clock), unless a look is already due."""
+        """Follow the execution from now (on the clock), unless it is followed already."""
         if not execution.looking and not execution.done:
             execution.looking = True
             self._clock.call_later(0.0, lambda: self._look(execution))
 
     async def _look(self, execution: _Execution) -> None:
-        """Tell what the execution did. While it works, look again at the same AWS time (time stands still while
-        work runs); once it only waits, stop: the end of each wait looks again, at its AWS time."""
-        seen = execution.seen
-        await asyncio.sleep(POLL_S)
-        await self.sync()
-        execution.looking = False
-        if not execution.done and not execution.waiting(changed=execution.seen != seen):
-            self._follow(execution)
+        """Tell what the execution does while it works, as one piece of the run's work (so time stands still,
+        and a Flow screen step runs it to its next wait); once it only waits, stop: each wait's end follows it
+        again, at its AWS time."""
+        while True:
+            seen = execution.seen
+            await asyncio.sleep(POLL_S)
+            await self.sync()
+            if execution.done or execution.waiting(changed=execution.seen != seen):
+                execution.looking = False
+                return
 
     @staticmethod
     def is_wait(function: str) -> bool:
