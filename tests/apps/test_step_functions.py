@@ -554,3 +554,27 @@ def test_an_execution_waits_when_every_state_under_way_is_a_pending_wait():
     execution.waits = [loop.create_future()]
     assert execution.waiting(changed=False), "the Parallel took what its branches left under way with it"
     loop.close()
+
+
+def test_one_clock_step_runs_an_execution_to_its_next_wait(write_app):
+    """What the Flow screen's n does: a step runs the execution until it waits (time standing still), the next
+    step moves to the wait's end and runs what follows."""
+    template = machine_template("""
+        First: {Type: Task, Resource: !GetAtt Echo.Arn, Next: Nap}
+        Nap: {Type: Wait, Seconds: 60, Next: Second}
+        Second: {Type: Task, Resource: !GetAtt Echo.Arn, End: true}
+    """, resources=ECHO)
+    app = read_app(write_app(template, WAIT_HANDLERS))
+
+    async def go():
+        async with AppRun(app) as run:
+            run.perform([Action("start_execution", {"state_machine": "Machine", "input": {}}, 1)])
+            moments = []
+            for _ in range(2):
+                await run.clock.step()
+                moments.append((run.clock.t, [(e["kind"], e.get("state") or e.get("function") or e.get("status")) for e in run.timeline.events]))
+            return moments
+
+    (first_t, first), (second_t, second) = asyncio.run(go())
+    assert first_t == 0.0 and first[-1] == ("state_entered", "Nap") and ("invocation", "Echo") in first
+    assert second_t == 60.0 and second[-1] == ("execution", "SUCCEEDED") and second.count(("invocation", "Echo")) == 2
