@@ -179,7 +179,8 @@ def _graph_problems(scope: dict[str, Any], where: str) -> list[str]:
 
 
 def check_definition(definition: dict[str, Any], app: Any) -> list[str]:
-    """What would stop the definition from running here: a broken graph, a Task naming no template function."""
+    """What would stop the definition from running here: a broken graph, a Task naming no template function, a
+    function named as the run's Wait states are answered (WAIT_FUNCTION)."""
     problems = _graph_problems(definition, "")
     if problems:
         return problems
@@ -187,6 +188,9 @@ def check_definition(definition: dict[str, Any], app: Any) -> list[str]:
         function = task_function(state)
         if function is not None and task_target(app, state) is None:
             problems.append(f"state {name}: the Task invokes {function or '(no FunctionName)'}, which is not a function of this template")
+        if state.get("Type") == "Wait" and app.function_named(WAIT_FUNCTION) is not None:
+            problems.append(f"state {name}: a Wait state runs here as a call to {WAIT_FUNCTION}, so no function of the"
+                            " template may take that name")
     return problems
 
 

@@ -250,6 +250,15 @@ def test_a_task_naming_no_template_function_is_reported_at_its_line(write_app):
     assert [(p.line, p.field, "Nope" in p.message) for p in problems] == [(5, "Resources.Machine.Properties.Definition", True)]
 
 
+def test_a_function_may_not_take_the_name_wait_states_are_answered_by(write_app):
+    template = machine_template("Nap: {Type: Wait, Seconds: 5, End: true}", resources=f"""
+        Fn: {{Type: AWS::Serverless::Function, Properties: {{CodeUri: src, Handler: app.handler, Runtime: python3.12, FunctionName: {WAIT_FUNCTION}}}}}
+    """)
+    _, problems = check_template(write_app(template), sam_check=False)
+    assert [(p.field, p.message) for p in problems] == [("Resources.Machine.Properties.Definition",
+        f"state Nap: a Wait state runs here as a call to {WAIT_FUNCTION}, so no function of the template may take that name")]
+
+
 def test_definition_and_definition_uri_are_exclusive_and_the_type_is_checked(write_app):
     template = """
     Resources:
