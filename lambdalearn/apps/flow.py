@@ -1,9 +1,9 @@
 """What the Flow screen draws, without the screen: the app as a diagram and a run's events per resource.
 
 `wiring(app)` lists the arrows of the template (a queue's mapping into a function, a topic's subscriptions, a
-bucket's notification, a function's destinations and DLQ, a queue's redrive, a state machine's Tasks); `FlowLog` follows a run's
-timeline and remembers, per resource, the events that touched it, so a learner can pick a queue and see its
-messages move. `status(run, resource)` is the live line of one resource (messages visible, in flight, parked;
+bucket's notification, a function's destinations and DLQ, a queue's redrive, the functions a state machine's
+Tasks invoke); `FlowLog` follows a run's timeline and remembers, per resource, the events that touched it, so
+a learner can pick a queue and see its messages move. `status(run, resource)` is the live line of one resource (messages visible, in flight, parked;
 a function's invocations and errors).
 """
 
