@@ -65,7 +65,7 @@ class FlowScreen(Screen):
                 yield Label("[b]Wiring[/]")
                 yield Static(self._diagram(), id="flow-diagram")
                 if self.graphs:
-                    yield Label("[b]State machines[/] (one execution at a time)")
+                    yield Label("[b]State machines[/]")
                     yield VerticalScroll(*self.graphs, id="flow-machines")
                 yield Label("[b]Resources[/] (Enter: what touched it)")
                 yield ListView(*(ListItem(Label("", id=f"res-{r.logical_id}"), name=r.logical_id)
