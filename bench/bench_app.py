@@ -5,9 +5,13 @@ Two apps, each run in this process through `AppRun` (the engine of `lambdalearn 
 - SQS: 1,000 messages, 5% of them failing (reported with ReportBatchItemFailures), batch size 10, visibility
   timeout 30 s, redrive to a DLQ after 3 receives: every good message deleted, every bad one in the DLQ;
 - async: 100 Event invocations of a function that always fails, each retried twice (1 and 2 minutes later),
-  then sent to an on-failure destination: 300 invocations over 3 minutes of AWS time.
+  then sent to an on-failure destination: 300 invocations over 3 minutes of AWS time;
+- Step Functions: a Map over 10 items (MaxConcurrency 3), each waiting 60 to 600 s in a Wait state then
+  invoking a function, then an hour's Wait: over an hour of AWS time on the run's clock. The same machine with
+  every wait at 0 s runs beside it; the ratio of the two walls is what the waiting costs in real time.
 
-Goal: each under 10 s of wall time. Prints wall seconds, AWS seconds covered and invocations per run.
+Goal: each under 10 s of wall time (the Step Functions run: its local AWS starts in it too). Prints wall seconds,
+AWS seconds covered and invocations per run.
 
     python bench/bench_app.py [--runs N]
 """
@@ -29,6 +33,9 @@ from lambdalearn.apps.template import read_app
 HANDLER = '''
 def consume(event, context):
     return {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in event["Records"] if r["body"].startswith("fail")]}
+
+def work(event, context):
+    return event
 
 def always_fails(event, context):
     raise RuntimeError("downstream unavailable")
@@ -71,6 +78,36 @@ Resources:
 '''
 
 
+STATES_TEMPLATE = '''
+Resources:
+  Work: {Type: AWS::Serverless::Function, Properties: {CodeUri: src/, Handler: app.work, Runtime: python3.12}}
+  Batch:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition:
+        StartAt: Each
+        States:
+          Each:
+            Type: Map
+            ItemsPath: $.waits
+            MaxConcurrency: 3
+            ItemSelector: {"s.$": "$$.Map.Item.Value"}
+            ItemProcessor:
+              StartAt: Nap
+              States:
+                Nap: {Type: Wait, SecondsPath: $.s, Next: Step}
+                Step: {Type: Task, Resource: !GetAtt Work.Arn, End: true}
+            ResultPath: null
+            Next: Hour
+          Hour: {Type: Wait, SecondsPath: $.hour, End: true}
+'''
+
+
+def states_actions(scale: int) -> list[Action]:
+    payload = {"waits": [60 * (i + 1) * scale for i in range(10)], "hour": 3600 * scale}
+    return [Action("start_execution", {"state_machine": "Batch", "input": payload}, 1)]
+
+
 def sqs_actions() -> list[Action]:
     bodies = [f"fail {i}" if i % 20 == 0 else f"order {i}" for i in range(1000)]
     return [Action("sqs_send", {"queue": "Orders", "bodies": bodies}, 1)]
@@ -101,13 +138,24 @@ def main() -> None:
         (folder / "src" / "app.py").write_text(textwrap.dedent(HANDLER))
         (folder / "template.yaml").write_text(TEMPLATE)
         for name, actions in (("sqs 1000 msgs, 5% to DLQ", sqs_actions), ("async 100 failing events", async_actions)):
-            walls = []
-            for _ in range(runs):
-                wall, aws_t, invocations, summary = asyncio.run(one_run(folder, actions()))
-                walls.append(wall)
-                print(f"{name}: {wall:.2f} s wall, {aws_t:.0f} s AWS time, {invocations} invocations, queues {summary['queues']}")
-            print(f"{name}: median {statistics.median(walls):.2f} s, min {min(walls):.2f} s (goal < 10 s)")
+            report(name, [asyncio.run(one_run(folder, actions())) for _ in range(runs)])
+        states = folder / "states"
+        (states / "src").mkdir(parents=True)
+        (states / "src" / "app.py").write_text(textwrap.dedent(HANDLER))
+        (states / "template.yaml").write_text(STATES_TEMPLATE)
+        medians = {}
+        for name, scale in (("step functions, waits at 0 s", 0), ("step functions, 10 waits + 1 h", 1)):
+            medians[scale] = report(name, [asyncio.run(one_run(states, states_actions(scale))) for _ in range(runs)])
+        print(f"step functions: waiting over an hour of AWS time costs x{medians[1] / medians[0]:.2f} the wall of the same run without waits")
 
+
+def report(name: str, results: list[tuple[float, float, int, dict]]) -> float:
+    """Print each run and the median wall; the median."""
+    for wall, aws_t, invocations, summary in results:
+        print(f"{name}: {wall:.2f} s wall, {aws_t:.0f} s AWS time, {invocations} invocations, queues {summary['queues']}")
+    walls = [result[0] for result in results]
+    print(f"{name}: median {statistics.median(walls):.2f} s, min {min(walls):.2f} s (goal < 10 s)")
+    return statistics.median(walls)
 
 if __name__ == "__main__":
     main()

@@ -1,9 +1,9 @@
 """What the Flow screen draws, without the screen: the app as a diagram and a run's events per resource.
 
 `wiring(app)` lists the arrows of the template (a queue's mapping into a function, a topic's subscriptions, a
-bucket's notification, a function's destinations and DLQ, a queue's redrive); `FlowLog` follows a run's
-timeline and remembers, per resource, the events that touched it, so a learner can pick a queue and see its
-messages move. `status(run, resource)` is the live line of one resource (messages visible, in flight, parked;
+bucket's notification, a function's destinations and DLQ, a queue's redrive, the functions a state machine's
+Tasks invoke); `FlowLog` follows a run's timeline and remembers, per resource, the events that touched it, so
+a learner can pick a queue and see its messages move. `status(run, resource)` is the live line of one resource (messages visible, in flight, parked;
 a function's invocations and errors).
 """
 
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lambdalearn.apps.model import App, Bucket, EventBus, Function, Queue, Resource, Stream, Table, Topic
+from lambdalearn.apps.state_machines import states, task_target
 from lambdalearn.apps.timeline import Event
 
 KIND_NAMES = {Function: "function", Queue: "queue", Topic: "topic", Stream: "stream", Table: "table", Bucket: "bucket", EventBus: "event bus"}
@@ -65,6 +66,10 @@ def wiring(app: App) -> list[Arrow]:
             found = logical(target)
             if found:
                 arrows.append(Arrow(function.logical_id, found, label))
+    for machine in app.state_machines.values():
+        called = [task_target(app, state) for _, state in states(machine.definition)]
+        for function_id in dict.fromkeys(function.logical_id for function in called if function is not None):
+            arrows.append(Arrow(machine.logical_id, function_id, "Task"))
     for queue in app.queues.values():
         if queue.redrive:
             found = logical(queue.redrive.dead_letter_arn)

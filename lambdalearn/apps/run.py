@@ -129,7 +129,7 @@ class AppRun:
         if self.app.state_machines:
             from lambdalearn.apps.executions import Executions
 
-            self.executions = Executions(self.app.state_machines, self.timeline, self.app.path)
+            self.executions = Executions(self.app.state_machines, self.timeline, self.clock, self.app.path)
             await asyncio.to_thread(self.executions.create, self.bridge.aws)
         return self.lambda_api.url
 
@@ -146,6 +146,8 @@ class AppRun:
         from lambdalearn.apps.lambda_api import UnknownFunction
         from lambdalearn.runtime.versions import VersioningError
 
+        if self.executions is not None and self.executions.is_wait(request.function):  # a Wait state, on the run's clock
+            return await self.executions.wait(request.payload)
         function = self._api_function(request)
         if self.executions is not None:
             await self.executions.sync()  # the state's lines come before its invocation's

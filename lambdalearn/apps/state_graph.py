@@ -85,8 +85,8 @@ class ExecutionProgress:
         if event.get("execution") != self.execution:
             return
         state = event.get("state", "")
-        if kind == "state_entered":
-            self.statuses[state] = RUNNING
+        if kind == "state_entered":  # a Fail or Succeed state ends where it starts (in a branch, it ends the branch)
+            self.statuses[state] = {"Fail": FAILED, "Succeed": SUCCEEDED}.get(event.get("type", ""), RUNNING)
             self.visits[state] = self.visits.get(state, 0) + 1
         elif kind == "state_exited" and self.statuses.get(state) not in (CAUGHT,):
             self.statuses[state] = SUCCEEDED

@@ -5,10 +5,11 @@ file beside the template), then `DefinitionSubstitutions` replace `${name}` in i
 invokes Lambda (a function ARN, or `arn:aws:states:::lambda:invoke` with `Parameters.FunctionName`) must name a
 function of the template, so a typo is reported at its line rather than failing mid-execution.
 
-moto's interpreter waits in real time. `for_moto` takes the waiting out (docs/step-functions.md): a Wait state
-waits 0 s and a retrier waits its 1 s minimum with a BackoffRate of 1; the AWS seconds each would have waited
-(`aws_wait_s`, `aws_retry_delay_s`) go into the timeline instead, so the order of events is AWS's and a run
-with minutes of waiting takes seconds.
+moto's interpreter waits in real time. `for_moto` hands each Wait state to the run (docs/step-functions.md): it
+becomes a Task that invokes the reserved `WAIT_FUNCTION` through the run's Lambda Invoke API, which answers once
+the run's clock has passed `wait_seconds` (AWS time: the app's other work goes on meanwhile, and minutes pass in
+a moment of real time). A retrier waits the 1 s minimum ASL allows, with a BackoffRate of 1; its AWS delay
+(`aws_retry_delay_s`) goes into the timeline.
 """
 
 from __future__ import annotations
@@ -18,13 +19,16 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import yaml
 
 from lambdalearn.apps.model import arn
+from lambdalearn.labs.matching import find_path
 
 TYPES = ("STANDARD", "EXPRESS")
+WAIT_FUNCTION = "lambdalearn-wait"  # answered by the run's clock, not by a function of the app
 LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
 _SUBSTITUTION = re.compile(r"\$\{([A-Za-z0-9_.:-]+)\}")
 
@@ -120,6 +124,12 @@ def states(definition: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
                 yield from states(state[key])
 
 
+def nested_states(state: dict[str, Any]) -> list[str]:
+    """The names of the states inside a Parallel's branches or a Map's processor (none for other states)."""
+    scopes = [*(state.get("Branches") or []), *(state.get(key) for key in ("ItemProcessor", "Iterator"))]
+    return [name for scope in scopes if isinstance(scope, dict) for name, _ in states(scope)]
+
+
 def task_function(state: dict[str, Any]) -> str | None:
     """The function (name or ARN, qualifier kept) a Lambda Task invokes; None for other states."""
     if state.get("Type") != "Task":
@@ -169,18 +179,29 @@ def _graph_problems(scope: dict[str, Any], where: str) -> list[str]:
 
 
 def check_definition(definition: dict[str, Any], app: Any) -> list[str]:
-    """What would stop the definition from running here: a broken graph, a Task naming no template function."""
+    """What would stop the definition from running here: a broken graph, a Task naming no template function, a
+    function named as the run's Wait states are answered (WAIT_FUNCTION)."""
     problems = _graph_problems(definition, "")
     if problems:
         return problems
     for name, state in states(definition):
         function = task_function(state)
-        if function is None:
-            continue
-        bare = function.split(":")[6] if function.startswith("arn:") and len(function.split(":")) > 6 else function.split(":")[0]
-        if not bare or app.function_named(bare) is None:
+        if function is not None and task_target(app, state) is None:
             problems.append(f"state {name}: the Task invokes {function or '(no FunctionName)'}, which is not a function of this template")
+        if state.get("Type") == "Wait" and app.function_named(WAIT_FUNCTION) is not None:
+            problems.append(f"state {name}: a Wait state runs here as a call to {WAIT_FUNCTION}, so no function of the"
+                            " template may take that name")
     return problems
+
+
+def task_target(app: Any, state: dict[str, Any]) -> Any:
+    """The template function a Lambda Task invokes (by name or ARN, qualifier ignored); None if none."""
+    function = task_function(state)
+    if not function:
+        return None
+    parts = function.split(":")
+    bare = parts[6] if function.startswith("arn:") and len(parts) > 6 else parts[0]
+    return app.function_named(bare) if bare else None
 
 
 def check_references(reader: Any) -> None:
@@ -192,17 +213,47 @@ def check_references(reader: Any) -> None:
             reader.error(("Resources", machine.logical_id, "Properties", key), problem)
 
 
-def aws_wait_s(state: dict[str, Any], state_input: Any = None) -> float | None:
-    """The AWS seconds a Wait state waits (Seconds, or SecondsPath read from its input); None when unknown."""
-    if "Seconds" in state:
-        return float(state["Seconds"])
-    path = state.get("SecondsPath")
-    if isinstance(path, str) and path.startswith("$.") and isinstance(state_input, dict):
-        value: Any = state_input
-        for part in path[2:].split("."):
-            value = value.get(part) if isinstance(value, dict) else None
-        return float(value) if isinstance(value, (int, float)) else None
-    return None
+class WaitError(ValueError):
+    """A Wait state whose time cannot be read from its input (AWS fails the execution with States.Runtime)."""
+
+
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+
+
+def effective_input(state: dict[str, Any], state_input: Any) -> Any:
+    """The state's input after its InputPath (`null` gives `{}`), as its fields read it; None when it is missing."""
+    path = state.get("InputPath", "$")
+    if path is None:
+        return {}
+    try:
+        return find_path(state_input, str(path))
+    except KeyError:
+        return None
+
+
+def wait_seconds(state: dict[str, Any], state_input: Any, now: float) -> float:
+    """The AWS seconds a Wait state waits from `now` (epoch seconds), given its effective input: `Seconds` or
+    `SecondsPath` (an integer from 0), or until `Timestamp` or `TimestampPath` (RFC 3339 with an uppercase T,
+    milliseconds truncated; a past time waits 0 s). Raises WaitError naming the field
+    (docs.aws.amazon.com/step-functions/latest/dg/state-wait.html)."""
+    for field_name in ("Seconds", "SecondsPath", "Timestamp", "TimestampPath"):
+        if field_name not in state:
+            continue
+        value = state[field_name]
+        if field_name.endswith("Path"):
+            try:
+                value = find_path(state_input, str(value))
+            except KeyError as missing:
+                raise WaitError(f"{field_name}: {missing.args[0]}") from None
+        if field_name.startswith("Seconds"):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise WaitError(f"{field_name}: expected an integer from 0, got {json.dumps(value)}")
+            return float(value)
+        if not isinstance(value, str) or not _TIMESTAMP.fullmatch(value):
+            raise WaitError(f"{field_name}: expected an RFC 3339 timestamp such as 2026-01-01T00:05:00Z, got {json.dumps(value)}")
+        until = int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp())
+        return max(0.0, until - now)
+    raise WaitError("needs one of Seconds, SecondsPath, Timestamp, TimestampPath")
 
 
 def aws_retry_delay_s(retrier: dict[str, Any], retry_number: int) -> float:
@@ -213,14 +264,23 @@ def aws_retry_delay_s(retrier: dict[str, Any], retry_number: int) -> float:
     return min(delay, float(cap)) if cap is not None else delay
 
 
+def _wait_task(name: str, state: dict[str, Any]) -> dict[str, Any]:
+    """A Wait state as a Task that invokes WAIT_FUNCTION with its effective input, its execution and its name;
+    the answer is that input, so the state's OutputPath and transition work as the Wait's did."""
+    parameters = {"input.$": "$", "execution.$": "$$.Execution.Id", "state": name}
+    task = {"Type": "Task", "Resource": arn("lambda", f"function:{WAIT_FUNCTION}"), "Parameters": parameters}
+    task.update({key: state[key] for key in ("Comment", "InputPath", "OutputPath", "Next", "End") if key in state})
+    return task
+
+
 def for_moto(definition: dict[str, Any]) -> str:
-    """The definition as moto runs it: no real waiting (see the module docstring), as JSON."""
+    """The definition as moto runs it: waits handed to the run (see the module docstring), as JSON."""
     prepared = copy.deepcopy(definition)
-    for _, state in states(prepared):
+    for name, state in states(prepared):
         if state.get("Type") == "Wait":
-            for key in ("Seconds", "SecondsPath", "Timestamp", "TimestampPath"):
-                state.pop(key, None)
-            state["Seconds"] = 0
+            replacement = _wait_task(name, state)
+            state.clear()
+            state.update(replacement)
         for retrier in state.get("Retry") or []:
             if isinstance(retrier, dict):
                 retrier["IntervalSeconds"] = 1

@@ -55,3 +55,16 @@ def test_a_new_execution_starts_from_a_clean_graph_unless_one_is_chosen():
         pinned.see(event)
     assert following.execution == "execution-2" and following.status_of("Hotel") == PENDING
     assert pinned.status_of("Hotel") == CAUGHT
+
+
+def test_a_fail_state_shows_failed_as_soon_as_it_is_entered_even_when_the_execution_succeeds():
+    """A Fail state in a Parallel branch whose error the Parallel's Catch handles: the execution succeeds, the
+    Fail state still failed (and a Succeed state succeeded) the moment it was entered."""
+    progress = ExecutionProgress()
+    common = {"state_machine": "Trip", "execution": "execution-1"}
+    progress.see({**common, "kind": "execution", "status": "RUNNING"})
+    progress.see({**common, "kind": "state_entered", "state": "Bad", "type": "Fail"})
+    progress.see({**common, "kind": "state_entered", "state": "Fine", "type": "Succeed"})
+    assert (progress.status_of("Bad"), progress.status_of("Fine")) == (FAILED, SUCCEEDED)
+    progress.see({**common, "kind": "execution", "status": "SUCCEEDED"})
+    assert progress.status_of("Bad") == FAILED

@@ -19,7 +19,7 @@ import pytest
 from lambdalearn.apps.executions import matches
 from lambdalearn.apps.run import AppRun
 from lambdalearn.apps.script import Action
-from lambdalearn.apps.state_machines import aws_retry_delay_s, for_moto, substitute
+from lambdalearn.apps.state_machines import WAIT_FUNCTION, WaitError, aws_retry_delay_s, for_moto, substitute, wait_seconds
 from lambdalearn.apps.template import check_template, read_app
 
 pytestmark = pytest.mark.slow
@@ -250,6 +250,15 @@ def test_a_task_naming_no_template_function_is_reported_at_its_line(write_app):
     assert [(p.line, p.field, "Nope" in p.message) for p in problems] == [(5, "Resources.Machine.Properties.Definition", True)]
 
 
+def test_a_function_may_not_take_the_name_wait_states_are_answered_by(write_app):
+    template = machine_template("Nap: {Type: Wait, Seconds: 5, End: true}", resources=f"""
+        Fn: {{Type: AWS::Serverless::Function, Properties: {{CodeUri: src, Handler: app.handler, Runtime: python3.12, FunctionName: {WAIT_FUNCTION}}}}}
+    """)
+    _, problems = check_template(write_app(template), sam_check=False)
+    assert [(p.field, p.message) for p in problems] == [("Resources.Machine.Properties.Definition",
+        f"state Nap: a Wait state runs here as a call to {WAIT_FUNCTION}, so no function of the template may take that name")]
+
+
 def test_definition_and_definition_uri_are_exclusive_and_the_type_is_checked(write_app):
     template = """
     Resources:
@@ -281,15 +290,38 @@ def test_retry_delays_grow_by_the_backoff_rate_up_to_the_cap():
     assert aws_retry_delay_s({}, 2) == 2.0  # defaults: 1 s, rate 2.0
 
 
-def test_moto_runs_the_definition_without_real_waits():
+def test_moto_runs_each_wait_as_a_task_the_run_answers_and_retries_without_long_sleeps():
+    """No real waiting in moto: a Wait state (any of its four forms) becomes a Task invoking the run's reserved
+    WAIT_FUNCTION with its effective input, execution and name (the run's clock answers it); a retrier sleeps
+    1 s, the least ASL allows."""
     import json
 
     prepared = json.loads(for_moto({"StartAt": "W", "States": {
-        "W": {"Type": "Wait", "SecondsPath": "$.s", "Next": "T"},
-        "T": {"Type": "Task", "Resource": "x", "End": True, "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 30, "BackoffRate": 4, "MaxDelaySeconds": 60}]},
+        "W": {"Type": "Wait", "SecondsPath": "$.s", "InputPath": "$.in", "OutputPath": "$.out", "Next": "T"},
+        "T": {"Type": "Task", "Resource": "x", "Next": "U", "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 30, "BackoffRate": 4, "MaxDelaySeconds": 60}]},
+        "U": {"Type": "Wait", "Timestamp": "2026-01-01T00:05:00Z", "End": True},
     }}))
-    assert prepared["States"]["W"] == {"Type": "Wait", "Next": "T", "Seconds": 0}
+    parameters = {"input.$": "$", "execution.$": "$$.Execution.Id"}
+    assert prepared["States"]["W"] == {"Type": "Task", "Resource": f"arn:aws:lambda:us-east-1:123456789012:function:{WAIT_FUNCTION}",
+                                       "Parameters": {**parameters, "state": "W"}, "InputPath": "$.in", "OutputPath": "$.out", "Next": "T"}
+    assert prepared["States"]["U"]["Parameters"] == {**parameters, "state": "U"} and prepared["States"]["U"]["End"] is True
     assert prepared["States"]["T"]["Retry"] == [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "BackoffRate": 1.0}]
+
+
+def test_wait_seconds_reads_each_form_as_aws_does():
+    """docs.aws.amazon.com/step-functions/latest/dg/state-wait.html: Seconds and SecondsPath are integers from 0;
+    a Timestamp is RFC 3339 with an uppercase T (Z or an offset), milliseconds truncated; a past one waits 0 s."""
+    now = 1_767_225_600.0  # 2026-01-01T00:00:00Z
+    assert wait_seconds({"Seconds": 300}, {}, now) == 300.0
+    assert wait_seconds({"SecondsPath": "$.delay.s"}, {"delay": {"s": 45}}, now) == 45.0
+    assert wait_seconds({"Timestamp": "2026-01-01T00:05:00.900Z"}, {}, now + 0.5) == 299.5
+    assert wait_seconds({"TimestampPath": "$.at"}, {"at": "2026-01-01T02:00:00+02:00"}, now) == 0.0  # an hour ago
+    for state, problem in [({"SecondsPath": "$.s"}, "SecondsPath: $.s: no 's' here"),
+                           ({"SecondsPath": "$.s"}, 'SecondsPath: expected an integer from 0, got 1.5'),
+                           ({"Seconds": -1}, "Seconds: expected an integer from 0, got -1"),
+                           ({"Timestamp": "2026-01-01 00:05:00Z"}, "Timestamp: expected an RFC 3339 timestamp")]:
+        with pytest.raises(WaitError, match=problem.replace("$", r"\$").replace(".", r"\.")):
+            wait_seconds(state, {"s": 1.5} if "1.5" in problem else {}, now)
 
 
 def test_step_functions_lines_read_as_text_and_stay_one_json_object_a_line():
@@ -386,3 +418,172 @@ def test_a_throttled_lambda_invoke_task_fails_with_lambda_too_many_requests(writ
     assert [(e["state"], e["error"]) for e in events if e["kind"] == "caught"] == [("Call", "Lambda.TooManyRequestsException")]
     assert [e["kind"] for e in events if e.get("function") == "Stopped"] == ["throttle"]
     assert [e["status"] for e in events if e["kind"] == "execution"] == ["RUNNING", "SUCCEEDED"]
+
+
+# -- Wait states on the run's clock ------------------------------------------------------------------------
+
+WAIT_HANDLERS = {"app.py": """
+    def handler(event, context):
+        return event
+"""}
+ECHO = """
+        Echo: {Type: AWS::Serverless::Function, Properties: {CodeUri: src, Handler: app.handler, Runtime: python3.12}}
+"""
+
+
+def times(events, kind, state=None):
+    return [e["t"] for e in events if e["kind"] == kind and (state is None or e.get("state") == state)]
+
+
+def test_a_wait_of_300_s_lets_a_schedule_fire_meanwhile_in_aws_order(write_app):
+    """A Wait state pauses the execution for 300 AWS seconds on the run's clock, so a rate(1 minute) schedule
+    fires four times while it waits, and the state after the Wait runs at 300 s, after them."""
+    template = machine_template("""
+        Nap: {Type: Wait, Seconds: 300, Next: After}
+        After: {Type: Task, Resource: !GetAtt Echo.Arn, End: true}
+    """, resources=ECHO + """
+        Ticker:
+          Type: AWS::Serverless::Function
+          Properties:
+            CodeUri: src
+            Handler: app.handler
+            Runtime: python3.12
+            Events: {Tick: {Type: Schedule, Properties: {Schedule: rate(1 minute)}}}
+    """)
+    events = run_app(read_app(write_app(template, WAIT_HANDLERS)), Action("start_execution", {"state_machine": "Machine", "input": {}}, 1))
+    ticks = [e["t"] for e in events if e["kind"] == "invocation" and e["function"] == "Ticker"]
+    after = [e["t"] for e in events if e["kind"] == "invocation" and e["function"] == "Echo"]
+    assert ticks[:4] == [60.0, 120.0, 180.0, 240.0] and after == [300.0]
+    order = [e["kind"] if e["kind"] != "invocation" else e["function"] for e in events if e["kind"] in ("state_entered", "state_exited", "invocation")]
+    assert order[:5] == ["state_entered", "Ticker", "Ticker", "Ticker", "Ticker"]  # then, at 300 s, a tick and the exit
+    assert times(events, "state_exited", "Nap") == [300.0] and times(events, "state_entered", "After") == [300.0]
+
+
+def test_each_wait_form_waits_its_aws_time_and_is_never_an_invocation(write_app):
+    """Seconds, SecondsPath, Timestamp and TimestampPath (docs.aws.amazon.com/step-functions/latest/dg/state-wait.html)
+    each end at their AWS time; the timeline shows Wait states with their seconds, and the run's waiting is no
+    Lambda invocation: no invocation line, no record (`--records`), nothing counted."""
+    template = machine_template("""
+        Fixed: {Type: Wait, Seconds: 10, Next: FromInput}
+        FromInput: {Type: Wait, SecondsPath: $.pause.s, Next: Until}
+        Until: {Type: Wait, Timestamp: "2026-01-01T00:01:00Z", Next: UntilInput}
+        UntilInput: {Type: Wait, TimestampPath: $.until, InputPath: $.later, OutputPath: $.kept, Next: Done}
+        Done: {Type: Task, Resource: !GetAtt Echo.Arn, End: true}
+    """, resources=ECHO)
+    app = read_app(write_app(template, WAIT_HANDLERS))
+    records = []
+
+    async def go():
+        async with AppRun(app) as run:
+            run.record_listeners.append(lambda function, record: records.append(function))
+            return await run.run([Action("start_execution", {"state_machine": "Machine", "input": {
+                "pause": {"s": 20}, "later": {"until": "2026-01-01T00:02:00Z", "kept": {"ok": True}}}}, 1)]), run.stats
+
+    events, stats = asyncio.run(go())
+    waits = [(e["state"], e["type"], e["wait_s"], e["t"]) for e in events if e["kind"] == "state_entered" and e["type"] == "Wait"]
+    assert waits == [("Fixed", "Wait", 10.0, 0.0), ("FromInput", "Wait", 20.0, 10.0), ("Until", "Wait", 30.0, 30.0), ("UntilInput", "Wait", 60.0, 60.0)]
+    assert times(events, "state_exited") == [10.0, 30.0, 60.0, 120.0, 120.0]
+    final = [e for e in events if e["kind"] == "execution"][-1]
+    assert (final["status"], final["output"], final["t"]) == ("SUCCEEDED", {"ok": True}, 120.0)
+    assert [e["function"] for e in events if e["kind"] == "invocation"] == ["Echo"] and records == ["Echo"]
+    assert stats == {"Echo": {"invocations": 1, "errors": 0, "throttles": 0}}
+
+
+def test_a_wait_whose_input_gives_no_time_fails_the_execution_with_states_runtime(write_app):
+    template = machine_template("Nap: {Type: Wait, SecondsPath: $.s, End: true}")
+    events = run_app(read_app(write_app(template)), Action("start_execution", {"state_machine": "Machine", "input": {"s": "soon"}}, 1))
+    final = [e for e in events if e["kind"] == "execution"][-1]
+    assert (final["status"], final["error"]) == ("FAILED", "States.Runtime")
+    assert final["cause"] == 'state Nap: SecondsPath: expected an integer from 0, got "soon"'
+    assert [(e["state"], e["wait_s"]) for e in events if e["kind"] == "state_entered"] == [("Nap", None)]
+
+
+def test_a_waiting_execution_does_not_hold_up_another_nor_its_own_parallel_branch(write_app):
+    """Two executions and two Parallel branches: each waits on the clock alone; a branch that works while the
+    other waits keeps the clock still until it too waits."""
+    template = machine_template("""
+        Split:
+          Type: Parallel
+          End: true
+          Branches:
+            - {StartAt: Long, States: {Long: {Type: Wait, Seconds: 200, End: true}}}
+            - StartAt: Work
+              States:
+                Work: {Type: Task, Resource: !GetAtt Echo.Arn, Next: Short}
+                Short: {Type: Wait, Seconds: 50, Next: Again}
+                Again: {Type: Task, Resource: !GetAtt Echo.Arn, End: true}
+    """, resources=ECHO + """
+        Quick:
+          Type: AWS::Serverless::StateMachine
+          Properties: {Definition: {StartAt: Once, States: {Once: {Type: Task, Resource: !GetAtt Echo.Arn, End: true}}}}
+    """)
+    events = run_app(read_app(write_app(template, WAIT_HANDLERS)), Action("start_execution", {"state_machine": "Machine", "input": {}}, 1),
+                     Action("start_execution", {"state_machine": "Quick", "input": {}}, 2))
+    ends = {(e["state_machine"], e["status"]): e["t"] for e in events if e["kind"] == "execution"}
+    assert ends == {("Machine", "RUNNING"): 0.0, ("Quick", "RUNNING"): 0.0, ("Quick", "SUCCEEDED"): 0.0, ("Machine", "SUCCEEDED"): 200.0}
+    assert times(events, "state_exited", "Work") == [0.0] and times(events, "state_exited", "Short") == [50.0]
+    assert times(events, "state_exited", "Long") == [200.0] and times(events, "state_exited", "Again") == [50.0]
+
+
+def test_an_execution_waits_when_every_state_under_way_is_a_pending_wait():
+    """The accounting that lets the run's clock move on: a Task under way holds it; a Fail state (it ends at
+    once) does not; a Parallel that exits takes whatever its branches left under way with it."""
+    from lambdalearn.apps.clock import AppClock
+    from lambdalearn.apps.executions import Executions, _Execution
+    from lambdalearn.apps.state_machines import StateMachine
+    from lambdalearn.apps.timeline import Timeline
+
+    definition = {"StartAt": "P", "States": {
+        "P": {"Type": "Parallel", "Next": "Later", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Later"}], "Branches": [
+            {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Nope"}}},
+            {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "x", "End": True}}},
+            {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "End": True}}}]},
+        "Later": {"Type": "Wait", "Seconds": 60, "End": True}}}
+    machine = StateMachine("M", 1, "M", definition=definition)
+    clock = AppClock()
+    executions = Executions({"M": machine}, Timeline(lambda: clock.t), clock)
+    execution = _Execution(machine, "arn", "execution-1")
+    loop = asyncio.new_event_loop()
+
+    def history(event_id, kind, name, previous=0):
+        executions._tell(execution, {"id": event_id, "type": kind, "previousEventId": previous,
+                                     "stateEnteredEventDetails": {"name": name, "input": "{}"}, "stateExitedEventDetails": {"name": name, "output": "{}"}})
+
+    for event_id, kind, name in [(1, "ParallelStateEntered", "P"), (2, "FailStateEntered", "F"), (3, "TaskStateEntered", "T"), (4, "TaskStateEntered", "W")]:
+        history(event_id, kind, name, 1 if event_id > 1 else 0)
+    execution.waits = [loop.create_future()]  # W's wait (a Wait is a Task in moto)
+    assert not execution.waiting(changed=False), "T is at work"
+    history(5, "TaskStateExited", "T", 3)
+    assert execution.waiting(changed=False), "only W is under way: F ended at once"
+    assert not execution.waiting(changed=True), "the history moved since the last look"
+    history(6, "TaskStateEntered", "T", 1)  # T again, left behind when the Parallel fails and is caught
+    execution.waits = []
+    history(7, "ParallelStateExited", "P", 4)
+    history(8, "TaskStateEntered", "Later", 7)
+    execution.waits = [loop.create_future()]
+    assert execution.waiting(changed=False), "the Parallel took what its branches left under way with it"
+    loop.close()
+
+
+def test_one_clock_step_runs_an_execution_to_its_next_wait(write_app):
+    """What the Flow screen's n does: a step runs the execution until it waits (time standing still), the next
+    step moves to the wait's end and runs what follows."""
+    template = machine_template("""
+        First: {Type: Task, Resource: !GetAtt Echo.Arn, Next: Nap}
+        Nap: {Type: Wait, Seconds: 60, Next: Second}
+        Second: {Type: Task, Resource: !GetAtt Echo.Arn, End: true}
+    """, resources=ECHO)
+    app = read_app(write_app(template, WAIT_HANDLERS))
+
+    async def go():
+        async with AppRun(app) as run:
+            run.perform([Action("start_execution", {"state_machine": "Machine", "input": {}}, 1)])
+            moments = []
+            for _ in range(2):
+                await run.clock.step()
+                moments.append((run.clock.t, [(e["kind"], e.get("state") or e.get("function") or e.get("status")) for e in run.timeline.events]))
+            return moments
+
+    (first_t, first), (second_t, second) = asyncio.run(go())
+    assert first_t == 0.0 and first[-1] == ("state_entered", "Nap") and ("invocation", "Echo") in first
+    assert second_t == 60.0 and second[-1] == ("execution", "SUCCEEDED") and second.count(("invocation", "Echo")) == 2

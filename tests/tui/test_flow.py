@@ -110,3 +110,48 @@ def test_app_flow_refuses_a_bad_template_in_one_line(tmp_path):
     result = CliRunner().invoke(cli, ["app", "flow", str(path)])
     assert result.exit_code == 2
     assert "RedrivePolicy: maxReceiveCount must be 1 to 1000, got 0" in result.output
+
+
+SAGA = Path(__file__).resolve().parents[2] / "labs" / "saga-compensation"
+
+
+def saga_screen(folder: Path, *trips: dict) -> FlowScreen:
+    """The Flow screen of the saga lab's solution, with a script that books each of `trips`."""
+    import shutil
+
+    shutil.copy(SAGA / "starter" / "app.py", folder / "app.py")
+    shutil.copy(SAGA / "solution" / "template.yaml", folder / "template.yaml")
+    actions = [Action("start_execution", {"state_machine": "BookTrip", "input": trip}, 1) for trip in trips]
+    return FlowScreen(read_app(folder / "template.yaml", sam_check=False), actions)
+
+
+async def test_the_state_machine_is_drawn_and_coloured_as_the_execution_passes(make_app, tmp_path):
+    """The wiring shows the functions the state machine's Tasks invoke. Two trips; the latest has no car left:
+    the bookings succeed, the car's failure is caught, the hotel and the flight are undone, and the Fail state
+    fails the execution; the graph colours each state so, and x shows the first trip instead."""
+    from lambdalearn.apps.state_graph import CAUGHT, FAILED, PENDING, SUCCEEDED
+    from lambdalearn.tui.widgets.state_graph import StateGraph
+
+    screen = saga_screen(tmp_path, {"trip": 6}, {"trip": 7, "fail": "car"})
+    app = make_app(start_screen=lambda: screen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        diagram = str(app.screen.query_one("#flow-diagram").render())
+        assert "BookTrip ──Task──▶ BookFlight" in diagram and "BookTrip ──Task──▶ CancelFlight" in diagram  # once each
+        assert diagram.count("──▶ CancelFlight") == 1
+        (graph,) = app.screen.query(StateGraph)
+        assert graph.machine == "BookTrip" and {graph.progress.status_of(s) for s in ("Flight", "Car", "TripFailed")} == {PENDING}
+        for _ in range(6):
+            await pilot.press("plus")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: screen.state == "done")
+        statuses = {state: graph.progress.status_of(state) for state in ("Flight", "Hotel", "Car", "UndoHotel", "UndoFlight", "TripFailed")}
+        assert statuses == {"Flight": SUCCEEDED, "Hotel": SUCCEEDED, "Car": CAUGHT, "UndoHotel": SUCCEEDED,
+                            "UndoFlight": SUCCEEDED, "TripFailed": FAILED}
+        shown = str(graph.render())
+        assert "BookTrip  execution-2 FAILED (2 of 2, x: next)" in shown
+        assert "⤷ Car" in shown and "✗ TripFailed" in shown and "✓ UndoHotel" in shown
+        await pilot.press("x")  # the first trip, which booked everything
+        await pilot.pause()
+        assert graph.progress.execution == "execution-1" and graph.progress.status == "SUCCEEDED"
+        assert [graph.progress.status_of(s) for s in ("Flight", "Hotel", "Car", "UndoHotel")] == [SUCCEEDED] * 3 + [PENDING]

@@ -159,3 +159,31 @@ def test_playground_after_a_run_with_throttles_and_failures(snap_compare, make_a
         await pilot.pause()
 
     assert snap_compare(make_app(start_screen=PlaygroundScreen), terminal_size=(120, 40), run_before=replay)
+
+
+def test_flow_screen_colours_a_state_machine(snap_compare, make_app):
+    """The Flow screen of the saga lab (80x24): its state machine drawn under the wiring, coloured by the
+    timeline lines of an execution whose car failed (fed to the screen, so no run and no timing)."""
+    from pathlib import Path
+
+    from lambdalearn.apps.template import read_app
+    from lambdalearn.tui.screens.flow import FlowScreen
+
+    lab = Path(__file__).resolve().parents[2] / "labs" / "saga-compensation"
+    screen = FlowScreen(read_app(lab / "solution" / "template.yaml", sam_check=False))
+    common = {"t": 0.0, "state_machine": "BookTrip", "execution": "execution-1"}
+    lines = [{"kind": "execution", "status": "RUNNING", "input": {"trip": 7, "fail": "car"}}]
+    for state in ("Flight", "Hotel"):
+        lines += [{"kind": "state_entered", "state": state, "type": "Task", "input": {}}, {"kind": "state_exited", "state": state, "output": {}}]
+    lines += [{"kind": "state_entered", "state": "Car", "type": "Task", "input": {}},
+              {"kind": "task_failed", "state": "Car", "error": "BookingFailed", "cause": "no car"},
+              {"kind": "caught", "state": "Car", "error": "BookingFailed", "next": "UndoHotel"},
+              {"kind": "state_entered", "state": "UndoHotel", "type": "Task", "input": {}}]
+
+    async def feed(pilot) -> None:
+        await pilot.pause()
+        for line in lines:
+            screen._on_event({**common, **line})
+        await pilot.pause()
+
+    assert snap_compare(make_app(start_screen=lambda: screen), terminal_size=(80, 24), run_before=feed)

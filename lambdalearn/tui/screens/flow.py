@@ -5,6 +5,8 @@ seconds per wall second; "max" jumps as fast as the work allows). Timeline event
 kept per resource (`apps.flow.FlowLog`); the resource list and the status line are redrawn from a timer, so a
 burst of events does not flood the screen. The run starts paused at t=0: space runs or pauses it, n steps to
 the next moment something happens, + and - change the speed, Enter on a resource shows what touched it.
+An app with state machines also shows each one's states (`StateGraph`), coloured as its latest execution passes;
+x shows another execution.
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ListItem, ListView, Log, Static
 
 from lambdalearn.apps.flow import FlowLog, diagram_lines, status
 from lambdalearn.apps.model import App
 from lambdalearn.apps.timeline import as_text
+from lambdalearn.tui.widgets.state_graph import StateGraph
 from lambdalearn.tui.widgets.text import escape
 
 REDRAW_S = 0.1
@@ -35,6 +39,7 @@ class FlowScreen(Screen):
         Binding("n", "step", "Step"),
         Binding("plus,equals_sign", "faster", "Faster"),
         Binding("minus", "slower", "Slower"),
+        Binding("x", "next_execution", "Execution"),
     ]
 
     def __init__(self, app_model: App, actions: list[Any] | None = None, until: float | None = None) -> None:
@@ -49,6 +54,8 @@ class FlowScreen(Screen):
         self.picked: str | None = None
         self._stepping = False
         self._changed = True
+        self.graphs = [StateGraph(machine.logical_id, machine.definition, classes="flow-machine")
+                       for machine in app_model.state_machines.values()]
 
     def compose(self) -> ComposeResult:
         yield Header(icon="λ")
@@ -57,6 +64,9 @@ class FlowScreen(Screen):
             with Vertical(id="flow-left"):
                 yield Label("[b]Wiring[/]")
                 yield Static(self._diagram(), id="flow-diagram")
+                if self.graphs:
+                    yield Label("[b]State machines[/]")
+                    yield VerticalScroll(*self.graphs, id="flow-machines")
                 yield Label("[b]Resources[/] (Enter: what touched it)")
                 yield ListView(*(ListItem(Label("", id=f"res-{r.logical_id}"), name=r.logical_id)
                                  for r in self.model.resources()), id="flow-resources")
@@ -110,8 +120,17 @@ class FlowScreen(Screen):
 
     def _on_event(self, event: dict) -> None:
         self.flow.on_event(event)
+        for graph in self.graphs:
+            graph.see(event)
+            if event["kind"] == "state_entered" and event.get("execution") == graph.progress.execution:
+                self._show_state(graph, event["state"])
         self.query_one("#flow-timeline", Log).write_line(as_text(event))
         self._changed = True
+
+    def _show_state(self, graph: StateGraph, state: str) -> None:
+        """Scroll the state machines so the state just entered is in view (a long one does not fit at 80x24)."""
+        line = graph.virtual_region.y + graph.line_of(state)
+        self.query_one("#flow-machines", VerticalScroll).scroll_to_region(Region(0, line, 1, 1), animate=False)
 
     # ----- the run ------------------------------------------------------------------------------------------
     async def _ensure_run(self) -> bool:
@@ -177,6 +196,14 @@ class FlowScreen(Screen):
                 self.run.clock.paused.set()
         finally:
             self._stepping = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return bool(self.graphs) if action == "next_execution" else True
+
+    def action_next_execution(self) -> None:
+        """Show each state machine's next execution (the script may start several)."""
+        for graph in self.graphs:
+            graph.show_next()
 
     def action_faster(self) -> None:
         self._set_speed(min(self.speed + 1, len(SPEEDS) - 1))
