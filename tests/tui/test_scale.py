@@ -125,3 +125,16 @@ async def test_leaving_during_a_long_run_stops_the_simulation(make_app):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not isinstance(app.screen, ScaleScreen) and screen.figures == {}
+
+
+async def test_a_focused_knob_or_button_keeps_its_text_visible(make_app):
+    """The app's focus border (tall) and button outline need more than a knob row's one line (found on the
+    playground; the Scale screen's rows are the same)."""
+    app = make_app(start_screen=ScaleScreen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for widget_id in ("a-rate", "run-a", "compare"):
+            widget = app.screen.query_one(f"#{widget_id}")
+            widget.focus()
+            await pilot.pause()
+            assert widget.has_focus and widget.content_region.height == 1, widget_id
