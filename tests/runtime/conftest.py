@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from lambdalearn.runtime import procfs, sandbox
+from lambdalearn.runtime import cgroup, procfs, sandbox
 from lambdalearn.runtime.config import FunctionConfig
 
 HANDLERS = Path(__file__).resolve().parents[1] / "fixtures" / "handlers"
@@ -31,6 +32,35 @@ def sandbox_path(request, monkeypatch, namespaces_refusal) -> str:
         pytest.skip(reason)
     monkeypatch.setenv(sandbox.ENV_VAR, request.param)
     return request.param
+
+
+@pytest.fixture(scope="session")
+def cgroup_refusal() -> str | None:
+    """Why environments cannot get cgroups here (None: they can), probed once."""
+    choice = cgroup.probe()
+    if choice.path:
+        cgroup.remove_tree(choice.path)
+    return None if choice.kind == cgroup.CGROUP else choice.reason
+
+
+@pytest.fixture(autouse=True, params=cgroup.CHOICES)
+def process_unit(request, monkeypatch, cgroup_refusal) -> str:
+    """... and with each environment's processes as one cgroup, and as a walk of /proc (LAMBDALEARN_CGROUP
+    forces one). On the cgroup path, no cgroup of a run that has ended may be left behind."""
+    if request.param == cgroup.CGROUP and cgroup_refusal:
+        reason = f"cgroup unit unavailable here: {cgroup_refusal}"
+        print(reason)
+        pytest.skip(reason)
+    monkeypatch.setenv(cgroup.ENV_VAR, request.param)
+    yield request.param
+    if request.param == cgroup.CGROUP:
+        assert leftover_cgroups() == [], "a run that ended left its cgroup behind"
+
+
+def leftover_cgroups() -> list[str]:
+    """`lambdalearn-*` cgroups whose run has ended (a live run's, another test worker's, are not leftovers)."""
+    own = cgroup.own_cgroup()
+    return [name for name in os.listdir(own) if name.startswith(cgroup.PREFIX) and not cgroup.owner_alive(name)]
 
 
 @pytest.fixture

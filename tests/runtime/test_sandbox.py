@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from lambdalearn.runtime import procfs
+from lambdalearn.runtime import cgroup, procfs
 from lambdalearn.runtime.config import FunctionConfig
 from lambdalearn.runtime.service import LambdaRuntime
 
@@ -116,12 +116,18 @@ def test_home_is_the_environments_own(run, function_config, sandbox_path, monkey
 
 
 def states_of(runtime: LambdaRuntime, sandbox_path: str) -> list[tuple[int, str]]:
-    """(pid, state letter from /proc/<pid>/stat) of every process inside every environment (on the namespace
-    path the first process is the relay outside the PID namespace, which only waits: it is left out)."""
+    """(pid, state) of every process inside every environment: the letter from /proc/<pid>/stat ("T" when
+    stopped) on the process walk, "frozen" or "thawed" from its cgroup's cgroup.events on the cgroup path (a
+    process frozen by the cgroup v2 freezer shows as sleeping). On the namespace path the first process is the
+    relay outside the PID namespace, which only waits: it is left out."""
     states = []
     for view in runtime.environments():
-        for pid in procfs.unit_members(view.pid):
+        members = cgroup.members(view.cgroup) if view.cgroup else procfs.unit_members(view.pid)
+        for pid in members:
             if sandbox_path == "namespaces" and pid == view.pid:
+                continue
+            if view.cgroup:
+                states.append((pid, "T" if cgroup.is_frozen(view.cgroup) else "thawed"))
                 continue
             with open(f"/proc/{pid}/stat") as stat:
                 states.append((pid, stat.read().rsplit(")", 1)[1].split()[0]))
