@@ -139,8 +139,12 @@ def _read(path: str) -> str:
 
 
 def _write(path: str, text: str) -> None:
-    with open(path, "w") as handle:
-        handle.write(text)
+    """Write a cgroup file, which the kernel makes: one that is not there is an error, never a new file."""
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        os.write(fd, text.encode())
+    finally:
+        os.close(fd)
 
 
 def _keyed(path: str) -> dict[str, int]:
@@ -360,17 +364,19 @@ def clean_stale(own: str) -> list[str]:
     A run's cgroup is stale when the process named in it is gone. Its processes are killed only if we can
     see them (a process of another PID namespace shows as pid 0 and is not ours to judge)."""
     removed = []
+    for path in stale(own):
+        if 0 not in members(path) and remove_tree(path):
+            removed.append(path)
+    return removed
+
+
+def stale(own: str) -> list[str]:
+    """The `lambdalearn-*` cgroups in `own` whose run has ended (a live run's are not)."""
     try:
         names = sorted(name for name in os.listdir(own) if name.startswith(PREFIX))
     except OSError:
-        return removed
-    for name in names:
-        path = os.path.join(own, name)
-        if owner_alive(name) or 0 in members(path):
-            continue
-        if remove_tree(path):
-            removed.append(path)
-    return removed
+        return []
+    return [os.path.join(own, name) for name in names if not owner_alive(name)]
 
 
 def cpu_seconds(path: str) -> float | None:

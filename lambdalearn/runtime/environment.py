@@ -382,8 +382,9 @@ class ExecutionEnvironment:
         """Peak memory of the environment so far, in MB as REPORT shows it."""
         if self.unit is not None:  # the kernel's high-water mark, where it has one, catches peaks between samples
             self._peak_bytes = max(self._peak_bytes, self.unit.peak_bytes())
-        used = -(-self._peak_bytes // procfs.MIB)
-        return min(used, self.config.memory_mb) if self._ran_out_of_memory() else used
+        if self._ran_out_of_memory():  # it reached its memory size, whoever noticed first (we or the kernel)
+            return self.config.memory_mb
+        return -(-self._peak_bytes // procfs.MIB)
 
     # -- freezing ---------------------------------------------------------------------------------------
 

@@ -90,10 +90,19 @@ class CgroupUnit:
         self.path = path
         self.pid = pid
         self._relay = relay
-        self.enforces_memory = "memory" in controllers
-        self.limits_cpu = "cpu" in controllers
+        self.controllers = controllers
         # A private /tmp is a tmpfs whose pages the kernel charges to the cgroup; Lambda does not count /tmp.
         self._private_tmpfs = private_tmpfs
+
+    @property
+    def enforces_memory(self) -> bool:
+        """The kernel caps the environment's memory (memory.max) and OOM-kills it as a whole."""
+        return "memory" in self.controllers
+
+    @property
+    def limits_cpu(self) -> bool:
+        """The kernel gives the environment its CPU share (cpu.max)."""
+        return "cpu" in self.controllers
 
     def members(self) -> list[int]:
         found = cgroup.members(self.path)

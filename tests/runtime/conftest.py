@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import pytest
 
 from lambdalearn.runtime import cgroup, procfs, sandbox
 from lambdalearn.runtime.config import FunctionConfig
+from lambdalearn.runtime.service import LambdaRuntime
 
 HANDLERS = Path(__file__).resolve().parents[1] / "fixtures" / "handlers"
 
@@ -54,13 +54,26 @@ def process_unit(request, monkeypatch, cgroup_refusal) -> str:
     monkeypatch.setenv(cgroup.ENV_VAR, request.param)
     yield request.param
     if request.param == cgroup.CGROUP:
-        assert leftover_cgroups() == [], "a run that ended left its cgroup behind"
+        assert cgroup.stale(cgroup.own_cgroup()) == [], "a run that ended left its cgroup behind"
 
 
-def leftover_cgroups() -> list[str]:
-    """`lambdalearn-*` cgroups whose run has ended (a live run's, another test worker's, are not leftovers)."""
-    own = cgroup.own_cgroup()
-    return [name for name in os.listdir(own) if name.startswith(cgroup.PREFIX) and not cgroup.owner_alive(name)]
+def states_of(runtime: LambdaRuntime, sandbox_path: str) -> list[tuple[int, str]]:
+    """(pid, state) of every process inside every environment: the letter from /proc/<pid>/stat ("T" when
+    stopped) on the process walk; on the cgroup path "T" when its cgroup's cgroup.events says frozen, else
+    "thawed" (a process frozen by the cgroup v2 freezer shows as sleeping). On the namespace path the first
+    process is the relay outside the PID namespace, which only waits: it is left out."""
+    states = []
+    for view in runtime.environments():
+        members = cgroup.members(view.cgroup) if view.cgroup else procfs.unit_members(view.pid)
+        for pid in members:
+            if sandbox_path == "namespaces" and pid == view.pid:
+                continue
+            if view.cgroup:
+                states.append((pid, "T" if cgroup.is_frozen(view.cgroup) else "thawed"))
+                continue
+            with open(f"/proc/{pid}/stat") as stat:
+                states.append((pid, stat.read().rsplit(")", 1)[1].split()[0]))
+    return states
 
 
 @pytest.fixture

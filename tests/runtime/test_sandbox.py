@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from lambdalearn.runtime import cgroup, procfs
+from lambdalearn.runtime import procfs
 from lambdalearn.runtime.config import FunctionConfig
 from lambdalearn.runtime.service import LambdaRuntime
+
+from .conftest import states_of
 
 pytestmark = pytest.mark.slow
 
@@ -113,25 +115,6 @@ def test_home_is_the_environments_own(run, function_config, sandbox_path, monkey
     assert record.payload["home"] != "/root/the-learners-home"
     if sandbox_path == "namespaces":
         assert record.payload["home"] == "/tmp"
-
-
-def states_of(runtime: LambdaRuntime, sandbox_path: str) -> list[tuple[int, str]]:
-    """(pid, state) of every process inside every environment: the letter from /proc/<pid>/stat ("T" when
-    stopped) on the process walk, "frozen" or "thawed" from its cgroup's cgroup.events on the cgroup path (a
-    process frozen by the cgroup v2 freezer shows as sleeping). On the namespace path the first process is the
-    relay outside the PID namespace, which only waits: it is left out."""
-    states = []
-    for view in runtime.environments():
-        members = cgroup.members(view.cgroup) if view.cgroup else procfs.unit_members(view.pid)
-        for pid in members:
-            if sandbox_path == "namespaces" and pid == view.pid:
-                continue
-            if view.cgroup:
-                states.append((pid, "T" if cgroup.is_frozen(view.cgroup) else "thawed"))
-                continue
-            with open(f"/proc/{pid}/stat") as stat:
-                states.append((pid, stat.read().rsplit(")", 1)[1].split()[0]))
-    return states
 
 
 def test_a_daemon_started_with_setsid_is_frozen_with_the_environment_and_dies_with_it(run, function_config, sandbox_path):
