@@ -79,6 +79,7 @@ class InvokeOutcome:
     duration_ms: float = 0.0
     elapsed_s: float = 0.0  # seconds from handing the event over to the end (a timeout's "N.NN seconds")
     max_memory_used_mb: int = 0
+    cpu_time_ms: float | None = None  # CPU time of every process of the environment while the event ran
     during_init: bool = False  # the environment failed before the event was handed over
     init_lines: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
@@ -477,6 +478,7 @@ class ExecutionEnvironment:
         self._inflight = inflight
         invocation.deadline_ms = int((time.time() + budget_s) * 1000)
         self._thaw()
+        cpu_before = self._cpu_seconds()
         self._queue.put_nowait(invocation)
         started = time.perf_counter()
         throttler = asyncio.create_task(self._throttle())
@@ -496,12 +498,19 @@ class ExecutionEnvironment:
             if self.unit is not None:
                 self.unit.kill()
         ended = time.perf_counter()
+        cpu_after = self._cpu_seconds()
         self._inflight = None
         outcome.elapsed_s = ended - (inflight.dispatched_at or started)
         outcome.duration_ms = outcome.elapsed_s * 1000
         outcome.lines = self._logs.take_lines()
         outcome.max_memory_used_mb = self.max_memory_used_mb()
+        if cpu_before is not None and cpu_after is not None:
+            outcome.cpu_time_ms = max(0.0, cpu_after - cpu_before) * 1000
         return outcome
+
+    def _cpu_seconds(self) -> float | None:
+        """CPU time the environment's processes have had so far (the whole cgroup's, where it has one)."""
+        return self.unit.cpu_seconds() if self.unit is not None else None
 
     def _finish(self, outcome: InvokeOutcome) -> InvokeOutcome:
         """After an invocation: a surviving environment goes back to the pool."""

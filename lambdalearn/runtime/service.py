@@ -467,6 +467,7 @@ class LambdaRuntime:
             cost_usd=cost,
             function_error=None if error_type is None else records.FUNCTION_ERROR_UNHANDLED,
             executed_version=self.config.version,
+            cpu_time_ms=_round(outcome.cpu_time_ms),
             logs=logs,
         )
 

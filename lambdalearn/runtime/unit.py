@@ -71,8 +71,9 @@ class WalkUnit:
     def oom_killed(self) -> bool:
         return False
 
-    def cpu_seconds(self, members: list[int]) -> float | None:
-        return procfs.cpu_seconds_of(members)
+    def cpu_seconds(self, members: list[int] | None = None) -> float | None:
+        """CPU time of `members` (a recent `members()`; None: walk now) so far."""
+        return procfs.cpu_seconds_of(self.members() if members is None else members)
 
     def limit_cpu(self, share: float | None) -> None:
         raise NotImplementedError("a process walk cannot cap CPU; cpu_share.throttle does")
@@ -134,7 +135,7 @@ class CgroupUnit:
     def oom_killed(self) -> bool:
         return self.enforces_memory and cgroup.oom_killed(self.path)
 
-    def cpu_seconds(self, members: list[int]) -> float | None:
+    def cpu_seconds(self, members: list[int] | None = None) -> float | None:
         """The whole cgroup's CPU time, processes that started or ended since `members` was read included."""
         return cgroup.cpu_seconds(self.path)
 

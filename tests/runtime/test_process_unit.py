@@ -151,3 +151,15 @@ def test_cpu_max_gives_the_share_while_an_invocation_runs_and_is_lifted_after(ru
             return list(written)
 
     assert run(scenario()) == [pytest.approx(128 / 1769), None]
+
+
+def test_a_record_tells_the_cpu_time_the_environment_had_during_the_invocation(run, function_config):
+    """Not a Lambda field: what a check needs to judge CPU-bound work on a busy machine (the memory-tuning lab)."""
+
+    async def scenario():
+        async with LambdaRuntime(function_config("hostile.misbehave", memory_mb=10240)) as runtime:
+            return await runtime.invoke({"action": "cpu_fraction", "seconds": 0.2})
+
+    record = run(scenario())
+    own_cpu_ms = record.payload["cpu_fraction"] * record.duration_ms  # what the handler measured of itself
+    assert own_cpu_ms * 0.9 <= record.cpu_time_ms <= own_cpu_ms + 20  # plus the runtime client's own work
