@@ -34,7 +34,6 @@ PREFIX = "lambdalearn-"
 CONTROLLERS = ("memory", "cpu")  # the domain controllers an environment can use, in the order they are shown
 CPU_PERIOD_US = 20_000  # the period of `cpu.max`, as cpu_share.py's emulation uses
 _MIN_CPU_QUOTA_US = 1_000  # the kernel refuses a smaller quota
-_FREEZE_WAIT_S = 1.0
 _RMDIR_WAIT_S = 2.0
 _KILL_ROUNDS = 20
 
@@ -286,18 +285,13 @@ def members(path: str) -> list[int]:
     return found
 
 
-def freeze(path: str, wait_s: float = _FREEZE_WAIT_S) -> bool:
-    """Freeze every process of the cgroup; True once the kernel says all are frozen (within `wait_s`)."""
+def freeze(path: str) -> None:
+    """Ask the kernel to freeze every process of the cgroup; `is_frozen` says when it has (a process must
+    get to the freezer's trap first, so this does not wait)."""
     try:
         _write(os.path.join(path, "cgroup.freeze"), "1")
     except OSError:
-        return False
-    deadline = time.monotonic() + wait_s
-    while not is_frozen(path):
-        if time.monotonic() > deadline or not os.path.isdir(path):
-            return False
-        time.sleep(0.0002)
-    return True
+        pass
 
 
 def is_frozen(path: str) -> bool:
