@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -14,6 +14,12 @@ from lambdalearn.runtime.config import FunctionConfig
 from lambdalearn.runtime.service import LambdaRuntime
 
 HANDLERS = Path(__file__).resolve().parents[1] / "fixtures" / "handlers"
+
+
+def skip_because(reason: str) -> NoReturn:
+    """Skip the test, saying why in its output too."""
+    print(reason)
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -27,9 +33,7 @@ def namespaces_refusal() -> str | None:
 def sandbox_path(request, monkeypatch, namespaces_refusal) -> str:
     """Every runtime test runs on both containment paths (LAMBDALEARN_SANDBOX forces one)."""
     if request.param == sandbox.NAMESPACES and namespaces_refusal:
-        reason = f"namespace path unavailable here: {namespaces_refusal}"
-        print(reason)
-        pytest.skip(reason)
+        skip_because(f"namespace path unavailable here: {namespaces_refusal}")
     monkeypatch.setenv(sandbox.ENV_VAR, request.param)
     return request.param
 
@@ -48,9 +52,7 @@ def process_unit(request, monkeypatch, cgroup_refusal) -> str:
     """... and with each environment's processes as one cgroup, and as a walk of /proc (LAMBDALEARN_CGROUP
     forces one). On the cgroup path, no cgroup of a run that has ended may be left behind."""
     if request.param == cgroup.CGROUP and cgroup_refusal:
-        reason = f"cgroup unit unavailable here: {cgroup_refusal}"
-        print(reason)
-        pytest.skip(reason)
+        skip_because(f"cgroup unit unavailable here: {cgroup_refusal}")
     monkeypatch.setenv(cgroup.ENV_VAR, request.param)
     yield request.param
     if request.param == cgroup.CGROUP:

@@ -16,6 +16,8 @@ import pytest
 from lambdalearn.runtime import cgroup
 from lambdalearn.runtime.unit import CgroupUnit
 
+from .conftest import skip_because
+
 REPO = Path(__file__).resolve().parents[2]
 SYSTEM_PYTHON = "/usr/bin/python3"
 
@@ -28,8 +30,7 @@ def auto(monkeypatch):
 
 def needs(condition: bool, reason: str) -> None:
     if not condition:
-        print(reason)
-        pytest.skip(reason)
+        skip_because(reason)
 
 
 def test_our_cgroup_is_the_0_line_under_the_cgroup2_mount(tmp_path):

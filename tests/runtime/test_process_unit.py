@@ -20,15 +20,14 @@ from lambdalearn.runtime.events import EventKind, RuntimeEvent
 from lambdalearn.runtime.service import LambdaRuntime
 from lambdalearn.runtime.unit import CgroupUnit
 
-from .conftest import states_of
+from .conftest import skip_because, states_of
 
 pytestmark = pytest.mark.slow
 
 
 def needs_cgroup(process_unit: str, reason: str) -> None:
     if process_unit != cgroup.CGROUP:
-        print(reason)
-        pytest.skip(reason)
+        skip_because(reason)
 
 
 def watch_units(runtime: LambdaRuntime) -> tuple[set[int], set[str]]:

@@ -18,7 +18,7 @@ from lambdalearn.runtime import procfs
 from lambdalearn.runtime.config import FunctionConfig
 from lambdalearn.runtime.service import LambdaRuntime
 
-from .conftest import states_of
+from .conftest import skip_because, states_of
 
 pytestmark = pytest.mark.slow
 
@@ -27,9 +27,7 @@ LAYER = Path(__file__).resolve().parents[1] / "fixtures" / "layers" / "demo"
 
 def needs_namespaces(sandbox_path: str) -> None:
     if sandbox_path != "namespaces":
-        reason = "the fallback path cannot do this without namespaces (lambdalearn invoke --explain-sandbox says so)"
-        print(reason)
-        pytest.skip(reason)
+        skip_because("the fallback path cannot do this without namespaces (lambdalearn invoke --explain-sandbox says so)")
 
 
 def invoke(run, config, *events):
