@@ -35,6 +35,7 @@ CONTROLLERS = ("memory", "cpu")  # the domain controllers an environment can use
 CPU_PERIOD_US = 20_000  # the period of `cpu.max`, as cpu_share.py's emulation uses
 _MIN_CPU_QUOTA_US = 1_000  # the kernel refuses a smaller quota
 _RMDIR_WAIT_S = 2.0
+FREEZE_WAIT_S = 0.005
 _KILL_ROUNDS = 20
 
 
@@ -285,13 +286,20 @@ def members(path: str) -> list[int]:
     return found
 
 
-def freeze(path: str) -> None:
-    """Ask the kernel to freeze every process of the cgroup; `is_frozen` says when it has (a process must
-    get to the freezer's trap first, so this does not wait)."""
+def freeze(path: str, wait_s: float = FREEZE_WAIT_S) -> bool:
+    """Freeze every process of the cgroup; True once cgroup.events says `frozen 1`. Each process must reach
+    the freezer's trap first (at once for one asleep in the kernel); the wait is short, as the caller is an
+    event loop: a process stuck in the kernel is frozen when it comes out, without being waited for."""
     try:
         _write(os.path.join(path, "cgroup.freeze"), "1")
     except OSError:
-        pass
+        return False
+    deadline = time.monotonic() + wait_s
+    while not is_frozen(path):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.0001)
+    return True
 
 
 def is_frozen(path: str) -> bool:

@@ -39,7 +39,6 @@ from lambdalearn.runtime.records import init_report_line, init_start_line
 INIT_TIMEOUT_S = 10.0  # Lambda's limit for the INIT phase of an on-demand environment
 PROVISIONED_INIT_MIN_TIMEOUT_S = 130.0  # provisioned INIT may take max(this, the function timeout)
 MEMORY_POLL_S = 0.005
-FREEZE_CONFIRM_S = 1.0  # past this, a process stuck in the kernel (D state) is not waited for any longer
 _MEMBER_SCAN_EVERY = 4  # samples between looks for new child processes
 _ADDRESS_SPACE_HEADROOM_MB = 1024
 _KILL_WAIT_S = 5.0
@@ -184,7 +183,6 @@ class ExecutionEnvironment:
         self._log_stream_name = new_log_stream_name(config.version)
         self._init_start_logged = False
         self.unit: Unit | None = None  # the environment's processes as one (see unit.py), once it has one
-        self._freezing: asyncio.Task | None = None  # waits for the kernel to confirm a freeze
         self._launcher = launcher
         self._tmp_root = tmp_root
         self._aws_endpoint_url = aws_endpoint_url
@@ -334,8 +332,6 @@ class ExecutionEnvironment:
         self._running.set()
         await self._kill_process()
         # shutdown may run inside one of these tasks (the exit watcher): never cancel or await that one.
-        if self._freezing is not None:
-            self._freezing.cancel()
         others = [task for task in self._tasks if task is not asyncio.current_task()]
         for task in others:
             task.cancel()
@@ -394,28 +390,14 @@ class ExecutionEnvironment:
     # -- freezing ---------------------------------------------------------------------------------------
 
     def _freeze(self) -> None:
-        """Stop every process of the environment; announce it once the kernel says so (the cgroup freezer
-        confirms in cgroup.events, waited for without holding up the event loop)."""
+        """Stop every process of the environment."""
         if self.unit is not None and not self.frozen:
             self._running.clear()
             self.unit.freeze()
             self.frozen = True
-            if self.unit.is_frozen():
-                self._emit(EventKind.ENVIRONMENT_FROZEN, self, None)
-            else:
-                self._freezing = asyncio.create_task(self._announce_when_frozen(self.unit))
-
-    async def _announce_when_frozen(self, unit: Unit) -> None:
-        deadline = time.monotonic() + FREEZE_CONFIRM_S
-        while self.frozen and not unit.is_frozen() and time.monotonic() < deadline:
-            await asyncio.sleep(MEMORY_POLL_S / 10)
-        if self.frozen and self.state is not EnvironmentState.SHUT_DOWN:
             self._emit(EventKind.ENVIRONMENT_FROZEN, self, None)
 
     def _thaw(self) -> None:
-        if self._freezing is not None:
-            self._freezing.cancel()
-            self._freezing = None
         if self.unit is not None and self.frozen:
             self.unit.thaw()
             self.frozen = False
@@ -586,7 +568,9 @@ class ExecutionEnvironment:
 
     async def next_invocation(self) -> NextInvocation:
         assert self._init_done is not None
-        if not self._init_done.done():
+        if not self._init_done.done() and self.state is not EnvironmentState.SHUT_DOWN:
+            # (An environment being shut down, INIT timed out, may still get its request in before it dies:
+            # it did not complete INIT.)
             self.init_duration_ms = (time.perf_counter() - self._init_started) * 1000
             self.initialised = True
             self._init_done.set_result(None)

@@ -55,10 +55,6 @@ class WalkUnit:
         procfs.signal_unit(stopped, signal.SIGSTOP)
         procfs.signal_unit([pid for pid in self.members() if pid not in stopped], signal.SIGSTOP)
 
-    def is_frozen(self) -> bool:
-        """SIGSTOP is all there is to it: there is no later confirmation to wait for."""
-        return True
-
     def thaw(self) -> None:
         procfs.signal_unit(self.members(), signal.SIGCONT)
 
@@ -115,10 +111,6 @@ class CgroupUnit:
 
     def freeze(self) -> None:
         cgroup.freeze(self.path)
-
-    def is_frozen(self) -> bool:
-        """The kernel says every process of the cgroup is frozen (cgroup.events)."""
-        return cgroup.is_frozen(self.path)
 
     def thaw(self) -> None:
         cgroup.thaw(self.path)

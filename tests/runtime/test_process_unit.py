@@ -163,24 +163,3 @@ def test_a_record_tells_the_cpu_time_the_environment_had_during_the_invocation(r
     own_cpu_ms = record.payload["cpu_fraction"] * record.duration_ms  # what the handler measured of itself
     assert own_cpu_ms * 0.9 <= record.cpu_time_ms <= own_cpu_ms + 20  # plus the runtime client's own work
 
-
-def test_frozen_is_announced_once_the_kernel_has_frozen_every_process(run, function_config, process_unit):
-    needs_cgroup(process_unit, "only the cgroup freezer confirms a freeze (SIGSTOP has nothing to wait for)")
-
-    async def scenario():
-        async with LambdaRuntime(function_config("sealed.detach")) as runtime:
-            seen = []
-
-            def on_frozen(event: RuntimeEvent) -> None:
-                if event.kind is EventKind.ENVIRONMENT_FROZEN:
-                    seen.extend(cgroup.is_frozen(view.cgroup) for view in runtime.environments())
-
-            runtime.events.subscribe(on_frozen)
-            await runtime.invoke({})
-            for _ in range(200):
-                if seen:
-                    break
-                await asyncio.sleep(0.01)
-            return seen
-
-    assert run(scenario()) == [True]
