@@ -14,8 +14,9 @@ What is measured:
   with AWS's awslambdaric as the runtime client.
 - idle environment memory: RSS and PSS (shared pages divided among sharers) of a frozen environment (all its
   processes), and of the fork server.
-- warm and cold figures on both containment paths of the sealed environment (see runtime/sandbox.py): the one
-  this machine chooses, then the other one where the kernel allows it (LAMBDALEARN_SANDBOX forces it).
+- warm and cold figures on both containment paths of the sealed environment (see runtime/sandbox.py) times
+  both process units (a cgroup per environment or a /proc walk, see runtime/cgroup.py): what this machine
+  chooses first, then every other pair the kernel allows (LAMBDALEARN_SANDBOX and LAMBDALEARN_CGROUP force them).
 - python-lambda-local: its `call()` API on the same handler and event (it forks a process per call).
 - CPU share: the Duration of a fixed amount of CPU work at 128 to 1,769 MB (Lambda's CPU grows with memory).
 """
@@ -34,7 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from lambdalearn.runtime import procfs, sandbox
+from lambdalearn.runtime import cgroup, procfs, sandbox
 from lambdalearn.runtime.config import FunctionConfig
 from lambdalearn.runtime.launcher import CommandLauncher, ForkServerLauncher
 from lambdalearn.runtime.service import LambdaRuntime
@@ -87,6 +88,7 @@ async def warm_round_trips(config: FunctionConfig, count: int) -> dict:
                 "frozen": view.frozen,
                 "fork_server_rss_kib": proc_kib(launcher.pid, "status", "VmRSS") if launcher.pid else 0,
                 "sandbox": runtime.sandbox[0] if runtime.sandbox else "none",
+                "unit": runtime.unit.kind if runtime.unit else "none",
             }
     finally:
         await launcher.aclose()
@@ -145,29 +147,30 @@ def main() -> None:
 
     warm = asyncio.run(warm_round_trips(config, args.warm))
     cold = asyncio.run(cold_starts(config, args.cold))
-    other = sandbox.FALLBACK if warm["sandbox"] == sandbox.NAMESPACES else sandbox.NAMESPACES
-    os.environ[sandbox.ENV_VAR] = other
-    try:
-        warm_other = asyncio.run(warm_round_trips(config, args.warm))
-        cold_other = asyncio.run(cold_starts(config, args.cold))
-    except Exception as refused:  # the kernel refuses namespaces here: only the fallback is measured
-        print(f"({other} path not measured: {refused})")
-        warm_other = cold_other = None
-    finally:
-        del os.environ[sandbox.ENV_VAR]
+    chosen = (warm["sandbox"], warm["unit"])
+    others = {}
+    for pair in [(path, unit) for path in sandbox.PATHS for unit in cgroup.CHOICES if (path, unit) != chosen]:
+        os.environ[sandbox.ENV_VAR], os.environ[cgroup.ENV_VAR] = pair
+        try:
+            others[pair] = asyncio.run(warm_round_trips(config, args.warm)), asyncio.run(cold_starts(config, args.cold))
+        except Exception as refused:  # the kernel refuses namespaces or a cgroup here
+            print(f"({' + '.join(pair)} not measured: {refused})")
+        finally:
+            del os.environ[sandbox.ENV_VAR], os.environ[cgroup.ENV_VAR]
     cold_fresh = asyncio.run(cold_starts(config, max(5, args.cold // 3), CommandLauncher.bootstrap()))
     cold_ric = asyncio.run(cold_starts(config, max(5, args.cold // 3), CommandLauncher.awslambdaric()))
     local = lambda_local_calls(code_dir, max(50, args.warm // 10))
     cpu = asyncio.run(cpu_bound_durations(code_dir))
 
-    path = warm["sandbox"]
+    path = " + ".join(chosen)
     rows = [
         (f"warm invocation round trip (overhead, {path}), median / p95", "%.3f / %.3f ms" % warm["round_trip"], "<= 1 ms"),
         ("  of which outside Lambda's Duration, median / p95", "%.3f / %.3f ms" % warm["outside_duration"], ""),
         (f"cold start to handler-ready (fork server, {path}), median / p95", "%.2f / %.2f ms" % cold["init"], "<= 60 ms"),
         ("  whole cold invocation round trip, median", "%.2f ms" % cold["round_trip"][0], ""),
     ]
-    if warm_other is not None and cold_other is not None:
+    for pair, (warm_other, cold_other) in others.items():
+        other = " + ".join(pair)
         rows += [
             (f"warm invocation round trip (overhead, {other}), median / p95", "%.3f / %.3f ms" % warm_other["round_trip"], "<= 1 ms"),
             (f"cold start to handler-ready (fork server, {other}), median / p95", "%.2f / %.2f ms" % cold_other["init"], "<= 60 ms"),

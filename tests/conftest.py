@@ -1,4 +1,5 @@
-"""Shared fixtures: a throwaway copy of the mini pack and an isolated data directory."""
+"""Shared fixtures: a throwaway copy of the mini pack, an isolated data directory, and a check that no run of the
+mini-runtime (invoke, lab check, the playground, the app) leaves its cgroup behind."""
 
 from __future__ import annotations
 
@@ -34,3 +35,19 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("LAMBDALEARN_HOME", str(home))
     return home
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_cgroup_left_behind():
+    """Every run of the runtime removes its cgroup (lambdalearn/runtime/cgroup.py) when it ends, whatever
+    started it; checked over the whole session (runs that ended before it are not ours to judge)."""
+    from lambdalearn.runtime import cgroup
+
+    try:
+        own = cgroup.own_cgroup()
+    except cgroup.CgroupUnavailable:
+        yield
+        return
+    before = set(cgroup.stale(own))
+    yield
+    assert sorted(set(cgroup.stale(own)) - before) == [], "a run left its cgroup behind"

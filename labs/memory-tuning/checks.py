@@ -1,26 +1,28 @@
-"""Latency and cost on Lambda's CPU share, measured fairly on any machine.
+"""Latency and cost on Lambda's CPU share, judged the same on a fast, a slow or a busy machine.
 
 On Lambda a function gets CPU in proportion to its memory: one full vCPU at 1,769 MB, memory/1769 of one
-below that, and no more speed above it for single-threaded code like this one. The checks run the function
-at your memory and at 1,769 MB in alternation (so both see the same load on this machine) and take the
-median ratio of their durations. They then express the result for a function that needs 25 ms of one full
-vCPU per thumbnail, which is what this one needs on Lambda, so the answer does not depend on how fast this
-computer is. When the mini-runtime does not share CPU by memory itself, the ratio is scaled by 1769/memory
-(`modelled_duration_ms`), exactly as Lambda would slow the function down. The cost follows from the same
-CPU-share model: memory x duration, at Lambda's price.
+below that, and no more speed above it for single-threaded code like this one. So a CPU-bound function's
+duration on Lambda is the CPU time it needs divided by the share its memory buys. The checks take the CPU
+time from the runtime's own records (`cpu_time_ms`: what every process of the environment had on a CPU while
+the event ran), not the wall-clock duration: on a busy machine the wall clock also counts the time other
+programs held the CPU, and that is not the function's doing. They run the function at your memory and at
+1,769 MB in alternation and take the median ratio of their CPU times (about 1: the same work), then express
+the result for a function that needs 25 ms of one full vCPU per thumbnail, which is what this one needs on
+Lambda. The cost follows from the same CPU-share model: memory x duration, at Lambda's price.
 """
 
 import math
 import statistics
 
-from lambdalearn.labs.expectations import FULL_VCPU_MEMORY_MB, modelled_duration_ms
+from lambdalearn.labs.expectations import FULL_VCPU_MEMORY_MB
 from lambdalearn.runtime.billing import invocation_cost
+from lambdalearn.runtime.cpu_share import cpu_share
 
 ONE_VCPU_MS = 25.0  # what one thumbnail takes on one full vCPU
 LATENCY_BOUND_MS = 100.0
 COST_TOLERANCE = 1.25  # at most this many times the cost at 1,769 MB
 ROUNDS = 5
-SIDE = 256  # pixels: long enough (many CPU-quota periods) for the throttled duration to settle
+SIDE = 256  # pixels: enough work for the CPU time to stand well above the runtime's own
 
 
 def lambda_duration_ms(lab):
@@ -34,10 +36,9 @@ def lambda_duration_ms(lab):
         mine.append(at_mine)
         full.append(at_full)
     # The first pair were cold starts; compare warm invocations only.
-    ratio = statistics.median(m.duration_ms / max(f.duration_ms, 0.01) for m, f in zip(mine[1:], full[1:]))
+    work = statistics.median(m.cpu_time_ms / max(f.cpu_time_ms, 0.01) for m, f in zip(mine[1:], full[1:]))
     memory = mine[0].memory_size_mb
-    models_cpu_share = lab.check_run(mine, {}).runtime_models_cpu_share
-    return memory, modelled_duration_ms(ONE_VCPU_MS * ratio, memory, models_cpu_share)
+    return memory, ONE_VCPU_MS * work / cpu_share(memory)
 
 
 def check_latency(lab):

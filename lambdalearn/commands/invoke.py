@@ -109,6 +109,9 @@ async def _run(
             sandboxes = {runtime.sandbox for runtime in function.runtimes().values() if runtime.sandbox is not None}
             for path, reason in sorted(sandboxes):
                 click.echo(f"lambdalearn: sandbox: {path} ({reason})", err=True)
+            units = {runtime.unit.describe() for runtime in function.runtimes().values() if runtime.unit is not None}
+            for unit in sorted(units):
+                click.echo(f"lambdalearn: {unit}", err=True)
             click.echo(f"lambdalearn: {interpreter_note(config.runtime)}", err=True)
         return records
 
@@ -223,14 +226,18 @@ def invoke(
 
 
 def _explain_sandbox() -> int:
-    """Print which containment path this machine gives environments and what it seals; the exit status."""
-    from lambdalearn.runtime import sandbox
+    """Print which containment path this machine gives environments, what it seals, and what makes an
+    environment's processes one unit; the exit status."""
+    from lambdalearn.runtime import cgroup, sandbox
 
     try:
         path, reason = sandbox.probe()
-    except sandbox.SandboxError as refusal:
+        unit = cgroup.probe()
+    except (sandbox.SandboxError, cgroup.CgroupUnavailable) as refusal:
         click.echo(f"Error: {refusal}", err=True)
         return 2
-    for line in sandbox.explain(path, reason):
+    if unit.path:
+        cgroup.remove_tree(unit.path)
+    for line in [*sandbox.explain(path, reason), *unit.explain()]:
         click.echo(line)
     return 0

@@ -16,7 +16,12 @@ from __future__ import annotations
 import asyncio
 import signal
 
-from lambdalearn.runtime.procfs import cpu_seconds_of, signal_unit, unit_members
+from typing import TYPE_CHECKING
+
+from lambdalearn.runtime.procfs import signal_unit
+
+if TYPE_CHECKING:
+    from lambdalearn.runtime.unit import Unit
 
 FULL_VCPU_MEMORY_MB = 1769
 PERIOD_S = 0.02
@@ -28,9 +33,10 @@ def cpu_share(memory_mb: int) -> float:
     return min(1.0, memory_mb / FULL_VCPU_MEMORY_MB)
 
 
-async def throttle(root: int, share: float, period_s: float = PERIOD_S) -> None:
-    """Until cancelled, let the environment whose first process is `root` use `share` of a CPU, all its
-    processes together, and stop them all for the rest (SIGSTOP/SIGCONT).
+async def throttle(unit: Unit, share: float, period_s: float = PERIOD_S) -> None:
+    """Until cancelled, let the environment (`unit`, see unit.py) use `share` of a CPU, all its processes
+    together, and stop them all for the rest (SIGSTOP/SIGCONT). Where the environment's cgroup has the cpu
+    controller the kernel does this instead (`cpu.max`, see cgroup.py).
 
     Like CFS bandwidth control it counts CPU time, not wall time: in each period the environment runs until
     its processes have had `share * period` of CPU (a handler waiting on I/O is not held back), then it is
@@ -43,17 +49,23 @@ async def throttle(root: int, share: float, period_s: float = PERIOD_S) -> None:
     stopped: list[int] = []
     try:
         while True:
-            members = unit_members(root)
-            began_wall, began_cpu = loop.time(), cpu_seconds_of(members)
+            members = unit.members()
+            began_wall, began_cpu = loop.time(), unit.cpu_seconds(members)
             used_s = 0.0
             while used_s < quota_s and loop.time() - began_wall < period_s:
                 await asyncio.sleep(max(quota_s - used_s, _MIN_SLEEP_S))
-                now_cpu = cpu_seconds_of(members)
+                now_cpu = unit.cpu_seconds(members)
                 if now_cpu is None or began_cpu is None:
                     return  # the environment is gone
                 used_s = now_cpu - began_cpu
-            stopped = members
+            stopped = unit.members()  # again: a child forked during the period is stopped too
             signal_unit(stopped, signal.SIGSTOP)
+            # Read again once stopped: the kernel brings a running process's CPU time up to date only now and
+            # then (at a tick), and several processes on several cores overshoot the quota between readings.
+            await asyncio.sleep(0)
+            now_cpu = unit.cpu_seconds(members)
+            if now_cpu is not None and began_cpu is not None:
+                used_s = max(used_s, now_cpu - began_cpu)
             await asyncio.sleep(max(0.0, used_s) * (1.0 - share) / share)
             signal_unit(stopped, signal.SIGCONT)
             stopped = []

@@ -1,14 +1,15 @@
 """One execution environment: a process (a session of its own), its Runtime API server and its log pipes.
 
 Life cycle, as on Lambda: created -> initialising (INIT: the bootstrap imports the handler module) ->
-busy (an invocation) -> idle, frozen (SIGSTOP to every process of the environment, so even background
-threads and detached children stop) -> busy again (SIGCONT) ... -> shut down (SIGKILL to all of them). An environment that
-timed out, ran out of memory, failed INIT or whose runtime exited is discarded.
+busy (an invocation) -> idle, frozen (every process of the environment, so even background threads and
+detached children stop) -> busy again (thawed) ... -> shut down (all of them killed). An environment that
+timed out, ran out of memory, failed INIT or whose runtime exited is discarded. Its processes are one unit
+(unit.py): its own cgroup where the kernel delegates one, else a walk of /proc.
 
-Memory is watched while the environment runs: the resident memory of all its processes is sampled every few
+Memory is watched while the environment runs: the memory of all its processes is sampled every few
 milliseconds and the environment is killed when it goes over the function's memory size, which is how an
-out-of-memory kill looks on Lambda. An address-space limit well above the memory size is the backstop for
-allocations faster than the sampling.
+out-of-memory kill looks on Lambda. The backstop for allocations faster than the sampling is the cgroup's
+`memory.max` where the memory controller is delegated, else an address-space limit well above the memory size.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import asyncio
 import enum
 import os
 import shutil
-import signal
 import tempfile
 import time
 import uuid
@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lambdalearn.runtime import procfs, sandbox
+from lambdalearn.runtime.unit import Unit, unit_for
 from lambdalearn.runtime.api_server import NextInvocation, RuntimeApiServer
 from lambdalearn.runtime.clock import Clock, RealClock
 from lambdalearn.runtime.config import FunctionConfig
@@ -78,6 +79,7 @@ class InvokeOutcome:
     duration_ms: float = 0.0
     elapsed_s: float = 0.0  # seconds from handing the event over to the end (a timeout's "N.NN seconds")
     max_memory_used_mb: int = 0
+    cpu_time_ms: float | None = None  # CPU time of every process of the environment while the event ran
     during_init: bool = False  # the environment failed before the event was handed over
     init_lines: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
@@ -180,7 +182,7 @@ class ExecutionEnvironment:
         self._api_address = ""
         self._log_stream_name = new_log_stream_name(config.version)
         self._init_start_logged = False
-        self._inner_pid: tuple[int, int] | None = None  # (relay, the environment's PID 1 as the host sees it)
+        self.unit: Unit | None = None  # the environment's processes as one (see unit.py), once it has one
         self._launcher = launcher
         self._tmp_root = tmp_root
         self._aws_endpoint_url = aws_endpoint_url
@@ -236,6 +238,7 @@ class ExecutionEnvironment:
             tmp_dir=self._tmpdir,
             ephemeral_storage_mb=self.config.ephemeral_storage_mb,
             opt_dir=str(self.config.opt_dir.resolve()) if self.config.opt_dir else None,
+            memory_mb=self.config.memory_mb,
         )
         self._init_started = time.perf_counter()
         self._running.set()
@@ -243,8 +246,21 @@ class ExecutionEnvironment:
             self.process = await self._launcher.spawn(spec)
         finally:
             os.close(output_w)
+        self.unit = self._unit_of(self.process)
         self._tasks.append(asyncio.create_task(self._watch_exit(self.process)))
-        self._tasks.append(asyncio.create_task(self._watch_memory(self.process.pid)))
+        self._tasks.append(asyncio.create_task(self._watch_memory(self.unit)))
+
+    def _unit_of(self, process: EnvironmentProcess) -> Unit:
+        """Its cgroup where the launcher gave it one, else the walk from its first process."""
+        choice = getattr(self._launcher, "unit", None)
+        namespaces = self._has_relay()
+        return unit_for(
+            process.pid,
+            getattr(process, "cgroup", None),
+            relay=namespaces,
+            controllers=choice.controllers if choice is not None else (),
+            private_tmpfs=namespaces,
+        )
 
     async def _respawn(self) -> None:
         """Kill the process whose INIT ran out of time and start INIT again in a fresh one."""
@@ -257,14 +273,16 @@ class ExecutionEnvironment:
         await self._spawn()
 
     async def _kill_process(self) -> None:
-        if self.process is None:
+        """Kill every process of the environment, wait for the first to be reaped, remove its cgroup."""
+        if self.process is None or self.unit is None:
             return
-        procfs.kill_unit(self.process.pid)
+        self.unit.kill()
         try:
             await asyncio.wait_for(self.process.wait(), _KILL_WAIT_S)
         except asyncio.TimeoutError:
             pass
-        procfs.kill_unit(self.process.pid)
+        self.unit.kill()
+        self.unit.close()
         forget = getattr(self._launcher, "forget", None)
         if forget is not None:
             forget(self.process.pid)
@@ -332,7 +350,7 @@ class ExecutionEnvironment:
         if self._inflight is None and not self._claimed:
             await self.shutdown(f"runtime exited ({returncode})")
 
-    async def _watch_memory(self, pid: int) -> None:
+    async def _watch_memory(self, unit: Unit) -> None:
         """Sample the memory of every process of the environment; kill them all past the memory size."""
         limit = self.config.memory_mb * procfs.MIB
         members: list[int] = []
@@ -342,28 +360,20 @@ class ExecutionEnvironment:
             if self.state is EnvironmentState.SHUT_DOWN:
                 return
             if samples % _MEMBER_SCAN_EVERY == 0:
-                members = self._counted_members()
+                members = unit.members()
             samples += 1
-            used = sum(procfs.rss_bytes(member) for member in members)
+            used = unit.memory_bytes(members)
             self._peak_bytes = max(self._peak_bytes, used)
             if used > limit and not self._out_of_memory:
                 self._out_of_memory = True
-                procfs.kill_unit(pid)
+                unit.kill()
             await asyncio.sleep(MEMORY_POLL_S)
 
-    def _counted_members(self) -> list[int]:
-        """The environment's processes whose memory counts and that are frozen: all but the namespace path's
-        relay, which only waits outside the PID namespace for the environment's PID 1 (see sandbox.py)."""
-        if self.process is None:
-            return []
-        if not self._has_relay():
-            return procfs.unit_members(self.process.pid)
-        if self._inner_pid is None or self._inner_pid[0] != self.process.pid:
-            children = procfs.children(self.process.pid)
-            if not children:  # the relay has not forked PID 1 yet, or it is gone
-                return []
-            self._inner_pid = (self.process.pid, children[0])
-        return procfs.unit_members(self._inner_pid[1])
+    def _ran_out_of_memory(self) -> bool:
+        """The sampling killed the environment over its memory size, or the kernel did (cgroup memory.max)."""
+        if not self._out_of_memory and self.unit is not None and self.unit.oom_killed():
+            self._out_of_memory = True
+        return self._out_of_memory
 
     def _has_relay(self) -> bool:
         chosen = getattr(self._launcher, "sandbox", None)
@@ -371,27 +381,25 @@ class ExecutionEnvironment:
 
     def max_memory_used_mb(self) -> int:
         """Peak memory of the environment so far, in MB as REPORT shows it."""
-        members = self._counted_members()
-        if len(members) == 1:  # one process: its own high-water mark catches peaks between samples
-            self._peak_bytes = max(self._peak_bytes, procfs.peak_rss_bytes(members[0]))
-        used = -(-self._peak_bytes // procfs.MIB)
-        return min(used, self.config.memory_mb) if self._out_of_memory else used
+        if self.unit is not None:  # the kernel's high-water mark, where it has one, catches peaks between samples
+            self._peak_bytes = max(self._peak_bytes, self.unit.peak_bytes())
+        if self._ran_out_of_memory():  # it reached its memory size, whoever noticed first (we or the kernel)
+            return self.config.memory_mb
+        return -(-self._peak_bytes // procfs.MIB)
 
     # -- freezing ---------------------------------------------------------------------------------------
 
     def _freeze(self) -> None:
-        """Stop every process of the environment (a second walk catches one forked during the first)."""
-        if self.process is not None and not self.frozen:
+        """Stop every process of the environment."""
+        if self.unit is not None and not self.frozen:
             self._running.clear()
-            stopped = self._counted_members()
-            procfs.signal_unit(stopped, signal.SIGSTOP)
-            procfs.signal_unit([pid for pid in self._counted_members() if pid not in stopped], signal.SIGSTOP)
+            self.unit.freeze()
             self.frozen = True
             self._emit(EventKind.ENVIRONMENT_FROZEN, self, None)
 
     def _thaw(self) -> None:
-        if self.process is not None and self.frozen:
-            procfs.signal_unit(self._counted_members(), signal.SIGCONT)
+        if self.unit is not None and self.frozen:
+            self.unit.thaw()
             self.frozen = False
         self._running.set()
 
@@ -447,9 +455,9 @@ class ExecutionEnvironment:
                 outcome = InvokeOutcome(OutcomeKind.INIT_ERROR, body, error_type)
                 report = init_report_line(reinit_s * 1000, error_type, phase="invoke")
             elif self._exited.done():
-                kind = OutcomeKind.OUT_OF_MEMORY if self._out_of_memory else OutcomeKind.RUNTIME_EXIT
+                kind = OutcomeKind.OUT_OF_MEMORY if self._ran_out_of_memory() else OutcomeKind.RUNTIME_EXIT
                 outcome = InvokeOutcome(kind, returncode=self._exited.result())
-                error_type = "Runtime.OutOfMemory" if self._out_of_memory else "Runtime.ExitError"
+                error_type = "Runtime.OutOfMemory" if self._ran_out_of_memory() else "Runtime.ExitError"
                 report = init_report_line(reinit_s * 1000, error_type, phase="invoke")
             else:
                 outcome = InvokeOutcome(OutcomeKind.TIMEOUT)
@@ -470,6 +478,7 @@ class ExecutionEnvironment:
         self._inflight = inflight
         invocation.deadline_ms = int((time.time() + budget_s) * 1000)
         self._thaw()
+        cpu_before = self._cpu_seconds()
         self._queue.put_nowait(invocation)
         started = time.perf_counter()
         throttler = asyncio.create_task(self._throttle())
@@ -482,19 +491,26 @@ class ExecutionEnvironment:
             kind, body, error_type = inflight.result.result()
             outcome = InvokeOutcome(kind, body, error_type)
         elif self._exited.done():
-            kind = OutcomeKind.OUT_OF_MEMORY if self._out_of_memory else OutcomeKind.RUNTIME_EXIT
+            kind = OutcomeKind.OUT_OF_MEMORY if self._ran_out_of_memory() else OutcomeKind.RUNTIME_EXIT
             outcome = InvokeOutcome(kind, returncode=self._exited.result())
         else:
             outcome = InvokeOutcome(OutcomeKind.TIMEOUT)
-            if self.process is not None:
-                procfs.kill_unit(self.process.pid)
+            if self.unit is not None:
+                self.unit.kill()
         ended = time.perf_counter()
+        cpu_after = self._cpu_seconds()
         self._inflight = None
         outcome.elapsed_s = ended - (inflight.dispatched_at or started)
         outcome.duration_ms = outcome.elapsed_s * 1000
         outcome.lines = self._logs.take_lines()
         outcome.max_memory_used_mb = self.max_memory_used_mb()
+        if cpu_before is not None and cpu_after is not None:
+            outcome.cpu_time_ms = max(0.0, cpu_after - cpu_before) * 1000
         return outcome
+
+    def _cpu_seconds(self) -> float | None:
+        """CPU time the environment's processes have had so far (the whole cgroup's, where it has one)."""
+        return self.unit.cpu_seconds() if self.unit is not None else None
 
     def _finish(self, outcome: InvokeOutcome) -> InvokeOutcome:
         """After an invocation: a surviving environment goes back to the pool."""
@@ -505,9 +521,25 @@ class ExecutionEnvironment:
         return outcome
 
     async def _throttle(self) -> None:
-        """CPU in proportion to memory during INVOKE (see cpu_share.py), unless switched off."""
-        if self.process is not None and self._models_cpu_share:
-            await throttle(self.process.pid, cpu_share(self.config.memory_mb))
+        """CPU in proportion to memory during INVOKE (see cpu_share.py), unless switched off: the kernel's
+        cpu.max where the cgroup has the cpu controller (lifted when the invocation ends), else SIGSTOP/SIGCONT."""
+        unit = self.unit
+        if unit is None or not self._models_cpu_share:
+            return
+        share = cpu_share(self.config.memory_mb)
+        if not unit.limits_cpu:
+            await throttle(unit, share)
+            return
+        try:
+            unit.limit_cpu(share)
+            await asyncio.Event().wait()
+        except OSError:
+            return  # the cgroup is gone with the environment
+        finally:
+            try:
+                unit.limit_cpu(None)
+            except OSError:
+                pass
 
     def _init_failure(self, request_id: str) -> InvokeOutcome | None:
         """The outcome of a cold start whose INIT did not complete, or None if INIT went well."""
@@ -521,7 +553,7 @@ class ExecutionEnvironment:
             body, error_type = self._init_done.result()  # type: ignore[misc]
             outcome = InvokeOutcome(OutcomeKind.INIT_ERROR, body, error_type)
         elif self._exited.done():
-            kind = OutcomeKind.OUT_OF_MEMORY if self._out_of_memory else OutcomeKind.RUNTIME_EXIT
+            kind = OutcomeKind.OUT_OF_MEMORY if self._ran_out_of_memory() else OutcomeKind.RUNTIME_EXIT
             outcome = InvokeOutcome(kind, returncode=self._exited.result())
         else:
             outcome = InvokeOutcome(OutcomeKind.TIMEOUT)
@@ -536,7 +568,9 @@ class ExecutionEnvironment:
 
     async def next_invocation(self) -> NextInvocation:
         assert self._init_done is not None
-        if not self._init_done.done():
+        if not self._init_done.done() and self.state is not EnvironmentState.SHUT_DOWN:
+            # (An environment being shut down, INIT timed out, may still get its request in before it dies:
+            # it did not complete INIT.)
             self.init_duration_ms = (time.perf_counter() - self._init_started) * 1000
             self.initialised = True
             self._init_done.set_result(None)

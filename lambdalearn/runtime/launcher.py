@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Protocol
 
 import lambdalearn
+from lambdalearn.runtime.cgroup import Choice
 
 _PACKAGE_ROOT = str(Path(lambdalearn.__file__).resolve().parent.parent)
 # Import the fork server with the package root on sys.path, then take it off again so that handler code in
@@ -52,6 +53,7 @@ class SpawnSpec:
     tmp_dir: str = ""  # a private host folder: TMPDIR and HOME on the fallback path
     ephemeral_storage_mb: int = 512
     opt_dir: str | None = None  # the folder the environment sees as /opt (merged layers)
+    memory_mb: int | None = None  # the function's memory: its cgroup's memory.max, where it has one
 
 
 class EnvironmentProcess(Protocol):
@@ -72,8 +74,9 @@ class LauncherError(RuntimeError):
 
 
 class _ForkedProcess:
-    def __init__(self, pid: int, exited: asyncio.Future[int]) -> None:
+    def __init__(self, pid: int, exited: asyncio.Future[int], cgroup: str | None = None) -> None:
         self.pid = pid
+        self.cgroup = cgroup  # the environment's cgroup v2 directory, if it has one (see cgroup.py)
         self._exited = exited
 
     async def wait(self) -> int:
@@ -86,12 +89,14 @@ class ForkServerLauncher:
     def __init__(self) -> None:
         self._server: subprocess.Popen | None = None
         self._control: socket.socket | None = None
-        self._spawn_waiters: deque[asyncio.Future[int]] = deque()
+        self._spawn_waiters: deque[asyncio.Future[tuple[int, str | None]]] = deque()
         self._exits: dict[int, asyncio.Future[int]] = {}
         self._lock: asyncio.Lock | None = None
         self._ready: asyncio.Future[None] | None = None
         # (path, reason): which containment the fork server applies (sandbox.py), known once it is ready.
         self.sandbox: tuple[str, str] | None = None
+        # How each environment's processes are one unit (cgroup.py's Choice), known once it is ready.
+        self.unit: Choice | None = None
 
     @property
     def pid(self) -> int | None:
@@ -137,6 +142,7 @@ class ForkServerLauncher:
         message = json.loads(data)
         if "ready" in message:
             self.sandbox = (message["sandbox"], message["sandbox_reason"])
+            self.unit = Choice.from_message(message["unit"])
             if self._ready is not None and not self._ready.done():
                 self._ready.set_result(None)
         elif "error" in message and self._ready is not None and not self._ready.done():
@@ -147,7 +153,7 @@ class ForkServerLauncher:
                 if "error" in message:
                     waiter.set_exception(LauncherError(message["error"]))
                 else:
-                    waiter.set_result(message["spawned"])
+                    waiter.set_result((message["spawned"], message.get("cgroup")))
         elif "exited" in message:
             self._exit_future(message["exited"]).set_result(message["returncode"])
 
@@ -190,16 +196,17 @@ class ForkServerLauncher:
             "tmp_dir": spec.tmp_dir,
             "ephemeral_storage_mb": spec.ephemeral_storage_mb,
             "opt_dir": spec.opt_dir,
+            "memory_mb": spec.memory_mb,
         }
-        waiter: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        waiter: asyncio.Future[tuple[int, str | None]] = asyncio.get_running_loop().create_future()
         self._spawn_waiters.append(waiter)
         try:
             socket.send_fds(self._control, [json.dumps(message).encode()], [spec.stdout_fd, spec.stderr_fd])
         except OSError as error:
             self._spawn_waiters.remove(waiter)
             raise LauncherError(f"the fork server is not reachable: {error}") from None
-        pid = await waiter
-        return _ForkedProcess(pid, self._exit_future(pid))
+        pid, cgroup = await waiter
+        return _ForkedProcess(pid, self._exit_future(pid), cgroup)
 
     def forget(self, pid: int) -> None:
         """Drop the bookkeeping of an environment that has ended."""
@@ -220,9 +227,10 @@ class ForkServerLauncher:
 
 
 def _sandbox_request() -> dict[str, str]:
-    """LAMBDALEARN_SANDBOX passed on to the fork server, which reads it (see sandbox.py)."""
-    value = os.environ.get("LAMBDALEARN_SANDBOX")
-    return {"LAMBDALEARN_SANDBOX": value} if value else {}
+    """LAMBDALEARN_SANDBOX and LAMBDALEARN_CGROUP passed on to the fork server, which reads them (see
+    sandbox.py and cgroup.py)."""
+    names = ("LAMBDALEARN_SANDBOX", "LAMBDALEARN_CGROUP")
+    return {name: os.environ[name] for name in names if os.environ.get(name)}
 
 
 class _SubprocessProcess:

@@ -32,6 +32,7 @@ RECORD_KEYS = (
     "cost_usd",
     "function_error",
     "executed_version",
+    "cpu_time_ms",
 )
 # X-Amz-Function-Error: what a caller of Invoke learns when the function (not the service) failed.
 FUNCTION_ERROR_UNHANDLED = "Unhandled"
@@ -57,6 +58,9 @@ class InvocationRecord:
     # None for a success and for what the service refused (a throttle, an oversized or invalid request).
     function_error: str | None = None
     executed_version: str = "$LATEST"  # the version that ran (Invoke's X-Amz-Executed-Version)
+    # CPU time all processes of the environment had during the invocation. Not a Lambda field (REPORT has
+    # none): it lets a check judge CPU-bound work without this machine's load in it (see cpu_share.py).
+    cpu_time_ms: float | None = None
     logs: list[str] = field(default_factory=list)
 
     @property

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lambdalearn.runtime import billing, policy, records
+from lambdalearn.runtime.cgroup import Choice
 from lambdalearn.runtime.api_server import NextInvocation
 from lambdalearn.runtime.clock import Clock, RealClock
 from lambdalearn.runtime.config import FunctionConfig
@@ -69,6 +70,7 @@ class EnvironmentView:
     frozen: bool
     provisioned: bool
     pid: int | None
+    cgroup: str | None = None  # its cgroup v2 directory, where its processes are one (see unit.py)
 
 
 class LambdaRuntime:
@@ -215,10 +217,23 @@ class LambdaRuntime:
         """(containment path, why) the environments run in, once the fork server is up (see sandbox.py)."""
         return getattr(self._launcher, "sandbox", None)
 
+    @property
+    def unit(self) -> Choice | None:
+        """How each environment's processes are made one unit (cgroup or process walk), once the fork server
+        is up (see cgroup.py)."""
+        return getattr(self._launcher, "unit", None)
+
     def environments(self) -> list[EnvironmentView]:
         """The pool as it is now."""
         return [
-            EnvironmentView(env.id, env.state.value, env.frozen, env.provisioned, env.process.pid if env.process else None)
+            EnvironmentView(
+                env.id,
+                env.state.value,
+                env.frozen,
+                env.provisioned,
+                env.process.pid if env.process else None,
+                getattr(env.unit, "path", None),
+            )
             for env in self._environments.values()
         ]
 
@@ -452,6 +467,7 @@ class LambdaRuntime:
             cost_usd=cost,
             function_error=None if error_type is None else records.FUNCTION_ERROR_UNHANDLED,
             executed_version=self.config.version,
+            cpu_time_ms=_round(outcome.cpu_time_ms),
             logs=logs,
         )
 

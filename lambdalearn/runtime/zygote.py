@@ -7,11 +7,13 @@ a cold start here gets to handler-ready in a few milliseconds plus the handler's
 Protocol, over a SOCK_SEQPACKET unix socket inherited from the runtime (one JSON message per packet):
 - runtime -> fork server: a spawn spec (`handler`, `cwd`, `env`, `address_space_bytes`) with the write ends
   of the environment's stdout and stderr pipes attached as file descriptors (SCM_RIGHTS);
-- fork server -> runtime: `{"ready": true, "sandbox": path, "sandbox_reason": why}` once it has imported
-  everything and probed which containment path works (see sandbox.py), or `{"error": message}` if a forced
-  path is refused; then `{"spawned": pid}` in request order (or `{"error": message}`), and
+- fork server -> runtime: `{"ready": true, "sandbox": path, "sandbox_reason": why, "unit": choice}` once it
+  has imported everything and probed which containment path works (see sandbox.py) and whether environments
+  get cgroups (see cgroup.py), or `{"error": message}` if a forced choice is refused; then
+  `{"spawned": pid, "cgroup": path or null}` in request order (or `{"error": message}`), and
   `{"exited": pid, "returncode": n}` whenever an environment's first process ends (negative n: the signal).
-When the runtime's end of the socket closes, the fork server kills every environment it forked and exits.
+When the runtime's end of the socket closes, the fork server kills every environment it forked, removes its
+cgroups, and exits.
 
 Each child becomes a session leader (its own process group), gets /dev/null as stdin and the pipes as
 stdout/stderr, an address-space limit, is sealed by the sandbox (namespaces or the fallback, which also
@@ -30,7 +32,7 @@ import socket
 import sys
 import traceback
 
-from lambdalearn.runtime import bootstrap, sandbox
+from lambdalearn.runtime import bootstrap, cgroup, sandbox
 
 _PR_SET_CHILD_SUBREAPER = 36
 _PR_SET_PDEATHSIG = 1
@@ -63,6 +65,8 @@ def _run_child(spec: dict, fds: list[int], inherited: list[int], parent: int) ->
     """In the forked child: become the environment and run the bootstrap. Never returns."""
     code = 1
     try:
+        if spec.get("cgroup"):
+            cgroup.join(spec["cgroup"])  # first: whatever this process starts is born in the environment's cgroup
         _die_with_parent(parent)
         os.setsid()
         signal.set_wakeup_fd(-1)
@@ -119,17 +123,27 @@ def serve(control_fd: int) -> None:
     control = socket.socket(fileno=control_fd)
     try:
         path, reason = sandbox.probe()
-    except sandbox.SandboxError as refusal:
+        unit = cgroup.probe()
+    except (sandbox.SandboxError, cgroup.CgroupUnavailable) as refusal:
         _send(control, {"error": str(refusal)})
         return
+    environments: set[int] = set()
+    try:
+        _serve(control, path, reason, unit, server_pid, environments)
+    finally:
+        _stop(environments, unit)
+
+
+def _serve(
+    control: socket.socket, path: str, reason: str, unit: cgroup.Choice, server_pid: int, environments: set[int]
+) -> None:
     sandbox.prepare()
     _become_subreaper()
-    environments: set[int] = set()
     # Ctrl-C and a closing terminal reach this process too: outlive them long enough to see the runtime's
     # socket close and kill the environments; a plain SIGTERM stops them first, then exits.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda *_: (_stop(environments), os._exit(0)))
+    signal.signal(signal.SIGTERM, lambda *_: (_stop(environments, unit), os._exit(0)))
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_read, False)
     os.set_blocking(wake_write, False)
@@ -140,32 +154,49 @@ def serve(control_fd: int) -> None:
     selector.register(wake_read, selectors.EVENT_READ)
     sys.stdout.flush()
     sys.stderr.flush()
-    _send(control, {"ready": True, "sandbox": path, "sandbox_reason": reason})
+    _send(control, {"ready": True, "sandbox": path, "sandbox_reason": reason, "unit": unit.to_message()})
+    spawned = 0
     while True:
         for key, _ in selector.select():
             if key.fileobj is control:
                 message, fds, _, _ = socket.recv_fds(control, _MAX_MESSAGE, 2)
                 if not message:
-                    _stop(environments)
                     return
+                spec = {**json.loads(message), "sandbox": path}
+                spawned += 1
                 try:
+                    spec["cgroup"] = _environment_cgroup(unit, spec, spawned)
                     pid = os.fork()
                 except OSError as error:
-                    _send(control, {"error": f"fork failed: {error}"})
+                    for fd in fds:
+                        os.close(fd)
+                    _send(control, {"error": f"cannot start the environment: {error}"})
                     continue
                 if pid == 0:
                     inherited = [control.fileno(), wake_read, wake_write, selector.fileno()]
-                    _run_child({**json.loads(message), "sandbox": path}, fds, inherited, server_pid)
+                    _run_child(spec, fds, inherited, server_pid)
                 for fd in fds:
                     os.close(fd)
                 environments.add(pid)
-                _send(control, {"spawned": pid})
+                _send(control, {"spawned": pid, "cgroup": spec["cgroup"]})
             else:
                 try:
                     os.read(wake_read, 4096)
                 except BlockingIOError:
                     pass
                 _reap(control, environments)
+
+
+def _environment_cgroup(unit: cgroup.Choice, spec: dict, number: int) -> str | None:
+    """The cgroup the next environment starts in (None on the process walk). Its memory cap is the function's
+    memory, plus the ephemeral storage where /tmp is a private tmpfs (the kernel charges tmpfs pages to the
+    cgroup; Lambda does not count /tmp as memory): the runtime's own sampling holds memory to the exact size."""
+    if unit.kind != cgroup.CGROUP:
+        return None
+    memory_mb = int(spec.get("memory_mb") or 0)
+    if memory_mb and spec["sandbox"] == sandbox.NAMESPACES:
+        memory_mb += int(spec["ephemeral_storage_mb"])
+    return cgroup.create(unit.path, f"environment-{number}", memory_max_bytes=memory_mb * 1024 * 1024 or None)
 
 
 def _reap(control: socket.socket, environments: set[int]) -> None:
@@ -181,12 +212,15 @@ def _reap(control: socket.socket, environments: set[int]) -> None:
             _send(control, {"exited": pid, "returncode": os.waitstatus_to_exitcode(status)})
 
 
-def _stop(environments: set[int]) -> None:
+def _stop(environments: set[int], unit: cgroup.Choice) -> None:
+    """Kill every environment (their cgroups whole, where they have them) and remove our cgroup."""
     for pid in environments:
         try:
             os.killpg(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+    if unit.path:
+        cgroup.remove_tree(unit.path)
 
 
 if __name__ == "__main__":

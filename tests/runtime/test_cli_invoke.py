@@ -143,6 +143,24 @@ def test_explain_sandbox_says_which_containment_is_in_force_and_what_it_seals(sa
         assert "- ephemeral storage size is not enforced." in lines
 
 
+def test_explain_sandbox_says_what_makes_an_environments_processes_one_unit(process_unit):
+    result = invoke("--explain-sandbox")
+    assert result.exit_code == 0, result.output
+    unit = [line for line in result.stdout.splitlines() if line.startswith("Process unit: ")]
+    if process_unit == "walk":
+        assert unit == ["Process unit: process walk (forced by LAMBDALEARN_CGROUP=walk)."]
+    else:
+        assert len(unit) == 1 and unit[0].startswith("Process unit: a cgroup per environment, under ")
+        assert unit[0].endswith("(forced by LAMBDALEARN_CGROUP=cgroup).")
+
+
+def test_explain_sandbox_rejects_an_unknown_forced_unit_in_one_line(monkeypatch):
+    monkeypatch.setenv("LAMBDALEARN_CGROUP", "v1")
+    result = invoke("--explain-sandbox")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: LAMBDALEARN_CGROUP='v1': expected auto, cgroup or walk\n"
+
+
 def test_explain_sandbox_rejects_an_unknown_forced_path_in_one_line(monkeypatch):
     monkeypatch.setenv("LAMBDALEARN_SANDBOX", "chroot")
     result = invoke("--explain-sandbox")
@@ -156,6 +174,14 @@ def test_verbose_names_the_containment_once(handlers_dir, sandbox_path):
     sandbox_lines = [line for line in result.stderr.splitlines() if line.startswith("lambdalearn: sandbox: ")]
     assert len(sandbox_lines) == 1 and sandbox_lines[0].startswith(f"lambdalearn: sandbox: {sandbox_path} (")
     assert "lambdalearn: runtime python3.13 (AWS_EXECUTION_ENV=AWS_Lambda_python3.13); handlers run on Python" in result.stderr
+
+
+def test_verbose_names_the_process_unit_once(handlers_dir, process_unit):
+    result = invoke("basic.echo", "--code", str(handlers_dir), "--verbose", "--times", "2")
+    assert result.exit_code == 0, result.output
+    unit_lines = [line for line in result.stderr.splitlines() if line.startswith("lambdalearn: process unit: ")]
+    expected = "lambdalearn: process unit: cgroup at " if process_unit == "cgroup" else "lambdalearn: process unit: process walk ("
+    assert len(unit_lines) == 1 and unit_lines[0].startswith(expected)
 
 
 def test_a_handler_is_required_unless_explaining(handlers_dir):

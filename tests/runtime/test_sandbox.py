@@ -18,6 +18,8 @@ from lambdalearn.runtime import procfs
 from lambdalearn.runtime.config import FunctionConfig
 from lambdalearn.runtime.service import LambdaRuntime
 
+from .conftest import skip_because, states_of
+
 pytestmark = pytest.mark.slow
 
 LAYER = Path(__file__).resolve().parents[1] / "fixtures" / "layers" / "demo"
@@ -25,9 +27,7 @@ LAYER = Path(__file__).resolve().parents[1] / "fixtures" / "layers" / "demo"
 
 def needs_namespaces(sandbox_path: str) -> None:
     if sandbox_path != "namespaces":
-        reason = "the fallback path cannot do this without namespaces (lambdalearn invoke --explain-sandbox says so)"
-        print(reason)
-        pytest.skip(reason)
+        skip_because("the fallback path cannot do this without namespaces (lambdalearn invoke --explain-sandbox says so)")
 
 
 def invoke(run, config, *events):
@@ -113,19 +113,6 @@ def test_home_is_the_environments_own(run, function_config, sandbox_path, monkey
     assert record.payload["home"] != "/root/the-learners-home"
     if sandbox_path == "namespaces":
         assert record.payload["home"] == "/tmp"
-
-
-def states_of(runtime: LambdaRuntime, sandbox_path: str) -> list[tuple[int, str]]:
-    """(pid, state letter from /proc/<pid>/stat) of every process inside every environment (on the namespace
-    path the first process is the relay outside the PID namespace, which only waits: it is left out)."""
-    states = []
-    for view in runtime.environments():
-        for pid in procfs.unit_members(view.pid):
-            if sandbox_path == "namespaces" and pid == view.pid:
-                continue
-            with open(f"/proc/{pid}/stat") as stat:
-                states.append((pid, stat.read().rsplit(")", 1)[1].split()[0]))
-    return states
 
 
 def test_a_daemon_started_with_setsid_is_frozen_with_the_environment_and_dies_with_it(run, function_config, sandbox_path):
