@@ -118,17 +118,19 @@ def new_left_today(store: ProgressStore, candidates: Iterable[Key], now: datetim
         return 0
     held = held_keys(store, now)
     carded: dict[str, set[str]] = {}  # per pack, the items that have a card (active or not)
-    count = 0
-    for key in dict.fromkeys(map(tuple, candidates)):
+    counted: set[Key] = set()  # duplicates count once; a set, not dict.fromkeys, keeps the early exit
+    for key in map(tuple, candidates):
         pack_id, item_id = key
+        if key in counted:
+            continue
         if pack_id not in carded:
             rows = store.db.execute("SELECT item_id FROM cards WHERE pack_id = ?", [pack_id]).fetchall()
             carded[pack_id] = {item for (item,) in rows}
         if item_id not in carded[pack_id] and key not in held:
-            count += 1
-            if count == new_left:
+            counted.add(key)
+            if len(counted) == new_left:
                 break
-    return count
+    return len(counted)
 
 
 def ahead_items(store: ProgressStore, candidates: Sequence[Key], *, now: datetime | None = None,

@@ -198,3 +198,17 @@ def test_new_left_today_counts_what_next_items_would_start_new(store):
     assert new_left_today(store, candidates, tomorrow, UTC) == new_by_queue(candidates, tomorrow) == 2
     save_settings(store, Settings(daily_new_limit=50))
     assert new_left_today(store, candidates, tomorrow, UTC) == new_by_queue(candidates, tomorrow) == 7
+
+
+def test_new_left_today_stops_drawing_candidates_at_the_daily_limit(store):
+    """Home asks over every question of every pack: with the limit reached, the rest is never looked at."""
+    save_settings(store, Settings(daily_new_limit=3))
+    drawn = []
+
+    def candidates():
+        for number in range(1000):
+            drawn.append(number)
+            yield (PACK, f"q{number}")
+
+    assert new_left_today(store, candidates(), T0, UTC) == 3
+    assert drawn == [0, 1, 2]
