@@ -215,3 +215,44 @@ def test_a_start_answered_by_the_cache_imports_no_parser(tmp_path):
     subprocess.run([sys.executable, "-c", code, "cold"], check=True)
     warm = subprocess.run([sys.executable, "-c", code, "warm"], capture_output=True, text=True, check=True)
     assert warm.stdout.strip() == ""
+
+
+def test_an_unchanged_pack_comes_from_the_snapshot_with_its_questions_still_pickled(pack, tmp_path, reads, monkeypatch):
+    """A start needs lessons, labs and counts: the questions' text is unpickled only when asked for, and then
+    it is the deck's own, in its order."""
+    fresh = load_pack(pack)
+    load_again(pack, tmp_path, reads)
+    monkeypatch.setattr(cache.CachedLoads, "load", lambda *args: pytest.fail("an entry was used"))
+    monkeypatch.setattr(cache, "load_pack", lambda *args: pytest.fail("the pack was assembled again"))
+    warm = load_pack_cached(pack, tmp_path)
+    assert reads == []
+    decks = {deck.id: deck for deck in warm.decks}
+    assert all(isinstance(deck.questions, cache.LazyQuestions) and not deck.questions.loaded for deck in warm.decks)
+    assert [len(deck.questions) for deck in warm.decks] == [len(deck.questions) for deck in fresh.decks]
+    assert not any(deck.questions.loaded for deck in warm.decks)  # counting did not unpickle them
+    for deck in fresh.decks:
+        assert tuple(decks[deck.id].questions) == deck.questions
+        assert decks[deck.id].questions[0] == deck.questions[0]
+        assert hash(decks[deck.id]) == hash(deck)
+    assert warm.question("h-single") == fresh.question("h-single")
+    assert [lesson.body for lesson in warm.lessons] == [lesson.body for lesson in fresh.lessons]
+
+
+def test_the_snapshot_is_not_used_once_a_source_changed_or_appeared(pack, tmp_path, reads):
+    load_again(pack, tmp_path, reads)
+    deck = pack / "quizzes" / "limits.yaml"
+    deck.write_text(deck.read_text().replace("id: limits", "id: limits-renamed", 1))
+    assert load_again(pack, tmp_path, reads) == ["quizzes/limits.yaml"]
+    (pack / "content" / "03-new.md").write_text((pack / "content" / "02-limits.md").read_text()
+                                                .replace("id: limits", "id: fresh", 1).replace("order: 2", "order: 3", 1))
+    assert "content/03-new.md" in load_again(pack, tmp_path, reads)
+    assert load_again(pack, tmp_path, reads) == []
+
+
+def test_a_pack_from_the_snapshot_has_the_root_as_the_caller_spelled_it(pack, tmp_path, reads, monkeypatch):
+    load_pack_cached(pack, tmp_path)
+    monkeypatch.chdir(pack.parent)
+    reads.clear()
+    relative = Path(pack.name)
+    assert load_pack_cached(relative, tmp_path).root == relative
+    assert reads == []
