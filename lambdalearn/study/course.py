@@ -87,7 +87,8 @@ def next_step(rows: list[MapRow], due_now: int, new_available: int) -> NextStep:
 
 def new_cards_today(store: ProgressStore, packs: tuple[Pack, ...] | list[Pack], now: datetime | None = None) -> int:
     """How many new cards the learner may still start today (within the daily new-card limit)."""
-    return new_left_today(store, ((pack.id, question.id) for pack in packs for question in pack.questions()), now)
+    keys = ((pack.id, question.id) for pack in packs for deck in pack.decks for question in deck.questions)
+    return new_left_today(store, keys, now)  # deck by deck: decks after the limit stay unread (see LazyQuestions)
 
 
 def in_course_order(entries: list[Entry]) -> list[Entry]:
