@@ -256,3 +256,34 @@ def test_a_pack_from_the_snapshot_has_the_root_as_the_caller_spelled_it(pack, tm
     relative = Path(pack.name)
     assert load_pack_cached(relative, tmp_path).root == relative
     assert reads == []
+
+
+def test_what_the_home_map_needs_leaves_a_second_packs_questions_pickled(pack, tmp_path):
+    """The course map, the labs, the pack line and Continue's count of new cards (satisfied by the first
+    pack) read no question of a pack installed beside it: a big pack costs the map its lessons, not its text."""
+    import shutil
+
+    from lambdalearn.progress.settings import Settings, save_settings
+    from lambdalearn.progress.store import ProgressStore
+    from lambdalearn.study.course import course_map, new_cards_today
+    from lambdalearn.study.labs import lab_rows
+    from lambdalearn.study.packs import pack_lines
+
+    second = tmp_path / "second"
+    shutil.copytree(pack, second)
+    manifest = second / "pack.yaml"
+    manifest.write_text(manifest.read_text().replace("id: mini", "id: second", 1))
+    age(second)
+    Catalog.load([pack, second], tmp_path)
+    catalog = Catalog.load([pack, second], tmp_path)
+    assert [p.id for p in catalog.packs] == ["mini", "second"]
+    other = catalog.packs[1]
+    with ProgressStore.open(tmp_path / "data") as store:
+        save_settings(store, Settings(daily_new_limit=3))
+        assert len(course_map(store, catalog.packs)) == 4 and len(lab_rows(store, catalog.packs)) == 2
+        assert "8 questions" in pack_lines(catalog.packs, tmp_path)[1].describe()
+        assert new_cards_today(store, catalog.packs) == 3
+        assert not any(deck.questions.loaded for deck in other.decks)
+        save_settings(store, Settings(daily_new_limit=20))  # more than the first pack has: the second is read
+        assert new_cards_today(store, catalog.packs) == 16
+        assert all(deck.questions.loaded for deck in other.decks)
