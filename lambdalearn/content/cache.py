@@ -29,6 +29,7 @@ import pickle
 import sys
 import tempfile
 import time
+from stat import S_ISDIR
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -68,8 +69,9 @@ def unchanged(root: Path, files: dict[str, Identity]) -> bool:
     current = source_paths(root)
     if len(current) != len(files):
         return False
+    prefix = len(str(root)) + 1  # every source path is under root: slicing costs less than relative_to
     for path in current:
-        identity = files.get(path.relative_to(root).as_posix())
+        identity = files.get(str(path)[prefix:].replace(os.sep, "/"))
         if identity is None or not still_same(path, identity):
             return False
     return True
@@ -253,9 +255,9 @@ def stat_files(path: Path) -> list[tuple[str, int, int]] | None:
     """(path relative to `path`, size, mtime_ns) of the file, or of every file under the folder (Python
     caches left out), sorted; None when it is gone. os.scandir: pathlib's rglob costs more per lab than it reads."""
     try:
-        if not path.is_dir():
-            stat = path.stat()
-            return [("", stat.st_size, stat.st_mtime_ns)]
+        found_stat = os.stat(path)  # one stat tells a file from a folder (is_dir, then stat, cost two)
+        if not S_ISDIR(found_stat.st_mode):
+            return [("", found_stat.st_size, found_stat.st_mtime_ns)]
         found: list[tuple[str, int, int]] = []
         folders = [("", str(path))]
         while folders:
