@@ -43,17 +43,16 @@ def load_pack(root: Path, loads: FileLoads | None = None) -> Pack:
     manifest = loads.load(root / "pack.yaml", None, problems, lambda found: _manifest(root, found))
     lessons = [
         lesson
-        for path in sorted((root / "content").glob("*.md"))
+        for path in lesson_paths(root)
         if (lesson := loads.load(path, None, problems, lambda found, path=path: _lesson(root, path, found)))
     ]
     lessons = unique_lessons(lessons, problems)
     difficulty = {lesson.id: lesson.difficulty for lesson in lessons}
     domains = frozenset(d.id for d in manifest.exam.domains) if manifest.exam else None
     deck_inputs = (tuple(sorted(difficulty.items())), tuple(sorted(domains)) if domains is not None else None)
-    deck_files = sorted([*(root / "quizzes").glob("*.yaml"), *(root / "quizzes").glob("*.yml")])
     decks = [
         deck
-        for path in deck_files
+        for path in deck_paths(root)
         if (deck := loads.load(path, deck_inputs, problems,
                                lambda found, path=path: _deck(root, path, found, difficulty, domains)))
     ]
@@ -70,6 +69,20 @@ def load_pack(root: Path, loads: FileLoads | None = None) -> Pack:
                               lambda found, folder=folder: _lab(root, folder, found, anchors)))
     ]
     return Pack(root, manifest, tuple(lessons), tuple(decks), tuple(labs), tuple(sorted(problems)))
+
+
+def source_paths(root: Path) -> list[Path]:
+    """Every file (and lab folder) `load_pack` loads through `FileLoads.load`: a pack whose sources all
+    still have the identity they had is loaded the same again."""
+    return [root / "pack.yaml", *lesson_paths(root), *deck_paths(root), *_lab_folder_paths(root)]
+
+
+def lesson_paths(root: Path) -> list[Path]:
+    return sorted((root / "content").glob("*.md"))
+
+
+def deck_paths(root: Path) -> list[Path]:
+    return sorted([*(root / "quizzes").glob("*.yaml"), *(root / "quizzes").glob("*.yml")])
 
 
 def _manifest(root: Path, problems: list[Problem]):

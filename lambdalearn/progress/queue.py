@@ -107,6 +107,32 @@ def unseen(store: ProgressStore, candidates: Sequence[Key], now: datetime | None
     return _split_candidates(store, offered, 0, 0, held_keys(store, now))[1]
 
 
+def new_left_today(store: ProgressStore, candidates: Iterable[Key], now: datetime | None = None,
+                   tz: tzinfo | None = None) -> int:
+    """How many of the candidates `next_items` would start as new cards now: those without a card and not
+    held back, up to what remains of today's new-card limit. Counting stops at that limit, and the cards are
+    read once per pack, so asking it over every question of every pack (the home screen's Continue) costs
+    little however big the packs are."""
+    new_left = limits_left(store, now, tz)[1]
+    if not new_left:
+        return 0
+    held = held_keys(store, now)
+    carded: dict[str, set[str]] = {}  # per pack, the items that have a card (active or not)
+    counted: set[Key] = set()  # duplicates count once; a set, not dict.fromkeys, keeps the early exit
+    for key in map(tuple, candidates):
+        pack_id, item_id = key
+        if key in counted:
+            continue
+        if pack_id not in carded:
+            rows = store.db.execute("SELECT item_id FROM cards WHERE pack_id = ?", [pack_id]).fetchall()
+            carded[pack_id] = {item for (item,) in rows}
+        if item_id not in carded[pack_id] and key not in held:
+            counted.add(key)
+            if len(counted) == new_left:
+                break
+    return len(counted)
+
+
 def ahead_items(store: ProgressStore, candidates: Sequence[Key], *, now: datetime | None = None,
                 limit: int | None = None) -> list[Key]:
     """Candidates with a card that is not due yet, soonest due first: for studying ahead of schedule."""

@@ -14,7 +14,7 @@ from lambdalearn.content.anchors import Heading, lesson_link
 from lambdalearn.content.models import Lesson, Pack
 from lambdalearn.content.questions import Question
 from lambdalearn.progress.lessons import completed_lessons, opened_lessons
-from lambdalearn.progress.queue import next_items
+from lambdalearn.progress.queue import new_left_today
 from lambdalearn.progress.store import ProgressStore
 from lambdalearn.study.catalog import Entry
 from lambdalearn.textsafe import printable
@@ -87,8 +87,8 @@ def next_step(rows: list[MapRow], due_now: int, new_available: int) -> NextStep:
 
 def new_cards_today(store: ProgressStore, packs: tuple[Pack, ...] | list[Pack], now: datetime | None = None) -> int:
     """How many new cards the learner may still start today (within the daily new-card limit)."""
-    keys = [(pack.id, question.id) for pack in packs for question in pack.questions()]
-    return len(next_items(store, None, keys, now=now)) - len(next_items(store, None, keys, now=now, new_limit=0))
+    keys = ((pack.id, question.id) for pack in packs for deck in pack.decks for question in deck.questions)
+    return new_left_today(store, keys, now)  # deck by deck: decks after the limit stay unread (see LazyQuestions)
 
 
 def in_course_order(entries: list[Entry]) -> list[Entry]:

@@ -26,7 +26,7 @@ class PackLine:
         exam = ", an exam" if pack.manifest.exam is not None else ""
         labs = sum(1 for lab in pack.labs if lab.spec)
         return (f"{pack.manifest.title} {pack.manifest.version} ({self.origin}): {_count(len(pack.lessons), 'lesson')}, "
-                f"{_count(len(pack.questions()), 'question')}, {_count(labs, 'lab')}{exam}")
+                f"{_count(sum(len(deck.questions) for deck in pack.decks), 'question')}, {_count(labs, 'lab')}{exam}")
 
 
 def _count(number: int, noun: str) -> str:

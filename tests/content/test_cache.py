@@ -215,3 +215,75 @@ def test_a_start_answered_by_the_cache_imports_no_parser(tmp_path):
     subprocess.run([sys.executable, "-c", code, "cold"], check=True)
     warm = subprocess.run([sys.executable, "-c", code, "warm"], capture_output=True, text=True, check=True)
     assert warm.stdout.strip() == ""
+
+
+def test_an_unchanged_pack_comes_from_the_snapshot_with_its_questions_still_pickled(pack, tmp_path, reads, monkeypatch):
+    """A start needs lessons, labs and counts: the questions' text is unpickled only when asked for, and then
+    it is the deck's own, in its order."""
+    fresh = load_pack(pack)
+    load_again(pack, tmp_path, reads)
+    monkeypatch.setattr(cache.CachedLoads, "load", lambda *args: pytest.fail("an entry was used"))
+    monkeypatch.setattr(cache, "load_pack", lambda *args: pytest.fail("the pack was assembled again"))
+    warm = load_pack_cached(pack, tmp_path)
+    assert reads == []
+    decks = {deck.id: deck for deck in warm.decks}
+    assert all(isinstance(deck.questions, cache.LazyQuestions) and not deck.questions.loaded for deck in warm.decks)
+    assert [len(deck.questions) for deck in warm.decks] == [len(deck.questions) for deck in fresh.decks]
+    assert not any(deck.questions.loaded for deck in warm.decks)  # counting did not unpickle them
+    for deck in fresh.decks:
+        assert tuple(decks[deck.id].questions) == deck.questions
+        assert decks[deck.id].questions[0] == deck.questions[0]
+        assert hash(decks[deck.id]) == hash(deck)
+    assert warm.question("h-single") == fresh.question("h-single")
+    assert [lesson.body for lesson in warm.lessons] == [lesson.body for lesson in fresh.lessons]
+
+
+def test_the_snapshot_is_not_used_once_a_source_changed_or_appeared(pack, tmp_path, reads):
+    load_again(pack, tmp_path, reads)
+    deck = pack / "quizzes" / "limits.yaml"
+    deck.write_text(deck.read_text().replace("id: limits", "id: limits-renamed", 1))
+    assert load_again(pack, tmp_path, reads) == ["quizzes/limits.yaml"]
+    (pack / "content" / "03-new.md").write_text((pack / "content" / "02-limits.md").read_text()
+                                                .replace("id: limits", "id: fresh", 1).replace("order: 2", "order: 3", 1))
+    assert "content/03-new.md" in load_again(pack, tmp_path, reads)
+    assert load_again(pack, tmp_path, reads) == []
+
+
+def test_a_pack_from_the_snapshot_has_the_root_as_the_caller_spelled_it(pack, tmp_path, reads, monkeypatch):
+    load_pack_cached(pack, tmp_path)
+    monkeypatch.chdir(pack.parent)
+    reads.clear()
+    relative = Path(pack.name)
+    assert load_pack_cached(relative, tmp_path).root == relative
+    assert reads == []
+
+
+def test_what_the_home_map_needs_leaves_a_second_packs_questions_pickled(pack, tmp_path):
+    """The course map, the labs, the pack line and Continue's count of new cards (satisfied by the first
+    pack) read no question of a pack installed beside it: a big pack costs the map its lessons, not its text."""
+    import shutil
+
+    from lambdalearn.progress.settings import Settings, save_settings
+    from lambdalearn.progress.store import ProgressStore
+    from lambdalearn.study.course import course_map, new_cards_today
+    from lambdalearn.study.labs import lab_rows
+    from lambdalearn.study.packs import pack_lines
+
+    second = tmp_path / "second"
+    shutil.copytree(pack, second)
+    manifest = second / "pack.yaml"
+    manifest.write_text(manifest.read_text().replace("id: mini", "id: second", 1))
+    age(second)
+    Catalog.load([pack, second], tmp_path)
+    catalog = Catalog.load([pack, second], tmp_path)
+    assert [p.id for p in catalog.packs] == ["mini", "second"]
+    other = catalog.packs[1]
+    with ProgressStore.open(tmp_path / "data") as store:
+        save_settings(store, Settings(daily_new_limit=3))
+        assert len(course_map(store, catalog.packs)) == 4 and len(lab_rows(store, catalog.packs)) == 2
+        assert "8 questions" in pack_lines(catalog.packs, tmp_path)[1].describe()
+        assert new_cards_today(store, catalog.packs) == 3
+        assert not any(deck.questions.loaded for deck in other.decks)
+        save_settings(store, Settings(daily_new_limit=20))  # more than the first pack has: the second is read
+        assert new_cards_today(store, catalog.packs) == 16
+        assert all(deck.questions.loaded for deck in other.decks)

@@ -6,7 +6,16 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from lambdalearn.progress.queue import ahead_items, answers_today, due_count, limits_left, next_items, sync_items, unseen
+from lambdalearn.progress.queue import (
+    ahead_items,
+    answers_today,
+    due_count,
+    limits_left,
+    new_left_today,
+    next_items,
+    sync_items,
+    unseen,
+)
 from lambdalearn.progress.settings import Settings, save_settings
 
 from .conftest import PACK, T0, answer, graduate
@@ -160,3 +169,46 @@ def test_unseen_and_ahead_items(store):
     assert unseen(store, candidates) == keys("new")
     assert ahead_items(store, candidates, now=T0 + timedelta(minutes=1)) == keys("soon", "later")
     assert ahead_items(store, candidates, now=T0 + timedelta(minutes=1), limit=1) == keys("soon")
+
+
+def test_new_left_today_counts_what_next_items_would_start_new(store):
+    """The home screen's count of new cards (Continue's "Learn N new cards") agrees with the queue in every
+    state: cards answered (active or not), suspended and buried ones, duplicates, another pack, the limit."""
+    from lambdalearn.progress.marks import bury, set_suspended
+
+    def new_by_queue(candidates, now):
+        return len(next_items(store, None, candidates, now=now, tz=UTC)) - len(
+            next_items(store, None, candidates, now=now, tz=UTC, new_limit=0))
+
+    save_settings(store, Settings(daily_new_limit=4))
+    candidates = [*keys("a", "b", "c", "d", "a"), *keys("x", "y", pack="other"), *keys("e", "f", "g", "h")]
+    now = T0 + timedelta(minutes=1)
+    assert new_left_today(store, iter(candidates), now, UTC) == new_by_queue(candidates, now) == 4
+    answer(store, "a", T0)
+    answer(store, "x", T0, pack_id="other")
+    sync_items(store, "other", ["y"])  # x's card goes inactive: still not new
+    set_suspended(store, PACK, "b", True, now=T0)
+    bury(store, PACK, "c", now=T0)
+    assert new_left_today(store, candidates, now, UTC) == new_by_queue(candidates, now) == 2  # 4 - a, x today
+    few = keys("a", "b", "c", "d")
+    assert new_left_today(store, few, now, UTC) == new_by_queue(few, now) == 1
+    save_settings(store, Settings(daily_new_limit=2))
+    assert new_left_today(store, candidates, now, UTC) == new_by_queue(candidates, now) == 0
+    tomorrow = datetime(2026, 3, 3, 9, tzinfo=UTC)  # c is no longer buried, the limit is back
+    assert new_left_today(store, candidates, tomorrow, UTC) == new_by_queue(candidates, tomorrow) == 2
+    save_settings(store, Settings(daily_new_limit=50))
+    assert new_left_today(store, candidates, tomorrow, UTC) == new_by_queue(candidates, tomorrow) == 7
+
+
+def test_new_left_today_stops_drawing_candidates_at_the_daily_limit(store):
+    """Home asks over every question of every pack: with the limit reached, the rest is never looked at."""
+    save_settings(store, Settings(daily_new_limit=3))
+    drawn = []
+
+    def candidates():
+        for number in range(1000):
+            drawn.append(number)
+            yield (PACK, f"q{number}")
+
+    assert new_left_today(store, candidates(), T0, UTC) == 3
+    assert drawn == [0, 1, 2]
