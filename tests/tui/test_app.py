@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from click.testing import CliRunner
+from textual.widgets import DataTable
 
 from lambdalearn.cli import cli
 from lambdalearn.progress.lessons import complete_lesson
@@ -292,3 +294,35 @@ async def test_a_first_run_shows_a_tour_of_the_keys_until_the_learner_starts(mak
         await pilot.press("escape")
         await pilot.pause()
         assert not app.screen.query_one("#tour").display
+
+
+def _many_lessons(pack: Path, count: int) -> None:
+    for order in range(3, count + 1):
+        (pack / "content" / f"{order:02d}-extra.md").write_text(
+            f"---\nid: extra-{order}\ntitle: Extra lesson {order}\norder: {order}\ndifficulty: beginner\nxp: 10\n"
+            f"minutes: 1\ntags: [extra]\nsummary: One more.\n---\n\n## Part\n\nText {order}.\n")
+
+
+async def test_a_map_longer_than_the_screen_is_filled_in_order_and_once_even_when_refreshed(make_app, mini_pack):
+    """The rows past the first screen go in just after the first frame (the table measures every row it is
+    given); the map still ends complete, in course order, with nothing doubled by a refresh meanwhile."""
+    _many_lessons(mini_pack, 70)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        home = app.screen
+        table = home.query_one("#course-map", DataTable)
+        expected = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        assert table.row_count == 71  # 70 lessons and the mini pack's lab
+        assert [title for title in expected if title.startswith("Extra")] == [
+            f"Extra lesson {order}" for order in range(3, 71)]
+        table.move_cursor(row=10)
+        home.refresh_figures()
+        shown_at_once = table.row_count
+        home.refresh_figures()  # a second fill before the first one's remaining rows went in
+        for _ in range(200):  # the readiness line comes after the remaining rows: then the fill is over
+            if home.complete:
+                break
+            await pilot.pause(0.01)
+        assert shown_at_once < 71 and table.cursor_row == 10  # the rows through the cursor's came at once
+        assert [str(table.get_row_at(i)[1]) for i in range(table.row_count)] == expected

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from textual.widgets import Button, OptionList, Static
+from textual.widgets import Button, DataTable, OptionList, Select, Static
 
 from lambdalearn.tui.app import QuizRequest
+from lambdalearn.tui.screens.filters import FilterScreen
+from lambdalearn.tui.screens.lesson import LessonScreen
 from lambdalearn.tui.screens.quiz import QuizScreen
 
 from .conftest import loaded
@@ -53,3 +55,62 @@ async def test_enter_after_the_summary_does_nothing_instead_of_crashing(make_app
         await pilot.press("enter", "enter", "space")
         await pilot.pause()
         assert app.screen is screen and screen.state == "summary"
+
+
+HOSTILE = "x [/] and [b]bold[/b] [link=x]"
+
+
+async def test_pack_text_with_markup_shows_as_written_on_every_screen_that_lists_it(make_app, mini_pack):
+    """Titles went to tables, option lists and selects as markup strings: `[/]` in a lesson's title ended the
+    app on its first frame (MarkupError), in a `##` heading the lesson's contents, in a deck title or a tag
+    the quiz filters and the browser, in a prompt the stats screen's leeches."""
+    lesson = mini_pack / "content" / "01-handlers.md"
+    lesson.write_text(lesson.read_text().replace("title: Handlers", f"title: 'Handlers {HOSTILE}'", 1)
+                      .replace("## The handler", f"## The handler {HOSTILE}", 1))
+    deck = mini_pack / "quizzes" / "handlers.yaml"
+    deck.write_text(deck.read_text().replace("title: Handlers", f"title: 'Deck {HOSTILE}'", 1)
+                    .replace("tags: [basics]", f"tags: ['{HOSTILE}']", 1)
+                    .replace("prompt: Which argument carries the input?", f"prompt: 'Prompt {HOSTILE}'", 1))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        home = app.screen
+        table = home.query_one("#course-map", DataTable)
+        assert f"Handlers {HOSTILE}" in [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        assert HOSTILE in str(home.query_one("#continue", Button).label)
+
+        await pilot.press("enter")  # the first row: the lesson
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+        app.screen.action_toc()
+        await pilot.pause()
+        assert f"1. The handler {HOSTILE}" in [str(o.prompt) for o in app.screen.query_one("#toc", OptionList).options]
+        app.screen.dismiss() if app.screen.is_modal else app.pop_screen()
+        await pilot.pause()
+
+        app.push_screen(FilterScreen(QuizRequest()))
+        await pilot.pause()
+        shown = {}
+        for select, value in (("deck", "handlers-quiz"), ("lesson", "handlers"), ("tag", HOSTILE)):
+            app.screen.query_one(f"#{select}", Select).value = value  # the select then shows its option
+            await pilot.pause()
+            shown[select] = str(app.screen.query_one(f"#{select} SelectCurrent Static").render())
+        assert shown == {"deck": f"Deck {HOSTILE}", "lesson": f"1. Handlers {HOSTILE}", "tag": HOSTILE}
+        app.pop_screen()
+        await pilot.pause()
+
+        app.action_browse()
+        await pilot.pause()
+        app.screen.query_one("#browse-deck", Select).value = "handlers-quiz"
+        await pilot.pause()
+        assert str(app.screen.query_one("#browse-deck SelectCurrent Static").render()) == f"Deck {HOSTILE}"
+        app.pop_screen()
+        await pilot.pause()
+
+        app.action_stats()
+        await pilot.pause()
+        stats = app.screen
+        stats._leeches([("mini", "h-single", 9)])
+        await pilot.pause()
+        leeches = stats.query_one("#leeches", DataTable)
+        assert str(leeches.get_row_at(0)[1]) == f"Prompt {HOSTILE}"

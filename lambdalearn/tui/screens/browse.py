@@ -51,7 +51,7 @@ class BrowseScreen(Screen):
         yield Header(icon="λ")
         with Horizontal(id="browse-filters"):
             yield Input(placeholder="search: words or an id (/)", id="browse-search")
-            yield Select(decks, prompt="any deck", id="browse-deck")
+            yield Select([(inline(title), deck_id) for title, deck_id in decks], prompt="any deck", id="browse-deck")
             yield Select([(t, t) for t in types], prompt="any type", id="browse-type")
             yield Select([(s, s) for s in STATES], prompt="any state", id="browse-state")
         with Horizontal(id="browse-body"):

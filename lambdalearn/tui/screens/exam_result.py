@@ -64,7 +64,7 @@ class ExamResultScreen(Screen):
             mark = round(self.result.pass_mark / 100 * BAR_WIDTH)
             bar = "".join("█" if i < filled else ("┆" if i == mark else "░") for i in range(BAR_WIDTH))
             colour = "green" if score.passed else "red"
-            table.add_row(score.domain.title, f"{score.correct}/{score.questions}", f"{score.percent:.0f}%",
+            table.add_row(inline(score.domain.title), f"{score.correct}/{score.questions}", f"{score.percent:.0f}%",
                           f"[{colour}]{bar}[/]")
         if self.result.misses:
             self.query_one("#misses", OptionList).highlighted = 0

@@ -15,7 +15,7 @@ from lambdalearn.study.exam import ExamError, build_exam, exam_options, minutes_
 from lambdalearn.study.exam_pause import paused_path, paused_summary, resume_exam
 from lambdalearn.study.readiness import predict, prediction_record
 from lambdalearn.tui.widgets.readiness import readiness_markup
-from lambdalearn.tui.widgets.text import escape
+from lambdalearn.tui.widgets.text import escape, inline
 
 
 class ExamSetupScreen(Screen):
@@ -32,7 +32,7 @@ class ExamSetupScreen(Screen):
         with Vertical(id="exam-setup"):
             yield Static("[b]Mock exam[/]: questions drawn from each domain by its weight, a clock, a pass mark.")
             if len(self.packs) > 1:
-                yield Select([(p.manifest.title, p.id) for p in self.packs], value=self.pack.id, allow_blank=False, id="pack")
+                yield Select([(inline(p.manifest.title), p.id) for p in self.packs], value=self.pack.id, allow_blank=False, id="pack")
             yield Static("", id="blueprint")
             yield Static("", id="readiness")
             yield Static("", id="paused")

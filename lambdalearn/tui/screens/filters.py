@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
+from lambdalearn.tui.widgets.text import inline
+
 
 class FilterScreen(ModalScreen):
     """Dismisses with a new QuizRequest, or None."""
@@ -23,15 +25,15 @@ class FilterScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         packs = self.app.catalog.packs
         decks = sorted({(d.id, d.title) for p in packs for d in p.decks})
-        lessons = [(f"{lesson.order}. {lesson.title}", lesson.id) for p in packs
+        lessons = [(inline(f"{lesson.order}. {lesson.title}"), lesson.id) for p in packs
                    for lesson in sorted(p.lessons, key=lambda x: x.order)]
         tags = sorted({t for p in packs for q in p.questions() for t in q.tags})
         r = self.request
         with Vertical(classes="dialog"):
             yield Label("[b]Quiz filters[/]  (Ctrl+S or F2 applies, Esc cancels)")
-            yield Select([(title, deck_id) for deck_id, title in decks], prompt="any deck", value=r.deck or Select.NULL, id="deck")
+            yield Select([(inline(title), deck_id) for deck_id, title in decks], prompt="any deck", value=r.deck or Select.NULL, id="deck")
             yield Select(lessons, prompt="any lesson", value=r.lesson or Select.NULL, id="lesson")
-            yield Select([(t, t) for t in tags], prompt="any tag", value=r.tag or Select.NULL, id="tag")
+            yield Select([(inline(t), t) for t in tags], prompt="any tag", value=r.tag or Select.NULL, id="tag")
             yield Checkbox("Cram: any question, due or not; the schedule is left alone", value=r.cram, id="cram")
             with Horizontal(classes="form-row"):
                 yield Label("At most (questions)")

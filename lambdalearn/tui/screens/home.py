@@ -8,13 +8,15 @@ exam readiness (FSRS over every exam question, with its imports) is added once t
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets.data_table import ColumnKey
 
 from lambdalearn.tui.widgets.course_map import CourseMap
-from lambdalearn.tui.widgets.text import escape
+from lambdalearn.textsafe import printable
+from lambdalearn.tui.widgets.text import escape, inline
 from textual.widgets import Button, DataTable, Footer, Header, Label, ProgressBar, Static
 
 _STATE_MARKS = {"done": "✓ done", "in progress": "◐ reading", "not started": "·"}
@@ -50,6 +52,7 @@ class HomeScreen(Screen):
         self.complete = False  # every figure shown: the readiness comes just after the map is drawn
         self._course_line = ""
         self._pack_filter_shown = False  # whether the footer offers the pack filter (f)
+        self._fill_generation = 0  # counts map fills: rows added after a frame belong to the newest one
 
     def compose(self) -> ComposeResult:
         yield Header(icon="λ")
@@ -149,7 +152,7 @@ class HomeScreen(Screen):
         new_available = new_cards_today(app.store, packs, app.now())
         self._next = next_step(rows, figures["due_now"], new_available)
         button = self.query_one("#continue", Button)
-        button.label = f"▶ {self._next.label}"
+        button.label = inline(f"▶ {self._next.label}")  # it can name a lesson: pack text
         button.disabled = False
         self.query_one("#continue-hint", Label).update("c · Enter or a click opens a lesson")
         self._show_packs()
@@ -182,7 +185,11 @@ class HomeScreen(Screen):
         self.complete = True
 
     def _fill_map(self, rows, labs) -> None:
-        """Lessons in course order, each followed by its labs; labs of a lesson not shown come last."""
+        """Lessons in course order, each followed by its labs; labs of a lesson not shown come last.
+
+        The rows a screen shows (through the cursor's) go in at once and the rest just after that frame is
+        drawn: the table measures every row it is given, so a big pack beside the course would otherwise
+        hold the whole map back. Cells are plain text: a title is the pack's words, never markup."""
         from lambdalearn.study.labs import LabRow
 
         table = self.query_one("#course-map", DataTable)
@@ -196,17 +203,30 @@ class HomeScreen(Screen):
             self._rows.append(row)
             self._rows.extend(by_lesson.pop((row.pack.id, row.lesson.id), []))
         self._rows.extend(lab for waiting in by_lesson.values() for lab in waiting)
-        for index, row in enumerate(self._rows):
+        cells = []
+        for row in self._rows:
             if isinstance(row, LabRow):
                 spec = row.found.spec
-                table.add_row("", f"  ⚗ Lab: {spec.title}", _LAB_MARKS[row.status], str(spec.minutes),
-                              str(spec.xp), key=str(index))
+                cells.append(("", f"  ⚗ Lab: {spec.title}", _LAB_MARKS[row.status], str(spec.minutes), str(spec.xp)))
             else:
                 lesson = row.lesson
-                table.add_row(str(lesson.order), lesson.title, _STATE_MARKS[row.state], str(lesson.minutes),
-                              str(lesson.xp), key=str(index))
+                cells.append((str(lesson.order), lesson.title, _STATE_MARKS[row.state], str(lesson.minutes),
+                              str(lesson.xp)))
+        self._fill_generation += 1
+        first = max(cursor + 1, 0) + max(self.size.height, 24)
+        self._add_map_rows(table, cells, 0, first)
         if self._rows:
             table.move_cursor(row=min(cursor, len(self._rows) - 1))
+        if first < len(cells):
+            self.call_after_refresh(self._add_map_rows, table, cells, first, len(cells), self._fill_generation)
+
+    def _add_map_rows(self, table: DataTable, cells: list[tuple[str, ...]], start: int, end: int,
+                      generation: int | None = None) -> None:
+        """Add rows start..end of the map, unless a newer fill has replaced them since (generation)."""
+        if generation is not None and generation != self._fill_generation:
+            return
+        for index in range(start, min(end, len(cells))):
+            table.add_row(*(Content(printable(cell)) for cell in cells[index]), key=str(index))
 
     def _show_packs(self) -> None:
         from lambdalearn.study.packs import pack_lines

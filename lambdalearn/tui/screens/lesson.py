@@ -18,6 +18,7 @@ from lambdalearn.content.models import Lesson, Pack
 from lambdalearn.study.course import link_target, page_of, pages
 from lambdalearn.tui.widgets.code_blocks import CodeSidewaysMixin
 from lambdalearn.tui.widgets.markdown_links import PageLink, page_links, show_selected
+from lambdalearn.tui.widgets.text import inline
 
 NOTE_DEBOUNCE_S = 0.4
 NOTE_MAX_AT_RISK_S = 1.0
@@ -103,7 +104,7 @@ class LessonScreen(CodeSidewaysMixin, Screen):
         return contents
 
     def _contents_options(self) -> list[Option]:
-        return [Option(f"{n + 1}. {page.title}", id=str(n)) for n, page in enumerate(self.pages)]
+        return [Option(inline(f"{n + 1}. {page.title}"), id=str(n)) for n, page in enumerate(self.pages)]
 
     def _notes_editor(self) -> TextArea:
         """The notes editor, mounted the first time the pane shows (a TextArea costs a lot to build)."""

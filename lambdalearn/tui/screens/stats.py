@@ -15,7 +15,7 @@ from lambdalearn.progress.history import xp_per_day
 from lambdalearn.progress.stats import due_forecast, leeches, reviews_per_day, summary
 from lambdalearn.study.standing import standing_rows
 from lambdalearn.tui.widgets.heatmap import Heatmap
-from lambdalearn.tui.widgets.text import escape
+from lambdalearn.tui.widgets.text import escape, inline
 
 REVIEW_DAYS = 30
 FORECAST_DAYS = 14
@@ -103,7 +103,7 @@ class StatsScreen(Screen):
         for pack_id, item_id, lapses in rows:
             entry = self.app.catalog.entry(pack_id, item_id)
             label = display_prompt(entry.question).strip() if entry else item_id
-            table.add_row(pack_id, label[:70], str(lapses))
+            table.add_row(inline(pack_id), inline(label[:70]), str(lapses))
         if not rows:
             table.add_row("", "no leeches: well done", "")
 
