@@ -14,11 +14,14 @@ MINI_PACK = FIXTURES / "packs" / "mini"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """A suite started in the background by a non-interactive shell inherits SIGINT ignored, and so would every
-    command a test starts: the tests that press Ctrl+C on `serve` or a lab check then wait for nothing. Take
-    SIGINT back (a handler is reset to the default in each child), in the controller and in every worker."""
+    """A suite started in the background by a non-interactive shell inherits SIGINT ignored, and one started
+    under `nohup` SIGHUP ignored, and so would every command a test starts: the tests that press Ctrl+C on
+    `serve` or a lab check, or close a program's terminal, then wait for nothing. Take both back (a handler
+    is reset to the default in each child), in the controller and in every worker."""
     if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+    if signal.getsignal(signal.SIGHUP) == signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
 @pytest.fixture
