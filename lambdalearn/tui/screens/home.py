@@ -41,7 +41,7 @@ class HomeScreen(Screen):
         Binding("comma", "app.settings", "Settings", show=False),
         Binding("p", "app.playground", "Playground"),
         Binding("b", "app.browse", "Browse", show=False),
-        Binding("a", "app.scale", "Scale"),
+        Binding("a", "app.scale", "Scale", show=False),  # F1 and the palette list it: the footer fits 80 columns
         Binding("f", "pack_filter", "Packs"),
         Binding("v", "skipped", "Skipped", show=False),
         Binding("f2", "app.settings", "Settings", show=False),
