@@ -208,3 +208,19 @@ async def test_a_completed_lab_asks_before_it_starts_over_and_keeps_the_passing_
         assert (backup / "app.py").read_text() == SOLVED
         assert f"your passing workspace is kept in {backup}" in " ".join(
             str(line.text) for line in app.screen.query_one("#lab-log").lines)
+
+
+async def test_a_run_that_cannot_start_says_why_as_written(make_app):
+    """The reason a run could not start (an exception's text, a path) went to a notification as markup: `[/]`
+    in it ended the app."""
+    from textual.widgets._toast import Toast
+
+    from lambdalearn.labs.report import LabReport
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_hello(pilot)
+        screen._finish(LabReport("hello", (), error="checks.py: ValueError: bad [/] value in C:\\\\x\\\\"))
+        await pilot.pause()
+        shown = str(Toast(list(app._notifications)[-1]).render())  # as the notification's toast draws it
+        assert shown == "Cannot run the checks: checks.py: ValueError: bad [/] value in C:\\\\x\\\\"

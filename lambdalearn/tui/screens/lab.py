@@ -112,7 +112,7 @@ class LabScreen(CodeSidewaysMixin, Screen):
         self._open()
         if backup is not None:
             self._log(f"── started over from the starter; your passing workspace is kept in {backup} ──")
-            self.notify(f"Fresh workspace. Your passing workspace is kept in {backup}.", timeout=8)
+            self.notify(f"Fresh workspace. Your passing workspace is kept in {backup}.", timeout=8, markup=False)
 
     def _open(self) -> None:
         """Open the workspace (made from the starter if there is none) and show the lab."""
@@ -211,7 +211,7 @@ class LabScreen(CodeSidewaysMixin, Screen):
         awarded = record_lab_result(self.app.store, self.found.pack_id, self.spec.id, report.to_dict(),
                                     self.spec.xp, self.app.now())
         if report.error is not None:
-            self.notify(f"Cannot run the checks: {report.error}", severity="error", timeout=8)
+            self.notify(f"Cannot run the checks: {report.error}", severity="error", timeout=8, markup=False)
         elif report.passed:
             self._log(f"── all {len(report.checks)} checks passed in {report.duration_ms / 1000:.1f} s ──")
         else:
@@ -278,16 +278,16 @@ class LabScreen(CodeSidewaysMixin, Screen):
         editor, fallback = choose_editor(dict(os.environ), shutil.which)
         if not editor:
             self.notify(f"No editor found: set $EDITOR, or edit {self.workspace} in your own editor (w re-runs on "
-                        "save).", severity="warning", timeout=8)
+                        "save).", severity="warning", timeout=8, markup=False)
             return
         if fallback:
-            self.notify(f"$EDITOR is not set: opening {editor} (set $EDITOR to choose another).", timeout=6)
+            self.notify(f"$EDITOR is not set: opening {editor} (set $EDITOR to choose another).", timeout=6, markup=False)
         files = [str(self.workspace / name) for name in self.spec.editable]
         try:
             with self.app.suspend():
                 subprocess.run([*shlex.split(editor), *files], check=False)
         except (SuspendNotSupported, OSError) as problem:
-            self.notify(f"Could not open {editor}: {problem}", severity="error", timeout=8)
+            self.notify(f"Could not open {editor}: {problem}", severity="error", timeout=8, markup=False)
             return
         self.run_checks()
 
@@ -313,7 +313,7 @@ class LabScreen(CodeSidewaysMixin, Screen):
         self.runs = 0
         self._show_checks()
         self._log(f"── reset from the starter; your previous files are in {backup} ──")
-        self.notify(f"Fresh workspace. Your previous files are kept in {backup}.", timeout=8)
+        self.notify(f"Fresh workspace. Your previous files are kept in {backup}.", timeout=8, markup=False)
 
     def action_solution(self) -> None:
         from lambdalearn.progress.labs import lab_progress
