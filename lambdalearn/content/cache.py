@@ -13,7 +13,8 @@ speed. `pack validate` and `pack preview` do not use it: they always read the so
 
 Beside the files' entries, the cache holds a snapshot of the pack as last loaded: when every source file
 (`loader.source_paths`: none added or removed) still has the identity it had, the snapshot is the pack,
-and neither the entries nor the checks across files are read again. Its decks' questions stay pickled
+and neither the entries nor the checks across files are read again. A hash taken because a file had just
+been modified is dropped once that file, found unchanged, is old enough for its mtime to show any change. Its decks' questions stay pickled
 (`LazyQuestions`) until something asks for them: the course map of a start needs lessons, labs and counts,
 not the text of thousands of questions, so a big pack installed beside the course costs its map little.
 
@@ -57,6 +58,7 @@ def load_pack_cached(root: Path, data_dir: Path) -> Pack:
     if snapshot is not None:
         files, pack = snapshot
         if unchanged(root, files):
+            stored.settle()
             return pack if pack.root == root else replace(pack, root=root)
     loads = CachedLoads(stored, root)
     pack = load_pack(root, loads)
@@ -128,6 +130,22 @@ class CacheFile:
         if self.pack is None:
             return None
         return {key: entry[0] for key, entry in self.entries.items()}, self.pack
+
+    def settle(self) -> None:
+        """Drop the hashes of files that were modified just before they were cached and have since been found
+        unchanged once their mtime is old enough to tell any later change (RACY_NS): otherwise a pack copied
+        moments before its first start would have every file read and hashed on every start after it."""
+        now = time.time_ns()
+        settled, changed = {}, False
+        for key, (identity, inputs, value, found) in self.entries.items():
+            if any(digest is not None and now - mtime_ns >= RACY_NS for _rel, _size, mtime_ns, digest in identity):
+                identity = tuple((rel, size, mtime_ns, digest if now - mtime_ns < RACY_NS else None)
+                                 for rel, size, mtime_ns, digest in identity)
+                changed = True
+            settled[key] = (identity, inputs, value, found)
+        if changed and self.pack is not None:
+            self.entries = settled
+            self.write(settled, self.pack)
 
     def write(self, entries: dict[str, tuple], pack: Pack) -> None:
         """Replace the file at once; a failure to write only costs speed next time."""

@@ -287,3 +287,27 @@ def test_what_the_home_map_needs_leaves_a_second_packs_questions_pickled(pack, t
         save_settings(store, Settings(daily_new_limit=20))  # more than the first pack has: the second is read
         assert new_cards_today(store, catalog.packs) == 16
         assert all(deck.questions.loaded for deck in other.decks)
+
+
+def test_a_file_cached_just_after_it_was_modified_is_hashed_only_until_its_mtime_can_tell(pack, tmp_path, reads,
+                                                                                           monkeypatch):
+    """A pack copied moments before its first start had every file hashed on every start after it: once such
+    a file is found unchanged with an mtime old enough (RACY_NS), the cache keeps its size and mtime only."""
+    deck = pack / "quizzes" / "limits.yaml"
+    just_now = time.time_ns()
+    os.utime(deck, ns=(just_now, just_now))
+    load_again(pack, tmp_path, reads)
+    hashed: list[Path] = []
+    real_sha256 = cache._sha256
+    monkeypatch.setattr(cache, "_sha256", lambda path: hashed.append(path) or real_sha256(path))
+    assert load_again(pack, tmp_path, reads) == [] and deck in hashed  # still within the window: hashed
+
+    later = just_now + cache.RACY_NS + 1
+    monkeypatch.setattr(cache.time, "time_ns", lambda: later)
+    hashed.clear()
+    assert load_again(pack, tmp_path, reads) == [] and deck in hashed  # checked one last time...
+    hashed.clear()
+    assert load_again(pack, tmp_path, reads) == [] and hashed == []  # ...then known by size and mtime
+
+    deck.write_text(deck.read_text() + "\n")  # a change after that shows in the mtime
+    assert load_again(pack, tmp_path, reads) == ["quizzes/limits.yaml"]
