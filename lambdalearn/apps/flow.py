@@ -138,5 +138,5 @@ def status(run: Any, resource: Resource) -> str:
         return f"{kind}: {stats['invocations']} invocations, {stats['errors']} errors, {stats['throttles']} throttles"
     if isinstance(resource, (Stream, Table)) and resource.logical_id in run.streams:
         records = sum(len(shard.records) for shard in run.streams[resource.logical_id].shards)
-        return f"{kind}: {records} records"
+        return f"{kind}: {records} record{'' if records == 1 else 's'}"
     return kind

@@ -75,7 +75,8 @@ def _short(identifier: str) -> str:
 def _batch(event: Event) -> str:
     where = f" {event['shard']}" if event.get("shard") else ""
     failed = f" (not done: {', '.join(map(_short, event['failed_ids']))})" if event.get("failed_ids") else ""
-    return f"{event['mapping']}{where}: {len(event['ids'])} records, {event['result']}{failed}"
+    count = len(event["ids"])
+    return f"{event['mapping']}{where}: {count} record{'' if count == 1 else 's'}, {event['result']}{failed}"
 
 
 _DESCRIBERS: dict[str, Callable[[Event], str]] = {

@@ -173,3 +173,12 @@ def test_the_timeline_never_sends_a_handlers_escape_sequences_to_the_terminal(wr
     result = CliRunner().invoke(cli, ["app", "run", str(path), "--script", str(script)])
     assert "ValueError" in result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
+
+
+def test_a_batch_of_one_reads_one_record():
+    from lambdalearn.apps.timeline import as_text
+
+    line = {"t": 60.0, "kind": "esm_batch", "mapping": "Charge-FromOrders", "ids": ["77838019"], "result": "failed",
+            "failed_ids": ["77838019"]}
+    assert as_text(line).endswith("Charge-FromOrders: 1 record, failed (not done: 77838019)")
+    assert "4 records, partial" in as_text({**line, "ids": ["a", "b", "c", "d"], "result": "partial"})
