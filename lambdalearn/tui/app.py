@@ -147,7 +147,7 @@ class LambdaLearnApp(App[None]):
             return
         self.settings = load_settings(self.store)
         for notice in self.store.notices:
-            self.notify(notice, severity="warning", timeout=15)
+            self.notify(notice, severity="warning", timeout=15, markup=False)  # it names the data folder
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.ready = True
@@ -334,6 +334,8 @@ class LambdaLearnApp(App[None]):
 
     # ----- command palette ------------------------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from lambdalearn.tui.widgets.text import escape
+
         yield SystemCommand("Home", "Back to the home screen and the course map", self.go_home)
         yield SystemCommand("Continue", "Do the next thing worth doing", self.action_continue)
         yield SystemCommand("Quiz: due cards", "Study what is due, then new cards", self.action_quiz)
@@ -352,19 +354,19 @@ class LambdaLearnApp(App[None]):
         if self.ready:
             for pack in self.shown_packs():
                 for lesson in sorted(pack.lessons, key=lambda lesson: lesson.order):
-                    yield SystemCommand(
-                        f"Lesson {lesson.order}: {lesson.title}", lesson.summary or pack.manifest.title,
+                    yield SystemCommand(  # the palette reads titles as markup: pack text is escaped
+                        escape(f"Lesson {lesson.order}: {lesson.title}"), escape(lesson.summary or pack.manifest.title),
                         lambda p=pack, l=lesson: self.open_lesson(p, l),
                     )
                     yield SystemCommand(
-                        f"Quiz me on: {lesson.title}", f"Questions about lesson {lesson.order}",
+                        escape(f"Quiz me on: {lesson.title}"), f"Questions about lesson {lesson.order}",
                         lambda l=lesson: self.start_quiz(QuizRequest(lesson=l.id)),
                     )
             from lambdalearn.labs.finder import course_order
 
             for found in course_order(self.shown_packs()):
                 yield SystemCommand(
-                    f"Lab: {found.spec.title}", f"Hands-on: {found.spec.difficulty}, {found.spec.xp} XP",
+                    escape(f"Lab: {found.spec.title}"), escape(f"Hands-on: {found.spec.difficulty}, {found.spec.xp} XP"),
                     lambda f=found: self.open_lab(f),
                 )
             if hasattr(screen, "system_commands"):

@@ -10,6 +10,7 @@ from lambdalearn.tui.screens.lesson import LessonScreen
 from lambdalearn.tui.screens.quiz import QuizScreen
 
 from .conftest import loaded
+from .conftest import type_text
 from .test_quiz import answer
 
 PROMPT = "Which argument carries the input? (see [/tmp"
@@ -114,3 +115,34 @@ async def test_pack_text_with_markup_shows_as_written_on_every_screen_that_lists
         await pilot.pause()
         leeches = stats.query_one("#leeches", DataTable)
         assert str(leeches.get_row_at(0)[1]) == f"Prompt {HOSTILE}"
+
+
+async def test_the_command_palette_and_the_code_picker_show_pack_text_as_written(make_app, mini_pack):
+    """The palette reads its commands' titles as markup and the code picker its choices: a lesson titled with
+    `[/]` ended the app on Ctrl+P, and `y` on a page whose code held `print("[/]")` ended it too."""
+    lesson = mini_pack / "content" / "01-handlers.md"
+    lesson.write_text(lesson.read_text().replace("title: Handlers", f"title: 'Handlers {HOSTILE}'", 1)
+                      .replace("## The handler\n", '## The handler\n\n```python\nprint("[/]")\n```\n\n'
+                               "```python\nx = a[b]\n```\n", 1))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        app.action_command_palette()
+        await pilot.pause()
+        await type_text(pilot, "handlers")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            hits = [str(option.prompt) for option in app.screen.query_one("CommandList").options]
+            if any("Handlers x" in hit for hit in hits):
+                break
+        assert any(f"Lesson 1: Handlers {HOSTILE}" in hit for hit in hits), hits
+        await pilot.press("escape")
+        await pilot.pause()
+
+        app.open_lesson(app.catalog.packs[0], next(l for l in app.catalog.packs[0].lessons if l.id == "handlers"))
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        assert [str(option.prompt) for option in app.screen.query_one("#choices", OptionList).options] == [
+            'print("[/]")', "x = a[b]"]

@@ -224,3 +224,21 @@ async def test_a_run_that_cannot_start_says_why_as_written(make_app):
         await pilot.pause()
         shown = str(Toast(list(app._notifications)[-1]).render())  # as the notification's toast draws it
         assert shown == "Cannot run the checks: checks.py: ValueError: bad [/] value in C:\\\\x\\\\"
+
+
+async def test_escape_sequences_in_check_messages_and_function_logs_never_reach_the_terminal(make_app):
+    """Check names and messages come from the pack's checks.py at run time and log lines from the learner's
+    function, so validation never sees them: an OSC 52 clipboard write in one went to the terminal as is."""
+    from lambdalearn.labs.report import FAIL, CheckResult
+
+    osc52 = "\x1b]52;c;aGk=\x07"
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_hello(pilot)
+        screen.runs = 1
+        screen._check_done(CheckResult(f"greets {osc52}you", FAIL, f"expected hello{osc52}\x1b[2J"))
+        screen._log(f"START RequestId: 1 {osc52}\x1b[31mred")
+        await pilot.pause()
+        assert "\x1b" not in checks_text(screen) and "greets you" in checks_text(screen)
+        logged = "".join(strip.text for strip in screen.query_one("#lab-log").lines)
+        assert "\x1b" not in logged and "red" in logged

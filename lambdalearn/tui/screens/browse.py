@@ -112,7 +112,7 @@ class BrowseScreen(Screen):
             self.rows = browse(app.store, app.catalog, self.filters(), app.now())
         except SelectionError as error:  # a filter from an older pack set: say so, show nothing
             self.rows = []
-            self.notify(str(error), severity="warning")
+            self.notify(str(error), severity="warning", markup=False)  # it lists deck and tag names
         self.by_key = {_row_key(row): row for row in self.rows}
         table.clear()
         for row in self.rows:

@@ -277,7 +277,7 @@ class HomeScreen(Screen):
         if not self.app.require_ready():
             return
         lines = pack_lines(self.app.catalog.packs, self.app.data_dir)
-        choices = ["All packs"] + [escape(line.describe()) for line in lines]
+        choices = ["All packs"] + [line.describe() for line in lines]
         self.app.push_screen(PickScreen("Show which pack?", choices), lambda index: self._filter_by(index, lines))
 
     def _filter_by(self, index: int | None, lines) -> None:
@@ -295,7 +295,7 @@ class HomeScreen(Screen):
             self.notify("Nothing was skipped: every pack loaded cleanly.", timeout=3)
             return
         self.app.push_screen(PickScreen("Skipped because they failed validation",
-                                        [escape(f"{pack.id}: {problem}") for pack, problem in skipped]))
+                                        [f"{pack.id}: {problem}" for pack, problem in skipped]))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         row = self._rows[int(event.row_key.value)]

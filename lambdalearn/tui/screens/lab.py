@@ -32,6 +32,7 @@ from lambdalearn.study.labs import (
     passing_workspace,
 )
 from lambdalearn.tui.widgets.code_blocks import CodeSidewaysMixin
+from lambdalearn.textsafe import printable
 from lambdalearn.tui.widgets.text import escape
 
 _MARKS = {PASS: "[b $success]✓[/]", "fail": "[b $error]✗[/]", "error": "[b $warning]![/]"}
@@ -158,10 +159,10 @@ class LabScreen(CodeSidewaysMixin, Screen):
         for name, result in self.results.items():
             if result is None:
                 mark = "[$text-muted]…[/]" if self.running else "[$text-muted]·[/]"
-                lines.append(Content.from_markup(f"{mark} $name", name=name))
+                lines.append(Content.from_markup(f"{mark} $name", name=printable(name)))
                 continue
-            lines.append(Content.from_markup(f"{_MARKS[result.status]} $name", name=name))
-            message = result.message.splitlines()
+            lines.append(Content.from_markup(f"{_MARKS[result.status]} $name", name=printable(name)))
+            message = printable(result.message).splitlines()
             shown = message if len(message) <= _MESSAGE_LINES else [*message[:_MESSAGE_LINES - 1], "… (lab check shows all)"]
             lines.extend(Content.from_markup("   [$text-muted]$line[/]", line=line) for line in shown)
         self.query_one("#lab-checks", Static).update(Content("\n").join(lines))
@@ -172,7 +173,7 @@ class LabScreen(CodeSidewaysMixin, Screen):
 
     def _log(self, line: str) -> None:
         style = "dim" if line.startswith(_LAMBDA_LINES) else ""
-        self.query_one("#lab-log", RichLog).write(Text(line, style=style))
+        self.query_one("#lab-log", RichLog).write(Text(printable(line), style=style))  # the learner's output
 
     # ----- running the checks ------------------------------------------------------------------------------
     def action_run(self) -> None:
@@ -211,7 +212,7 @@ class LabScreen(CodeSidewaysMixin, Screen):
         awarded = record_lab_result(self.app.store, self.found.pack_id, self.spec.id, report.to_dict(),
                                     self.spec.xp, self.app.now())
         if report.error is not None:
-            self.notify(f"Cannot run the checks: {report.error}", severity="error", timeout=8, markup=False)
+            self.notify(printable(f"Cannot run the checks: {report.error}"), severity="error", timeout=8, markup=False)
         elif report.passed:
             self._log(f"── all {len(report.checks)} checks passed in {report.duration_ms / 1000:.1f} s ──")
         else:

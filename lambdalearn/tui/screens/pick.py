@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 
+from lambdalearn.textsafe import printable
+
 
 class PickScreen(ModalScreen[int | None]):
-    """Dismisses with the index picked, or None on escape."""
+    """Dismisses with the index picked, or None on escape. Choices are plain text (a line of a lesson's code,
+    a pack's name, a validation problem), never markup."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
@@ -22,7 +26,7 @@ class PickScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(f"[b]{self.title_text}[/]  (Enter picks, Esc cancels)")
-            yield OptionList(*self.choices, id="choices")
+            yield OptionList(*(Content(printable(choice)) for choice in self.choices), id="choices")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option_index)

@@ -33,6 +33,7 @@ from lambdalearn.content.questions import (
     TextAnswer,
     TrueFalse,
 )
+from lambdalearn.textsafe import printable
 from lambdalearn.tui.widgets.text import assemble, inline
 
 RATINGS = ((1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy"))
@@ -208,7 +209,7 @@ class TypedPad(AnswerPad):
         placeholder = "a number" + (f" ({self.question.unit})" if isinstance(self.question, Numeric) and self.question.unit else "")
         yield Input(placeholder=placeholder if isinstance(self.question, Numeric) else "your answer", id="typed")
         yield Label("", classes="pad-error")
-        yield Label(self.hint() + ", then Enter", classes="pad-hint")
+        yield Label(Content(printable(self.hint() + ", then Enter")), classes="pad-hint")  # a unit is pack text
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

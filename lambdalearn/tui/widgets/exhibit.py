@@ -9,6 +9,7 @@ from textual.containers import ScrollableContainer
 from textual.widgets import Static
 
 from lambdalearn.content.exhibits import SYNTAX_OF_KIND, Exhibit
+from lambdalearn.textsafe import printable
 
 
 class ExhibitView(ScrollableContainer, can_focus=True):
@@ -27,9 +28,10 @@ class ExhibitView(ScrollableContainer, can_focus=True):
         self.display = exhibit is not None
         if exhibit is None:
             return
-        self.border_title = Text(exhibit.heading)  # authored text: never parsed as markup
+        self.border_title = Text(printable(exhibit.heading))  # authored text: never markup, never control codes
         syntax = SYNTAX_OF_KIND.get(exhibit.kind)
-        body = (Syntax(exhibit.text, syntax, theme="ansi_dark", word_wrap=False, background_color="default")
-                if syntax else Text(exhibit.text, no_wrap=True))
+        text = printable(exhibit.text)
+        body = (Syntax(text, syntax, theme="ansi_dark", word_wrap=False, background_color="default")
+                if syntax else Text(text, no_wrap=True))
         self.query_one(".exhibit-text", Static).update(body)
         self.scroll_home(animate=False)
