@@ -270,9 +270,10 @@ def create(parent: str, name: str, *, memory_max_bytes: int | None = None) -> st
     return path
 
 
-def join(path: str) -> None:
-    """Move the calling process into the cgroup at `path` (what it forks later is born there)."""
-    _write(os.path.join(path, "cgroup.procs"), "0")
+def join(path: str, pid: int = 0) -> None:
+    """Move process `pid` (0: the calling process) into the cgroup at `path`; what it forks later is born
+    there."""
+    _write(os.path.join(path, "cgroup.procs"), str(pid))
 
 
 def members(path: str) -> list[int]:

@@ -178,6 +178,8 @@ def _serve(
                 for fd in fds:
                     os.close(fd)
                 environments.add(pid)
+                if spec["cgroup"]:
+                    _place(pid, spec["cgroup"])
                 _send(control, {"spawned": pid, "cgroup": spec["cgroup"]})
             else:
                 try:
@@ -185,6 +187,16 @@ def _serve(
                 except BlockingIOError:
                     pass
                 _reap(control, environments)
+
+
+def _place(pid: int, path: str) -> None:
+    """Put the new environment in its cgroup before saying it is spawned. The child joins too, first thing,
+    but a busy machine may not have run it yet: a kill of the cgroup in between (an INIT timed out at once on
+    a test's clock, a shutdown) found it empty and the process lived on until a 5 s wait gave up on it."""
+    try:
+        cgroup.join(path, pid)
+    except OSError:  # it has already ended: its exit is reaped and reported as any other
+        pass
 
 
 def _environment_cgroup(unit: cgroup.Choice, spec: dict, number: int) -> str | None:

@@ -163,3 +163,29 @@ def test_a_record_tells_the_cpu_time_the_environment_had_during_the_invocation(r
     own_cpu_ms = record.payload["cpu_fraction"] * record.duration_ms  # what the handler measured of itself
     assert own_cpu_ms * 0.9 <= record.cpu_time_ms <= own_cpu_ms + 20  # plus the runtime client's own work
 
+
+
+def test_an_environment_is_in_its_cgroup_as_soon_as_it_is_spawned(run, function_config, process_unit, monkeypatch):
+    """The fork server said "spawned" before the child had joined its cgroup (the child joined itself, and on
+    a busy machine had not run yet): a kill of the cgroup at once (an INIT timed out on a test's clock, a
+    shutdown) found it empty, the process lived on, and a 5 s wait gave up on it. test_init_lifecycle failed so
+    in 1 of 7 full runs on a loaded machine; a repro under two CPU hogs failed 6 of 14, and 0 of 28 after."""
+    needs_cgroup(process_unit, "only a cgroup has members to check")
+    from lambdalearn.runtime.environment import ExecutionEnvironment
+
+    placed: list[bool] = []
+    unit_of = ExecutionEnvironment._unit_of
+
+    def checked(self, process):
+        placed.append(process.pid in cgroup.members(process.cgroup))  # the moment the spawn returns
+        return unit_of(self, process)
+
+    monkeypatch.setattr(ExecutionEnvironment, "_unit_of", checked)
+
+    async def scenario():
+        for _ in range(5):
+            async with LambdaRuntime(function_config("basic.echo")) as runtime:
+                await runtime.invoke({})
+
+    run(scenario())
+    assert placed == [True] * 5
