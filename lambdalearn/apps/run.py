@@ -244,12 +244,16 @@ class AppRun:
         self.timeline.emit("loop_stopped", function=function, source=source, depth=lineage)
         return True
 
+    def qualifier_for(self, function: str, qualifier: str | None) -> str | None:
+        """The qualifier an invocation goes through: the one asked for, else the AutoPublishAlias (SAM wires
+        event sources to it), else None for the unqualified ARN ($LATEST)."""
+        return qualifier or self.app.functions[function].auto_publish_alias
+
     async def invoke(self, function: str, event: Any, *, source: str, batch: list[str], lineage: int, request_id: str | None = None, attempt: int = 1, invocation_type: str = "RequestResponse", qualifier: str | None = None) -> InvocationRecord:
         """Invoke synchronously (a script's invoke, or an event source mapping's batch) and report it.
 
-        Without a `qualifier`, a function with an AutoPublishAlias is invoked through it, as SAM wires its event
-        sources to the alias; otherwise the unqualified ARN runs $LATEST."""
-        qualifier = qualifier or self.app.functions[function].auto_publish_alias
+        The qualifier is `qualifier_for`'s."""
+        qualifier = self.qualifier_for(function, qualifier)
         record = await self._runtimes[function].invoke(event, qualifier=qualifier, request_id=request_id)
         for listener in self.record_listeners:
             listener(function, record)
@@ -305,7 +309,8 @@ class AppRun:
             for listener in self._async_listeners:
                 listener(event, condition)
             target = config.on_success if condition == SUCCESS else config.on_failure
-            record = invocation_record(event, function.arn, condition, self.clock.now())
+            qualifier = self.qualifier_for(name, event.qualifier) or "$LATEST"
+            record = invocation_record(event, function.arn, condition, self.clock.now(), qualifier)
             if target:
                 self.timeline.emit("destination", function=name, target=target, condition=condition, record=record)
                 self.deliver(target, record, event.lineage + 1)

@@ -89,3 +89,31 @@ def test_an_auto_publish_alias_receives_the_event_sources(write_app) -> None:
     invocations = [e for e in events if e["kind"] == "invocation"]
     assert len(invocations) == 2
     assert {(e["qualifier"], e["executed_version"]) for e in invocations} == {("live", "1")}
+
+
+def test_an_async_invocation_through_the_alias_records_the_version_that_ran(write_app) -> None:
+    """The invocation record sent to a destination names the qualified ARN that was invoked and the version
+    that ran ("Capturing records of Lambda asynchronous invocations",
+    https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html; Invoke's
+    ExecutedVersion: "when you invoke a function with an alias, the version the alias resolved to")."""
+    path = write_app("""
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Done:
+            Type: AWS::SQS::Queue
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              CodeUri: src/
+              Handler: app.handler
+              Runtime: python3.13
+              AutoPublishAlias: live
+              EventInvokeConfig:
+                DestinationConfig:
+                  OnSuccess: {Type: SQS, Destination: !GetAtt Done.Arn}
+    """, {"app.py": "def handler(event, context):\n    return context.function_version\n"})
+    events = run_app(path, [Action("invoke", {"function": "Fn", "type": "Event", "event": {}}, 0)])
+    (destination,) = [e for e in events if e["kind"] == "destination"]
+    record = destination["record"]
+    assert record["requestContext"]["functionArn"].endswith(":function:Fn:live")
+    assert record["responseContext"]["executedVersion"] == "1" and record["responsePayload"] == "1"
