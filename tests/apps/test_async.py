@@ -187,7 +187,7 @@ def test_on_failure_can_go_to_an_event_bus_or_a_bucket(write_app, kind, target):
         "OnFailure: {Type: SQS, Destination: !GetAtt Failed.Arn}", f"OnFailure: {{Type: {kind}, Destination: {target}}}")
     events, app_run = run(write_app, text, [invoke_event({"n": 5})])
     (destination,) = of(events, "destination")
-    stored = app_run.bus_events["Bus"] if kind == "EventBridge" else [json.loads(body) for body in app_run.objects["Archive"].values()]
+    stored = [e["detail"] for e in app_run.bus_events["Bus"]] if kind == "EventBridge" else [json.loads(body) for body in app_run.objects["Archive"].values()]
     assert stored == [destination["record"]] and stored[0]["requestPayload"] == {"n": 5}
 
 
