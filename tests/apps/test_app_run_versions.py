@@ -117,3 +117,42 @@ def test_an_async_invocation_through_the_alias_records_the_version_that_ran(writ
     record = destination["record"]
     assert record["requestContext"]["functionArn"].endswith(":function:Fn:live")
     assert record["responseContext"]["executedVersion"] == "1" and record["responsePayload"] == "1"
+
+
+def test_a_stream_mappings_on_failure_record_names_the_version_that_ran(write_app) -> None:
+    """SAM wires a stream's mapping to the AutoPublishAlias, so the failing batch ran on version 1; the
+    on-failure record's responseContext says so
+    (https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html)."""
+    import json
+
+    path = write_app("""
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Clicks:
+            Type: AWS::Kinesis::Stream
+          Failures:
+            Type: AWS::SQS::Queue
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              CodeUri: src/
+              Handler: app.handler
+              Runtime: python3.13
+              AutoPublishAlias: live
+              Events:
+                In:
+                  Type: Kinesis
+                  Properties:
+                    Stream: !GetAtt Clicks.Arn
+                    StartingPosition: TRIM_HORIZON
+                    MaximumRetryAttempts: 0
+                    DestinationConfig: {OnFailure: {Destination: !GetAtt Failures.Arn}}
+    """, {"app.py": "def handler(event, context):\n    raise ValueError('no')\n"})
+
+    async def go():
+        async with AppRun(read_app(path, sam_check=False)) as app_run:
+            await app_run.run([Action("kinesis_put", {"stream": "Clicks", "records": [{"partition_key": "k", "data": "x"}]}, 0)])
+            return [json.loads(message.body) for message in app_run.queues["Failures"].messages]
+
+    (record,) = asyncio.run(go())
+    assert record["responseContext"]["executedVersion"] == "1"
