@@ -224,7 +224,7 @@ class Trigger(Resource):
     s3_events: tuple[str, ...] = ()
     s3_prefix: str = ""
     s3_suffix: str = ""
-    schedule_input: Any = None
+    input: Any = None  # a schedule's or rule's Input: JSON text sent instead of the event
     enabled: bool = True
     pattern: dict[str, Any] = field(default_factory=dict)  # an EventBridge rule's event pattern
 

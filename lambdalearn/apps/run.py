@@ -25,7 +25,7 @@ from lambdalearn.apps.clock import AppClock
 from lambdalearn.apps.eventbridge import DEFAULT_BUS, bus_arn, destination_event, envelope, rule_matches
 from lambdalearn.apps.mappings.sqs import SqsPoller
 from lambdalearn.apps.mappings.streams import StreamPoller
-from lambdalearn.apps.model import App, Bucket, EventBus, Function, Queue, Stream, Table, Topic, arn
+from lambdalearn.apps.model import App, Bucket, EventBus, Function, Queue, Stream, Table, Topic, Trigger, arn
 from lambdalearn.apps.script import Action
 from lambdalearn.apps.services import LocalQueue, LocalStream, attribute_value
 from lambdalearn.apps.timeline import Event, Timeline
@@ -380,7 +380,7 @@ class AppRun:
         self.timeline.emit("bus_event", bus=bus, source=event["source"], detail_type=event["detail-type"], event_id=event["id"],
                            rules=[f"{rule.function}-{rule.logical_id}" for rule in rules], targets=[rule.function for rule in rules])
         for rule in rules:
-            self.invoke_async(rule.function, event, source=bus, lineage=lineage)
+            self.invoke_async(rule.function, target_input(rule, event), source=bus, lineage=lineage)
 
     def put_object(self, bucket: Bucket, key: str, body: Any, *, lineage: int) -> None:
         """Store the object (in the local AWS too, when there is one), then notify the functions."""
@@ -454,14 +454,9 @@ class AppRun:
             return
 
         def fire() -> None:
-            payload = trigger.schedule_input if trigger.schedule_input is not None else sample_events.generate(
-                "eventbridge-schedule", seed=int(self.clock.t), now=self._now_datetime(), rule=f"{trigger.function}-{trigger.logical_id}")
-            if isinstance(payload, str):
-                try:
-                    payload = json.loads(payload)
-                except ValueError:
-                    pass
-            self.invoke_async(trigger.function, payload, source="schedule")
+            event = sample_events.generate("eventbridge-schedule", seed=int(self.clock.t), now=self._now_datetime(),
+                                           rule=f"{trigger.function}-{trigger.logical_id}")
+            self.invoke_async(trigger.function, target_input(trigger, event), source="schedule")
             self.clock.call_later(period, fire, keep_alive=False)
 
         self.clock.call_later(period, fire, keep_alive=False)
@@ -487,6 +482,17 @@ class AppRun:
             "streams": checkpoints,
             "functions": self.stats,
         }
+
+
+def target_input(trigger: Trigger, event: Any) -> Any:
+    """What a rule or schedule sends its function: its `Input` (JSON text, parsed when it is JSON) instead of the
+    event when it has one, else the event."""
+    if trigger.input is None:
+        return event
+    try:
+        return json.loads(trigger.input) if isinstance(trigger.input, str) else trigger.input
+    except ValueError:
+        return trigger.input
 
 
 def uses_boto3(app: App) -> bool:

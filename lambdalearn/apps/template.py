@@ -438,7 +438,7 @@ class _Reader:
             expression = properties.text(expression_key)
             if properties.require(expression_key) and expression:
                 trigger = Trigger(name, line, function.logical_id, "Schedule", expression)
-                trigger.schedule_input = properties.raw("Input")
+                trigger.input = properties.raw("Input")
                 trigger.enabled = properties.flag("Enabled", True)
                 if kind == "ScheduleV2":
                     trigger.enabled = properties.text("State", "ENABLED", ("ENABLED", "DISABLED")) == "ENABLED"
@@ -542,7 +542,7 @@ class _Reader:
         if problem:
             props.error(problem, "Pattern")
             return
-        trigger = Trigger(name, line, function.logical_id, "EventBridge", bus, pattern=pattern)
+        trigger = Trigger(name, line, function.logical_id, "EventBridge", bus, pattern=pattern, input=props.raw("Input"))
         trigger.enabled = props.text("State", "ENABLED", RULE_STATES) != "DISABLED"
         self.app.triggers.append(trigger)
 

@@ -240,3 +240,14 @@ def test_events_put_is_checked_like_every_action(write_app):
     assert "[0].events_put.detail_type: non-empty text" in messages
     assert "[0].events_put.detail: a mapping (EventBridge's detail is a JSON object)" in messages
     assert any(m.startswith("[0].events_put.extra: unknown argument") for m in messages)
+
+
+def test_a_rules_input_replaces_the_event_it_sends(write_app):
+    """SAM EventBridgeRule Input: "Valid JSON text passed to the target. If you use this property, nothing from
+    the event text itself is passed to the target" (sam-property-function-eventbridgerule.html)."""
+    text = template().replace("                    Pattern:", "                    Input: '{\"fixed\": true}'\n                    Pattern:")
+    path = write_app(text, {"app.py": "def record(event, context):\n    return event\n"})
+    events, _ = run_template(path, [put(150)])
+    (destination,) = of(events, "destination")
+    assert destination["record"]["requestPayload"] == {"fixed": True} == destination["record"]["responsePayload"]
+    assert not [n for n in read_app(path, sam_check=False).notices if "Input" in n.message]
