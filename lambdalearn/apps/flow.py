@@ -55,6 +55,9 @@ def wiring(app: App) -> list[Arrow]:
                 arrows.append(Arrow(bucket.logical_id, trigger.function, "S3 notification"))
         elif trigger.kind == "Schedule":
             arrows.append(Arrow(f"schedule {trigger.source}", trigger.function, "schedule"))
+        elif trigger.kind == "EventBridge":
+            bus = app.find(app.buses, trigger.source)
+            arrows.append(Arrow(bus.logical_id if bus is not None else f"event bus {trigger.source}", trigger.function, f"rule {trigger.logical_id}"))
     for topic in app.topics.values():
         for subscription in topic.subscriptions:
             target = logical(subscription.endpoint)
@@ -108,9 +111,9 @@ class FlowLog:
             self.by_resource[logical_id].append(event)
 
     def touched(self, event: Event) -> list[str]:
-        """The resources an event is about: its function, queue, source, target, DLQ."""
+        """The resources an event is about: its function, queue, source, target, DLQ, event bus."""
         found = []
-        for key in ("function", "queue", "dlq", "source", "target"):
+        for key in ("function", "queue", "dlq", "source", "target", "bus"):
             value = event.get(key)
             logical_id = self._names.get(value) if isinstance(value, str) else None
             if logical_id and logical_id not in found:

@@ -176,7 +176,7 @@ class Bucket(Resource):
 
 @dataclass
 class EventBus(Resource):
-    """An AWS::Events::EventBus (a destination: events put there are recorded)."""
+    """An AWS::Events::EventBus: a destination, and where EventBridge rules watch for events."""
 
     name: str
 
@@ -216,16 +216,17 @@ class Mapping(Resource):
 
 @dataclass
 class Trigger(Resource):
-    """A push source that invokes a function asynchronously: SNS, S3 or a schedule."""
+    """A push source that invokes a function asynchronously: SNS, S3, a schedule or an EventBridge rule."""
 
     function: str  # logical id
-    kind: str  # "SNS", "S3", "Schedule"
-    source: str  # topic ARN, bucket name, or schedule expression
+    kind: str  # "SNS", "S3", "Schedule", "EventBridge"
+    source: str  # topic ARN, bucket name, schedule expression, or event bus name
     s3_events: tuple[str, ...] = ()
     s3_prefix: str = ""
     s3_suffix: str = ""
-    schedule_input: Any = None
+    input: Any = None  # a schedule's or rule's Input: JSON text sent instead of the event
     enabled: bool = True
+    pattern: dict[str, Any] = field(default_factory=dict)  # an EventBridge rule's event pattern
 
 
 @dataclass

@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from lambdalearn.apps.clock import AppClock
+from lambdalearn.apps.eventbridge import DEFAULT_BUS, bus_arn, destination_event, envelope, rule_matches
 from lambdalearn.apps.mappings.sqs import SqsPoller
 from lambdalearn.apps.mappings.streams import StreamPoller
-from lambdalearn.apps.model import App, Bucket, EventBus, Function, Queue, Stream, Table, Topic, arn
+from lambdalearn.apps.model import App, Bucket, EventBus, Function, Queue, Stream, Table, Topic, Trigger, arn
 from lambdalearn.apps.script import Action
 from lambdalearn.apps.services import LocalQueue, LocalStream, attribute_value
 from lambdalearn.apps.timeline import Event, Timeline
@@ -63,7 +64,8 @@ class AppRun:
                 self.streams[table.logical_id] = LocalStream.dynamodb(table, self.clock.now)
         self.items: dict[str, dict[str, dict[str, Any]]] = {t.logical_id: {} for t in app.tables.values()}
         self.objects: dict[str, dict[str, str]] = {b.logical_id: {} for b in app.buckets.values()}
-        self.bus_events: dict[str, list[Any]] = {b.logical_id: [] for b in app.buses.values()}
+        self.bus_events: dict[str, list[Any]] = {b.logical_id: [] for b in app.buses.values()}  # and "default"
+        self.bus_events[DEFAULT_BUS] = []
         self.stats = {name: {"invocations": 0, "errors": 0, "throttles": 0} for name in app.functions}
         self.record_listeners: list[Any] = []  # called with (function, InvocationRecord): logs for the CLI
         self._runtimes: dict[str, Any] = {}
@@ -225,6 +227,11 @@ class AppRun:
             for record in args["records"]:
                 data = record["data"] if isinstance(record["data"], str) else json.dumps(record["data"])
                 stream.put(str(record["partition_key"]), data.encode())
+        elif kind == "events_put":
+            bus = args.get("bus", DEFAULT_BUS)
+            found = self.app.find(self.app.buses, bus)
+            name = found.name if found is not None else DEFAULT_BUS
+            self.put_event(name, envelope(args["source"], args["detail_type"], args.get("detail"), self._now_datetime()), lineage=0)
         elif kind == "ddb_put":
             self.put_item(self.app.find(self.app.tables, args["table"]), args["item"])
         elif kind == "start_execution":
@@ -244,12 +251,16 @@ class AppRun:
         self.timeline.emit("loop_stopped", function=function, source=source, depth=lineage)
         return True
 
+    def qualifier_for(self, function: str, qualifier: str | None) -> str | None:
+        """The qualifier an invocation goes through: the one asked for, else the AutoPublishAlias (SAM wires
+        event sources to it), else None for the unqualified ARN ($LATEST)."""
+        return qualifier or self.app.functions[function].auto_publish_alias
+
     async def invoke(self, function: str, event: Any, *, source: str, batch: list[str], lineage: int, request_id: str | None = None, attempt: int = 1, invocation_type: str = "RequestResponse", qualifier: str | None = None) -> InvocationRecord:
         """Invoke synchronously (a script's invoke, or an event source mapping's batch) and report it.
 
-        Without a `qualifier`, a function with an AutoPublishAlias is invoked through it, as SAM wires its event
-        sources to the alias; otherwise the unqualified ARN runs $LATEST."""
-        qualifier = qualifier or self.app.functions[function].auto_publish_alias
+        The qualifier is `qualifier_for`'s."""
+        qualifier = self.qualifier_for(function, qualifier)
         record = await self._runtimes[function].invoke(event, qualifier=qualifier, request_id=request_id)
         for listener in self.record_listeners:
             listener(function, record)
@@ -305,7 +316,8 @@ class AppRun:
             for listener in self._async_listeners:
                 listener(event, condition)
             target = config.on_success if condition == SUCCESS else config.on_failure
-            record = invocation_record(event, function.arn, condition, self.clock.now())
+            qualifier = self.qualifier_for(name, event.qualifier) or "$LATEST"
+            record = invocation_record(event, function.arn, condition, self.clock.now(), qualifier)
             if target:
                 self.timeline.emit("destination", function=name, target=target, condition=condition, record=record)
                 self.deliver(target, record, event.lineage + 1)
@@ -332,6 +344,9 @@ class AppRun:
 
     def deliver(self, target: str, message: Any, lineage: int) -> None:
         """Send a destination record, DLQ event or on-failure batch record to the resource `target` names."""
+        if target == bus_arn(DEFAULT_BUS):
+            self.put_event(DEFAULT_BUS, destination_event(message, DEFAULT_BUS, self._now_datetime()), lineage=lineage)
+            return
         resource = self.app.by_arn(target) or self.app.function_named(target)
         if isinstance(resource, Queue):
             self.queues[resource.logical_id].send(message, lineage=lineage)
@@ -340,7 +355,7 @@ class AppRun:
         elif isinstance(resource, Function):
             self.invoke_async(resource.logical_id, message, source="destination", lineage=lineage)
         elif isinstance(resource, EventBus):
-            self.bus_events[resource.logical_id].append(message)
+            self.put_event(resource.name, destination_event(message, resource.name, self._now_datetime()), lineage=lineage)
         elif isinstance(resource, Bucket):
             key = f"aws/lambda/async/{self.clock.t:012.3f}-{len(self.objects[resource.logical_id])}"
             self.objects[resource.logical_id][key] = json.dumps(message)
@@ -355,6 +370,17 @@ class AppRun:
                 self.queues[target.logical_id].send(json.dumps(notification), lineage=lineage)
             elif isinstance(target, Function):
                 self.invoke_async(target.logical_id, event, source=topic.name, lineage=lineage)
+
+    def put_event(self, bus: str, event: dict[str, Any], *, lineage: int) -> None:
+        """An event reaches the bus named `bus`: kept there, and each enabled rule on that bus whose pattern it
+        matches invokes its function asynchronously with the event (a `bus_event` line names the rules)."""
+        found = self.app.find(self.app.buses, bus)
+        self.bus_events[found.logical_id if found is not None else DEFAULT_BUS].append(event)
+        rules = [t for t in self.app.triggers if t.kind == "EventBridge" and t.enabled and t.source == bus and rule_matches(t.pattern, event)]
+        self.timeline.emit("bus_event", bus=bus, source=event["source"], detail_type=event["detail-type"], event_id=event["id"],
+                           rules=[f"{rule.function}-{rule.logical_id}" for rule in rules], targets=[rule.function for rule in rules])
+        for rule in rules:
+            self.invoke_async(rule.function, target_input(rule, event), source=bus, lineage=lineage)
 
     def put_object(self, bucket: Bucket, key: str, body: Any, *, lineage: int) -> None:
         """Store the object (in the local AWS too, when there is one), then notify the functions."""
@@ -428,14 +454,9 @@ class AppRun:
             return
 
         def fire() -> None:
-            payload = trigger.schedule_input if trigger.schedule_input is not None else sample_events.generate(
-                "eventbridge-schedule", seed=int(self.clock.t), now=self._now_datetime(), rule=f"{trigger.function}-{trigger.logical_id}")
-            if isinstance(payload, str):
-                try:
-                    payload = json.loads(payload)
-                except ValueError:
-                    pass
-            self.invoke_async(trigger.function, payload, source="schedule")
+            event = sample_events.generate("eventbridge-schedule", seed=int(self.clock.t), now=self._now_datetime(),
+                                           rule=f"{trigger.function}-{trigger.logical_id}")
+            self.invoke_async(trigger.function, target_input(trigger, event), source="schedule")
             self.clock.call_later(period, fire, keep_alive=False)
 
         self.clock.call_later(period, fire, keep_alive=False)
@@ -461,6 +482,17 @@ class AppRun:
             "streams": checkpoints,
             "functions": self.stats,
         }
+
+
+def target_input(trigger: Trigger, event: Any) -> Any:
+    """What a rule or schedule sends its function: its `Input` (JSON text, parsed when it is JSON) instead of the
+    event when it has one, else the event."""
+    if trigger.input is None:
+        return event
+    try:
+        return json.loads(trigger.input) if isinstance(trigger.input, str) else trigger.input
+    except ValueError:
+        return trigger.input
 
 
 def uses_boto3(app: App) -> bool:

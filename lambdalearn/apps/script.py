@@ -6,6 +6,7 @@
     - s3_put: {bucket: Uploads, key: in/a.txt, body: "..."}
     - kinesis_put: {stream: Clicks, records: [{partition_key: u1, data: {...}}]}
     - ddb_put: {table: Orders, item: {id: "1", ...}}
+    - events_put: {bus: Orders, source: shop.orders, detail_type: OrderPlaced, detail: {...}}  # bus: default
     - start_execution: {state_machine: Booking, input: {...}}             # a Step Functions execution
     - wait_s: 90
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lambdalearn.apps.eventbridge import DEFAULT_BUS
 from lambdalearn.apps.model import App
 from lambdalearn.content.problems import Problem
 from lambdalearn.content.yamlsource import YamlError, YamlSource, format_field, parse_yaml
@@ -30,6 +32,7 @@ ACTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "s3_put": (("bucket", "key"), ("body",)),
     "kinesis_put": (("stream", "records"), ()),
     "ddb_put": (("table", "item"), ()),
+    "events_put": (("source", "detail_type"), ("bus", "detail")),
     "start_execution": (("state_machine",), ("input",)),
     "wait_s": ((), ()),
 }
@@ -110,6 +113,7 @@ def _check_target(app: App, kind: str, args: dict[str, Any], problem: Any) -> No
         "s3_put": ("bucket", app.buckets),
         "kinesis_put": ("stream", app.streams),
         "ddb_put": ("table", app.tables),
+        "events_put": ("bus", app.buses),
         "start_execution": ("state_machine", app.state_machines),
     }
     key, kinds = lookups[kind]
@@ -117,7 +121,7 @@ def _check_target(app: App, kind: str, args: dict[str, Any], problem: Any) -> No
     if name is None:
         return
     found = app.function_named(str(name)) if kinds is None else app.find(kinds, str(name))
-    if found is None:
+    if found is None and not (kind == "events_put" and name == DEFAULT_BUS):
         problem(f"{name!r} is not a {key} of the template", key)
     if kind == "invoke" and args.get("type", "RequestResponse") not in ("RequestResponse", "Event"):
         problem("RequestResponse or Event", "type")
@@ -126,10 +130,24 @@ def _check_target(app: App, kind: str, args: dict[str, Any], problem: Any) -> No
         problem(f"{args['qualifier']!r} is not a version or alias of {found.logical_id} (it has: {known})", "qualifier")
     if kind == "sqs_send" and not isinstance(args.get("bodies"), list):
         problem("a list of message bodies", "bodies")
+    if kind == "events_put":
+        _check_event_entry(args, problem)
     if kind == "kinesis_put":
         records = args.get("records")
         if not isinstance(records, list) or not all(isinstance(r, dict) and "partition_key" in r and "data" in r for r in records):
             problem("a list of {partition_key, data}", "records")
+
+
+def _check_event_entry(args: dict[str, Any], problem: Any) -> None:
+    """What PutEvents refuses in an entry: an empty source or detail type, a source in the `aws.` namespace
+    (only AWS services send those), a detail that is not a JSON object."""
+    for key in ("source", "detail_type"):
+        if key in args and (not isinstance(args[key], str) or not args[key]):
+            problem("non-empty text", key)
+    if isinstance(args.get("source"), str) and args["source"].startswith("aws."):
+        problem("'aws.' sources are reserved for AWS services: use one of your own, such as shop.orders", "source")
+    if "detail" in args and not isinstance(args["detail"], dict):
+        problem("a mapping (EventBridge's detail is a JSON object)", "detail")
 
 
 def qualifiers_of(app: App, function: Any) -> set[str]:

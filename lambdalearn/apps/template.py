@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from lambdalearn.apps import state_machines, template_shipping
+from lambdalearn.apps.eventbridge import DEFAULT_BUS, bus_arn
 from lambdalearn.apps.intrinsics import CfnLoader, Identity, ResolveError, Resolver
+from lambdalearn.apps.mappings.filters import pattern_problem
 from lambdalearn.apps.model import (
     REGION,
     App,
@@ -56,6 +58,7 @@ PSEUDO_PARAMETERS = {
 }
 DESTINATION_TYPES = ("SQS", "SNS", "Lambda", "EventBridge", "S3Bucket")  # SAM's names for the Type
 STARTING_POSITIONS = ("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP")
+RULE_STATES = ("ENABLED", "DISABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")  # an EventBridge rule's State
 TOP_LEVEL_READ = ("AWSTemplateFormatVersion", "Transform", "Description", "Parameters", "Globals", "Resources")
 
 
@@ -428,12 +431,14 @@ class _Reader:
                 self.app.triggers.append(Trigger(name, line, function.logical_id, "SNS", topic))
         elif kind == "S3":
             self._s3_trigger(function, name, properties, line)
+        elif kind in ("EventBridgeRule", "CloudWatchEvent"):
+            self._rule_trigger(function, name, properties, line)
         elif kind in ("Schedule", "ScheduleV2"):
             expression_key = "Schedule" if kind == "Schedule" else "ScheduleExpression"
             expression = properties.text(expression_key)
             if properties.require(expression_key) and expression:
                 trigger = Trigger(name, line, function.logical_id, "Schedule", expression)
-                trigger.schedule_input = properties.raw("Input")
+                trigger.input = properties.raw("Input")
                 trigger.enabled = properties.flag("Enabled", True)
                 if kind == "ScheduleV2":
                     trigger.enabled = properties.text("State", "ENABLED", ("ENABLED", "DISABLED")) == "ENABLED"
@@ -526,6 +531,21 @@ class _Reader:
                 props.error("a key filter rule is {Name: prefix|suffix, Value: ...}", "Filter")
         self.app.triggers.append(trigger)
 
+    def _rule_trigger(self, function: Function, name: str, props: _Props, line: int) -> None:
+        """An EventBridge rule on `EventBusName` (the default bus when absent) whose `Pattern` invokes the
+        function asynchronously (SAM's EventBridgeRule; CloudWatchEvent is its older name)."""
+        bus = props.text("EventBusName", DEFAULT_BUS) or DEFAULT_BUS
+        pattern = props.raw("Pattern")
+        if not props.require("Pattern"):
+            return
+        problem = pattern_problem(pattern)
+        if problem:
+            props.error(problem, "Pattern")
+            return
+        trigger = Trigger(name, line, function.logical_id, "EventBridge", bus, pattern=pattern, input=props.raw("Input"))
+        trigger.enabled = props.text("State", "ENABLED", RULE_STATES) != "DISABLED"
+        self.app.triggers.append(trigger)
+
     def _queue(self, logical_id: str, props: _Props) -> None:
         identity = self._identity(logical_id)
         props.raw("QueueName")
@@ -607,6 +627,8 @@ class _Reader:
             if target is None:
                 return
             resource = app.by_arn(target) or app.function_named(target)
+            if EventBus in kinds and target == bus_arn(DEFAULT_BUS):
+                return
             if resource is None or not isinstance(resource, kinds):
                 self.error(where, f"{what} {target} is not a {' or '.join(kind.__name__.lower() for kind in kinds)} in this template")
 
@@ -640,6 +662,12 @@ class _Reader:
                     self.error(where, f"{trigger.source} is not a topic in this template")
             elif trigger.kind == "S3" and app.find(app.buckets, trigger.source) is None:
                 self.error(where, f"bucket {trigger.source} is not in this template (SAM needs !Ref to a bucket here)")
+            elif trigger.kind == "EventBridge" and trigger.source != DEFAULT_BUS:
+                bus = app.find(app.buses, trigger.source)
+                if bus is None:
+                    self.error((*where, "Properties", "EventBusName"), f"event bus {trigger.source} is neither {DEFAULT_BUS} nor a bus of this template")
+                else:
+                    trigger.source = bus.name
         for topic in app.topics.values():
             for subscription in topic.subscriptions:
                 expect(subscription.endpoint, (Queue, Function), ("Resources", topic.logical_id, "Properties", "Subscription"), "subscriber")

@@ -2,7 +2,7 @@
 
 Every event has `t` (AWS seconds since the run started) and `kind`; the kinds and their fields are those
 `lambdalearn app run --json` documents (invocation, retry_scheduled, destination, dlq, esm_batch,
-message_deleted, message_redriven, loop_stopped, throttle, summary; for Step Functions: execution,
+message_deleted, message_redriven, loop_stopped, throttle, bus_event, summary; for Step Functions: execution,
 state_entered, state_exited, task_failed, retry, caught). Subscribers (the CLI printer, the Flow
 screen) see each event as it happens; `events` keeps them all for labs and tests.
 """
@@ -90,6 +90,7 @@ _DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "loop_stopped": lambda e: f"{e['function']} stopped a recursive loop after {e['depth']} invocations (from {e['source']})",
     "throttle": lambda e: f"{e['function']} throttled ({e['source']})",
     "dropped": lambda e: f"{e['function']} event refused: {e['reason']}",
+    "bus_event": lambda e: f"{e['bus']}: {e['detail_type']} from {e['source']} -> " + (", ".join(e["targets"]) or "no rule matched"),
     "summary": _summary,
     "deployment": lambda e: _deployment(e),
     "execution": lambda e: _execution(e),

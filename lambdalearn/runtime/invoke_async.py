@@ -134,14 +134,15 @@ class AsyncInvoker:
         self._call_later(delay, lambda: self._attempt(event))
 
 
-def invocation_record(event: AsyncEvent, function_arn: str, condition: str, now: float, version: str = "$LATEST") -> dict[str, Any]:
-    """The record Lambda sends to a destination (docs: "Capturing records of Lambda asynchronous invocations")."""
+def invocation_record(event: AsyncEvent, function_arn: str, condition: str, now: float, qualifier: str = "$LATEST") -> dict[str, Any]:
+    """The record Lambda sends to a destination (docs: "Capturing records of Lambda asynchronous invocations"):
+    the ARN qualified as it was invoked (`qualifier`: an alias, a version or $LATEST) and the version that ran."""
     record: dict[str, Any] = {
         "version": "1.0",
         "timestamp": lambda_timestamp(now),
         "requestContext": {
             "requestId": event.request_id,
-            "functionArn": f"{function_arn}:{version}",
+            "functionArn": f"{function_arn}:{qualifier}",
             "condition": condition,
             "approximateInvokeCount": event.attempts,
         },
@@ -149,7 +150,7 @@ def invocation_record(event: AsyncEvent, function_arn: str, condition: str, now:
     }
     last = event.last
     if last is not None:
-        context: dict[str, Any] = {"statusCode": 200, "executedVersion": version}
+        context: dict[str, Any] = {"statusCode": 200, "executedVersion": last.executed_version}
         if not last.succeeded:
             context["functionError"] = function_error(last)
         record["responseContext"] = context

@@ -91,7 +91,7 @@ def deployment_setup(tmp_path: Path):
     """A function whose alias `live` points at version 1, with version 2 published from `new_code`."""
     functions: list[LambdaFunction] = []
 
-    async def make(new_code: str, *, hook_code: str | None = None):
+    async def make(new_code: str, *, hook_code: str | None = None, hook_name: str = "PreCheck"):
         code = tmp_path / "code"
         code.mkdir(exist_ok=True)
         (code / "app.py").write_text(GOOD % "one")
@@ -108,17 +108,17 @@ def deployment_setup(tmp_path: Path):
             (hook_dir / "hook.py").write_text(hook_code)
             hook = LambdaFunction(FunctionConfig(handler="hook.handler", code_dir=hook_dir, function_name="pre"))
             functions.append(hook)
-            hooks["PreCheck"] = hook
+            hooks[hook_name] = hook
         return function, hooks
 
     yield make
 
 
-def run_deployment(make, new_code: str, preference: DeploymentPreference, hook_code: str | None = None):
+def run_deployment(make, new_code: str, preference: DeploymentPreference, hook_code: str | None = None, hook_name: str = "PreCheck"):
     events: list[dict] = []
 
     async def scenario():
-        function, hooks = await make(new_code, hook_code=hook_code)
+        function, hooks = await make(new_code, hook_code=hook_code, hook_name=hook_name)
         clock = ManualClock()
         emit = lambda kind, **fields: events.append({"t": clock.now(), "kind": kind, **fields})
         deployment = Deployment(function, "live", preference, clock=clock, emit=emit, hooks=hooks,
@@ -173,6 +173,27 @@ def test_a_failing_pre_traffic_hook_stops_the_deployment_before_any_shift(deploy
     assert result.status == "Failed" and result.reason == "PreTraffic hook PreCheck reported Failed"
     assert not [e for e in events if e.get("event") == "shifted"]
     assert alias.function_version == "1"
+
+
+@pytest.mark.slow
+def test_a_failing_post_traffic_hook_rolls_back_after_the_full_shift(deployment_setup) -> None:
+    """CodeDeploy runs the AfterAllowTraffic (PostTraffic) hook once all traffic is on the new version; a hook
+    that reports Failed fails the deployment and CodeDeploy shifts the alias back to the old version
+    (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/automating-updates-to-serverless-apps.html,
+    https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure-hooks.html#appspec-hooks-lambda)."""
+    hook = "def handler(event, context):\n    return {'status': 'Failed'}\n"
+    result, alias, events = run_deployment(
+        deployment_setup, GOOD % "two", DeploymentPreference("Linear10PercentEvery1Minute", post_traffic_hook="PostCheck"),
+        hook, hook_name="PostCheck")
+    steps = [e["event"] for e in events if e["kind"] == "deployment"]
+    assert steps == ["started", *["shifted"] * 10, "hook", "rolled_back", "failed"]
+    shifts = [e["weights"] for e in events if e.get("event") == "shifted"]
+    assert shifts[-1] == {"2": 1.0}  # the hook ran only after the full shift
+    (hook_line,) = [e for e in events if e.get("event") == "hook"]
+    assert (hook_line["phase"], hook_line["function"], hook_line["status"]) == ("PostTraffic", "PostCheck", "Failed")
+    assert result.status == "Failed" and result.reason == "PostTraffic hook PostCheck reported Failed"
+    assert (alias.function_version, alias.routing) == ("1", {})
+    assert [e["weights"] for e in events if e.get("event") == "rolled_back"] == [{"1": 1.0}]
 
 
 def test_a_tally_follows_a_deployment_from_its_timeline() -> None:

@@ -187,7 +187,7 @@ def test_on_failure_can_go_to_an_event_bus_or_a_bucket(write_app, kind, target):
         "OnFailure: {Type: SQS, Destination: !GetAtt Failed.Arn}", f"OnFailure: {{Type: {kind}, Destination: {target}}}")
     events, app_run = run(write_app, text, [invoke_event({"n": 5})])
     (destination,) = of(events, "destination")
-    stored = app_run.bus_events["Bus"] if kind == "EventBridge" else [json.loads(body) for body in app_run.objects["Archive"].values()]
+    stored = [e["detail"] for e in app_run.bus_events["Bus"]] if kind == "EventBridge" else [json.loads(body) for body in app_run.objects["Archive"].values()]
     assert stored == [destination["record"]] and stored[0]["requestPayload"] == {"n": 5}
 
 
@@ -198,3 +198,31 @@ def test_on_success_cannot_be_a_bucket(write_app):
         "OnSuccess: {Type: SQS, Destination: !GetAtt Succeeded.Arn}", "OnSuccess: {Type: S3Bucket, Destination: !GetAtt Archive.Arn}")
     _, problems = check_template(write_app(text, HANDLERS), sam_check=False)
     assert [p.message for p in problems] == ["an S3 bucket can only be an on-failure destination"]
+
+
+def test_an_sns_dead_letter_queue_and_an_sns_on_failure_destination_publish_to_the_topic(write_app):
+    """A DeadLetterQueue may be an SNS topic (it gets the event itself) and an on-failure destination may be
+    Type SNS (it gets the invocation record); the topic fans both out to its subscribers
+    (invocation-async-retain-records.html; SAM DeadLetterQueue: "Type: SQS or SNS")."""
+    extra = """
+          Alarms:
+            Type: AWS::SNS::Topic
+            Properties:
+              Subscription: [{Protocol: sqs, Endpoint: !GetAtt Inbox.Arn}]
+          Inbox:
+            Type: AWS::SQS::Queue
+"""
+    text = template("fails", "                MaximumRetryAttempts: 0", extra=extra,
+                    function_extra="              DeadLetterQueue: {Type: SNS, TargetArn: !Ref Alarms}").replace(
+        "OnFailure: {Type: SQS, Destination: !GetAtt Failed.Arn}", "OnFailure: {Type: SNS, Destination: !Ref Alarms}")
+    events, app_run = run(write_app, text, [invoke_event({"n": 9})])
+    (destination,) = of(events, "destination")
+    (dlq,) = of(events, "dlq")
+    assert destination["target"].startswith("arn:aws:sns:") and dlq["queue"].startswith("arn:aws:sns:")
+    notifications = [json.loads(m.body) for m in app_run.queues["Inbox"].messages]
+    assert {n["Type"] for n in notifications} == {"Notification"} and all(n["TopicArn"].endswith(":Alarms") for n in notifications)
+    record, event = (json.loads(n["Message"]) for n in notifications)
+    assert record["requestContext"]["condition"] == "RetriesExhausted" and record["requestPayload"] == {"n": 9}
+    assert record == destination["record"]
+    assert event == {"n": 9}  # the dead-letter queue gets the event only
+    assert not app_run.queues["Failed"].messages

@@ -6,6 +6,7 @@ stopped after about 16 invocations; the event goes to the DLQ or on-failure dest
 
 from __future__ import annotations
 
+import json
 
 import pytest
 
@@ -46,6 +47,11 @@ HANDLERS = {
             for record in event["Records"]:
                 table.put_item(Item={"id": record["messageId"][:8], "body": record["body"]})
             return {}
+
+        def republish(event, context):
+            message = event["Records"][0]["Sns"]["Message"]
+            boto3.client("sns").publish(TopicArn=os.environ["TOPIC"], Message=message)
+            return "published"
 
         def count_changes(event, context):
             return [record["eventName"] for record in event["Records"]]
@@ -178,3 +184,42 @@ def test_a_function_sending_to_its_own_queue_is_stopped_and_the_message_parked_i
     (stopped,) = of(events, "loop_stopped")
     assert stopped["source"] == "Work"
     assert [m.body for m in app_run.queues["WorkDlq"].messages] == ["again"]
+
+
+SNS_LOOP = """
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Alerts:
+        Type: AWS::SNS::Topic
+      Failed:
+        Type: AWS::SQS::Queue
+      Echo:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Handler: app.republish
+          Runtime: python3.12
+          Environment: {Variables: {TOPIC: !Ref Alerts}}
+          EventInvokeConfig:
+            DestinationConfig:
+              OnFailure: {Type: SQS, Destination: !GetAtt Failed.Arn}
+          Events:
+            FromAlerts: {Type: SNS, Properties: {Topic: !Ref Alerts}}
+"""
+
+
+def test_a_function_publishing_to_the_topic_that_invokes_it_is_stopped_after_16_invocations(write_app):
+    """A Lambda -> SNS -> Lambda loop is detected like the SQS and S3 ones; the event that would have been the
+    next invocation goes to the on-failure destination with condition RecursiveLoop (invocation-recursion.html)."""
+    events, app_run = run(write_app, SNS_LOOP, [Action("sns_publish", {"topic": "Alerts", "message": "ping"}, 1)])
+    invocations = of(events, "invocation")
+    assert len(invocations) == LOOP_LIMIT and all(e["status"] == "success" for e in invocations)
+    assert [e["lineage"] for e in invocations] == list(range(LOOP_LIMIT))
+    (stopped,) = of(events, "loop_stopped")
+    assert (stopped["function"], stopped["source"], stopped["depth"]) == ("Echo", "Alerts", LOOP_LIMIT)
+    (destination,) = of(events, "destination")
+    assert destination["condition"] == "RecursiveLoop"
+    (parked,) = app_run.queues["Failed"].messages
+    record = json.loads(parked.body)
+    assert record["requestContext"]["condition"] == "RecursiveLoop"
+    assert record["requestPayload"]["Records"][0]["Sns"]["Message"] == "ping"

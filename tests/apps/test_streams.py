@@ -7,6 +7,8 @@ https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html (ParallelizationF
 
 from __future__ import annotations
 
+import json
+
 from lambdalearn.apps.script import Action
 
 from .conftest import of, run_template
@@ -28,6 +30,12 @@ HANDLERS = {
             raise ValueError("down")
 
         def ok(event, context):
+            return {}
+
+        def refuses_poison(event, context):
+            for record in event["Records"]:
+                if record["dynamodb"]["NewImage"]["status"]["S"] == "poison":
+                    raise ValueError("poison order " + record["dynamodb"]["Keys"]["id"]["S"])
             return {}
     """
 }
@@ -73,6 +81,40 @@ def test_dynamodb_stream_delivers_insert_then_modify_with_old_and_new_images(wri
     assert record["dynamodb"]["OldImage"] == {"id": {"S": "o1"}, "status": {"S": "NEW"}}
     assert record["dynamodb"]["NewImage"]["total"] == {"N": "12"}
     assert [b["result"] for b in of(events, "esm_batch")] == ["success", "success"]
+
+
+def test_a_dynamodb_stream_failure_is_bisected_and_the_poison_record_goes_on_failure_with_ddb_batch_info(write_app):
+    """A failing DynamoDB stream batch blocks its shard; BisectBatchOnFunctionError splits it until the failing
+    record is alone; after MaximumRetryAttempts its metadata (DDBStreamBatchInfo, not the record) goes to the
+    on-failure destination and the records after it follow in order
+    (https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html, with-ddb.html)."""
+    text = TABLE.replace("Failures-placeholder", "").replace("""      Fn:
+""", """      Failures:
+        Type: AWS::SQS::Queue
+      Fn:
+""").replace("Handler: app.names", "Handler: app.refuses_poison").replace(
+        "BatchSize: 10}}",
+        "BatchSize: 4, BisectBatchOnFunctionError: true, MaximumRetryAttempts: 2, "
+        "DestinationConfig: {OnFailure: {Destination: !GetAtt Failures.Arn}}}}")
+    statuses = ["new", "new", "poison", "new", "new"]
+    actions = [Action("ddb_put", {"table": "Orders", "item": {"id": f"o{n}", "status": status}}, 1) for n, status in enumerate(statuses)]
+    events, app_run = run(write_app, text, actions)
+    batches = of(events, "esm_batch")
+    assert (batches[0]["result"], len(batches[0]["ids"])) == ("failed", 4)
+    assert (batches[1]["result"], len(batches[1]["ids"])) == ("success", 2)  # the first half, without the poison record
+    assert {len(b["ids"]) for b in batches if b["result"] == "failed"}.issuperset({4, 1})  # split down to the poison record
+    succeeded = [sequence for b in batches if b["result"] == "success" for sequence in b["ids"]]
+    assert len(succeeded) == 4 and succeeded == sorted(succeeded, key=int)
+    (message,) = app_run.queues["Failures"].messages
+    failure = json.loads(message.body)
+    info = failure["DDBStreamBatchInfo"]
+    poison = app_run.streams["Orders"].shards[0].records[2]
+    assert "KinesisBatchInfo" not in failure and "Records" not in failure
+    assert (info["batchSize"], info["startSequenceNumber"], info["endSequenceNumber"]) == (1, poison.sequence_number, poison.sequence_number)
+    assert info["streamArn"].endswith(":table/Orders/stream/1970-01-01T00:00:00.000")
+    assert failure["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert failure["requestContext"]["approximateInvokeCount"] == 3  # the first attempt and two retries
+    assert failure["responseContext"]["functionError"] == "Unhandled"
 
 
 KINESIS = """

@@ -221,5 +221,5 @@ class StreamPoller:
             },
         }
         if result is not None:
-            record["responseContext"] = {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"}
+            record["responseContext"] = {"statusCode": 200, "executedVersion": result.executed_version, "functionError": "Unhandled"}
         return record
