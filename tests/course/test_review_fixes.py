@@ -5,6 +5,8 @@ Each test names the AWS page the rule was checked against (2026-12-05).
 
 from __future__ import annotations
 
+import re
+
 from lambdalearn.content.bundled import bundled_pack_root
 from lambdalearn.content.loader import load_pack
 
@@ -47,11 +49,31 @@ def test_the_batching_arithmetic_of_lesson_9():
     assert "about **30** invocations a minute" in body("event-source-mappings")
 
 
+def _units(lesson_id: str) -> list[str]:
+    """A lesson's body cut into what a reader takes in at once: each table row, each paragraph or bullet."""
+    units: list[str] = []
+    for block in COURSE.lesson(lesson_id).body.split("\n\n"):
+        lines = block.splitlines()
+        if lines and lines[0].startswith("|"):
+            units.extend(lines)
+        else:
+            units.extend(" ".join(item.split()) for item in re.split(r"\n(?=- )", block))
+    return units
+
+
+CAP = re.compile(r"\b900 s|\b900 seconds|to 900\b|15 minutes per invocation")
+
+
 def test_the_fifteen_minute_cap_names_the_managed_instances_exception():
     """5,400 s for async and event-source-mapping invocations on Managed Instances, per
     https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html"""
     assert "5,400 seconds" in body("why-serverless")
     assert "5,400 seconds" in COURSE.question("num-07").back
+    for lesson in ("why-serverless", "execution-lifecycle", "limits"):
+        assert "5,400" in body(lesson), lesson
+        for unit in _units(lesson):
+            if CAP.search(unit):
+                assert "Managed Instances" in unit, (lesson, unit)
 
 
 def test_the_course_is_clean_under_strict_lint_so_no_stale_rule_is_taught_as_current():
