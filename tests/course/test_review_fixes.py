@@ -32,6 +32,10 @@ def test_provisioned_concurrency_is_billed_in_five_minute_blocks_everywhere_it_i
     for lesson in ("cold-starts", "concurrency", "pricing"):
         assert "5-minute blocks" in body(lesson), lesson
     assert "by the hour while it is configured" not in body("cold-starts")
+    for lesson in COURSE.lessons:
+        for unit in _units(lesson.id):
+            if "provisioned concurrency" in unit.lower():
+                assert not re.search(r"per[ -]second|every second", unit), (lesson.id, unit)
 
 
 def test_arm64_has_its_own_first_price_tier():
