@@ -88,3 +88,21 @@ def test_the_course_is_clean_under_strict_lint_so_no_stale_rule_is_taught_as_cur
 
     warnings = [f"{p.source}:{p.line}: {p.message}" for p in lint_pack(COURSE)]
     assert warnings == []
+
+
+def test_snapstart_runtimes_are_taught_as_the_supported_ones_of_today():
+    """SnapStart's floor is Java 11, Python 3.12 and .NET 8 (https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html),
+    but java11 and java17 were deprecated on 30 June 2026 (https://docs.aws.amazon.com/lambda/latest/dg/lambda-java.html)
+    and dotnet8 on 10 November 2026 (https://docs.aws.amazon.com/lambda/latest/dg/lambda-csharp.html)."""
+    rows = [u for u in _units("cold-starts") if u.startswith(("| Runtimes", "| SnapStart runtimes"))]
+    assert len(rows) == 2
+    for row in rows:
+        for runtime in ("`java21`", "`java25`", "`python3.12`", "`dotnet10`"):
+            assert runtime in row, (runtime, row)
+    for unit in _units("cold-starts"):
+        if re.search(r"Java 11|\.NET 8|java11|dotnet8", unit):
+            assert "deprecated" in unit, unit
+    assert "deprecated" in COURSE.question("num-48").back
+    cs05 = COURSE.question("cs-05")
+    keys = {cs05.choices[n - 1].text for n in cs05.answer}
+    assert ".NET 8" not in keys and "Java 11" not in keys
