@@ -106,3 +106,29 @@ def test_snapstart_runtimes_are_taught_as_the_supported_ones_of_today():
     cs05 = COURSE.question("cs-05")
     keys = {cs05.choices[n - 1].text for n in cs05.answer}
     assert ".NET 8" not in keys and "Java 11" not in keys
+
+
+def _wrong_choices_all_say_why(question) -> bool:
+    answer = question.answer if isinstance(question.answer, frozenset) else {question.answer}
+    return all(choice.why for n, choice in enumerate(question.choices, 1) if n not in answer)
+
+
+def test_bp_07_tests_the_dlq_retention_rule_not_the_visibility_timeout_of_esm_01():
+    """A standard queue's message keeps its enqueue time in the DLQ, per
+    https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/setting-up-dead-letter-queue-retention.html"""
+    bp07, esm01 = COURSE.question("bp-07"), COURSE.question("esm-01")
+    assert "visibility timeout" in esm01.prompt and "visibility timeout" not in bp07.prompt
+    assert "maxReceiveCount" in bp07.prompt and "enqueue" in bp07.explanation
+    assert _wrong_choices_all_say_why(bp07)
+    assert len(bp07.explanation.split()) >= 50
+    assert "longer than the source queue's" in body("best-practices")
+
+
+def test_bp_11_offers_plausible_choices_and_explains_only_what_it_offers():
+    bp11 = COURSE.question("bp-11")
+    texts = " ".join(choice.text for choice in bp11.choices).lower()
+    assert "busy loop" not in texts
+    assert _wrong_choices_all_say_why(bp11)
+    for offered_elsewhere in ("durable",):
+        assert offered_elsewhere not in bp11.explanation.lower() or offered_elsewhere in texts
+    assert "Wait state" in bp11.explanation
