@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -52,6 +53,7 @@ class LintSettings:
 
     stale_phrases: tuple[StalePhrase, ...] = ()
     sourced_decks: tuple[str, ...] = ()
+    sourced_cheat_sheets: bool = False  # every lesson's cheat sheet that states a number cites its pages
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ class Lesson:
     links: tuple[Link, ...]
     source: str
     body_line: int  # 1-based file line where the body starts
+    cheat_sheet_sources: tuple[str, ...] = ()  # the AWS doc pages the cheat sheet's numbers come from
+    cheat_sheet_verified: date | None = None  # when those numbers were last checked against the pages
 
     @cached_property  # asked for every link and section reference at each load: computed once a lesson
     def anchors(self) -> frozenset[str]:
@@ -91,6 +95,21 @@ class Lesson:
     @property
     def word_count(self) -> int:
         return len(self.body.split())
+
+    def section(self, title: str) -> tuple[Heading, str] | None:
+        """The heading titled `title` (any case) and the text under it, up to the next heading of its level or above."""
+        lines = self.body.splitlines()
+        for index, heading in enumerate(self.headings):
+            if heading.text.strip().lower() == title.lower():
+                end = next((h.line for h in self.headings[index + 1:] if h.level <= heading.level), len(lines))
+                return heading, "\n".join(lines[heading.line + 1:end])
+        return None
+
+    @property
+    def cheat_sheet_states_numbers(self) -> bool:
+        """Whether the lesson's `Cheat sheet` section holds a digit: then its figures should cite their pages."""
+        found = self.section("Cheat sheet")
+        return found is not None and any(ch.isdigit() for ch in found[1])
 
 
 @dataclass(frozen=True)
