@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -12,6 +13,8 @@ from lambdalearn.content.labs import LabSpec
 from lambdalearn.content.problems import Problem
 from lambdalearn.content.questions import Question
 
+
+_NUMBER = re.compile(r"(?<![A-Za-z_\d.])\d")  # a digit that starts a figure, not one inside a name
 
 @dataclass(frozen=True)
 class Domain:
@@ -107,9 +110,10 @@ class Lesson:
 
     @property
     def cheat_sheet_states_numbers(self) -> bool:
-        """Whether the lesson's `Cheat sheet` section holds a digit: then its figures should cite their pages."""
+        """Whether the lesson's `Cheat sheet` section states a number (then its figures should cite their pages).
+        Digits inside a name (`s3.amazonaws.com`, `p99`, `python3.14`) are not numbers."""
         found = self.section("Cheat sheet")
-        return found is not None and any(ch.isdigit() for ch in found[1])
+        return found is not None and _NUMBER.search(found[1]) is not None
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ def test_lint_asks_only_cheat_sheets_that_state_numbers_for_their_pages_when_the
     assert warnings(mini_pack, "unsourced") == [
         "content/03-quotas.md:16: the cheat sheet of 'quotas' states numbers without front matter "
         "'cheat_sheet: {sources: [AWS doc pages], verified: YYYY-MM-DD}'"]
-    write_lesson(mini_pack, "", sheet="| Timeout | set from measured durations |")
+    write_lesson(mini_pack, "", sheet="| Grant | `s3.amazonaws.com`; alarm on p99 of `python3.14` functions |")
     assert warnings(mini_pack, "unsourced") == []
     write_lesson(mini_pack, f"cheat_sheet:\n  sources: [{PAGE}]\n  verified: 2026-12-05\n")
     assert warnings(mini_pack, "unsourced") == []
