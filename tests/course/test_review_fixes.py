@@ -132,3 +132,12 @@ def test_bp_11_offers_plausible_choices_and_explains_only_what_it_offers():
     for offered_elsewhere in ("durable",):
         assert offered_elsewhere not in bp11.explanation.lower() or offered_elsewhere in texts
     assert "Wait state" in bp11.explanation
+
+
+def test_every_cheat_sheet_that_states_a_number_cites_its_aws_pages():
+    """Issue 16 point 5: the cheat sheets' figures carry their AWS doc pages and the date they were checked."""
+    assert COURSE.manifest.lint.sourced_cheat_sheets
+    numeric = [lesson for lesson in COURSE.lessons if lesson.cheat_sheet_states_numbers]
+    assert len(numeric) >= 24
+    for lesson in numeric:
+        assert lesson.cheat_sheet_sources and lesson.cheat_sheet_verified is not None, lesson.id
