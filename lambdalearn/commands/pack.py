@@ -370,6 +370,11 @@ def pack_stats(directory: Path | None, as_json: bool) -> None:
             mark = "ok" if row["available"] >= row["needed"] else "SHORT"
             echo(f"  {row['domain']:<22} {row['weight']:>5g}%  {row['available']:>4} available, {row['needed']:>3} needed  {mark}")
     _echo_bank(figures["bank"])
+    sheets = figures["cheat_sheets"]
+    echo("\ncheat sheets:")
+    echo(f"  {'stating numbers, citing a source':<32} {sheets['sourced']} of {sheets['with_numbers']}")
+    stale = sheets["stale"]
+    echo(f"  {'verified over a year ago':<32} {len(stale)}" + (f": {', '.join(stale)}" if stale else ""))
 
 
 def _echo_bank(bank: dict) -> None:

@@ -6,15 +6,14 @@ A broken question is skipped with its problems reported; the rest of the deck st
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from lambdalearn.content.exhibits import EXHIBIT_KINDS, Exhibit, exhibit_problems
 from lambdalearn.content.fields import Fields
 from lambdalearn.content.models import Deck
 from lambdalearn.content.problems import Problem
+from lambdalearn.content.provenance import aws_doc_url_problem, read_verified, require_together
 from lambdalearn.content.questions import (
     CLOZE_BLANK,
     DIFFICULTIES,
@@ -39,8 +38,6 @@ _COMMON_KEYS = frozenset({
     "source", "verified",
 })
 _EXHIBIT_KEYS = frozenset({"kind", "title", "text"})
-_AWS_DOC_HOSTS = ("docs.aws.amazon.com", "aws.amazon.com")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TYPE_KEYS: dict[str, frozenset[str]] = {
     "single": frozenset({"choices", "answer"}),
     "multi": frozenset({"choices", "answer"}),
@@ -148,24 +145,11 @@ def _provenance(q: Fields) -> dict[str, Any]:
     if not (q.has("source") or q.has("verified")):
         return {}
     reference = q.text("source", required=False)
-    if reference is not None:
-        parts = urlsplit(reference)
-        host = parts.hostname or ""
-        if parts.scheme != "https" or not any(host == h or host.endswith("." + h) for h in _AWS_DOC_HOSTS):
-            q.problem("source", f"'{reference}' is not an https URL of an AWS documentation page (docs.aws.amazon.com)")
-            reference = None
-    raw = q.mapping.get("verified")
-    verified = raw if isinstance(raw, date) else None
-    if isinstance(raw, str) and _ISO_DATE.match(raw.strip()):
-        try:
-            verified = date.fromisoformat(raw.strip())
-        except ValueError:
-            pass
-    if raw is not None and verified is None:
-        q.problem("verified", f"expected a date as YYYY-MM-DD, got '{raw}'")
-    for present, missing in (("source", "verified"), ("verified", "source")):
-        if q.has(present) and not q.has(missing):
-            q.problem(present, f"give '{missing}' with '{present}': a fact's page and the date it was checked go together")
+    if reference is not None and (problem := aws_doc_url_problem(reference)):
+        q.problem("source", problem)
+        reference = None
+    verified = read_verified(q)
+    require_together(q, "source")
     return {"reference": reference, "verified": verified}
 
 

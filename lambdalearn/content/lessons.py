@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from lambdalearn.content.anchors import scan
@@ -9,10 +10,12 @@ from lambdalearn.content.fields import Fields
 from lambdalearn.content.models import Lesson
 from lambdalearn.content.packfiles import read_pack_text
 from lambdalearn.content.problems import Problem
+from lambdalearn.content.provenance import aws_doc_url_problem, read_verified, require_together
 from lambdalearn.content.questions import DIFFICULTIES
 from lambdalearn.content.yamlsource import YamlError, parse_yaml
 
-_KEYS = frozenset({"id", "title", "order", "difficulty", "xp", "minutes", "tags", "summary"})
+_KEYS = frozenset({"id", "title", "order", "difficulty", "xp", "minutes", "tags", "summary", "cheat_sheet"})
+_CHEAT_SHEET_KEYS = frozenset({"sources", "verified"})
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -55,10 +58,36 @@ def load_lesson(path: Path, rel: str, problems: list[Problem]) -> Lesson | None:
     minutes = fields.integer("minutes", minimum=1, maximum=600)
     tags = fields.text_list("tags")
     summary = fields.text("summary")
+    sources, verified = _cheat_sheet(fields)
     if fields.failed:
         return None
     headings, links = scan(body)
     return Lesson(
         id=lesson_id, title=title, order=order, difficulty=difficulty, xp=xp, minutes=minutes, tags=tags,
         summary=summary, body=body, headings=tuple(headings), links=tuple(links), source=rel, body_line=body_line,
+        cheat_sheet_sources=sources, cheat_sheet_verified=verified,
     )
+
+
+def _cheat_sheet(fields: Fields) -> tuple[tuple[str, ...], date | None]:
+    """`cheat_sheet: {sources: [AWS doc pages], verified: YYYY-MM-DD}`: where the cheat sheet's numbers come
+    from and when they were last checked there; both or neither."""
+    if not fields.has("cheat_sheet"):
+        return (), None
+    if not isinstance(fields.mapping["cheat_sheet"], dict):
+        fields.problem("cheat_sheet", "expected a mapping with 'sources' (AWS doc pages) and 'verified' (a date)")
+        return (), None
+    sheet = Fields(fields.source, ("cheat_sheet",), fields.problems)
+    sheet.reject_unknown(_CHEAT_SHEET_KEYS)
+    sources = []
+    for index, url in enumerate(sheet.text_list("sources", required=False) or ()):
+        if problem := aws_doc_url_problem(url):
+            line = sheet.source.line("cheat_sheet", "sources", index)
+            fields.problems.append(Problem(sheet.source.path, line, f"cheat_sheet.sources[{index}]", problem))
+            sheet.failed = True
+        else:
+            sources.append(url)
+    verified = read_verified(sheet)
+    require_together(sheet, "sources")
+    fields.failed = fields.failed or sheet.failed
+    return tuple(sources), verified

@@ -330,6 +330,18 @@ def unsourced_facts(pack: Pack) -> Iterator[Problem]:
                               f"{q.id} states a number without 'source' (its AWS doc page) and 'verified' (a date)")
 
 
+def unsourced_cheat_sheets(pack: Pack) -> Iterator[Problem]:
+    """With lint.sourced_cheat_sheets, a cheat sheet that states a number cites the AWS pages it comes from."""
+    if not pack.manifest.lint.sourced_cheat_sheets:
+        return
+    for lesson in pack.lessons:
+        if lesson.cheat_sheet_states_numbers and not lesson.cheat_sheet_sources:
+            heading, _ = lesson.section("Cheat sheet")
+            yield Problem(lesson.source, lesson.body_line + heading.line, "unsourced",
+                          f"the cheat sheet of '{lesson.id}' states numbers without front matter "
+                          "'cheat_sheet: {sources: [AWS doc pages], verified: YYYY-MM-DD}'")
+
+
 RULES: tuple[Rule, ...] = (
     answer_position_bias,
     longest_choice_is_right,
@@ -347,4 +359,5 @@ RULES: tuple[Rule, ...] = (
     stale_phrases,
     missing_level,
     unsourced_facts,
+    unsourced_cheat_sheets,
 )

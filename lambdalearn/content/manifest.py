@@ -13,7 +13,7 @@ from lambdalearn.content.yamlsource import load_mapping_file
 MANIFEST_FILE = "pack.yaml"
 _VERSION = re.compile(r"^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$")
 _KEYS = frozenset({"id", "title", "version", "authors", "license", "description", "exam", "lint", "answer_aliases"})
-_LINT_KEYS = frozenset({"stale_phrases", "sourced_decks"})
+_LINT_KEYS = frozenset({"stale_phrases", "sourced_decks", "sourced_cheat_sheets"})
 _EXAM_KEYS = frozenset({"questions", "minutes", "pass_mark", "domains", "guide"})
 _DOMAIN_KEYS = frozenset({"id", "title", "weight", "guide_domain"})
 _GUIDE_KEYS = frozenset({"code", "title", "domains"})
@@ -123,7 +123,8 @@ def _check_guide_weights(exam: Fields, guide: ExamGuide, domains: list[Domain]) 
 
 
 def _load_lint(source, problems: list[Problem]) -> LintSettings:
-    """`lint:` in pack.yaml: `stale_phrases` (each a `phrase` and what holds `now`) and `sourced_decks` (deck ids)."""
+    """`lint:` in pack.yaml: `stale_phrases` (each a `phrase` and what holds `now`), `sourced_decks` (deck ids)
+    and `sourced_cheat_sheets` (true: every lesson's cheat sheet that states a number cites its pages)."""
     if not isinstance(source.data["lint"], dict):
         problems.append(Problem(MANIFEST_FILE, source.line("lint"), "lint", "expected a mapping"))
         return LintSettings()
@@ -137,7 +138,8 @@ def _load_lint(source, problems: list[Problem]) -> LintSettings:
         if phrase and now:
             phrases.append(StalePhrase(phrase, now))
     decks = lint.text_list("sourced_decks", required=False) or ()
-    return LintSettings(tuple(phrases), decks)
+    cheat_sheets = lint.boolean("sourced_cheat_sheets", required=False, default=False)
+    return LintSettings(tuple(phrases), decks, bool(cheat_sheets))
 
 
 def _load_answer_aliases(source, problems: list[Problem]) -> tuple[tuple[str, tuple[str, ...]], ...]:

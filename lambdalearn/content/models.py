@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -11,6 +13,8 @@ from lambdalearn.content.labs import LabSpec
 from lambdalearn.content.problems import Problem
 from lambdalearn.content.questions import Question
 
+
+_NUMBER = re.compile(r"(?<![A-Za-z_\d.])\d")  # a digit that starts a figure, not one inside a name
 
 @dataclass(frozen=True)
 class Domain:
@@ -52,6 +56,7 @@ class LintSettings:
 
     stale_phrases: tuple[StalePhrase, ...] = ()
     sourced_decks: tuple[str, ...] = ()
+    sourced_cheat_sheets: bool = False  # every lesson's cheat sheet that states a number cites its pages
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,8 @@ class Lesson:
     links: tuple[Link, ...]
     source: str
     body_line: int  # 1-based file line where the body starts
+    cheat_sheet_sources: tuple[str, ...] = ()  # the AWS doc pages the cheat sheet's numbers come from
+    cheat_sheet_verified: date | None = None  # when those numbers were last checked against the pages
 
     @cached_property  # asked for every link and section reference at each load: computed once a lesson
     def anchors(self) -> frozenset[str]:
@@ -91,6 +98,22 @@ class Lesson:
     @property
     def word_count(self) -> int:
         return len(self.body.split())
+
+    def section(self, title: str) -> tuple[Heading, str] | None:
+        """The heading titled `title` (any case) and the text under it, up to the next heading of its level or above."""
+        lines = self.body.splitlines()
+        for index, heading in enumerate(self.headings):
+            if heading.text.strip().lower() == title.lower():
+                end = next((h.line for h in self.headings[index + 1:] if h.level <= heading.level), len(lines))
+                return heading, "\n".join(lines[heading.line + 1:end])
+        return None
+
+    @property
+    def cheat_sheet_states_numbers(self) -> bool:
+        """Whether the lesson's `Cheat sheet` section states a number (then its figures should cite their pages).
+        Digits inside a name (`s3.amazonaws.com`, `p99`, `python3.14`) are not numbers."""
+        found = self.section("Cheat sheet")
+        return found is not None and _NUMBER.search(found[1]) is not None
 
 
 @dataclass(frozen=True)

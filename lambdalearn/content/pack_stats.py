@@ -6,7 +6,7 @@ import math
 from collections import Counter
 from datetime import date
 
-from lambdalearn.content.bank import bank_figures
+from lambdalearn.content.bank import STALE_AFTER, bank_figures
 from lambdalearn.content.models import Pack
 
 
@@ -41,4 +41,17 @@ def pack_statistics(pack: Pack, today: date) -> dict:
         | ({"(no lesson)": by_lesson["(no lesson)"]} if by_lesson.get("(no lesson)") else {}),
         "blueprint": blueprint,
         "bank": bank_figures(questions, today),
+        "cheat_sheets": cheat_sheet_figures(pack, today),
+    }
+
+
+def cheat_sheet_figures(pack: Pack, today: date) -> dict:
+    """How many lessons' cheat sheets state numbers, how many of those cite their AWS pages, and which
+    were verified more than a year before `today`."""
+    numeric = [lesson for lesson in pack.lessons if lesson.cheat_sheet_states_numbers]
+    return {
+        "with_numbers": len(numeric),
+        "sourced": sum(bool(lesson.cheat_sheet_sources) for lesson in numeric),
+        "stale": [lesson.id for lesson in pack.lessons
+                  if lesson.cheat_sheet_verified is not None and today - lesson.cheat_sheet_verified > STALE_AFTER],
     }

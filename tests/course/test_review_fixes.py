@@ -5,6 +5,8 @@ Each test names the AWS page the rule was checked against (2026-12-05).
 
 from __future__ import annotations
 
+import re
+
 from lambdalearn.content.bundled import bundled_pack_root
 from lambdalearn.content.loader import load_pack
 
@@ -30,6 +32,10 @@ def test_provisioned_concurrency_is_billed_in_five_minute_blocks_everywhere_it_i
     for lesson in ("cold-starts", "concurrency", "pricing"):
         assert "5-minute blocks" in body(lesson), lesson
     assert "by the hour while it is configured" not in body("cold-starts")
+    for lesson in COURSE.lessons:
+        for unit in _units(lesson.id):
+            if "provisioned concurrency" in unit.lower():
+                assert not re.search(r"per[ -]second|every second", unit), (lesson.id, unit)
 
 
 def test_arm64_has_its_own_first_price_tier():
@@ -47,11 +53,31 @@ def test_the_batching_arithmetic_of_lesson_9():
     assert "about **30** invocations a minute" in body("event-source-mappings")
 
 
+def _units(lesson_id: str) -> list[str]:
+    """A lesson's body cut into what a reader takes in at once: each table row, each paragraph or bullet."""
+    units: list[str] = []
+    for block in COURSE.lesson(lesson_id).body.split("\n\n"):
+        lines = block.splitlines()
+        if lines and lines[0].startswith("|"):
+            units.extend(lines)
+        else:
+            units.extend(" ".join(item.split()) for item in re.split(r"\n(?=- )", block))
+    return units
+
+
+CAP = re.compile(r"\b900 s|\b900 seconds|to 900\b|15 minutes per invocation")
+
+
 def test_the_fifteen_minute_cap_names_the_managed_instances_exception():
     """5,400 s for async and event-source-mapping invocations on Managed Instances, per
     https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html"""
     assert "5,400 seconds" in body("why-serverless")
     assert "5,400 seconds" in COURSE.question("num-07").back
+    for lesson in ("why-serverless", "execution-lifecycle", "limits"):
+        assert "5,400" in body(lesson), lesson
+        for unit in _units(lesson):
+            if CAP.search(unit):
+                assert "Managed Instances" in unit, (lesson, unit)
 
 
 def test_the_course_is_clean_under_strict_lint_so_no_stale_rule_is_taught_as_current():
@@ -62,3 +88,56 @@ def test_the_course_is_clean_under_strict_lint_so_no_stale_rule_is_taught_as_cur
 
     warnings = [f"{p.source}:{p.line}: {p.message}" for p in lint_pack(COURSE)]
     assert warnings == []
+
+
+def test_snapstart_runtimes_are_taught_as_the_supported_ones_of_today():
+    """SnapStart's floor is Java 11, Python 3.12 and .NET 8 (https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html),
+    but java11 and java17 were deprecated on 30 June 2026 (https://docs.aws.amazon.com/lambda/latest/dg/lambda-java.html)
+    and dotnet8 on 10 November 2026 (https://docs.aws.amazon.com/lambda/latest/dg/lambda-csharp.html)."""
+    rows = [u for u in _units("cold-starts") if u.startswith(("| Runtimes", "| SnapStart runtimes"))]
+    assert len(rows) == 2
+    for row in rows:
+        for runtime in ("`java21`", "`java25`", "`python3.12`", "`dotnet10`"):
+            assert runtime in row, (runtime, row)
+    for unit in _units("cold-starts"):
+        if re.search(r"Java 11|\.NET 8|java11|dotnet8", unit):
+            assert "deprecated" in unit, unit
+    assert "deprecated" in COURSE.question("num-48").back
+    cs05 = COURSE.question("cs-05")
+    keys = {cs05.choices[n - 1].text for n in cs05.answer}
+    assert ".NET 8" not in keys and "Java 11" not in keys
+
+
+def _wrong_choices_all_say_why(question) -> bool:
+    answer = question.answer if isinstance(question.answer, frozenset) else {question.answer}
+    return all(choice.why for n, choice in enumerate(question.choices, 1) if n not in answer)
+
+
+def test_bp_07_tests_the_dlq_retention_rule_not_the_visibility_timeout_of_esm_01():
+    """A standard queue's message keeps its enqueue time in the DLQ, per
+    https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/setting-up-dead-letter-queue-retention.html"""
+    bp07, esm01 = COURSE.question("bp-07"), COURSE.question("esm-01")
+    assert "visibility timeout" in esm01.prompt and "visibility timeout" not in bp07.prompt
+    assert "maxReceiveCount" in bp07.prompt and "enqueue" in bp07.explanation
+    assert _wrong_choices_all_say_why(bp07)
+    assert len(bp07.explanation.split()) >= 50
+    assert "longer than the source queue's" in body("best-practices")
+
+
+def test_bp_11_offers_plausible_choices_and_explains_only_what_it_offers():
+    bp11 = COURSE.question("bp-11")
+    texts = " ".join(choice.text for choice in bp11.choices).lower()
+    assert "busy loop" not in texts
+    assert _wrong_choices_all_say_why(bp11)
+    for offered_elsewhere in ("durable",):
+        assert offered_elsewhere not in bp11.explanation.lower() or offered_elsewhere in texts
+    assert "Wait state" in bp11.explanation
+
+
+def test_every_cheat_sheet_that_states_a_number_cites_its_aws_pages():
+    """Issue 16 point 5: the cheat sheets' figures carry their AWS doc pages and the date they were checked."""
+    assert COURSE.manifest.lint.sourced_cheat_sheets
+    numeric = [lesson for lesson in COURSE.lessons if lesson.cheat_sheet_states_numbers]
+    assert len(numeric) >= 24
+    for lesson in numeric:
+        assert lesson.cheat_sheet_sources and lesson.cheat_sheet_verified is not None, lesson.id
