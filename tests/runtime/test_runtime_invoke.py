@@ -38,7 +38,11 @@ def test_a_cold_start_then_a_warm_start_in_the_same_environment(invoke_twice):
     assert not second.cold_start and second.init_duration_ms is None
     assert first.environment_id == second.environment_id
     assert set(first.to_dict()) == set(RECORD_KEYS)
-    assert isinstance(first.billed_duration_ms, int) and first.cost_usd > second.cost_usd > 0
+    # the cold start's bill covers its INIT too (a warm call's time on a loaded machine can outgrow it, so the
+    # two costs are not compared); durations are shown to 0.01 ms, the bill rounds the unrounded sum up
+    assert isinstance(first.billed_duration_ms, int)
+    assert first.billed_duration_ms >= first.duration_ms + first.init_duration_ms - 0.01
+    assert first.cost_usd > 0 and second.cost_usd > 0
 
 
 def test_log_lines_are_lambdas_start_end_report_with_init_output_first(invoke_twice):
