@@ -71,3 +71,13 @@ async def sort_steps(pilot, pad) -> None:
             await pilot.press("down" if steps.highlighted < at else "up")
         for _ in range(at - target):
             await pilot.press("minus")
+
+
+async def assert_focus_keeps_one_line(pilot, widget_ids: tuple[str, ...]) -> None:
+    """Focus each widget in turn: the app's focus border (tall) and button outline must leave its one line of
+    text visible (the playground's and the Scale screen's settings rows)."""
+    for widget_id in widget_ids:
+        widget = pilot.app.screen.query_one(f"#{widget_id}")
+        widget.focus()
+        await pilot.pause()
+        assert widget.has_focus and widget.content_region.height == 1, widget_id

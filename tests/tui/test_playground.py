@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from lambdalearn.cli import cli
 from lambdalearn.tui.screens.playground import PlaygroundScreen
 
-from .conftest import type_text
+from .conftest import assert_focus_keeps_one_line, type_text
 
 
 async def set_input(pilot, input_id: str, text: str) -> None:
@@ -282,8 +282,4 @@ async def test_a_focused_setting_or_button_keeps_its_text_visible(make_app):
     app = make_app(start_screen=PlaygroundScreen)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        for widget_id in ("requests", "reserved", "burst"):
-            widget = app.screen.query_one(f"#{widget_id}")
-            widget.focus()
-            await pilot.pause()
-            assert widget.has_focus and widget.content_region.height == 1, widget_id
+        await assert_focus_keeps_one_line(pilot, ("requests", "reserved", "burst"))

@@ -6,7 +6,7 @@ from textual.widgets import Markdown
 
 from lambdalearn.tui.screens.scale import ScaleScreen
 
-from .conftest import loaded
+from .conftest import assert_focus_keeps_one_line, loaded
 from .test_lesson import open_first_lesson
 
 
@@ -133,8 +133,4 @@ async def test_a_focused_knob_or_button_keeps_its_text_visible(make_app):
     app = make_app(start_screen=ScaleScreen)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        for widget_id in ("a-rate", "run-a", "compare"):
-            widget = app.screen.query_one(f"#{widget_id}")
-            widget.focus()
-            await pilot.pause()
-            assert widget.has_focus and widget.content_region.height == 1, widget_id
+        await assert_focus_keeps_one_line(pilot, ("a-rate", "run-a", "compare"))
