@@ -14,9 +14,10 @@ speed. `pack validate` and `pack preview` do not use it: they always read the so
 Beside the files' entries, the cache holds a snapshot of the pack as last loaded: when every source file
 (`loader.source_paths`: none added or removed) still has the identity it had, the snapshot is the pack,
 and neither the entries nor the checks across files are read again. A hash taken because a file had just
-been modified is dropped once that file, found unchanged, is old enough for its mtime to show any change. Its decks' questions stay pickled
-(`LazyQuestions`) until something asks for them: the course map of a start needs lessons, labs and counts,
-not the text of thousands of questions, so a big pack installed beside the course costs its map little.
+been modified is dropped once that file, found unchanged, is old enough for its mtime to show any change.
+Its decks' questions stay pickled (`LazyQuestions`) until something asks for them: the course map of a
+start needs lessons, labs and counts, not the text of thousands of questions, so a big pack installed
+beside the course costs its map little.
 
 The header is checked, and the body's digest verified, before anything is unpickled.
 """

@@ -213,7 +213,7 @@ class HomeScreen(Screen):
                 cells.append((str(lesson.order), lesson.title, _STATE_MARKS[row.state], str(lesson.minutes),
                               str(lesson.xp)))
         self._fill_generation += 1
-        first = max(cursor + 1, 0) + max(self.size.height, 24)
+        first = cursor + 1 + max(self.size.height, 24)  # through the cursor's row, and a screen more
         self._add_map_rows(table, cells, 0, first)
         if self._rows:
             table.move_cursor(row=min(cursor, len(self._rows) - 1))
