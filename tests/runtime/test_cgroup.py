@@ -119,27 +119,31 @@ def test_where_ours_is_writable_a_run_gets_a_cgroup_with_freeze_and_kill_and_rem
 
 
 def test_a_killed_runs_cgroup_is_cleared_at_the_next_start_and_a_live_runs_is_not(auto, cgroup_refusal):
+    """Played in a cgroup of the test's own below ours. The other test worker shares our cgroup: each run it
+    starts sweeps it, and would clear the made-up dead run's cgroup before the survivor had joined it (run 1
+    of a repeated suite failed so); its teardown would also find that cgroup there as stale."""
     needs(cgroup_refusal is None, f"no writable cgroup2 here: {cgroup_refusal}")
-    own = cgroup.own_cgroup()
-    live = cgroup.probe().path  # this process's own: alive
-    dead = os.path.join(own, f"{cgroup.PREFIX}999999999-1")  # no such process
-    os.mkdir(dead)
-    environment = cgroup.create(dead, "environment-1")
-    survivor = subprocess.Popen(
-        [sys.executable, "-c", f"import os, time; open({environment + '/cgroup.procs'!r}, 'w').write(str(os.getpid())); time.sleep(60)"]
-    )
+    own = cgroup.create(cgroup.own_cgroup(), f"sweep-test-{os.getpid()}")  # not lambdalearn-*: no sweep takes it
     try:
-        deadline = time.monotonic() + 10
-        while cgroup.members(environment) != [survivor.pid] and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert cgroup.members(environment) == [survivor.pid]
-        assert cgroup.clean_stale(own) == [dead]
-        assert survivor.wait(timeout=10) == -9, "what a killed run left behind is killed"
-        assert not os.path.exists(dead) and os.path.isdir(live)
+        live = cgroup.probe(own).path  # this process's own: alive
+        dead = os.path.join(own, f"{cgroup.PREFIX}999999999-1")  # no such process
+        os.mkdir(dead)
+        environment = cgroup.create(dead, "environment-1")
+        survivor = subprocess.Popen(
+            [sys.executable, "-c", f"import os, time; open({environment + '/cgroup.procs'!r}, 'w').write(str(os.getpid())); time.sleep(60)"]
+        )
+        try:
+            deadline = time.monotonic() + 10
+            while cgroup.members(environment) != [survivor.pid] and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert cgroup.members(environment) == [survivor.pid]
+            assert cgroup.clean_stale(own) == [dead]
+            assert survivor.wait(timeout=10) == -9, "what a killed run left behind is killed"
+            assert not os.path.exists(dead) and os.path.isdir(live)
+        finally:
+            survivor.kill()
     finally:
-        survivor.kill()
-        cgroup.remove_tree(live)
-        cgroup.remove_tree(dead)
+        assert cgroup.remove_tree(own)
 
 
 def fake_cgroup(root: Path, files: dict[str, str]) -> str:
