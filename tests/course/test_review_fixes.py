@@ -108,6 +108,23 @@ def test_snapstart_runtimes_are_taught_as_the_supported_ones_of_today():
     assert ".NET 8" not in keys and "Java 11" not in keys
 
 
+def test_a_runtime_offered_for_new_work_is_not_a_deprecated_one():
+    """dotnet8 was deprecated on 10 November 2026 (https://docs.aws.amazon.com/lambda/latest/dg/lambda-csharp.html),
+    so lesson 02 no longer offers it for new functions, and wherever SnapStart's .NET 8 floor is quoted the
+    text says that dotnet8 itself is deprecated now."""
+    offered = [u for u in _units("core-components") if u.startswith("| .NET |")]
+    assert offered == ["| .NET | `dotnet10` |"]
+    for unit in _units("core-components"):
+        if "dotnet8" in unit or ".NET 8" in unit:
+            assert "deprecated" in unit, unit
+    for lesson in ("best-practices", "interview-readiness"):
+        snapstart = [u for u in _units(lesson) if "SnapStart" in u and ".NET 8" in u]
+        assert snapstart, lesson
+        assert all("deprecated" in u for u in snapstart), (lesson, snapstart)
+    stale = {rule.phrase: rule.now for rule in COURSE.manifest.lint.stale_phrases}
+    assert "dotnet10" in stale["SnapStart is a Java feature"]
+
+
 def _wrong_choices_all_say_why(question) -> bool:
     answer = question.answer if isinstance(question.answer, frozenset) else {question.answer}
     return all(choice.why for n, choice in enumerate(question.choices, 1) if n not in answer)
