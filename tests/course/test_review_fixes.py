@@ -33,9 +33,8 @@ def test_provisioned_concurrency_is_billed_in_five_minute_blocks_everywhere_it_i
         assert "5-minute blocks" in body(lesson), lesson
     assert "by the hour while it is configured" not in body("cold-starts")
     for lesson in COURSE.lessons:
-        for unit in _units(lesson.id):
-            if "provisioned concurrency" in unit.lower():
-                assert not re.search(r"per[ -]second|every second", unit), (lesson.id, unit)
+        for unit in _units_matching(lesson.id, r"(?i)provisioned concurrency"):
+            assert not re.search(r"per[ -]second|every second", unit), (lesson.id, unit)
 
 
 def test_arm64_has_its_own_first_price_tier():
@@ -65,6 +64,11 @@ def _units(lesson_id: str) -> list[str]:
     return units
 
 
+def _units_matching(lesson_id: str, pattern: str | re.Pattern[str]) -> list[str]:
+    """The units of a lesson that `pattern` finds something in."""
+    return [unit for unit in _units(lesson_id) if re.search(pattern, unit)]
+
+
 CAP = re.compile(r"\b900 s|\b900 seconds|to 900\b|15 minutes per invocation")
 
 
@@ -75,9 +79,8 @@ def test_the_fifteen_minute_cap_names_the_managed_instances_exception():
     assert "5,400 seconds" in COURSE.question("num-07").back
     for lesson in ("why-serverless", "execution-lifecycle", "limits"):
         assert "5,400" in body(lesson), lesson
-        for unit in _units(lesson):
-            if CAP.search(unit):
-                assert "Managed Instances" in unit, (lesson, unit)
+        for unit in _units_matching(lesson, CAP):
+            assert "Managed Instances" in unit, (lesson, unit)
 
 
 def test_the_course_is_clean_under_strict_lint_so_no_stale_rule_is_taught_as_current():
@@ -99,9 +102,8 @@ def test_snapstart_runtimes_are_taught_as_the_supported_ones_of_today():
     for row in rows:
         for runtime in ("`java21`", "`java25`", "`python3.12`", "`dotnet10`"):
             assert runtime in row, (runtime, row)
-    for unit in _units("cold-starts"):
-        if re.search(r"Java 11|\.NET 8|java11|dotnet8", unit):
-            assert "deprecated" in unit, unit
+    for unit in _units_matching("cold-starts", r"Java 11|\.NET 8|java11|dotnet8"):
+        assert "deprecated" in unit, unit
     assert "deprecated" in COURSE.question("num-48").back
     cs05 = COURSE.question("cs-05")
     keys = {cs05.choices[n - 1].text for n in cs05.answer}
@@ -114,11 +116,10 @@ def test_a_runtime_offered_for_new_work_is_not_a_deprecated_one():
     text says that dotnet8 itself is deprecated now."""
     offered = [u for u in _units("core-components") if u.startswith("| .NET |")]
     assert offered == ["| .NET | `dotnet10` |"]
-    for unit in _units("core-components"):
-        if "dotnet8" in unit or ".NET 8" in unit:
-            assert "deprecated" in unit, unit
+    for unit in _units_matching("core-components", r"dotnet8|\.NET 8"):
+        assert "deprecated" in unit, unit
     for lesson in ("best-practices", "interview-readiness"):
-        snapstart = [u for u in _units(lesson) if "SnapStart" in u and ".NET 8" in u]
+        snapstart = [u for u in _units_matching(lesson, r"\.NET 8") if "SnapStart" in u]
         assert snapstart, lesson
         assert all("deprecated" in u for u in snapstart), (lesson, snapstart)
     stale = {rule.phrase: rule.now for rule in COURSE.manifest.lint.stale_phrases}
