@@ -204,7 +204,11 @@ def _set_aside_if_broken(path: Path) -> Path | None:
 
 
 def _copy_aside(path: Path) -> Path:
-    """Copy the broken file (and its -wal) to `progress.db.broken-<timestamp>`; return the copy's path."""
+    """Copy the broken file (and its -wal, if it holds frames) to `progress.db.broken-<timestamp>`.
+
+    An empty -wal is skipped: SQLite makes one itself when it reads a header that says WAL mode, and a
+    copy of it would only suggest there was something more to recover. Returns the copy's path.
+    """
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.broken-{stamp}")
     counter = 1
@@ -214,7 +218,7 @@ def _copy_aside(path: Path) -> Path:
     try:
         shutil.copyfile(path, target)
         wal = path.with_name(path.name + "-wal")
-        if wal.exists():
+        if wal.exists() and wal.stat().st_size > 0:
             shutil.copyfile(wal, target.with_name(target.name + "-wal"))
     except OSError as error:
         raise StoreError(

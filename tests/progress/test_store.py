@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
+import random
 import sqlite3
 from pathlib import Path
 
@@ -146,12 +146,22 @@ def test_a_failing_migration_leaves_the_database_as_it_was(data_dir, monkeypatch
     conn.close()
 
 
+def _garbage(size: int, seed: int) -> bytes:
+    """Seeded noise: an unpinned draw once put a WAL-mode header byte in front of SQLite (1 run in 256)."""
+    return random.Random(seed).randbytes(size)
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
 @pytest.mark.parametrize(
     "content",
     [
-        pytest.param(os.urandom(8192), id="random-bytes"),
+        pytest.param(_garbage(8192, seed=1), id="random-bytes"),
         pytest.param(b"my shopping list\neggs\nmilk\n" * 50, id="text-file"),
-        pytest.param(b"SQLite format 3\x00" + os.urandom(4000), id="sqlite-header-then-garbage"),
+        pytest.param(SQLITE_MAGIC + b"\x10\x00\x01\x01" + _garbage(3996, seed=2), id="sqlite-header-then-garbage"),
+        # Read and write versions 2 mean WAL mode: SQLite makes an empty -wal beside it while reading it.
+        pytest.param(SQLITE_MAGIC + b"\x10\x00\x02\x02" + _garbage(3996, seed=3), id="wal-mode-header-then-garbage"),
     ],
 )
 def test_an_unreadable_file_is_copied_aside_and_emptied_in_place(data_dir, content):
@@ -166,6 +176,16 @@ def test_an_unreadable_file_is_copied_aside_and_emptied_in_place(data_dir, conte
     assert broken.read_bytes() == content, "the learner's file is kept byte for byte"
     assert str(broken) in notice and "could not be read" in notice
     assert path.stat().st_ino == inode, "never renamed: another process may hold the file open"
+
+
+def test_a_broken_files_wal_with_content_is_copied_aside_with_it(data_dir):
+    data_dir.mkdir()
+    (data_dir / "progress.db").write_bytes(b"my shopping list\n" * 50)
+    wal = b"WAL frames the learner may still need" * 20
+    (data_dir / "progress.db-wal").write_bytes(wal)
+    ProgressStore.open(data_dir).close()
+    [copy_wal] = list(data_dir.glob("progress.db.broken-*-wal"))
+    assert copy_wal.read_bytes() == wal
 
 
 def test_a_truncated_database_is_copied_aside_on_sqlites_verdict(data_dir):
