@@ -1,5 +1,5 @@
-"""Shared fixtures: a throwaway copy of the mini pack, an isolated data directory, and a check that no run of the
-mini-runtime (invoke, lab check, the playground, the app) leaves its cgroup behind."""
+"""Shared fixtures: a throwaway copy of the mini pack, an isolated data directory, pinned property tests, and a
+check that no run of the mini-runtime (invoke, lab check, the playground, the app) leaves its cgroup behind."""
 
 from __future__ import annotations
 
@@ -8,9 +8,15 @@ import signal
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI_PACK = FIXTURES / "packs" / "mini"
+
+# Every property test draws the same examples on every run and on every machine, and none fails for being
+# slow on a loaded one: a failure is then a fact about the code, reproducible by running the test again.
+settings.register_profile("pinned", derandomize=True, deadline=None, database=None)
+settings.load_profile("pinned")
 
 
 def pytest_configure(config: pytest.Config) -> None:
