@@ -35,9 +35,10 @@ def make_app(mini_pack: Path, data_dir: Path):
     """Build apps on the mini pack; their databases are closed after the test."""
     apps: list[LambdaLearnApp] = []
 
-    def make(fixed_clock: bool = True, **kwargs) -> LambdaLearnApp:
+    def make(fixed_clock: bool = True, clock=None, **kwargs) -> LambdaLearnApp:
         kwargs.setdefault("pack_roots", [mini_pack])
-        app = LambdaLearnApp(data_dir, seed=7, clock=(lambda: T0) if fixed_clock else None, **kwargs)
+        clock = clock or ((lambda: T0) if fixed_clock else None)
+        app = LambdaLearnApp(data_dir, seed=7, clock=clock, **kwargs)
         apps.append(app)
         return app
 

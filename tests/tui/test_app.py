@@ -19,7 +19,7 @@ from lambdalearn.tui.screens.quiz import QuizScreen
 from lambdalearn.tui.screens.settings import SettingsScreen
 from lambdalearn.tui.screens.stats import StatsScreen
 
-from .conftest import loaded
+from .conftest import T0, loaded
 from .test_quiz import answer
 
 
@@ -253,17 +253,20 @@ def test_quiz_without_filters_opens_the_app_before_loading_the_course(tmp_path, 
 
 async def test_todays_goal_counts_answers_to_cards_in_learning_steps(make_app, data_dir):
     """Issue 17, finding 5: "today's goal: 0/N reviews" never counted up, as due cards were in learning steps."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import timedelta
 
+    from lambdalearn.progress.clock import local_date, local_day_start
     from lambdalearn.progress.reviews import record_answer
     from lambdalearn.progress.store import ProgressStore
 
-    now = datetime.now(timezone.utc)
+    # Local noon, whatever the machine's zone: answers 10 and 5 minutes earlier fall on the same local day
+    # (with the real clock, a run in the first 10 minutes after midnight put them on yesterday).
+    now = local_day_start(local_date(T0)) + timedelta(hours=12)
     with ProgressStore.open(data_dir) as store:
         for minutes_ago in (10, 5):  # a new card missed, then answered again in its learning step
             record_answer(store, "mini", "h-tf", question_type="truefalse", difficulty="beginner", rating=1,
                           correct=False, duration_ms=3000, now=now - timedelta(minutes=minutes_ago))
-    app = make_app(fixed_clock=False)
+    app = make_app(clock=lambda: now)
     async with app.run_test() as pilot:
         await loaded(pilot)
         assert "today's goal: 1/" in str(app.screen.query_one("#today").render())
