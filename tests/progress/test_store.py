@@ -147,7 +147,7 @@ def test_a_failing_migration_leaves_the_database_as_it_was(data_dir, monkeypatch
 
 
 def _garbage(size: int, seed: int) -> bytes:
-    """Seeded noise: an unpinned draw once put a WAL-mode header byte in front of SQLite (1 run in 256)."""
+    """Seeded noise: os.urandom here once drew a WAL-mode version byte into the header (about 1 run in 256)."""
     return random.Random(seed).randbytes(size)
 
 

@@ -260,7 +260,7 @@ async def test_todays_goal_counts_answers_to_cards_in_learning_steps(make_app, d
     from lambdalearn.progress.store import ProgressStore
 
     # Local noon, whatever the machine's zone: answers 10 and 5 minutes earlier fall on the same local day
-    # (with the real clock, a run in the first 10 minutes after midnight put them on yesterday).
+    # (with the real clock, a run in the first 5 minutes after midnight put both on yesterday).
     now = local_day_start(local_date(T0)) + timedelta(hours=12)
     with ProgressStore.open(data_dir) as store:
         for minutes_ago in (10, 5):  # a new card missed, then answered again in its learning step
