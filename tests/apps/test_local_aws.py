@@ -17,6 +17,8 @@ from .conftest import of, run_template
 
 pytestmark = pytest.mark.slow
 
+# Each template gives its functions a full vCPU (1,769 MB): a boto3 client made in INVOKE at 128 MB (7% of a
+# vCPU) took seconds on a slow machine and timed out at 3 s. These tests are about where writes flow, not CPU.
 HANDLERS = {
     "app.py": """
         import json, os
@@ -65,6 +67,7 @@ def run(write_app, text: str, actions: list, until: float | None = None):
 
 S3_LOOP = """
     Transform: AWS::Serverless-2016-10-31
+    Globals: {Function: {MemorySize: 1769}}
     Resources:
       Uploads:
         Type: AWS::S3::Bucket
@@ -106,6 +109,7 @@ def test_writing_to_another_prefix_breaks_the_loop(write_app):
 
 CHAIN = """
     Transform: AWS::Serverless-2016-10-31
+    Globals: {Function: {MemorySize: 1769}}
     Resources:
       First:
         Type: AWS::SQS::Queue
@@ -158,6 +162,7 @@ def test_messages_and_items_written_by_handlers_flow_on_through_mappings_and_str
 
 SQS_LOOP = """
     Transform: AWS::Serverless-2016-10-31
+    Globals: {Function: {MemorySize: 1769}}
     Resources:
       Work:
         Type: AWS::SQS::Queue
@@ -188,6 +193,7 @@ def test_a_function_sending_to_its_own_queue_is_stopped_and_the_message_parked_i
 
 SNS_LOOP = """
     Transform: AWS::Serverless-2016-10-31
+    Globals: {Function: {MemorySize: 1769}}
     Resources:
       Alerts:
         Type: AWS::SNS::Topic
