@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from lambdalearn.runtime.cpu_share import FULL_VCPU_MEMORY_MB
 from lambdalearn.runtime.events import EventKind, RuntimeEvent
 from lambdalearn.runtime.service import LambdaRuntime
 
@@ -99,7 +100,7 @@ def test_a_child_process_of_a_timed_out_environment_is_killed_with_the_group(mis
 
 
 def test_a_log_flood_is_cut_at_the_cap_with_a_marker(misbehave_then_behave):
-    bad, good = misbehave_then_behave("log_flood", memory_mb=1769)  # a full vCPU: the flood is the point, not CPU
+    bad, good = misbehave_then_behave("log_flood", memory_mb=FULL_VCPU_MEMORY_MB)  # the flood is the point, not CPU
     assert bad.status == "success" and bad.payload == "flooded"
     kept = sum(len(line) + 1 for line in bad.logs)
     assert kept < 1024 * 1024 + 10_000

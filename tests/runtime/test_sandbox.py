@@ -16,6 +16,7 @@ import pytest
 
 from lambdalearn.runtime import procfs
 from lambdalearn.runtime.config import FunctionConfig
+from lambdalearn.runtime.cpu_share import FULL_VCPU_MEMORY_MB
 from lambdalearn.runtime.service import LambdaRuntime
 
 from .conftest import skip_because, states_of
@@ -42,7 +43,7 @@ def test_a_handler_imports_only_the_code_directory_the_standard_library_and_the_
     modules = ["json", "sqlite3", "basic", "boto3", "botocore", "dateutil", "click", "textual", "lambdalearn", "pytest"]
     # Importing boto3 is about 0.3 s of CPU. At 128 MB the handler gets 7% of a vCPU, so that took 3-5 s on a
     # slow day and timed out at 3 s: a full vCPU and room to spare leave only what this test checks.
-    config = function_config("sealed.imports", memory_mb=1769, timeout_s=60)
+    config = function_config("sealed.imports", memory_mb=FULL_VCPU_MEMORY_MB, timeout_s=60)
     (record,) = invoke(run, config, {"modules": modules})
     assert record.error_type is None, record.payload
     found = record.payload["found"]
