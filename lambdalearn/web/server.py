@@ -9,6 +9,7 @@ import asyncio
 import errno
 import logging
 import os
+import signal
 import socket
 import webbrowser
 from pathlib import Path
@@ -39,9 +40,23 @@ class StudyServer(Server):
         logging.getLogger("aiohttp.access").setLevel(logging.WARNING)  # a line per request hides what matters
 
     async def on_startup(self, app: web.Application) -> None:
+        """Nothing yet: aiohttp runs this before it binds the port (textual-serve prints its banner here)."""
+
+    def listening(self) -> None:
+        """Say where to go, and go there with --open, only now that the port accepts connections."""
         self.announce(f"lambdalearn is served at {self.public_url}  (Ctrl+C stops it and every app it started)")
         if self.open_browser:
             webbrowser.open(self.public_url)
+
+    def serve(self, debug: bool = False) -> None:
+        """textual-serve's `serve`, with aiohttp's after-binding message hook calling `listening`."""
+        self.debug = debug
+        self.initialize_logging()
+        loop = asyncio.new_event_loop()
+        loop.add_signal_handler(signal.SIGINT, self.request_exit)
+        loop.add_signal_handler(signal.SIGTERM, self.request_exit)
+        web.run_app(self._make_app(), host=self.host, port=self.port, handle_signals=False, loop=loop,
+                    print=lambda *_: self.listening())
 
     async def on_shutdown(self, app: web.Application) -> None:
         # Open tabs keep their websockets, and aiohttp would wait for them: quitting the apps closes them.

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from lambdalearn.cli import cli
 from lambdalearn.runtime.procfs import is_alive
 from lambdalearn.web.hosting import SERVER_PID_ENV, app_command, exposure_warning, is_loopback, public_url
-from tests.web.conftest import Served, app_pids, wait_until
+from tests.web.conftest import Served, app_pids, free_port, wait_until
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "localhost", "::1"])
@@ -57,6 +57,37 @@ def test_a_busy_port_is_a_clean_error_after_the_warning(tmp_path):
     assert "warning: serving on 0.0.0.0" in result.stderr
     assert f"Error: port {port} on 0.0.0.0 is in use; choose another with --port" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_the_url_is_announced_only_once_the_port_accepts_connections(tmp_path):
+    """`--open`, and anyone waiting for the line, go to the URL at once: it must not refuse them.
+
+    The announcement probes the port and then stops the server, so what it saw is exact, not a race.
+    """
+    script = textwrap.dedent("""
+        import os, signal, socket, sys
+        from pathlib import Path
+        from lambdalearn.web.server import serve
+
+        port = int(sys.argv[2])
+
+        def probe(line):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=5).close()
+                print("accepted when announced", flush=True)
+            except ConnectionRefusedError:
+                print("refused when announced", flush=True)
+            os.kill(os.getpid(), signal.SIGINT)
+
+        serve(Path(sys.argv[1]), "127.0.0.1", port, announce=probe)
+    """)
+    for _ in range(5):  # another program may take the probed port first: try the next one
+        result = subprocess.run([sys.executable, "-c", script, str(tmp_path / "data"), str(free_port())],
+                                capture_output=True, text=True, timeout=60)
+        if "is in use" not in result.stderr:
+            break
+    assert result.stdout.strip() == "accepted when announced", result.stdout + result.stderr
+    assert result.returncode == 0, result.stderr
 
 
 def test_starting_the_server_imports_textual_serve_only_in_the_web_command():
