@@ -59,35 +59,59 @@ def test_a_busy_port_is_a_clean_error_after_the_warning(tmp_path):
     assert "Traceback" not in result.output
 
 
+PROBE_AND_STOP = textwrap.dedent("""
+    import os, signal, socket, sys
+    from pathlib import Path
+    from lambdalearn.web.server import serve
+
+    port = int(sys.argv[2])
+
+    def probe(line):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=5).close()
+            print("accepted when announced", flush=True)
+        except ConnectionRefusedError:
+            print("refused when announced", flush=True)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    serve(Path(sys.argv[1]), "127.0.0.1", port, announce=probe)
+""")
+
+
+def serve_probe_and_stop(data_dir: Path, prelude: str = "") -> subprocess.CompletedProcess:
+    """Run `serve` in a child whose announcement probes the port, then Ctrl+C's the child itself."""
+    for _ in range(5):  # another program may take the probed port first: try the next one
+        result = subprocess.run([sys.executable, "-c", prelude + PROBE_AND_STOP, str(data_dir), str(free_port())],
+                                capture_output=True, text=True, timeout=60)
+        if "is in use" not in result.stderr:
+            return result
+    return result
+
+
 def test_the_url_is_announced_only_once_the_port_accepts_connections(tmp_path):
     """`--open`, and anyone waiting for the line, go to the URL at once: it must not refuse them.
 
     The announcement probes the port and then stops the server, so what it saw is exact, not a race.
     """
-    script = textwrap.dedent("""
-        import os, signal, socket, sys
-        from pathlib import Path
-        from lambdalearn.web.server import serve
-
-        port = int(sys.argv[2])
-
-        def probe(line):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=5).close()
-                print("accepted when announced", flush=True)
-            except ConnectionRefusedError:
-                print("refused when announced", flush=True)
-            os.kill(os.getpid(), signal.SIGINT)
-
-        serve(Path(sys.argv[1]), "127.0.0.1", port, announce=probe)
-    """)
-    for _ in range(5):  # another program may take the probed port first: try the next one
-        result = subprocess.run([sys.executable, "-c", script, str(tmp_path / "data"), str(free_port())],
-                                capture_output=True, text=True, timeout=60)
-        if "is in use" not in result.stderr:
-            break
+    result = serve_probe_and_stop(tmp_path / "data")
     assert result.stdout.strip() == "accepted when announced", result.stdout + result.stderr
     assert result.returncode == 0, result.stderr
+
+
+def test_an_event_loop_without_signal_handlers_serves_and_stops_on_ctrl_c_as_on_windows(tmp_path):
+    """Windows' event loop refuses add_signal_handler: the server must still start, and Ctrl+C still end it."""
+    windows_loop = textwrap.dedent("""
+        import asyncio
+
+        def refuse(self, *args):
+            raise NotImplementedError  # what Windows' ProactorEventLoop does
+
+        asyncio.SelectorEventLoop.add_signal_handler = refuse
+    """)
+    result = serve_probe_and_stop(tmp_path / "data", prelude=windows_loop)
+    assert result.stdout.strip() == "accepted when announced", result.stdout + result.stderr
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_starting_the_server_imports_textual_serve_only_in_the_web_command():
